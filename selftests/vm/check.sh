@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: for each lane, boot a guest that runs every selftest, then count the TAP
+# results, and fail the lane on a hang, a non-zero test, or any kernel report in dmesg.
+# The last line is "N passed, N failed" over all lanes.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+export BUILD=${BUILD:-$repo/build}
+lanes=("$@")
+[ ${#lanes[@]} -gt 0 ] || lanes=(6.1 6.12 debug)
+
+# A kernel report of any kind, checker or not, fails the lane.
+reports='BUG:|WARNING:|Oops|KASAN|UBSAN|kmemleak:.*suspected memory leak|unreferenced object|INFO: task .* blocked|possible (circular|recursive) locking|suspicious RCU usage|general protection fault|Kernel panic|Call Trace'
+
+total_pass=0 total_fail=0 total_skip=0
+summary=()
+
+expected_tests() {
+	local t c
+	for t in "$repo"/selftests/*.sh; do
+		[ -x "$t" ] && basename "$t" .sh
+	done
+	for c in "$repo"/selftests/*.c; do
+		basename "$c" .c
+	done
+}
+
+# Host-side: the module passes checkpatch --strict and sparse, the C is formatted.
+echo "=== host: lint"
+if "$here/lint.sh"; then
+	total_pass=1
+	summary+=("host lint: 1 passed, 0 failed")
+else
+	total_fail=1
+	summary+=("host lint: 0 passed, 1 failed")
+fi
+
+for lane in "${lanes[@]}"; do
+	start=$(date +%s)
+	echo "=== lane $lane: booting"
+	out=$BUILD/vm/$lane
+	"$here/vm.sh" check "$lane"
+	pass=0 fail=0 skip=0
+	problems=()
+
+	for name in $(expected_tests); do
+		tap=$out/tests/$name.tap
+		if [ ! -f "$tap" ]; then
+			problems+=("$name: did not run")
+			fail=$((fail + 1))
+			continue
+		fi
+		p=$(grep -cE '^ok [0-9]+' "$tap" | tr -d ' ')
+		s=$(grep -cE '^ok [0-9]+.*# *(SKIP|skip)' "$tap" | tr -d ' ')
+		f=$(grep -cE '^not ok [0-9]+' "$tap" | tr -d ' ')
+		p=$((p - s))
+		plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$tap" | head -n 1)
+		rc=$(cat "$out/tests/$name.rc" 2>/dev/null || echo "none")
+		if [ -z "$plan" ] || [ "$plan" != $((p + s + f)) ]; then
+			problems+=("$name: planned ${plan:-nothing}, reported $((p + s + f))")
+			f=$((f + 1))
+		elif [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+			problems+=("$name: exited with status $rc")
+			f=$((f + 1))
+		fi
+		[ "$f" = 0 ] || problems+=("$name: $f failed")
+		pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+	done
+
+	# The lane's own checks, each counted as a test.
+	if [ -f "$out/hung" ] || [ ! -s "$out/status" ]; then
+		problems+=("the guest did not finish (console: $out/console.log)")
+		fail=$((fail + 1))
+	else
+		pass=$((pass + 1))
+	fi
+	if [ -f "$out/dmesg.txt" ]; then
+		found=$(grep -E "$reports" "$out/dmesg.txt" | head -n 20)
+	else
+		found=$(grep -E "$reports" "$out/console.log" 2>/dev/null | head -n 20)
+		[ -n "$found" ] || found="no dmesg was saved"
+	fi
+	if [ -n "$found" ]; then
+		problems+=("kernel reports in dmesg ($out/dmesg.txt):" "$found")
+		fail=$((fail + 1))
+	else
+		pass=$((pass + 1))
+	fi
+	if [ "$lane" = debug ]; then
+		if [ ! -f "$out/kmemleak.txt" ]; then
+			problems+=("no kmemleak scan was made")
+			fail=$((fail + 1))
+		elif [ -s "$out/kmemleak.txt" ]; then
+			problems+=("kmemleak found leaks ($out/kmemleak.txt):" "$(head -n 20 "$out/kmemleak.txt")")
+			fail=$((fail + 1))
+		else
+			pass=$((pass + 1))
+		fi
+	fi
+
+	secs=$(($(date +%s) - start))
+	line="lane $lane: $pass passed, $fail failed, $skip skipped (${secs}s)"
+	summary+=("$line")
+	echo "=== $line"
+	for p in "${problems[@]}"; do
+		echo "    $p"
+	done
+	total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail)) total_skip=$((total_skip + skip))
+done
+
+echo
+echo "Summary:"
+for l in "${summary[@]}"; do
+	echo "  $l"
+done
+if [ "$total_skip" -gt 0 ]; then
+	echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+else
+	echo "$total_pass passed, $total_fail failed"
+fi
+[ "$total_fail" = 0 ]

@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make lint: checkpatch --strict, sparse and W=1 -Werror on the module; clang-format on
+# the userland and selftest C.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+export BUILD=${BUILD:-$repo/build}
+kdir=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 | sort -V | tail -n 1)}
+src=$("$here/source.sh")
+rc=0
+
+echo "lint: checkpatch --strict"
+"$src/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
+	-f "$repo"/kmod/*.[ch] "$repo/include/uapi/linux/intnet.h" || rc=1
+
+echo "lint: dkms.conf follows kmod/version.h"
+version=$(sed -n 's/^#define INTNET_VERSION "\(.*\)"/\1/p' "$repo/kmod/version.h")
+grep -qx "PACKAGE_VERSION=\"$version\"" "$repo/dkms.conf" ||
+	{ echo "dkms.conf: PACKAGE_VERSION is not \"$version\""; rc=1; }
+
+echo "lint: clang-format on the userland and selftest C"
+(cd "$repo" && clang-format --dry-run -Werror userland/*.c selftests/*.c selftests/*.h) || rc=1
+
+echo "lint: sparse (C=2) and W=1 against $kdir"
+dir=$BUILD/lint
+rm -rf "$dir"
+mkdir -p "$dir/include"
+cp -r "$repo/Kbuild" "$repo/kmod" "$dir/"
+cp -r "$repo/include/uapi" "$dir/include/"
+rm -f "$dir/kmod/intnet.ko"
+out=$(make -s -C "$kdir" M="$dir" C=2 W=1 modules 2>&1 | grep -v '^Skipping BTF' || true)
+if [ -n "$out" ]; then
+	echo "$out"
+	rc=1
+fi
+[ $rc = 0 ] && echo "lint: clean"
+exit $rc

@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs every test under selftests/ inside the guest: the shell tests (selftests/*.sh) and
+# the C tests built from selftests/*.c. Each writes TAP to DIR/NAME.tap, its exit status
+# to DIR/NAME.rc; check.sh on the host does the counting.
+set -u
+dir=$1
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BUILD:-$repo/build}
+mkdir -p "$dir"
+
+tests=()
+for t in "$repo"/selftests/*.sh; do
+	[ -x "$t" ] && tests+=("$t")
+done
+for c in "$repo"/selftests/*.c; do
+	tests+=("$build/selftests/$(basename "$c" .c)")
+done
+
+worst=0
+for t in "${tests[@]}"; do
+	name=$(basename "$t")
+	name=${name%.sh}
+	echo "# === $name"
+	if [ ! -x "$t" ]; then
+		echo "not ok 1 $name: $t was not built" | tee "$dir/$name.tap"
+		echo 127 >"$dir/$name.rc"
+		worst=1
+		continue
+	fi
+	timeout -k 5 "${TEST_TIMEOUT:-300}" "$t" 2>&1 | tee "$dir/$name.tap"
+	rc=${PIPESTATUS[0]}
+	echo "$rc" >"$dir/$name.rc"
+	[ "$rc" = 0 ] || worst=1
+	# A test that unloads intnet must put it back; if it didn't, the next one still runs.
+	if ! grep -q '^intnet ' /proc/modules; then
+		echo "# $name left intnet unloaded; loading it again"
+		insmod "$INTNET_KO"
+	fi
+done
+exit $worst

@@ -1,0 +1,197 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boots a QEMU guest (TCG, no network device) on one of the test lanes with the host's
+# root shared read-only over 9p, and runs a command in it with intnet loaded.
+#
+#   vm.sh kernel LANE          print "KVER VMLINUX KDIR" for a lane (6.1, 6.12, debug)
+#   vm.sh build-module KDIR    build intnet.ko for KDIR; print its path
+#   vm.sh release KDIR         the kernel release KDIR builds for
+#   vm.sh run LANE CMD         run CMD (a shell command line) in a guest; exit with its status
+#   vm.sh shell LANE           an interactive guest
+#   vm.sh check LANE           run the selftests in a guest (used by check.sh)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+BUILD=${BUILD:-$repo/build}
+TIMEOUT=${TIMEOUT:-900}
+
+die() { echo "vm: $*" >&2; exit 1; }
+
+# Decompress the kernel inside a bzImage: PVH boots the plain ELF in ~3 s where the
+# compressed image takes ~10 s under TCG.
+extract_vmlinux() {
+	local img=$1 out=$2 off fmt
+	for fmt in zstd xz gzip; do
+		local pat
+		case $fmt in
+		zstd) pat='\x28\xb5\x2f\xfd' ;;
+		xz) pat='\xfd7zXZ\x00' ;;
+		gzip) pat='\x1f\x8b\x08' ;;
+		esac
+		for off in $(LC_ALL=C grep -obUaP "$pat" "$img" | cut -d: -f1 | head -n 4); do
+			tail -c +$((off + 1)) "$img" | $fmt -dc >"$out.tmp" 2>/dev/null || true
+			if [ "$(head -c 4 "$out.tmp" | od -An -c | tr -d ' ')" = '177ELF' ]; then
+				mv "$out.tmp" "$out"
+				return 0
+			fi
+		done
+	done
+	rm -f "$out.tmp"
+	die "no ELF kernel found inside $img"
+}
+
+# The release a module built in KDIR is for (Debian's kernel.release says otherwise).
+kernel_release() {
+	sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$1/include/generated/utsrelease.h"
+}
+
+# Sets KVER, VMLINUX, KDIR for a lane.
+lane_kernel() {
+	local lane=$1 img
+	case $lane in
+	6.1 | 6.12)
+		img=$(ls /boot/vmlinuz-"$lane".[0-9]* 2>/dev/null | sort -V | tail -n 1)
+		[ -n "$img" ] || die "lane $lane: no /boot/vmlinuz-$lane.* (run: make deps)"
+		KVER=${img#/boot/vmlinuz-}
+		KDIR=/usr/src/linux-headers-$KVER
+		[ -d "$KDIR" ] || die "lane $lane: no headers in $KDIR (run: make deps)"
+		VMLINUX=$BUILD/vm/kernels/vmlinux-$KVER
+		if [ ! -s "$VMLINUX" ] || [ "$img" -nt "$VMLINUX" ]; then
+			mkdir -p "$(dirname "$VMLINUX")"
+			extract_vmlinux "$img" "$VMLINUX"
+		fi
+		;;
+	debug)
+		KDIR=$("$here/debug-kernel.sh")
+		KVER=$(kernel_release "$KDIR")
+		# PVH entry does not boot this KASAN kernel; its bzImage does (+2 s).
+		VMLINUX=$KDIR/arch/x86/boot/bzImage
+		;;
+	*) die "unknown lane '$lane' (lanes: 6.1 6.12 debug)" ;;
+	esac
+}
+
+# kbuild writes objects beside the sources, so build in a per-kernel copy.
+build_module() {
+	local kdir=$1 kver dir
+	kver=$(kernel_release "$kdir")
+	dir=$BUILD/kmod/$kver
+	mkdir -p "$dir/kmod" "$dir/include"
+	cp -p "$repo/Kbuild" "$dir/"
+	cp -pu "$repo"/kmod/*.[ch] "$repo/kmod/Kbuild" "$dir/kmod/"
+	cp -rpu "$repo/include/uapi" "$dir/include/"
+	make -s -C "$kdir" M="$dir" W=1 KCFLAGS=-Werror modules >&2
+	echo "$dir/kmod/intnet.ko"
+}
+
+# A busybox initramfs that mounts the host's root (9p, read-only) under a tmpfs
+# overlay and hands over to guest.sh. Debian kernels need their 9p/overlay modules.
+build_initramfs() {
+	local kver=$1 out=$2 stage mods
+	stage=$(mktemp -d)
+	mkdir -p "$stage"/{bin,dev,proc,sys,mnt,lib/modules}
+	cp /bin/busybox "$stage/bin/busybox"
+	: >"$stage/modules.list"
+	if [ -d "/lib/modules/$kver/kernel" ]; then
+		mods=$(for m in virtio_pci 9pnet_virtio 9p overlay; do
+			modprobe -S "$kver" --show-depends "$m"
+		done | awk '$1 == "insmod" { print $2 }')
+		local m base
+		for m in $mods; do
+			base=$(basename "$m")
+			case $base in
+			*.xz) xz -dc "$m" >"$stage/lib/modules/${base%.xz}"; base=${base%.xz} ;;
+			*.zst) zstd -qdc "$m" >"$stage/lib/modules/${base%.zst}"; base=${base%.zst} ;;
+			*) cp "$m" "$stage/lib/modules/$base" ;;
+			esac
+			grep -qxF "$base" "$stage/modules.list" || echo "$base" >>"$stage/modules.list"
+		done
+	fi
+	cp "$here/initramfs-init" "$stage/init"
+	chmod +x "$stage/init"
+	(cd "$stage" && find . | cpio -o -H newc --quiet) >"$out.tmp"
+	mv "$out.tmp" "$out"
+	rm -rf "$stage"
+}
+
+# boot LANE MODE CMD INTERACTIVE: MODE is run, shell or check. Results land in $OUT.
+boot() {
+	local lane=$1 mode=$2 cmd=$3 interactive=$4 initrd ko append mem rc
+	lane_kernel "$lane"
+	ko=$(build_module "$KDIR")
+	initrd=$BUILD/vm/kernels/initramfs-$KVER.cpio
+	if [ ! -s "$initrd" ] || [ "$here/initramfs-init" -nt "$initrd" ] || [ "$0" -nt "$initrd" ]; then
+		build_initramfs "$KVER" "$initrd"
+	fi
+
+	OUT=$BUILD/vm/$lane
+	case $OUT in *[!A-Za-z0-9_./+-]*) die "build path '$OUT' has characters the guest's command line can't carry" ;; esac
+	rm -rf "$OUT"
+	mkdir -p "$OUT"
+	{
+		printf 'LANE=%q\nMODE=%q\nREPO=%q\nBUILD=%q\nKO=%q\nKDIR=%q\n' \
+			"$lane" "$mode" "$repo" "$BUILD" "$ko" "$KDIR"
+		printf 'CMD=%q\n' "$cmd"
+	} >"$OUT/env"
+
+	append="console=ttyS0 acpi=noirq panic=-1 loglevel=4 intnet_out=$OUT"
+	mem=1G
+	if [ "$lane" = debug ]; then
+		append="$append panic_on_warn=1 kasan.fault=panic"
+		mem=2G
+	fi
+
+	local qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m "$mem"
+		-nographic -no-reboot -nic none
+		-kernel "$VMLINUX" -initrd "$initrd" -append "$append"
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+		-virtfs "local,path=$OUT,mount_tag=out,security_model=none,multidevs=remap")
+	set +e
+	if [ "$interactive" = 1 ]; then
+		"${qemu[@]}"
+		rc=$?
+	else
+		# SeaBIOS clears the screen and greets: keep that out of the log.
+		timeout -k 10 "$TIMEOUT" "${qemu[@]}" </dev/null 2>&1 |
+			sed -u -e 's/\x1bc//g; s/\x1b\[[0-9;?]*[a-zA-Z]//g; /^SeaBIOS/d; s/^Booting from ROM\.\.//' |
+			tee "$OUT/console.log"
+		rc=${PIPESTATUS[0]}
+	fi
+	set -e
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		echo "vm: lane $lane: guest killed after ${TIMEOUT}s" >&2
+		echo timeout >"$OUT/hung"
+	fi
+}
+
+guest_status() {
+	if [ -s "$OUT/status" ]; then
+		cat "$OUT/status"
+	else
+		echo "vm: lane $1: the guest ended without reporting a status (see $OUT/console.log)" >&2
+		echo 125
+	fi
+}
+
+case ${1:-} in
+kernel)
+	lane_kernel "$2"
+	echo "$KVER $VMLINUX $KDIR"
+	;;
+build-module) build_module "$2" ;;
+release) kernel_release "$2" ;;
+run)
+	boot "$2" run "$3" 0
+	exit "$(guest_status "$2")"
+	;;
+shell) boot "$2" shell "" 1 ;;
+check)
+	boot "$2" check "" 0
+	exit "$(guest_status "$2")"
+	;;
+*)
+	sed -n '3,10s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+	;;
+esac
