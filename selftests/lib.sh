@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+# TAP output for the shell selftests. Source it, call plan N, then one check per result.
+
+_tap_n=0
+_tap_failed=0
+
+plan() {
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+ok() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n $1"
+}
+
+not_ok() {
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=1
+	echo "not ok $_tap_n $1"
+}
+
+# check DESC CMD [ARGS...]: passes when the command succeeds.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# expect_eq DESC EXPECTED ACTUAL
+expect_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		printf '#   expected: %s\n#   actual:   %s\n' "$2" "$3"
+	fi
+}
+
+finish() {
+	exit $_tap_failed
+}
+
+# Kernel reports (as check.sh counts them) in dmesg so far.
+kernel_reports() {
+	dmesg | grep -cE 'BUG:|WARNING:|Oops|KASAN|UBSAN|Call Trace|suspicious RCU'
+}
+
+module_loaded() {
+	grep -q '^intnet ' /proc/modules
+}
+
+load_module() {
+	module_loaded || insmod "${INTNET_KO:?INTNET_KO is not set}"
+}
