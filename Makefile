@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: GPL-2.0
+# intnet: build the module and the CLI, install the dependencies, run the VM tests.
+#
+#   make                build kmod/intnet.ko (KDIR=...) and userland/intnetctl
+#   make deps           install everything from Debian's packages (idempotent)
+#   make check          run the selftests in QEMU on every lane (LANES="6.1 6.12 debug")
+#   make vm CMD='...'   run one command in a guest with intnet loaded (LANE=6.12)
+#   make shell          an interactive guest (LANE=6.12)
+#   make demo           boot a guest and show intnet working
+#
+# With no KBUILD_EXTMOD set, this is the project's Makefile; kbuild itself reads Kbuild.
+
+VERSION := $(shell sed -n 's/^\#define INTNET_VERSION "\(.*\)"/\1/p' kmod/version.h)
+BUILD ?= $(CURDIR)/build
+# The host's own kernel has no headers package: default to the newest Debian headers.
+KDIR ?= $(lastword $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V))
+LANE ?= 6.12
+LANES ?= 6.1 6.12 debug
+CMD ?= intnetctl version
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror
+NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
+NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
+
+CLI_SRCS := $(wildcard userland/*.c userland/*.h) include/uapi/linux/intnet.h
+
+VM := selftests/vm/vm.sh
+
+.PHONY: all kmod userland selftests deps check vm shell demo debug-kernel lint clean \
+	install dkms-install
+
+all: kmod userland
+
+# kbuild writes its objects beside the sources: build in a copy per kernel under
+# $(BUILD), so that nothing is written into the source tree and kernels don't clash.
+kmod:
+	@test -d "$(KDIR)" || { echo "KDIR=$(KDIR): no kernel headers (run: make deps)"; exit 1; }
+	@cp "$$(BUILD=$(BUILD) $(VM) build-module "$(KDIR)")" kmod/intnet.ko
+	@echo "built kmod/intnet.ko for $$($(VM) release "$(KDIR)")"
+
+userland: userland/intnetctl
+$(BUILD)/bin/intnetctl: $(CLI_SRCS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -Iinclude/uapi $(NL_CFLAGS) \
+		-DINTNET_VERSION='"$(VERSION)"' -o $@ userland/intnetctl.c $(NL_LIBS)
+userland/intnetctl: $(BUILD)/bin/intnetctl
+	cp $< $@
+
+selftests:
+	@$(MAKE) -s -C selftests BUILD=$(BUILD)
+
+deps:
+	@selftests/vm/deps.sh
+
+debug-kernel:
+	@selftests/vm/debug-kernel.sh
+
+# check and demo start from a bare Debian 12: they install what is missing first.
+check:
+	@$(MAKE) -s deps
+	@$(MAKE) -s userland selftests
+	@BUILD=$(BUILD) selftests/vm/check.sh $(LANES)
+
+# CMD goes through a file, so that make expands none of it ($$VAR, quotes stay as typed).
+vm: userland
+	$(file >$(BUILD)/vm.cmd,$(value CMD))
+	@BUILD=$(BUILD) $(VM) run "$(LANE)" "$$(cat $(BUILD)/vm.cmd)"
+
+shell: userland
+	@BUILD=$(BUILD) $(VM) shell "$(LANE)"
+
+demo:
+	@$(MAKE) -s deps
+	@$(MAKE) -s userland
+	@BUILD=$(BUILD) $(VM) run "$(LANE)" "selftests/vm/demo.sh"
+
+lint:
+	@selftests/vm/lint.sh
+
+install: all
+	install -D -m 0755 userland/intnetctl $(DESTDIR)/usr/local/sbin/intnetctl
+	install -D -m 0644 kmod/intnet.ko \
+		$(DESTDIR)/lib/modules/$$($(VM) release "$(KDIR)")/extra/intnet.ko
+
+# DKMS builds from a copy of the tree in /usr/src/intnet-VERSION (see dkms.conf).
+dkms-install:
+	rm -rf /usr/src/intnet-$(VERSION)
+	mkdir -p /usr/src/intnet-$(VERSION)
+	cp -r Kbuild dkms.conf kmod include /usr/src/intnet-$(VERSION)/
+	dkms install intnet/$(VERSION)
+
+clean:
+	rm -rf $(BUILD) kmod/intnet.ko userland/intnetctl
