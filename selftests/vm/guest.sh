@@ -8,8 +8,9 @@ out=$intnet_out
 export PATH=$BUILD/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8 INTNET_KO=$KO INTNET_LANE=$LANE
 
-mount -t tmpfs tmpfs /tmp
-mount -t tmpfs tmpfs /run
+# No tmpfs on /tmp: the repository (a CI clone) may live there. The overlay root is
+# writable already, and writes stay in the guest. /run gets one unless it holds us.
+case $out/ in /run/*) ;; *) mount -t tmpfs tmpfs /run ;; esac
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
