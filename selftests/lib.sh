@@ -41,9 +41,12 @@ finish() {
 	exit $_tap_failed
 }
 
-# Kernel reports (as check.sh counts them) in dmesg so far.
+# A kernel report of any kind, checker or not; check.sh fails a lane on one in dmesg.
+kernel_report_re='BUG:|WARNING:|Oops|KASAN|UBSAN|kmemleak:.*suspected memory leak|unreferenced object|INFO: task .* blocked|possible (circular|recursive) locking|suspicious RCU usage|general protection fault|Kernel panic|Call Trace'
+
+# How many lines of dmesg so far are part of a kernel report.
 kernel_reports() {
-	dmesg | grep -cE 'BUG:|WARNING:|Oops|KASAN|UBSAN|Call Trace|suspicious RCU'
+	dmesg | grep -cE "$kernel_report_re"
 }
 
 module_loaded() {

@@ -11,8 +11,8 @@ export BUILD=${BUILD:-$repo/build}
 lanes=("$@")
 [ ${#lanes[@]} -gt 0 ] || lanes=(6.1 6.12 debug)
 
-# A kernel report of any kind, checker or not, fails the lane.
-reports='BUG:|WARNING:|Oops|KASAN|UBSAN|kmemleak:.*suspected memory leak|unreferenced object|INFO: task .* blocked|possible (circular|recursive) locking|suspicious RCU usage|general protection fault|Kernel panic|Call Trace'
+# kernel_report_re: what counts as a kernel report, shared with the shell tests.
+. "$repo/selftests/lib.sh"
 
 total_pass=0 total_fail=0 total_skip=0
 summary=()
@@ -77,9 +77,9 @@ for lane in "${lanes[@]}"; do
 		pass=$((pass + 1))
 	fi
 	if [ -f "$out/dmesg.txt" ]; then
-		found=$(grep -E "$reports" "$out/dmesg.txt" | head -n 20)
+		found=$(grep -E "$kernel_report_re" "$out/dmesg.txt" | head -n 20)
 	else
-		found=$(grep -E "$reports" "$out/console.log" 2>/dev/null | head -n 20)
+		found=$(grep -E "$kernel_report_re" "$out/console.log" 2>/dev/null | head -n 20)
 		[ -n "$found" ] || found="no dmesg was saved"
 	fi
 	if [ -n "$found" ]; then
