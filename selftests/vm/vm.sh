@@ -110,6 +110,7 @@ build_initramfs() {
 	fi
 	cp "$here/initramfs-init" "$stage/init"
 	chmod +x "$stage/init"
+	mkdir -p "$(dirname "$out")"
 	(cd "$stage" && find . | cpio -o -H newc --quiet) >"$out.tmp"
 	mv "$out.tmp" "$out"
 	rm -rf "$stage"
