@@ -3,13 +3,162 @@
 #ifndef _INTNET_H
 #define _INTNET_H
 
+#include <linux/if_ether.h>
 #include <linux/intnet.h>
+#include <linux/list.h>
+#include <linux/netdevice.h>
+#include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/uidgid.h>
+#include <linux/workqueue.h>
 
 #include "version.h"
 
 /* What this build of the module implements, answered by INTNET_CMD_VERSION_GET. */
-#define INTNET_FEATURES ((u64)INTNET_FEATURE_NETNS)
+#define INTNET_FEATURES ((u64)(INTNET_FEATURE_NETNS | INTNET_FEATURE_SWITCH))
 
+/*
+ * Locking: every control-plane change (netlink requests, the netdev notifier,
+ * namespace exit) runs under RTNL, which netdev_rx_handler_register() needs
+ * anyway; one lock for all of it means no lock order to get wrong. The packet
+ * path reads networks, ports and FDB entries under RCU only. The FDB has its own
+ * spinlock because learning happens on the packet path.
+ */
+
+/* Per network namespace: the networks by name. */
+struct intnet_pernet {
+	struct hlist_head nets[64];
+	unsigned int n_nets;
+	/* Bumped on every change, so that dumps can flag a change mid-way. */
+	unsigned int gen;
+};
+
+struct intnet_pcpu_stats {
+	u64_stats_t c[__INTNET_STATS_MAX];
+	struct u64_stats_sync syncp;
+};
+
+struct intnet_network {
+	struct hlist_node node;		/* in intnet_pernet.nets, RCU */
+	struct net *net;
+	struct list_head ports;		/* RTNL */
+	unsigned int n_ports;
+	kuid_t owner;
+	bool explicit;
+	bool flood_unknown;
+	u32 ageing;			/* seconds, 0 = never */
+	u32 fdb_max;
+
+	/* The FDB: lookups under RCU, changes under fdb_lock. */
+	struct rhashtable fdb;
+	struct list_head fdb_list;	/* every entry, for dumps and flushes */
+	spinlock_t fdb_lock;
+	unsigned int fdb_learned;
+	unsigned int fdb_static;
+	unsigned int fdb_gen;
+	struct delayed_work ageing_work;
+
+	/* Counters of ports that left, so that network totals don't go down. */
+	u64 gone[__INTNET_STATS_MAX];
+	struct rcu_head rcu;
+	char name[INTNET_NAME_MAX + 1];
+};
+
+struct intnet_port {
+	struct list_head node;		/* in intnet_network.ports, RTNL + RCU */
+	struct intnet_network *network;
+	struct net_device *dev;
+	netdevice_tracker dev_tracker;
+	bool up;
+	bool promisc;
+	/* Set under the FDB lock when the port leaves: nothing learns onto it after. */
+	bool gone;
+	struct intnet_pcpu_stats __percpu *stats;
+	struct rcu_head rcu;
+};
+
+struct intnet_fdb_entry {
+	struct rhash_head rhnode;
+	struct list_head node;		/* in intnet_network.fdb_list */
+	u8 addr[ETH_ALEN];
+	bool is_static;
+	/* Changed under the FDB lock, read under RCU (a station move). */
+	struct intnet_port __rcu *port;
+	/* Refreshed on the packet path without the lock. */
+	unsigned long updated;
+	struct rcu_head rcu;
+};
+
+/* main.c */
+extern unsigned int intnet_net_id;
+struct intnet_pernet *intnet_pernet(struct net *net);
+
+/* network.c */
+bool intnet_name_valid(const char *name);
+struct intnet_network *intnet_network_find(struct net *net, const char *name);
+struct intnet_network *intnet_network_create(struct net *net, const char *name,
+					     kuid_t owner, bool explicit);
+void intnet_network_destroy(struct intnet_network *nw);
+void intnet_network_put_implicit(struct intnet_network *nw);
+void intnet_pernet_changed(struct net *net);
+void intnet_pernet_exit(struct net *net);
+
+/* port.c */
+int intnet_port_add(struct intnet_network *nw, struct net_device *dev, bool up,
+		    bool promisc, struct netlink_ext_ack *extack);
+void intnet_port_del(struct intnet_port *port);
+struct intnet_port *intnet_port_get_rtnl(const struct net_device *dev);
+void intnet_port_set_up(struct intnet_port *port, bool up);
+void intnet_port_set_promisc(struct intnet_port *port, bool promisc);
+int intnet_notifier_init(void);
+void intnet_notifier_exit(void);
+
+/* fdb.c */
+int intnet_fdb_init(struct intnet_network *nw);
+void intnet_fdb_destroy(struct intnet_network *nw);
+struct intnet_fdb_entry *intnet_fdb_lookup(struct intnet_network *nw,
+					   const u8 *addr);
+void intnet_fdb_learn(struct intnet_port *port, const u8 *addr);
+int intnet_fdb_add_static(struct intnet_port *port, const u8 *addr,
+			  struct netlink_ext_ack *extack);
+int intnet_fdb_del(struct intnet_network *nw, const u8 *addr);
+void intnet_fdb_flush(struct intnet_network *nw, struct intnet_port *port);
+void intnet_fdb_port_gone(struct intnet_port *port);
+void intnet_fdb_set_ageing(struct intnet_network *nw);
+int intnet_fdb_cache_init(void);
+void intnet_fdb_cache_exit(void);
+
+/* forward.c */
+rx_handler_result_t intnet_handle_frame(struct sk_buff **pskb);
+
+/* stats.c; counting happens in softirq context (BH off), so plain per-CPU writes. */
+static inline void intnet_count(struct intnet_port *port, enum intnet_stats s)
+{
+	struct intnet_pcpu_stats *st = this_cpu_ptr(port->stats);
+
+	u64_stats_update_begin(&st->syncp);
+	u64_stats_inc(&st->c[s]);
+	u64_stats_update_end(&st->syncp);
+}
+
+static inline void intnet_count_len(struct intnet_port *port,
+				    enum intnet_stats packets,
+				    enum intnet_stats bytes, unsigned int len)
+{
+	struct intnet_pcpu_stats *st = this_cpu_ptr(port->stats);
+
+	u64_stats_update_begin(&st->syncp);
+	u64_stats_inc(&st->c[packets]);
+	u64_stats_add(&st->c[bytes], len);
+	u64_stats_update_end(&st->syncp);
+}
+
+void intnet_stats_port_sum(const struct intnet_port *port, u64 *sum);
+void intnet_stats_network_sum(const struct intnet_network *nw, u64 *sum);
+int intnet_stats_put(struct sk_buff *msg, const u64 *sum);
+
+/* netlink.c */
 int intnet_genl_init(void);
 void intnet_genl_exit(void);
 

@@ -2,26 +2,75 @@
 /* intnet: module entry and exit; orders the set-up and tear-down of the other parts. */
 
 #include <linux/module.h>
+#include <linux/rtnetlink.h>
 #include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
 
 #include "intnet.h"
+
+unsigned int intnet_net_id __read_mostly;
+
+struct intnet_pernet *intnet_pernet(struct net *net)
+{
+	return net_generic(net, intnet_net_id);
+}
+
+/* The namespace's devices are gone by now (and their ports with them): what is
+ * left are explicit networks.
+ */
+static void __net_exit intnet_net_exit(struct net *net)
+{
+	rtnl_lock();
+	intnet_pernet_exit(net);
+	rtnl_unlock();
+}
+
+static struct pernet_operations intnet_net_ops = {
+	.exit = intnet_net_exit,
+	.id = &intnet_net_id,
+	.size = sizeof(struct intnet_pernet),
+};
 
 static int __init intnet_init(void)
 {
 	int err;
 
-	err = intnet_genl_init();
+	err = intnet_fdb_cache_init();
 	if (err)
 		return err;
+	err = register_pernet_subsys(&intnet_net_ops);
+	if (err)
+		goto free_cache;
+	err = intnet_notifier_init();
+	if (err)
+		goto unregister_pernet;
+	err = intnet_genl_init();
+	if (err)
+		goto unregister_notifier;
 
 	pr_info("intnet %s loaded\n", INTNET_VERSION);
 	return 0;
+
+unregister_notifier:
+	intnet_notifier_exit();
+unregister_pernet:
+	unregister_pernet_subsys(&intnet_net_ops);
+free_cache:
+	intnet_fdb_cache_exit();
+	return err;
 }
 
 static void __exit intnet_exit(void)
 {
-	/* The family goes first, so that no new request arrives during tear-down. */
+	/* The family goes first, so that no new request arrives during tear-down;
+	 * then every namespace's networks, then what waits for a grace period.
+	 */
 	intnet_genl_exit();
+	unregister_pernet_subsys(&intnet_net_ops);
+	intnet_notifier_exit();
+	rcu_barrier();
+	intnet_fdb_cache_exit();
 }
 
 module_init(intnet_init);

@@ -2,6 +2,15 @@
 /*
  * intnet: the generic netlink contract between the intnet kernel module and its
  * userland (intnetctl). This header is the one place where numbers are defined.
+ *
+ * Objects: a *network* is a named Ethernet switch living in one network namespace;
+ * a *port* is an Ethernet net_device of that namespace attached to one network; an
+ * *FDB entry* maps a MAC address to the port behind which it was learned (or was
+ * placed, for a static entry).
+ *
+ * Every request is answered with an error or an ack; a refused request carries an
+ * extended ack message saying why, and changes nothing. All attributes are
+ * top-level; statistics are nested in %INTNET_ATTR_STATS.
  */
 #ifndef _UAPI_LINUX_INTNET_H
 #define _UAPI_LINUX_INTNET_H
@@ -9,15 +18,67 @@
 #define INTNET_GENL_NAME	"intnet"
 #define INTNET_GENL_VERSION	1
 
+/* A network name: 1..INTNET_NAME_MAX bytes of printable ASCII other than space. */
+#define INTNET_NAME_MAX		127
+/* The name used by intnetctl when a command names no network. */
+#define INTNET_NAME_DEFAULT	"intnet"
+
+#define INTNET_AGEING_DEFAULT	300	/* seconds */
+#define INTNET_AGEING_MAX	1000000	/* seconds; 0 means never */
+#define INTNET_FDB_MAX_DEFAULT	16384	/* learned entries */
+#define INTNET_FDB_MAX_LIMIT	1048576
+
 /**
  * enum intnet_cmd - generic netlink commands of the "intnet" family
  * @INTNET_CMD_UNSPEC: unused, rejected
  * @INTNET_CMD_VERSION_GET: read-only, open to everyone. The reply carries
  *	%INTNET_ATTR_VERSION and %INTNET_ATTR_FEATURES.
+ * @INTNET_CMD_NET_NEW: create an explicit network. Needs %INTNET_ATTR_NET_NAME;
+ *	takes %INTNET_ATTR_NET_FLOOD_UNKNOWN, %INTNET_ATTR_NET_AGEING and
+ *	%INTNET_ATTR_NET_FDB_MAX. -EEXIST if the name is taken (an implicit
+ *	network of that name becomes explicit only through %INTNET_CMD_NET_SET).
+ * @INTNET_CMD_NET_DEL: delete the network %INTNET_ATTR_NET_NAME, detaching
+ *	its ports.
+ * @INTNET_CMD_NET_SET: change the settings given; %INTNET_ATTR_NET_EXPLICIT
+ *	set to 1 keeps an implicit network after its last port leaves, set to 0
+ *	makes the network implicit (freed at once if it has no port).
+ * @INTNET_CMD_NET_GET: one network (%INTNET_ATTR_NET_NAME) or, as a dump,
+ *	every network of the namespace. Replies carry the NET_ attributes and
+ *	%INTNET_ATTR_STATS (sums over the network's ports).
+ * @INTNET_CMD_PORT_ADD: attach the device %INTNET_ATTR_IFINDEX to the network
+ *	%INTNET_ATTR_NET_NAME, creating an implicit network if there is none.
+ *	Takes %INTNET_ATTR_PORT_UP (default 1) and %INTNET_ATTR_PORT_PROMISC.
+ * @INTNET_CMD_PORT_DEL: detach the port %INTNET_ATTR_IFINDEX.
+ * @INTNET_CMD_PORT_SET: change %INTNET_ATTR_PORT_UP and/or
+ *	%INTNET_ATTR_PORT_PROMISC of the port %INTNET_ATTR_IFINDEX.
+ * @INTNET_CMD_PORT_GET: one port (%INTNET_ATTR_IFINDEX, whatever its network)
+ *	or, as a dump, every port (of the network %INTNET_ATTR_NET_NAME when
+ *	given).
+ * @INTNET_CMD_FDB_ADD: add a static entry %INTNET_ATTR_MAC behind the port
+ *	%INTNET_ATTR_IFINDEX; it replaces a learned entry, never a static one.
+ * @INTNET_CMD_FDB_DEL: delete the entry %INTNET_ATTR_MAC of the network
+ *	%INTNET_ATTR_NET_NAME (static or learned).
+ * @INTNET_CMD_FDB_FLUSH: delete the learned entries of the network
+ *	%INTNET_ATTR_NET_NAME, or of the port %INTNET_ATTR_IFINDEX only (which
+ *	wins when both are given). Static entries stay.
+ * @INTNET_CMD_FDB_GET: dump the entries of the network %INTNET_ATTR_NET_NAME
+ *	(of every network when absent).
  */
 enum intnet_cmd {
 	INTNET_CMD_UNSPEC,
 	INTNET_CMD_VERSION_GET,
+	INTNET_CMD_NET_NEW,
+	INTNET_CMD_NET_DEL,
+	INTNET_CMD_NET_SET,
+	INTNET_CMD_NET_GET,
+	INTNET_CMD_PORT_ADD,
+	INTNET_CMD_PORT_DEL,
+	INTNET_CMD_PORT_SET,
+	INTNET_CMD_PORT_GET,
+	INTNET_CMD_FDB_ADD,
+	INTNET_CMD_FDB_DEL,
+	INTNET_CMD_FDB_FLUSH,
+	INTNET_CMD_FDB_GET,
 
 	__INTNET_CMD_MAX,
 	INTNET_CMD_MAX = __INTNET_CMD_MAX - 1
@@ -26,32 +87,131 @@ enum intnet_cmd {
 /**
  * enum intnet_attr - top-level attributes
  * @INTNET_ATTR_UNSPEC: unused, rejected
- * @INTNET_ATTR_VERSION: NUL-terminated string, the module's version
- *	("MAJOR.MINOR.PATCH"), the same as /sys/module/intnet/version
+ * @INTNET_ATTR_VERSION: string, the module's version ("MAJOR.MINOR.PATCH"),
+ *	the same as /sys/module/intnet/version (reply only)
  * @INTNET_ATTR_FEATURES: u64, a bitmask of &enum intnet_feature bits the
- *	module implements; userland must ignore bits it does not know
+ *	module implements; userland must ignore bits it does not know (reply only)
  * @INTNET_ATTR_PAD: padding for 64-bit attributes, never sent alone
+ * @INTNET_ATTR_NET_NAME: string, a network's name (see %INTNET_NAME_MAX)
+ * @INTNET_ATTR_NET_FLOOD_UNKNOWN: u8 0 or 1; 1 (default) floods unicast to
+ *	unknown MACs to every port, 0 only to promiscuous ports
+ * @INTNET_ATTR_NET_AGEING: u32, seconds a learned entry lives unrefreshed;
+ *	0 = never (default %INTNET_AGEING_DEFAULT, at most %INTNET_AGEING_MAX)
+ * @INTNET_ATTR_NET_FDB_MAX: u32, the most learned entries (1 to
+ *	%INTNET_FDB_MAX_LIMIT, default %INTNET_FDB_MAX_DEFAULT); beyond it new
+ *	sources are not learned and %INTNET_STATS_FDB_FULL counts them
+ * @INTNET_ATTR_NET_EXPLICIT: u8; 1 for a network made by NET_NEW (or kept by
+ *	NET_SET), 0 for one made by its first port and freed with its last
+ * @INTNET_ATTR_NET_OWNER: u32, the uid (in the caller's user namespace) that
+ *	created the network; the overflow uid (65534) when it has no mapping
+ *	there (reply only)
+ * @INTNET_ATTR_NET_PORTS: u32, how many ports the network has (reply only)
+ * @INTNET_ATTR_NET_FDB_LEARNED: u32, learned FDB entries (reply only)
+ * @INTNET_ATTR_NET_FDB_STATIC: u32, static FDB entries (reply only)
+ * @INTNET_ATTR_IFINDEX: u32, a port's device in the request's namespace
+ * @INTNET_ATTR_IFNAME: string, the device's current name (reply only)
+ * @INTNET_ATTR_PORT_UP: u8; 1 = up, 0 = down (a pulled cable: nothing
+ *	enters or leaves the switch through the port)
+ * @INTNET_ATTR_PORT_PROMISC: u8; 1 = the port asks for a copy of every frame
+ *	on its network
+ * @INTNET_ATTR_PORT_PROMISC_ACTIVE: u8; whether the port is promiscuous in
+ *	effect (reply only)
+ * @INTNET_ATTR_MAC: 6 bytes, an Ethernet address
+ * @INTNET_ATTR_FDB_IS_STATIC: u8; 1 for a static entry (reply only)
+ * @INTNET_ATTR_FDB_AGE: u32, milliseconds since the entry was last refreshed,
+ *	at most U32_MAX (reply only; 0 for static entries)
+ * @INTNET_ATTR_STATS: nested &enum intnet_stats (reply only)
  */
 enum intnet_attr {
 	INTNET_ATTR_UNSPEC,
 	INTNET_ATTR_VERSION,
 	INTNET_ATTR_FEATURES,
 	INTNET_ATTR_PAD,
+	INTNET_ATTR_NET_NAME,
+	INTNET_ATTR_NET_FLOOD_UNKNOWN,
+	INTNET_ATTR_NET_AGEING,
+	INTNET_ATTR_NET_FDB_MAX,
+	INTNET_ATTR_NET_EXPLICIT,
+	INTNET_ATTR_NET_OWNER,
+	INTNET_ATTR_NET_PORTS,
+	INTNET_ATTR_NET_FDB_LEARNED,
+	INTNET_ATTR_NET_FDB_STATIC,
+	INTNET_ATTR_IFINDEX,
+	INTNET_ATTR_IFNAME,
+	INTNET_ATTR_PORT_UP,
+	INTNET_ATTR_PORT_PROMISC,
+	INTNET_ATTR_PORT_PROMISC_ACTIVE,
+	INTNET_ATTR_MAC,
+	INTNET_ATTR_FDB_IS_STATIC,
+	INTNET_ATTR_FDB_AGE,
+	INTNET_ATTR_STATS,
 
 	__INTNET_ATTR_MAX,
 	INTNET_ATTR_MAX = __INTNET_ATTR_MAX - 1
 };
 
 /**
+ * enum intnet_stats - u64 counters nested in %INTNET_ATTR_STATS
+ *
+ * Every frame a port receives is counted once in %INTNET_STATS_RX_PACKETS and
+ * once more as exactly one of: forwarded (%INTNET_STATS_RX_FORWARDED),
+ * flooded (%INTNET_STATS_RX_FLOODED) or dropped for one reason
+ * (%INTNET_STATS_RX_DROP_*). Transmit counters are per egress port.
+ *
+ * @INTNET_STATS_UNSPEC: unused
+ * @INTNET_STATS_PAD: padding
+ * @INTNET_STATS_RX_PACKETS: frames received from the device into the switch
+ * @INTNET_STATS_RX_BYTES: their bytes, Ethernet header included
+ * @INTNET_STATS_RX_FORWARDED: sent to the one port behind a known unicast MAC
+ * @INTNET_STATS_RX_FLOODED: broadcast, multicast or unknown unicast, sent to
+ *	every other eligible port
+ * @INTNET_STATS_RX_DROP_PORT_DOWN: received while the port was down
+ * @INTNET_STATS_RX_DROP_INVALID_SRC: multicast, broadcast or all-zero source
+ * @INTNET_STATS_RX_DROP_LOCAL: the destination is behind the ingress port
+ * @INTNET_STATS_RX_DROP_DEST_DOWN: the destination's port is down
+ * @INTNET_STATS_RX_DROP_NOMEM: no memory to take or copy the frame
+ * @INTNET_STATS_FDB_FULL: sources not learned because the FDB was full
+ *	(the frames were still switched)
+ * @INTNET_STATS_TX_PACKETS: frames sent out of the port's device
+ * @INTNET_STATS_TX_BYTES: their bytes, Ethernet header included
+ * @INTNET_STATS_TX_DROP_OVERSIZE: not sent: larger than the device's MTU
+ * @INTNET_STATS_TX_DROP_ERROR: not sent: the device refused the frame
+ */
+enum intnet_stats {
+	INTNET_STATS_UNSPEC,
+	INTNET_STATS_PAD,
+	INTNET_STATS_RX_PACKETS,
+	INTNET_STATS_RX_BYTES,
+	INTNET_STATS_RX_FORWARDED,
+	INTNET_STATS_RX_FLOODED,
+	INTNET_STATS_RX_DROP_PORT_DOWN,
+	INTNET_STATS_RX_DROP_INVALID_SRC,
+	INTNET_STATS_RX_DROP_LOCAL,
+	INTNET_STATS_RX_DROP_DEST_DOWN,
+	INTNET_STATS_RX_DROP_NOMEM,
+	INTNET_STATS_FDB_FULL,
+	INTNET_STATS_TX_PACKETS,
+	INTNET_STATS_TX_BYTES,
+	INTNET_STATS_TX_DROP_OVERSIZE,
+	INTNET_STATS_TX_DROP_ERROR,
+
+	__INTNET_STATS_MAX,
+	INTNET_STATS_MAX = __INTNET_STATS_MAX - 1
+};
+
+/**
  * enum intnet_feature - bits of %INTNET_ATTR_FEATURES
  * @INTNET_FEATURE_NETNS: the family answers in every network namespace, and
  *	each namespace has its own state
+ * @INTNET_FEATURE_SWITCH: networks, ports, the learning FDB and statistics
+ *	(the NET_, PORT_ and FDB_ commands)
  *
  * New capabilities add a bit here when they land, so that a newer intnetctl
  * can tell what an older module supports.
  */
 enum intnet_feature {
 	INTNET_FEATURE_NETNS = 1 << 0,
+	INTNET_FEATURE_SWITCH = 1 << 1,
 };
 
 #endif /* _UAPI_LINUX_INTNET_H */

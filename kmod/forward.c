@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/* intnet: the packet path: take a port's frame, learn, forward or flood, transmit. */
+
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+
+#include "intnet.h"
+
+static bool port_receives_copies(const struct intnet_port *p)
+{
+	return READ_ONCE(p->up) && READ_ONCE(p->promisc);
+}
+
+/* The frame's length as the MTU counts it: no Ethernet header, no in-band tag. */
+static unsigned int mtu_len(const struct sk_buff *skb)
+{
+	unsigned int len = skb->len - ETH_HLEN;
+
+	if (eth_type_vlan(eth_hdr(skb)->h_proto) && len >= VLAN_HLEN)
+		len -= VLAN_HLEN;
+	return len;
+}
+
+/* Sends @skb (data at the payload, as the rx path left it) out of @port. */
+static void xmit(struct intnet_port *port, struct sk_buff *skb)
+{
+	struct net_device *dev = port->dev;
+	unsigned int len;
+	int rc;
+
+	skb_push(skb, ETH_HLEN);
+	if (unlikely(mtu_len(skb) > dev->mtu && !skb_is_gso(skb))) {
+		intnet_count(port, INTNET_STATS_TX_DROP_OVERSIZE);
+		kfree_skb(skb);
+		return;
+	}
+	skb_forward_csum(skb);
+	/* A receive timestamp is wall-clock time; a qdisc such as fq would take it
+	 * for a departure time and hold or drop the frame.
+	 */
+	skb_clear_tstamp(skb);
+	skb->dev = dev;
+	len = skb->len;
+	rc = dev_queue_xmit(skb);
+	if (likely(rc == NET_XMIT_SUCCESS || rc == NET_XMIT_CN))
+		intnet_count_len(port, INTNET_STATS_TX_PACKETS,
+				 INTNET_STATS_TX_BYTES, len);
+	else
+		intnet_count(port, INTNET_STATS_TX_DROP_ERROR);
+}
+
+/* A copy for @to; the original stays with the caller. */
+static void xmit_copy(struct intnet_port *from, struct intnet_port *to,
+		      struct sk_buff *skb)
+{
+	struct sk_buff *copy = skb_clone(skb, GFP_ATOMIC);
+
+	if (unlikely(!copy)) {
+		intnet_count(from, INTNET_STATS_RX_DROP_NOMEM);
+		return;
+	}
+	xmit(to, copy);
+}
+
+/*
+ * Every up port but the ingress (only the promiscuous ones when @copies_only);
+ * clones for all but the last, which takes the original.
+ */
+static void flood(struct intnet_port *in, struct sk_buff *skb, bool copies_only)
+{
+	struct intnet_port *p, *prev = NULL;
+
+	list_for_each_entry_rcu(p, &in->network->ports, node) {
+		if (p == in || !READ_ONCE(p->up))
+			continue;
+		if (copies_only && !READ_ONCE(p->promisc))
+			continue;
+		if (prev)
+			xmit_copy(in, prev, skb);
+		prev = p;
+	}
+	if (prev)
+		xmit(prev, skb);
+	else
+		consume_skb(skb);
+}
+
+/* Known unicast: promiscuous ports get a copy, the destination the original. */
+static void forward(struct intnet_port *in, struct intnet_port *to,
+		    struct sk_buff *skb)
+{
+	struct intnet_port *p;
+
+	list_for_each_entry_rcu(p, &in->network->ports, node)
+		if (p != in && p != to && port_receives_copies(p))
+			xmit_copy(in, p, skb);
+	xmit(to, skb);
+}
+
+static void drop(struct intnet_port *port, enum intnet_stats why,
+		 struct sk_buff *skb)
+{
+	intnet_count(port, why);
+	kfree_skb(skb);
+}
+
+rx_handler_result_t intnet_handle_frame(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb;
+	struct intnet_fdb_entry *e;
+	struct intnet_port *port, *to;
+	const struct ethhdr *eth;
+
+	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
+		return RX_HANDLER_PASS;
+	port = rcu_dereference(skb->dev->rx_handler_data);
+	intnet_count_len(port, INTNET_STATS_RX_PACKETS, INTNET_STATS_RX_BYTES,
+			 skb->len + ETH_HLEN);
+
+	if (unlikely(!READ_ONCE(port->up))) {
+		drop(port, INTNET_STATS_RX_DROP_PORT_DOWN, skb);
+		return RX_HANDLER_CONSUMED;
+	}
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (unlikely(!skb)) {
+		intnet_count(port, INTNET_STATS_RX_DROP_NOMEM);
+		return RX_HANDLER_CONSUMED;
+	}
+	eth = eth_hdr(skb);
+	if (unlikely(!is_valid_ether_addr(eth->h_source))) {
+		drop(port, INTNET_STATS_RX_DROP_INVALID_SRC, skb);
+		return RX_HANDLER_CONSUMED;
+	}
+	intnet_fdb_learn(port, eth->h_source);
+
+	if (is_multicast_ether_addr(eth->h_dest)) {
+		intnet_count(port, INTNET_STATS_RX_FLOODED);
+		flood(port, skb, false);
+		return RX_HANDLER_CONSUMED;
+	}
+	e = intnet_fdb_lookup(port->network, eth->h_dest);
+	if (!e) {
+		intnet_count(port, INTNET_STATS_RX_FLOODED);
+		flood(port, skb, !READ_ONCE(port->network->flood_unknown));
+		return RX_HANDLER_CONSUMED;
+	}
+	to = rcu_dereference(e->port);
+	if (to == port) {
+		drop(port, INTNET_STATS_RX_DROP_LOCAL, skb);
+		return RX_HANDLER_CONSUMED;
+	}
+	if (unlikely(!READ_ONCE(to->up))) {
+		drop(port, INTNET_STATS_RX_DROP_DEST_DOWN, skb);
+		return RX_HANDLER_CONSUMED;
+	}
+	intnet_count(port, INTNET_STATS_RX_FORWARDED);
+	forward(port, to, skb);
+	return RX_HANDLER_CONSUMED;
+}
