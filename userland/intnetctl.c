@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /* intnetctl: drives the intnet kernel module over its netlink family. */
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/socket.h>
+
+#include <linux/if_ether.h>
+#include <linux/netlink.h>
 
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -21,27 +29,80 @@
 
 #define EXIT_USAGE 2
 
-static bool json;
+/* The parsed global options: the only state that is not on a stack. */
+static struct {
+	bool json;
+	bool stats;
+} opts;
+
+/* ---- Usage ---- */
+
+static const char net_usage[] =
+    "  net add NAME [flood-unknown on|off] [ageing SECS] [fdb-max N]\n"
+    "  net set NAME [flood-unknown on|off] [ageing SECS] [fdb-max N]\n"
+    "               [explicit on|off]\n"
+    "  net del NAME\n"
+    "  net show [NAME]\n";
+
+static const char port_usage[] =
+    "  port add DEV [net NAME] [up|down] [promisc on|off]\n"
+    "  port set DEV [up|down] [promisc on|off]\n"
+    "  port del DEV\n"
+    "  port show [DEV] [net NAME]\n";
+
+static const char fdb_usage[] = "  fdb add MAC dev DEV\n"
+				"  fdb del MAC [net NAME]\n"
+				"  fdb flush [net NAME | dev DEV]\n"
+				"  fdb show [net NAME]\n";
+
+static const char usage_notes[] =
+    "NAME is a network (\"" INTNET_NAME_DEFAULT "\" where a command may leave "
+    "it out), DEV a network\n"
+    "device, MAC aa:bb:cc:dd:ee:ff; ageing 0 means never. \"list\" is "
+    "\"show\", and an\n"
+    "OBJECT alone is \"OBJECT show\".\n";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: intnetctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
+		"\n"
+		"Objects and commands:\n"
+		"%s%s%s"
+		"  OBJECT help        show OBJECT's commands\n"
+		"  version            show intnetctl's and the module's "
+		"versions\n"
+		"  help               show this text\n"
+		"\n"
+		"%s"
+		"\n"
+		"Options:\n"
+		"  -j, --json         print JSON\n"
+		"  -s, --stats        show statistics\n"
+		"  -h, --help         show this text\n"
+		"  -V, --version      show intnetctl's version\n",
+		net_usage, port_usage, fdb_usage, usage_notes);
+}
+
+/* ---- The netlink connection ---- */
 
 struct conn {
 	struct nl_sock *sk;
 	int family;
 };
 
-static void usage(FILE *f)
+/*
+ * Extended acks carry the module's reason for a refusal, and capped acks
+ * leave out the echoed request. A kernel without them (before 4.12) still
+ * sends the errno, which is then shown alone: so a failure here is no error.
+ */
+static void conn_want_extack(struct nl_sock *sk)
 {
-	fprintf(
-	    f,
-	    "Usage: intnetctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
-	    "\n"
-	    "Objects and commands:\n"
-	    "  version            show intnetctl's and the module's versions\n"
-	    "  help               show this text\n"
-	    "\n"
-	    "Options:\n"
-	    "  -j, --json         print JSON\n"
-	    "  -h, --help         show this text\n"
-	    "  -V, --version      show intnetctl's version\n");
+	int fd = nl_socket_get_fd(sk);
+	int one = 1;
+
+	(void)setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 }
 
 /* Opens the family; with the module absent, says so in one line. */
@@ -60,6 +121,9 @@ static int conn_open(struct conn *c)
 			nl_geterror(err));
 		goto fail;
 	}
+	/* A dump's message may outgrow libnl's first guess: peek its size. */
+	nl_socket_enable_msg_peek(c->sk);
+	conn_want_extack(c->sk);
 	c->family = genl_ctrl_resolve(c->sk, INTNET_GENL_NAME);
 	if (c->family == -NLE_OBJ_NOTFOUND) {
 		fprintf(stderr, "intnet: kernel module not loaded (try: "
@@ -84,25 +148,13 @@ static void conn_close(struct conn *c)
 	nl_socket_free(c->sk);
 }
 
-/* Sends a request built by the caller and runs @cb on every reply; 0 or -1. */
-static int conn_request(struct conn *c, struct nl_msg *msg,
-			nl_recvmsg_msg_cb_t cb, void *arg)
+/* A request of @cmd with room for @attrs_len bytes of attributes. */
+static struct nl_msg *conn_msg(struct conn *c, uint8_t cmd, int flags,
+			       size_t attrs_len)
 {
-	int err;
+	struct nl_msg *msg;
 
-	nl_socket_modify_cb(c->sk, NL_CB_VALID, NL_CB_CUSTOM, cb, arg);
-	err = nl_send_sync(c->sk, msg);
-	if (err < 0) {
-		fprintf(stderr, "intnet: %s\n", nl_geterror(err));
-		return -1;
-	}
-	return 0;
-}
-
-static struct nl_msg *conn_msg(struct conn *c, uint8_t cmd, int flags)
-{
-	struct nl_msg *msg = nlmsg_alloc();
-
+	msg = nlmsg_alloc_size(NLMSG_HDRLEN + GENL_HDRLEN + attrs_len);
 	if (!msg)
 		return NULL;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, c->family, 0, flags,
@@ -113,11 +165,897 @@ static struct nl_msg *conn_msg(struct conn *c, uint8_t cmd, int flags)
 	return msg;
 }
 
+/* How the kernel ended one request, apart from its data messages. */
+struct answer {
+	bool done;     /* an ack, an error or the end of a dump came */
+	bool intr;     /* the dump was flagged inconsistent */
+	int error;     /* a negative errno, or 0 */
+	char msg[256]; /* the extended ack message, "" without one */
+};
+
+/* Keeps the extended ack message from the TLVs at @off in @nlh's payload. */
+static void read_extack(struct answer *ans, const struct nlmsghdr *nlh,
+			size_t off)
+{
+	size_t len = nlh->nlmsg_len - NLMSG_HDRLEN;
+	const struct nlattr *attr;
+	const char *text;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || off >= len)
+		return;
+	attr = nla_find((const struct nlattr *)((char *)nlmsg_data(nlh) + off),
+			len - off, NLMSGERR_ATTR_MSG);
+	if (!attr)
+		return;
+	text = nla_data(attr);
+	snprintf(ans->msg, sizeof(ans->msg), "%.*s",
+		 (int)strnlen(text, nla_len(attr)), text);
+}
+
+static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	/* libnl passes the payload; its header sits just before it. */
+	const struct nlmsghdr *nlh =
+	    (const struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct answer *ans = arg;
+	size_t off;
+
+	(void)nla;
+	/* The TLVs follow the error and the request, echoed whole unless
+	 * capped to its header. */
+	off = sizeof(e->error) + ((nlh->nlmsg_flags & NLM_F_CAPPED)
+				      ? sizeof(e->msg)
+				      : e->msg.nlmsg_len);
+	read_extack(ans, nlh, NLMSG_ALIGN(off));
+	ans->error = e->error;
+	ans->done = true;
+	return NL_STOP;
+}
+
+static int ack_cb(struct nl_msg *msg, void *arg)
+{
+	struct answer *ans = arg;
+
+	(void)msg;
+	ans->done = true;
+	return NL_STOP;
+}
+
+/* A dump that fails midway says so in its NLMSG_DONE: an int errno first,
+ * then the extended ack TLVs. */
+static int finish_cb(struct nl_msg *msg, void *arg)
+{
+	const struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct answer *ans = arg;
+	int error;
+
+	ans->done = true;
+	if (nlmsg_datalen(nlh) < (int)sizeof(error))
+		return NL_STOP;
+	memcpy(&error, nlmsg_data(nlh), sizeof(error));
+	if (error < 0) {
+		ans->error = error;
+		read_extack(ans, nlh, NLMSG_ALIGN(sizeof(error)));
+	}
+	return NL_STOP;
+}
+
+/* Every message of the dump is still read, so that DONE ends it. */
+static int intr_cb(struct nl_msg *msg, void *arg)
+{
+	struct answer *ans = arg;
+
+	(void)msg;
+	ans->intr = true;
+	return NL_OK;
+}
+
+static struct nl_cb *answer_cb(struct answer *ans, nl_recvmsg_msg_cb_t valid,
+			       void *arg)
+{
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+
+	if (!cb)
+		return NULL;
+	if (nl_cb_err(cb, NL_CB_CUSTOM, error_cb, ans) < 0 ||
+	    nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, ans) < 0 ||
+	    nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, finish_cb, ans) < 0 ||
+	    nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, intr_cb, ans) < 0 ||
+	    (valid &&
+	     nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid, arg) < 0)) {
+		nl_cb_put(cb);
+		return NULL;
+	}
+	return cb;
+}
+
+/*
+ * Sends @msg and runs @valid on every data message of the answer, a single
+ * reply or a dump of many, until the ack, the error or the dump's end.
+ * Says what went wrong on stderr; 0 or -1.
+ */
+static int conn_run(struct conn *c, struct nl_msg *msg,
+		    nl_recvmsg_msg_cb_t valid, void *arg)
+{
+	struct answer ans = { .done = false };
+	struct nl_cb *cb;
+	int err;
+
+	cb = answer_cb(&ans, valid, arg);
+	if (!cb) {
+		fprintf(stderr, "intnet: out of memory\n");
+		return -1;
+	}
+	err = nl_send_auto(c->sk, msg);
+	/* 0 from a receive means a closed socket: never an answer. */
+	while (err > 0 && !ans.done)
+		err = nl_recvmsgs_report(c->sk, cb);
+	nl_cb_put(cb);
+
+	if (ans.error) {
+		/* The module's own messages carry "intnet: " already
+		 * (NL_SET_ERR_MSG_MOD); the core's (policy checks) don't: print
+		 * both the same way. */
+		const char *text = *ans.msg ? ans.msg : strerror(-ans.error);
+
+		if (!strncmp(text, "intnet: ", 8))
+			text += 8;
+		fprintf(stderr, "intnet: %s\n", text);
+		return -1;
+	}
+	if (!ans.done) {
+		fprintf(stderr, "intnet: %s\n",
+			err ? nl_geterror(err) : "no answer from the module");
+		return -1;
+	}
+	if (ans.intr) {
+		fprintf(
+		    stderr,
+		    "intnet: the state changed during the dump; try again\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- Replies ---- */
+
+static const struct nla_policy attr_policy[INTNET_ATTR_MAX + 1] = {
+	[INTNET_ATTR_VERSION] = { .type = NLA_STRING },
+	[INTNET_ATTR_FEATURES] = { .type = NLA_U64 },
+	[INTNET_ATTR_NET_NAME] = { .type = NLA_STRING },
+	[INTNET_ATTR_NET_FLOOD_UNKNOWN] = { .type = NLA_U8 },
+	[INTNET_ATTR_NET_AGEING] = { .type = NLA_U32 },
+	[INTNET_ATTR_NET_FDB_MAX] = { .type = NLA_U32 },
+	[INTNET_ATTR_NET_EXPLICIT] = { .type = NLA_U8 },
+	[INTNET_ATTR_NET_OWNER] = { .type = NLA_U32 },
+	[INTNET_ATTR_NET_PORTS] = { .type = NLA_U32 },
+	[INTNET_ATTR_NET_FDB_LEARNED] = { .type = NLA_U32 },
+	[INTNET_ATTR_NET_FDB_STATIC] = { .type = NLA_U32 },
+	[INTNET_ATTR_IFINDEX] = { .type = NLA_U32 },
+	[INTNET_ATTR_IFNAME] = { .type = NLA_STRING },
+	[INTNET_ATTR_PORT_UP] = { .type = NLA_U8 },
+	[INTNET_ATTR_PORT_PROMISC] = { .type = NLA_U8 },
+	[INTNET_ATTR_PORT_PROMISC_ACTIVE] = { .type = NLA_U8 },
+	[INTNET_ATTR_MAC] = { .minlen = ETH_ALEN, .maxlen = ETH_ALEN },
+	[INTNET_ATTR_FDB_IS_STATIC] = { .type = NLA_U8 },
+	[INTNET_ATTR_FDB_AGE] = { .type = NLA_U32 },
+	[INTNET_ATTR_STATS] = { .type = NLA_NESTED },
+};
+
+static const struct nla_policy stats_policy[INTNET_STATS_MAX + 1] = {
+	[INTNET_STATS_PAD + 1 ... INTNET_STATS_MAX] = { .type = NLA_U64 },
+};
+
+/*
+ * The counters in enum order. The JSON key is the enum name in lower case;
+ * a human reads them grouped, one line per group.
+ */
+#define STAT(id, group, label) [INTNET_STATS_##id] = { #id, group, label }
+
+static const struct stat_desc {
+	const char *key;
+	const char *group;
+	const char *label;
+} stat_descs[INTNET_STATS_MAX + 1] = {
+	STAT(RX_PACKETS, "rx", "packets"),
+	STAT(RX_BYTES, "rx", "bytes"),
+	STAT(RX_FORWARDED, "rx", "forwarded"),
+	STAT(RX_FLOODED, "rx", "flooded"),
+	STAT(RX_DROP_PORT_DOWN, "rx drop", "port-down"),
+	STAT(RX_DROP_INVALID_SRC, "rx drop", "invalid-src"),
+	STAT(RX_DROP_LOCAL, "rx drop", "local"),
+	STAT(RX_DROP_DEST_DOWN, "rx drop", "dest-down"),
+	STAT(RX_DROP_NOMEM, "rx drop", "nomem"),
+	STAT(FDB_FULL, "fdb", "full"),
+	STAT(TX_PACKETS, "tx", "packets"),
+	STAT(TX_BYTES, "tx", "bytes"),
+	STAT(TX_DROP_OVERSIZE, "tx drop", "oversize"),
+	STAT(TX_DROP_ERROR, "tx drop", "error"),
+};
+
+/* Absent attributes read as empty or zero: the printers stay simple. */
+static const char *attr_str(const struct nlattr *attr)
+{
+	return attr ? nla_get_string(attr) : "";
+}
+
+static uint32_t attr_u32(const struct nlattr *attr)
+{
+	return attr ? nla_get_u32(attr) : 0;
+}
+
+static bool attr_bool(const struct nlattr *attr)
+{
+	return attr && nla_get_u8(attr);
+}
+
+static const char *json_bool(bool b)
+{
+	return b ? "true" : "false";
+}
+
+static const char *on_off(bool b)
+{
+	return b ? "on" : "off";
+}
+
+/* Names may hold any byte but NUL: anything not printable ASCII is escaped,
+ * so that the output is always JSON. */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = *s;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20 || ch > 0x7e)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+/* @stats is NULL unless asked for and sent. */
+static void print_stats(struct nlattr **stats)
+{
+	const char *prev = NULL; /* the group of the last counter printed */
+	const char *p;
+	int i;
+
+	if (!stats)
+		return;
+	if (opts.json)
+		fputs(",\"stats\":{", stdout);
+	for (i = 0; i <= INTNET_STATS_MAX; i++) {
+		const struct stat_desc *d = &stat_descs[i];
+		uint64_t val;
+
+		if (!d->key || !stats[i])
+			continue;
+		val = nla_get_u64(stats[i]);
+		if (opts.json) {
+			printf("%s\"", prev ? "," : "");
+			for (p = d->key; *p; p++)
+				putchar(tolower((unsigned char)*p));
+			printf("\":%" PRIu64, val);
+		} else if (!prev || strcmp(prev, d->group)) {
+			printf("%s    %s %s %" PRIu64, prev ? "\n" : "",
+			       d->group, d->label, val);
+		} else {
+			printf("  %s %" PRIu64, d->label, val);
+		}
+		prev = d->group;
+	}
+	if (opts.json)
+		putchar('}');
+	else if (prev)
+		putchar('\n');
+}
+
+typedef void (*print_fn)(struct nlattr **tb, struct nlattr **stats);
+
+static void print_net(struct nlattr **tb, struct nlattr **stats)
+{
+	const char *name = attr_str(tb[INTNET_ATTR_NET_NAME]);
+	uint32_t ports = attr_u32(tb[INTNET_ATTR_NET_PORTS]);
+	uint32_t learned = attr_u32(tb[INTNET_ATTR_NET_FDB_LEARNED]);
+	uint32_t fixed = attr_u32(tb[INTNET_ATTR_NET_FDB_STATIC]);
+	uint32_t max = attr_u32(tb[INTNET_ATTR_NET_FDB_MAX]);
+	uint32_t ageing = attr_u32(tb[INTNET_ATTR_NET_AGEING]);
+	bool flood = attr_bool(tb[INTNET_ATTR_NET_FLOOD_UNKNOWN]);
+	bool explicit = attr_bool(tb[INTNET_ATTR_NET_EXPLICIT]);
+	uint32_t owner = attr_u32(tb[INTNET_ATTR_NET_OWNER]);
+
+	if (opts.json) {
+		fputs("{\"name\":", stdout);
+		json_str(name);
+		printf(",\"ports\":%u,\"fdb_learned\":%u,\"fdb_static\":%u,"
+		       "\"fdb_max\":%u,\"ageing\":%u,\"flood_unknown\":%s,"
+		       "\"explicit\":%s,\"owner\":%u",
+		       ports, learned, fixed, max, ageing, json_bool(flood),
+		       json_bool(explicit), owner);
+		print_stats(stats);
+		putchar('}');
+		return;
+	}
+	printf("%-15s  ports %u  fdb %u/%u", name, ports, learned, max);
+	if (fixed)
+		printf("  static %u", fixed);
+	printf("  ageing %u  flood-unknown %s  explicit %s  owner %u\n", ageing,
+	       on_off(flood), explicit ? "yes" : "no", owner);
+	print_stats(stats);
+}
+
+static void print_port(struct nlattr **tb, struct nlattr **stats)
+{
+	const char *ifname = attr_str(tb[INTNET_ATTR_IFNAME]);
+	const char *net = attr_str(tb[INTNET_ATTR_NET_NAME]);
+	bool up = attr_bool(tb[INTNET_ATTR_PORT_UP]);
+	bool promisc = attr_bool(tb[INTNET_ATTR_PORT_PROMISC]);
+	bool active = attr_bool(tb[INTNET_ATTR_PORT_PROMISC_ACTIVE]);
+
+	if (opts.json) {
+		fputs("{\"ifname\":", stdout);
+		json_str(ifname);
+		printf(",\"ifindex\":%u,\"net\":",
+		       attr_u32(tb[INTNET_ATTR_IFINDEX]));
+		json_str(net);
+		printf(",\"up\":%s,\"promisc\":%s,\"promisc_active\":%s",
+		       json_bool(up), json_bool(promisc), json_bool(active));
+		print_stats(stats);
+		putchar('}');
+		return;
+	}
+	/* "requested": the port asked for promiscuity it does not have. */
+	printf("%-15s  net %-15s  %-4s  promisc %s\n", ifname, net,
+	       up ? "up" : "down",
+	       active ? "on" : (promisc ? "requested" : "off"));
+	print_stats(stats);
+}
+
+static void print_fdb(struct nlattr **tb, struct nlattr **stats)
+{
+	static const uint8_t none[ETH_ALEN];
+	const uint8_t *m =
+	    tb[INTNET_ATTR_MAC] ? nla_data(tb[INTNET_ATTR_MAC]) : none;
+	const char *ifname = attr_str(tb[INTNET_ATTR_IFNAME]);
+	const char *net = attr_str(tb[INTNET_ATTR_NET_NAME]);
+	bool is_static = attr_bool(tb[INTNET_ATTR_FDB_IS_STATIC]);
+	uint32_t age = attr_u32(tb[INTNET_ATTR_FDB_AGE]);
+	char mac[sizeof("00:00:00:00:00:00")];
+
+	(void)stats;
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1],
+		 m[2], m[3], m[4], m[5]);
+	if (opts.json) {
+		printf("{\"mac\":\"%s\",\"ifname\":", mac);
+		json_str(ifname);
+		printf(",\"ifindex\":%u,\"net\":",
+		       attr_u32(tb[INTNET_ATTR_IFINDEX]));
+		json_str(net);
+		printf(",\"static\":%s,\"age_ms\":%u}", json_bool(is_static),
+		       age);
+		return;
+	}
+	printf("%s  dev %-15s  net %-15s  ", mac, ifname, net);
+	if (is_static)
+		printf("static\n");
+	else
+		printf("learned  age %u.%us\n", age / 1000, age % 1000 / 100);
+}
+
+/* The objects of a show, as one JSON array or one line (or more) each. */
+struct show {
+	print_fn print;
+	unsigned int count;
+};
+
+static int show_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[INTNET_ATTR_MAX + 1];
+	struct nlattr *stats[INTNET_STATS_MAX + 1];
+	struct show *s = arg;
+	bool with_stats;
+	int err;
+
+	err =
+	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, INTNET_ATTR_MAX, attr_policy);
+	if (err < 0)
+		return err;
+	with_stats = opts.stats && tb[INTNET_ATTR_STATS];
+	if (with_stats) {
+		err = nla_parse_nested(stats, INTNET_STATS_MAX,
+				       tb[INTNET_ATTR_STATS], stats_policy);
+		if (err < 0)
+			return err;
+	}
+	if (opts.json)
+		putchar(s->count ? ',' : '[');
+	s->print(tb, with_stats ? stats : NULL);
+	s->count++;
+	return NL_OK;
+}
+
+/* A failure after the first object still closes the array: stdout stays
+ * JSON. A failure before it prints nothing, as a failed doit should. */
+static void show_end(const struct show *s, bool ok)
+{
+	if (opts.json && (s->count || ok))
+		puts(s->count ? "]" : "[]");
+}
+
+/* ---- The grammar ---- */
+
+enum arg_kind {
+	ARG_NAME,  /* a network name, sent as is */
+	ARG_DEV,   /* a device name, sent as its ifindex */
+	ARG_MAC,   /* aa:bb:cc:dd:ee:ff, sent as 6 bytes */
+	ARG_U32,   /* a decimal number */
+	ARG_ONOFF, /* on or off, sent as a u8 1 or 0 */
+	ARG_FLAG,  /* the keyword alone, sent as the u8 .val */
+};
+
+/* A keyword and its value, or (named by its metavariable) a command's
+ * positional argument. */
+struct keyword {
+	const char *name;
+	enum arg_kind kind;
+	int attr;
+	uint8_t val;
+};
+
+static const struct keyword arg_name = { "NAME", ARG_NAME, INTNET_ATTR_NET_NAME,
+					 0 };
+static const struct keyword arg_dev = { "DEV", ARG_DEV, INTNET_ATTR_IFINDEX,
+					0 };
+static const struct keyword arg_mac = { "MAC", ARG_MAC, INTNET_ATTR_MAC, 0 };
+
+static const struct keyword kw_net = { "net", ARG_NAME, INTNET_ATTR_NET_NAME,
+				       0 };
+static const struct keyword kw_dev = { "dev", ARG_DEV, INTNET_ATTR_IFINDEX, 0 };
+static const struct keyword kw_flood = { "flood-unknown", ARG_ONOFF,
+					 INTNET_ATTR_NET_FLOOD_UNKNOWN, 0 };
+static const struct keyword kw_ageing = { "ageing", ARG_U32,
+					  INTNET_ATTR_NET_AGEING, 0 };
+static const struct keyword kw_fdb_max = { "fdb-max", ARG_U32,
+					   INTNET_ATTR_NET_FDB_MAX, 0 };
+static const struct keyword kw_explicit = { "explicit", ARG_ONOFF,
+					    INTNET_ATTR_NET_EXPLICIT, 0 };
+static const struct keyword kw_up = { "up", ARG_FLAG, INTNET_ATTR_PORT_UP, 1 };
+static const struct keyword kw_down = { "down", ARG_FLAG, INTNET_ATTR_PORT_UP,
+					0 };
+static const struct keyword kw_promisc = { "promisc", ARG_ONOFF,
+					   INTNET_ATTR_PORT_PROMISC, 0 };
+
+#define KWS(...) ((const struct keyword *const[]){ __VA_ARGS__, NULL })
+
+#define V_NEEDS_SETTING 0x1 /* at least one keyword */
+#define V_NEEDS_DEV	0x2 /* the dev keyword is required */
+#define V_DEFAULT_NET	0x4 /* net defaults to INTNET_NAME_DEFAULT */
+#define V_NET_OR_DEV	0x8 /* not both; net defaults when neither */
+
+/* A show (one with .print) dumps when its positional argument is absent. */
+struct verb {
+	const char *name;
+	uint8_t cmd;
+	const struct keyword *arg;
+	const struct keyword *const *kws;
+	unsigned int flags;
+	print_fn print;
+};
+
+static const struct verb net_verbs[] = {
+	{ .name = "add",
+	  .cmd = INTNET_CMD_NET_NEW,
+	  .arg = &arg_name,
+	  .kws = KWS(&kw_flood, &kw_ageing, &kw_fdb_max) },
+	{ .name = "set",
+	  .cmd = INTNET_CMD_NET_SET,
+	  .arg = &arg_name,
+	  .kws = KWS(&kw_flood, &kw_ageing, &kw_fdb_max, &kw_explicit),
+	  .flags = V_NEEDS_SETTING },
+	{ .name = "del", .cmd = INTNET_CMD_NET_DEL, .arg = &arg_name },
+	{ .name = "show",
+	  .cmd = INTNET_CMD_NET_GET,
+	  .arg = &arg_name,
+	  .print = print_net },
+	{ .name = NULL },
+};
+
+static const struct verb port_verbs[] = {
+	{ .name = "add",
+	  .cmd = INTNET_CMD_PORT_ADD,
+	  .arg = &arg_dev,
+	  .kws = KWS(&kw_net, &kw_up, &kw_down, &kw_promisc),
+	  .flags = V_DEFAULT_NET },
+	{ .name = "set",
+	  .cmd = INTNET_CMD_PORT_SET,
+	  .arg = &arg_dev,
+	  .kws = KWS(&kw_up, &kw_down, &kw_promisc),
+	  .flags = V_NEEDS_SETTING },
+	{ .name = "del", .cmd = INTNET_CMD_PORT_DEL, .arg = &arg_dev },
+	{ .name = "show",
+	  .cmd = INTNET_CMD_PORT_GET,
+	  .arg = &arg_dev,
+	  .kws = KWS(&kw_net),
+	  .print = print_port },
+	{ .name = NULL },
+};
+
+static const struct verb fdb_verbs[] = {
+	{ .name = "add",
+	  .cmd = INTNET_CMD_FDB_ADD,
+	  .arg = &arg_mac,
+	  .kws = KWS(&kw_dev),
+	  .flags = V_NEEDS_DEV },
+	{ .name = "del",
+	  .cmd = INTNET_CMD_FDB_DEL,
+	  .arg = &arg_mac,
+	  .kws = KWS(&kw_net),
+	  .flags = V_DEFAULT_NET },
+	{ .name = "flush",
+	  .cmd = INTNET_CMD_FDB_FLUSH,
+	  .kws = KWS(&kw_net, &kw_dev),
+	  .flags = V_NET_OR_DEV },
+	{ .name = "show",
+	  .cmd = INTNET_CMD_FDB_GET,
+	  .kws = KWS(&kw_net),
+	  .print = print_fdb },
+	{ .name = NULL },
+};
+
+static const struct object {
+	const char *name;
+	const char *usage;
+	const struct verb *verbs;
+} objects[] = {
+	{ "net", net_usage, net_verbs },
+	{ "port", port_usage, port_verbs },
+	{ "fdb", fdb_usage, fdb_verbs },
+};
+
+#define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))
+
+static void object_usage(const struct object *obj, FILE *f)
+{
+	fprintf(f, "Usage: intnetctl [OPTIONS] %s COMMAND [ARGS]\n\n%s\n%s",
+		obj->name, obj->usage, usage_notes);
+}
+
+static int usage_error(const struct object *obj, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Says what is wrong, then how @obj (or intnetctl) is used; exit status 2. */
+static int usage_error(const struct object *obj, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("intnetctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n\n", stderr);
+	if (obj)
+		object_usage(obj, stderr);
+	else
+		usage(stderr);
+	return EXIT_USAGE;
+}
+
+/* ---- Parsing: every usage error is found before the module is asked ---- */
+
+/* One value per attribute; .kw says which keyword set it, if any. */
+struct slot {
+	const struct keyword *kw;
+	const char *str; /* ARG_NAME, and ARG_DEV until resolved */
+	uint32_t u32;	 /* ARG_U32, ARG_ONOFF, ARG_FLAG, resolved ARG_DEV */
+	uint8_t mac[ETH_ALEN];
+};
+
+struct args {
+	const struct object *obj;
+	const struct verb *verb;
+	bool has_arg;	    /* the positional argument was given */
+	unsigned int n_kws; /* keywords given */
+	struct slot slot[INTNET_ATTR_MAX + 1];
+};
+
+/* Decimal digits only: no sign, no space, no 0x, nothing after. */
+static int parse_u32(const char *s, uint32_t *val)
+{
+	unsigned long long n;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || *end || n > UINT32_MAX)
+		return -1;
+	*val = n;
+	return 0;
+}
+
+static int hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch = tolower((unsigned char)ch);
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
+/* Exactly six colon-separated pairs of hex digits. */
+static int parse_mac(const char *s, uint8_t *mac)
+{
+	int i, hi, lo;
+
+	if (strlen(s) != sizeof("00:00:00:00:00:00") - 1)
+		return -1;
+	for (i = 0; i < ETH_ALEN; i++, s += 3) {
+		hi = hex_digit(s[0]);
+		lo = hex_digit(s[1]);
+		if (hi < 0 || lo < 0 || (i < ETH_ALEN - 1 && s[2] != ':'))
+			return -1;
+		mac[i] = hi << 4 | lo;
+	}
+	return 0;
+}
+
+/* Takes @val (NULL for a flag) as the value of @kw; 0 or exit status 2. */
+static int parse_value(struct args *a, const struct keyword *kw,
+		       const char *val)
+{
+	struct slot *s = &a->slot[kw->attr];
+
+	if (s->kw == kw)
+		return usage_error(a->obj, "%s given twice", kw->name);
+	if (s->kw)
+		return usage_error(a->obj, "%s and %s are exclusive",
+				   s->kw->name, kw->name);
+	s->kw = kw;
+	switch (kw->kind) {
+	case ARG_NAME:
+	case ARG_DEV:
+		s->str = val;
+		return 0;
+	case ARG_MAC:
+		if (parse_mac(val, s->mac))
+			return usage_error(a->obj,
+					   "'%s' is not a MAC address "
+					   "(aa:bb:cc:dd:ee:ff)",
+					   val);
+		return 0;
+	case ARG_U32:
+		if (parse_u32(val, &s->u32))
+			return usage_error(a->obj,
+					   "%s takes a number, not '%s'",
+					   kw->name, val);
+		return 0;
+	case ARG_ONOFF:
+		if (strcmp(val, "on") && strcmp(val, "off"))
+			return usage_error(a->obj,
+					   "%s takes on or off, not '%s'",
+					   kw->name, val);
+		s->u32 = !strcmp(val, "on");
+		return 0;
+	case ARG_FLAG:
+		s->u32 = kw->val;
+		return 0;
+	}
+	return 0;
+}
+
+static const struct keyword *find_keyword(const struct verb *v,
+					  const char *word)
+{
+	const struct keyword *const *kw;
+
+	for (kw = v->kws; kw && *kw; kw++)
+		if (!strcmp((*kw)->name, word))
+			return *kw;
+	return NULL;
+}
+
+/* The rules that span keywords; fills in the default network. */
+static int check_args(struct args *a)
+{
+	const struct verb *v = a->verb;
+	struct slot *net = &a->slot[INTNET_ATTR_NET_NAME];
+	struct slot *dev = &a->slot[INTNET_ATTR_IFINDEX];
+
+	if ((v->flags & V_NEEDS_SETTING) && !a->n_kws)
+		return usage_error(a->obj, "%s %s needs at least one setting",
+				   a->obj->name, v->name);
+	if ((v->flags & V_NEEDS_DEV) && !dev->kw)
+		return usage_error(a->obj, "%s %s needs dev DEV", a->obj->name,
+				   v->name);
+	if ((v->flags & V_NET_OR_DEV) && net->kw && dev->kw)
+		return usage_error(a->obj, "net and dev are exclusive");
+	if (!net->kw && ((v->flags & V_DEFAULT_NET) ||
+			 ((v->flags & V_NET_OR_DEV) && !dev->kw))) {
+		net->kw = &kw_net;
+		net->str = INTNET_NAME_DEFAULT;
+	}
+	return 0;
+}
+
+static int parse_args(struct args *a, int argc, char **argv)
+{
+	const struct verb *v = a->verb;
+	const struct keyword *kw;
+	const char *val;
+	int i = 0, ret;
+
+	/* A show's argument is optional: a keyword there is no argument. */
+	if (v->arg && argc > 0 && !(v->print && find_keyword(v, argv[0]))) {
+		ret = parse_value(a, v->arg, argv[i++]);
+		if (ret)
+			return ret;
+		a->has_arg = true;
+	} else if (v->arg && !v->print) {
+		return usage_error(a->obj, "%s %s needs %s", a->obj->name,
+				   v->name, v->arg->name);
+	}
+	while (i < argc) {
+		kw = find_keyword(v, argv[i]);
+		if (!kw)
+			return usage_error(a->obj, "%s %s does not take '%s'",
+					   a->obj->name, v->name, argv[i]);
+		i++;
+		val = NULL;
+		if (kw->kind != ARG_FLAG) {
+			if (i == argc)
+				return usage_error(
+				    a->obj, "%s needs an argument", kw->name);
+			val = argv[i++];
+		}
+		ret = parse_value(a, kw, val);
+		if (ret)
+			return ret;
+		a->n_kws++;
+	}
+	return check_args(a);
+}
+
+/* After the syntax, so that a usage error wins over a missing device. */
+static int resolve_dev(struct args *a)
+{
+	struct slot *dev = &a->slot[INTNET_ATTR_IFINDEX];
+
+	if (!dev->kw)
+		return 0;
+	dev->u32 = if_nametoindex(dev->str);
+	if (!dev->u32) {
+		fprintf(stderr, "intnetctl: no such device '%s'\n", dev->str);
+		return 1;
+	}
+	return 0;
+}
+
+/* Room enough for any slot: a string, or at most 8 bytes. */
+static size_t slot_room(const struct slot *s)
+{
+	if (!s->kw)
+		return 0;
+	return nla_total_size(s->str ? strlen(s->str) + 1 : sizeof(uint64_t));
+}
+
+static int put_slot(struct nl_msg *msg, int attr, const struct slot *s)
+{
+	if (!s->kw)
+		return 0;
+	switch (s->kw->kind) {
+	case ARG_NAME:
+		return nla_put_string(msg, attr, s->str);
+	case ARG_DEV:
+	case ARG_U32:
+		return nla_put_u32(msg, attr, s->u32);
+	case ARG_ONOFF:
+	case ARG_FLAG:
+		return nla_put_u8(msg, attr, s->u32);
+	case ARG_MAC:
+		return nla_put(msg, attr, ETH_ALEN, s->mac);
+	}
+	return 0;
+}
+
+static struct nl_msg *build_request(struct conn *c, const struct args *a)
+{
+	int flags = a->verb->print && !a->has_arg ? NLM_F_DUMP : 0;
+	struct nl_msg *msg;
+	size_t len = 0;
+	int attr, err = 0;
+
+	for (attr = 0; attr <= INTNET_ATTR_MAX; attr++)
+		len += slot_room(&a->slot[attr]);
+	msg = conn_msg(c, a->verb->cmd, flags, len);
+	if (!msg) {
+		fprintf(stderr, "intnet: out of memory\n");
+		return NULL;
+	}
+	for (attr = 0; attr <= INTNET_ATTR_MAX && !err; attr++)
+		err = put_slot(msg, attr, &a->slot[attr]);
+	if (err < 0) {
+		fprintf(stderr, "intnet: %s\n", nl_geterror(err));
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int run_verb(const struct object *obj, const struct verb *v, int argc,
+		    char **argv)
+{
+	struct args a = { .obj = obj, .verb = v };
+	struct show s = { .print = v->print };
+	struct nl_msg *msg;
+	struct conn c;
+	int ret;
+
+	ret = parse_args(&a, argc, argv);
+	if (!ret)
+		ret = resolve_dev(&a);
+	if (ret)
+		return ret;
+	if (conn_open(&c))
+		return 1;
+	ret = 1;
+	msg = build_request(&c, &a);
+	if (!msg)
+		goto out;
+	ret = conn_run(&c, msg, v->print ? show_cb : NULL, &s) ? 1 : 0;
+	if (v->print)
+		show_end(&s, !ret);
+	nlmsg_free(msg);
+out:
+	conn_close(&c);
+	return ret;
+}
+
+static const struct verb *find_verb(const struct object *obj, const char *name)
+{
+	const struct verb *v;
+
+	for (v = obj->verbs; v->name; v++)
+		if (!strcmp(name, v->name) ||
+		    (v->print && !strcmp(name, "list")))
+			return v;
+	return NULL;
+}
+
+static int run_object(const struct object *obj, int argc, char **argv)
+{
+	/* Like ip(8): an object alone lists what there is of it. */
+	const char *name = argc ? argv[0] : "show";
+	const struct verb *v;
+
+	if (!strcmp(name, "help")) {
+		object_usage(obj, stdout);
+		return 0;
+	}
+	v = find_verb(obj, name);
+	if (!v)
+		return usage_error(obj, "unknown %s command '%s'", obj->name,
+				   name);
+	if (argc) {
+		argc--;
+		argv++;
+	}
+	return run_verb(obj, v, argc, argv);
+}
+
+/* ---- version ---- */
+
 static const struct {
 	uint64_t bit;
 	const char *name;
 } feature_names[] = {
-    {INTNET_FEATURE_NETNS, "netns"},
+	{ INTNET_FEATURE_NETNS, "netns" },
+	{ INTNET_FEATURE_SWITCH, "switch" },
 };
 
 #define N_FEATURES (sizeof(feature_names) / sizeof(feature_names[0]))
@@ -132,9 +1070,12 @@ static int version_cb(struct nl_msg *msg, void *arg)
 {
 	struct version_reply *v = arg;
 	struct nlattr *tb[INTNET_ATTR_MAX + 1];
+	int err;
 
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, INTNET_ATTR_MAX, NULL) < 0)
-		return NL_SKIP;
+	err =
+	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, INTNET_ATTR_MAX, attr_policy);
+	if (err < 0)
+		return err;
 	if (tb[INTNET_ATTR_VERSION])
 		snprintf(v->version, sizeof(v->version), "%s",
 			 nla_get_string(tb[INTNET_ATTR_VERSION]));
@@ -153,24 +1094,25 @@ static void print_features(uint64_t features)
 	for (i = 0; i < N_FEATURES; i++) {
 		if (!(features & feature_names[i].bit))
 			continue;
-		printf(json ? "%s\"%s\"" : "%s%s", sep, feature_names[i].name);
-		sep = json ? "," : " ";
+		printf(opts.json ? "%s\"%s\"" : "%s%s", sep,
+		       feature_names[i].name);
+		sep = opts.json ? "," : " ";
 		unknown &= ~feature_names[i].bit;
 	}
 	/* Bits from a newer module are shown, not hidden. */
 	for (i = 0; i < 64; i++) {
 		if (!(unknown & (1ULL << i)))
 			continue;
-		printf(json ? "%s\"bit%zu\"" : "%sbit%zu", sep, i);
-		sep = json ? "," : " ";
+		printf(opts.json ? "%s\"bit%zu\"" : "%sbit%zu", sep, i);
+		sep = opts.json ? "," : " ";
 	}
-	if (!json && !*sep)
+	if (!opts.json && !*sep)
 		printf("none");
 }
 
 static int cmd_version(int argc, char **argv)
 {
-	struct version_reply v = {.version = ""};
+	struct version_reply v = { .version = "" };
 	struct nl_msg *msg;
 	struct conn c;
 	int ret;
@@ -183,8 +1125,11 @@ static int cmd_version(int argc, char **argv)
 	}
 	if (conn_open(&c))
 		return 1;
-	msg = conn_msg(&c, INTNET_CMD_VERSION_GET, 0);
-	ret = msg ? conn_request(&c, msg, version_cb, &v) : -1;
+	msg = conn_msg(&c, INTNET_CMD_VERSION_GET, 0, 0);
+	if (!msg)
+		fprintf(stderr, "intnet: out of memory\n");
+	ret = msg ? conn_run(&c, msg, version_cb, &v) : -1;
+	nlmsg_free(msg);
 	conn_close(&c);
 	if (ret)
 		return 1;
@@ -193,9 +1138,10 @@ static int cmd_version(int argc, char **argv)
 		return 1;
 	}
 
-	if (json) {
-		printf("{\"intnetctl\":\"%s\",\"module\":\"%s\",\"features\":[",
-		       INTNET_VERSION, v.version);
+	if (opts.json) {
+		printf("{\"intnetctl\":\"%s\",\"module\":", INTNET_VERSION);
+		json_str(v.version);
+		printf(",\"features\":[");
 		print_features(v.features);
 		printf("]}\n");
 	} else {
@@ -209,18 +1155,24 @@ static int cmd_version(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
+	static const struct option long_opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "stats", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
 	};
+	size_t i;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+jhV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+jshV", long_opts, NULL)) !=
+	       -1) {
 		switch (opt) {
 		case 'j':
-			json = true;
+			opts.json = true;
+			break;
+		case 's':
+			opts.stats = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -246,7 +1198,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "intnetctl: unknown command '%s'\n\n", argv[0]);
-	usage(stderr);
-	return EXIT_USAGE;
+	for (i = 0; i < N_OBJECTS; i++)
+		if (!strcmp(argv[0], objects[i].name))
+			return run_object(&objects[i], argc - 1, argv + 1);
+	return usage_error(NULL, "unknown command '%s'", argv[0]);
 }
