@@ -70,4 +70,8 @@ fi
 kill $ticker 2>/dev/null || true
 log "built $(cat "$out/include/config/kernel.release") in $(( $(date +%s) - start )) s"
 touch "$out/.done"
+# Builds of other configurations are stale now: ~0.5 GB each.
+for old in "$cache"/debug-6.12-*; do
+	[ "$old" = "$out" ] || rm -rf "$old"
+done
 echo "$out"

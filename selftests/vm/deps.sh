@@ -13,7 +13,7 @@ pkgs=(
 	linux-source-6.12 bc bison flex libelf-dev libssl-dev dwarves
 	# the VM and what runs inside it
 	qemu-system-x86 busybox-static cpio xz-utils zstd kmod iproute2 iputils-ping
-	util-linux python3
+	util-linux python3 iperf3
 )
 
 missing=()
