@@ -170,6 +170,145 @@ static inline int genl_family_id(int fd, const char *name)
 	return ret;
 }
 
+/* A netlink socket of protocol @proto (NETLINK_ROUTE for devices, say). */
+static inline int nl_open_proto(int proto)
+{
+	int one = 1, fd;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	return fd;
+}
+
+/* Indexes the attributes in @len bytes at @data by type into @tb[0..@max];
+ * unknown types are skipped, the last of a repeated type wins. */
+static inline void nla_index(const void *data, int len, struct nlattr **tb,
+			     int max)
+{
+	const struct nlattr *a = data;
+	int type;
+
+	memset(tb, 0, sizeof(*tb) * (max + 1));
+	while (len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+	       a->nla_len <= len) {
+		type = a->nla_type & NLA_TYPE_MASK;
+		if (type <= max)
+			tb[type] = (struct nlattr *)a;
+		len -= NLA_ALIGN(a->nla_len);
+		a = (const struct nlattr *)((const char *)a +
+					    NLA_ALIGN(a->nla_len));
+	}
+}
+
+/* The top-level attributes of a generic netlink message, by type. */
+static inline void genl_index(struct nlmsghdr *nh, struct nlattr **tb, int max)
+{
+	nla_index((char *)NLMSG_DATA(nh) + GENL_HDRLEN,
+		  nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, tb, max);
+}
+
+/* How a dump went: its end, and what it looked like on the wire. */
+struct nl_dump_status {
+	/* 0, or the negative errno the dump ended with (or the callback's). */
+	int error;
+	char extack[256];
+	/* Some message carried NLM_F_DUMP_INTR: the state changed mid-way. */
+	int intr;
+	/* Data messages handed to the callback, and the reads they took. */
+	unsigned int msgs;
+	unsigned int reads;
+};
+
+/* Called for each data message of a dump; non-zero stops the calls (the dump
+ * is still read to its end) and becomes the dump's error. */
+typedef int (*nl_dump_cb)(struct nlmsghdr *nh, void *arg);
+
+/* Copies the NLMSGERR_ATTR_MSG text out of the ack TLVs at offset @off of @nh.
+ */
+static inline void nl_tlv_msg(struct nlmsghdr *nh, int off, char *out,
+			      size_t size)
+{
+	struct nlattr *a;
+
+	if (!(nh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	while (off + NLA_HDRLEN <= (int)nh->nlmsg_len) {
+		a = (struct nlattr *)((char *)nh + off);
+		if (a->nla_len < NLA_HDRLEN)
+			break;
+		if (a->nla_type == NLMSGERR_ATTR_MSG)
+			snprintf(out, size, "%.*s",
+				 (int)(a->nla_len - NLA_HDRLEN),
+				 (char *)a + NLA_HDRLEN);
+		off += NLA_ALIGN(a->nla_len);
+	}
+}
+
+/*
+ * Sends @req (@len bytes) as a dump request and reads the answer up to its
+ * NLMSG_DONE (or error), calling @cb (if any) for each data message. Returns
+ * @st->error.
+ */
+static inline int nl_dump(int fd, void *req, size_t len, nl_dump_cb cb,
+			  void *arg, struct nl_dump_status *st)
+{
+	struct nlmsghdr *nh = req;
+	int err = 0;
+	ssize_t n;
+
+	memset(st, 0, sizeof(*st));
+	nh->nlmsg_len = len;
+	nh->nlmsg_flags |= NLM_F_DUMP;
+	if (send(fd, req, len, 0) < 0)
+		return st->error = -errno;
+	for (;;) {
+		char tmp[NL_BUF];
+
+		n = recv(fd, tmp, sizeof(tmp), 0);
+		if (n < 0)
+			return st->error = -errno;
+		st->reads++;
+		for (nh = (struct nlmsghdr *)tmp; NLMSG_OK(nh, n);
+		     nh = NLMSG_NEXT(nh, n)) {
+			if (nh->nlmsg_flags & NLM_F_DUMP_INTR)
+				st->intr = 1;
+			if (nh->nlmsg_type == NLMSG_DONE) {
+				/* The TLVs follow the int error. */
+				st->error = *(int *)NLMSG_DATA(nh);
+				nl_tlv_msg(
+				    nh, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(int)),
+				    st->extack, sizeof(st->extack));
+				if (!st->error)
+					st->error = err;
+				return st->error;
+			}
+			if (nh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(nh);
+				int off = NLMSG_HDRLEN + sizeof(*e);
+
+				/* An ack ends nothing; a dump ends with DONE.
+				 */
+				st->error = e->error;
+				if (!st->error)
+					continue;
+				if (!(nh->nlmsg_flags & NLM_F_CAPPED))
+					off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+				nl_tlv_msg(nh, off, st->extack,
+					   sizeof(st->extack));
+				return st->error;
+			}
+			if (nh->nlmsg_type < NLMSG_MIN_TYPE)
+				continue;
+			st->msgs++;
+			if (cb && !err)
+				err = cb(nh, arg);
+		}
+	}
+}
+
 /* Reads a whole small file (a sysfs attribute) without its trailing newline. */
 static inline int read_line(const char *path, char *buf, size_t size)
 {

@@ -1,0 +1,1056 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The control plane: refusals, lifetimes, dumps and rights. */
+
+#include <sys/prctl.h>
+
+#include "switch_lib.h"
+
+/*
+ * The harness gives a test 30 s. A namespace that an earlier test left behind
+ * holds RTNL while its ports go, and under emulation with KASAN that can take
+ * longer than that: allow for it (a hang still ends the test).
+ */
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT 120
+
+static const uint8_t S[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x53 };
+
+/* ---- a namespace's whole state as text: a refusal must not change it ---- */
+
+struct text {
+	size_t len;
+	char buf[65536];
+};
+
+static int text_net(struct nlmsghdr *nh, void *arg)
+{
+	struct text *t = arg;
+	struct net_info ni;
+
+	parse_net(nh, &ni);
+	t->len += snprintf(t->buf + t->len, sizeof(t->buf) - t->len,
+			   "net %s flood=%d ageing=%u max=%u explicit=%d "
+			   "owner=%u ports=%u learned=%u static=%u\n",
+			   ni.name, ni.flood_unknown, ni.ageing, ni.fdb_max,
+			   ni.explicit, ni.owner, ni.ports, ni.fdb_learned,
+			   ni.fdb_static);
+	return t->len >= sizeof(t->buf) ? -ENOSPC : 0;
+}
+
+static int text_port(struct nlmsghdr *nh, void *arg)
+{
+	struct text *t = arg;
+	struct port_info pi;
+
+	parse_port(nh, &pi);
+	t->len += snprintf(t->buf + t->len, sizeof(t->buf) - t->len,
+			   "port %u %s net=%s up=%d promisc=%d\n", pi.ifindex,
+			   pi.ifname, pi.net, pi.up, pi.promisc);
+	return t->len >= sizeof(t->buf) ? -ENOSPC : 0;
+}
+
+static int text_fdb(struct nlmsghdr *nh, void *arg)
+{
+	struct nlattr *tb[INTNET_ATTR_MAX + 1];
+	struct text *t = arg;
+	uint8_t *m;
+
+	genl_index(nh, tb, INTNET_ATTR_MAX);
+	if (!tb[INTNET_ATTR_MAC])
+		return -EPROTO;
+	m = nla_payload(tb[INTNET_ATTR_MAC]);
+	t->len += snprintf(
+	    t->buf + t->len, sizeof(t->buf) - t->len,
+	    "fdb %02x:%02x:%02x:%02x:%02x:%02x port=%u static=%d\n", m[0], m[1],
+	    m[2], m[3], m[4], m[5], attr_u32(tb[INTNET_ATTR_IFINDEX]),
+	    attr_u8(tb[INTNET_ATTR_FDB_IS_STATIC]));
+	return t->len >= sizeof(t->buf) ? -ENOSPC : 0;
+}
+
+static int cmp_lines(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorts the lines of @t: dumps come in no particular order. */
+static void sort_lines(struct text *t)
+{
+	static char copy[sizeof(t->buf)];
+	static char *line[4096];
+	size_t n = 0, i, len = 0;
+	char *p, *save;
+
+	memcpy(copy, t->buf, sizeof(copy));
+	for (p = strtok_r(copy, "\n", &save); p && n < 4096;
+	     p = strtok_r(NULL, "\n", &save))
+		line[n++] = p;
+	qsort(line, n, sizeof(line[0]), cmp_lines);
+	for (i = 0; i < n; i++)
+		len += snprintf(t->buf + len, sizeof(t->buf) - len, "%s\n",
+				line[i]);
+	t->len = len;
+}
+
+/* Every network, port and FDB entry of the namespace, a line each, sorted. */
+static void state(struct __test_metadata *_metadata, struct sw *self,
+		  struct text *t)
+{
+	struct nl_dump_status st;
+
+	t->len = 0;
+	t->buf[0] = '\0';
+	ASSERT_EQ(
+	    0, intnet_dump(self, INTNET_CMD_NET_GET, NULL, text_net, t, &st));
+	ASSERT_EQ(
+	    0, intnet_dump(self, INTNET_CMD_PORT_GET, NULL, text_port, t, &st));
+	ASSERT_EQ(
+	    0, intnet_dump(self, INTNET_CMD_FDB_GET, NULL, text_fdb, t, &st));
+	sort_lines(t);
+}
+
+static struct text before, after;
+
+/* A network "lab" with ports t0 and t1, a static entry and a learned one. */
+static void some_state(struct __test_metadata *_metadata, struct sw *self)
+{
+	struct frame f;
+
+	ASSERT_EQ(0, net_new(self, "lab"));
+	add_ports(_metadata, self, 2, "lab");
+	ASSERT_EQ(0, fdb_add(self, self->ifindex[1], S));
+	deliver(_metadata, self, 0, frame_make(&f, BCAST, MAC(1), 60), PORT(1));
+	state(_metadata, self, &before);
+}
+
+#define EXPECT_UNCHANGED()                                                     \
+	do {                                                                   \
+		state(_metadata, self, &after);                                \
+		EXPECT_STREQ(before.buf, after.buf);                           \
+	} while (0)
+
+/* ---- refusals ---- */
+
+TEST(port_add_refuses_loopback)
+{
+	struct sw *self = sw_new(_metadata);
+
+	some_state(_metadata, self);
+	EXPECT_EQ(-EINVAL,
+		  port_add(self, "lab", if_nametoindex("lo"), NONE, NONE));
+	EXPECT_STREQ("intnet: a loopback device cannot be a port",
+		     reply.extack);
+	/* Not even the network it would have made. */
+	EXPECT_EQ(-EINVAL,
+		  port_add(self, "new", if_nametoindex("lo"), NONE, NONE));
+	EXPECT_UNCHANGED();
+}
+
+TEST(port_add_refuses_non_ethernet)
+{
+	struct sw *self = sw_new(_metadata);
+	int fd;
+
+	some_state(_metadata, self);
+	/* A TUN device carries IP packets without an Ethernet header. */
+	fd = tun_open("tun0", IFF_TUN);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EINVAL,
+		  port_add(self, "lab", if_nametoindex("tun0"), NONE, NONE));
+	EXPECT_STREQ("intnet: the device is not an Ethernet device",
+		     reply.extack);
+	EXPECT_EQ(-EINVAL,
+		  port_add(self, "new", if_nametoindex("tun0"), NONE, NONE));
+	EXPECT_UNCHANGED();
+	close(fd);
+}
+
+TEST(port_add_refuses_device_already_a_port)
+{
+	struct sw *self = sw_new(_metadata);
+
+	some_state(_metadata, self);
+	EXPECT_EQ(-EBUSY, port_add(self, "lab", self->ifindex[0], NONE, NONE));
+	EXPECT_STREQ("intnet: the device is already a port", reply.extack);
+	EXPECT_EQ(-EBUSY, port_add(self, "new", self->ifindex[0], NONE, NONE));
+	EXPECT_STREQ("intnet: the device is already a port", reply.extack);
+	EXPECT_UNCHANGED();
+}
+
+TEST(port_add_refuses_bridge_member)
+{
+	struct sw *self = sw_new(_metadata);
+	int br, d0, d1;
+
+	some_state(_metadata, self);
+	ASSERT_EQ(0, link_add("br0", "bridge"));
+	ASSERT_EQ(0, link_add("d0", "dummy"));
+	ASSERT_EQ(0, link_add("d1", "dummy"));
+	br = if_nametoindex("br0");
+	d0 = if_nametoindex("d0");
+	d1 = if_nametoindex("d1");
+	ASSERT_EQ(0, link_set_u32(d0, IFLA_MASTER, br));
+
+	EXPECT_EQ(-EBUSY, port_add(self, "lab", d0, NONE, NONE));
+	EXPECT_STREQ("intnet: the device is already attached to a bridge, "
+		     "bond or other switch",
+		     reply.extack);
+	EXPECT_UNCHANGED();
+
+	/* Nor can a bridge take a port. */
+	ASSERT_EQ(0, port_add(self, "lab", d1, NONE, NONE));
+	state(_metadata, self, &before);
+	EXPECT_EQ(-EBUSY, link_set_u32(d1, IFLA_MASTER, br));
+	EXPECT_UNCHANGED();
+}
+
+TEST(port_add_refuses_unknown_ifindex)
+{
+	struct sw *self = sw_new(_metadata);
+
+	some_state(_metadata, self);
+	EXPECT_EQ(-ENODEV, port_add(self, "lab", 99999, NONE, NONE));
+	EXPECT_STREQ("no such device in this network namespace", reply.extack);
+	EXPECT_EQ(-ENODEV, port_add(self, "new", 99999, NONE, NONE));
+	EXPECT_EQ(-EINVAL, port_add(self, "new", NONE, NONE, NONE));
+	EXPECT_STREQ("intnet: a device (ifindex) is required", reply.extack);
+	EXPECT_EQ(-EINVAL, port_add(self, NULL, self->ifindex[0], NONE, NONE));
+	EXPECT_STREQ("intnet: a network name is required", reply.extack);
+	EXPECT_UNCHANGED();
+}
+
+TEST(net_new_refuses_bad_names)
+{
+	static const char *const bad[] = { "",	   "a b",    "a\x01z",
+					   "a\tz", "a\x7fz", "caf\xc3\xa9" };
+	struct sw *self = sw_new(_metadata);
+	char name[INTNET_NAME_MAX + 2];
+	struct net_info ni;
+	unsigned int i;
+
+	some_state(_metadata, self);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-EINVAL, net_new(self, bad[i]))
+		TH_LOG("name %u", i);
+		EXPECT_STREQ("a network name is 1 to 127 printable ASCII "
+			     "characters without spaces",
+			     reply.extack);
+		EXPECT_EQ(-EINVAL,
+			  port_add(self, bad[i], self->ifindex[0], NONE, NONE));
+	}
+	memset(name, 'n', INTNET_NAME_MAX + 1);
+	name[INTNET_NAME_MAX + 1] = '\0';
+	EXPECT_EQ(-EINVAL, net_new(self, name));
+	EXPECT_STREQ("a network name is 1 to 127 printable ASCII "
+		     "characters without spaces",
+		     reply.extack);
+	EXPECT_EQ(-EINVAL, net_new(self, NULL));
+	EXPECT_STREQ("intnet: a network name is required", reply.extack);
+	EXPECT_UNCHANGED();
+
+	/* 127 bytes, every printable character but space: fine. */
+	for (i = 0; i < INTNET_NAME_MAX; i++)
+		name[i] = '!' + i % ('~' - '!' + 1);
+	name[INTNET_NAME_MAX] = '\0';
+	ASSERT_EQ(0, net_new(self, name));
+	ASSERT_EQ(0, net_get(self, name, &ni));
+	EXPECT_STREQ(name, ni.name);
+}
+
+TEST(net_new_refuses_existing_name)
+{
+	struct sw *self = sw_new(_metadata);
+	struct net_info ni;
+
+	some_state(_metadata, self);
+	EXPECT_EQ(-EEXIST,
+		  net_req(self, INTNET_CMD_NET_NEW, "lab", 0, 5, 7, NONE));
+	EXPECT_STREQ("intnet: a network with this name exists", reply.extack);
+	EXPECT_UNCHANGED();
+
+	/* An implicit network stays implicit, with its settings. */
+	tap_create(_metadata, self, 2);
+	ASSERT_EQ(0, port_add(self, "imp", self->ifindex[2], NONE, NONE));
+	state(_metadata, self, &before);
+	EXPECT_EQ(-EEXIST,
+		  net_req(self, INTNET_CMD_NET_NEW, "imp", 0, 5, 7, NONE));
+	EXPECT_UNCHANGED();
+	ASSERT_EQ(0, net_get(self, "imp", &ni));
+	EXPECT_EQ(0, ni.explicit);
+	EXPECT_EQ(1, ni.flood_unknown);
+}
+
+TEST(net_del_unknown)
+{
+	struct sw *self = sw_new(_metadata);
+
+	some_state(_metadata, self);
+	EXPECT_EQ(-ENOENT, net_del(self, "nope"));
+	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_EQ(-ENOENT, net_req(self, INTNET_CMD_NET_SET, "nope", 0, NONE,
+				   NONE, NONE));
+	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_EQ(-ENOENT, fdb_flush(self, "nope", NONE));
+	EXPECT_EQ(-ENOENT, fdb_del(self, "nope", S));
+	EXPECT_UNCHANGED();
+}
+
+TEST(port_del_non_port)
+{
+	struct sw *self = sw_new(_metadata);
+	struct port_info pi;
+
+	some_state(_metadata, self);
+	tap_create(_metadata, self, 2);
+	EXPECT_EQ(-ENOENT, port_del(self, self->ifindex[2]));
+	EXPECT_STREQ("the device is not a port", reply.extack);
+	EXPECT_EQ(-ENOENT, port_get(self, self->ifindex[2], &pi));
+	EXPECT_STREQ("the device is not a port", reply.extack);
+	EXPECT_EQ(-ENOENT, port_set(self, self->ifindex[2], 0, NONE));
+	EXPECT_EQ(-ENOENT, fdb_flush(self, NULL, self->ifindex[2]));
+	EXPECT_EQ(-ENODEV, port_del(self, 99999));
+	EXPECT_STREQ("no such device in this network namespace", reply.extack);
+	EXPECT_EQ(-EINVAL, port_del(self, NONE));
+	EXPECT_STREQ("intnet: a device (ifindex) is required", reply.extack);
+	EXPECT_UNCHANGED();
+}
+
+TEST(port_set_refuses_nothing_to_change)
+{
+	struct sw *self = sw_new(_metadata);
+
+	some_state(_metadata, self);
+	EXPECT_EQ(-EINVAL, port_set(self, self->ifindex[0], NONE, NONE));
+	EXPECT_STREQ("intnet: nothing to change", reply.extack);
+	EXPECT_UNCHANGED();
+}
+
+TEST(fdb_add_refuses_multicast_mac)
+{
+	const uint8_t *bad[] = { MCAST, BCAST, ZERO_MAC };
+	struct sw *self = sw_new(_metadata);
+	unsigned int i;
+	struct req q;
+
+	some_state(_metadata, self);
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(-EINVAL, fdb_add(self, self->ifindex[1], bad[i]));
+		EXPECT_STREQ("a static entry needs a unicast, non-zero address",
+			     reply.extack);
+	}
+	req_init(self, &q, INTNET_CMD_FDB_ADD);
+	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[1]);
+	EXPECT_EQ(-EINVAL, req_call(self, &q));
+	EXPECT_STREQ("intnet: a MAC address is required", reply.extack);
+	/* A device that is not a port. */
+	EXPECT_EQ(-ENOENT, fdb_add(self, if_nametoindex("lo"), MAC(9)));
+	EXPECT_STREQ("the device is not a port", reply.extack);
+	EXPECT_UNCHANGED();
+}
+
+/* NET_NEW "lab" with one extra attribute (@len bytes of @data, as type @type).
+ */
+static int net_new_with(struct sw *self, uint16_t type, const void *data,
+			uint16_t len)
+{
+	struct req q;
+
+	req_init(self, &q, INTNET_CMD_NET_NEW);
+	req_str(&q, INTNET_ATTR_NET_NAME, "new");
+	req_put(&q, type, data, len);
+	return req_call(self, &q);
+}
+
+TEST(unknown_attribute_is_refused)
+{
+	struct sw *self = sw_new(_metadata);
+	uint32_t v = 1;
+
+	some_state(_metadata, self);
+	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_MAX + 1, &v, 4));
+	EXPECT_STREQ("Unknown attribute type", reply.extack);
+	EXPECT_EQ(-EINVAL, net_new_with(self, 1000, &v, 4));
+	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_UNSPEC, &v, 4));
+	/* Reply-only attributes are not settings. */
+	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_NET_PORTS, &v, 4));
+	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_NET_OWNER, &v, 4));
+	EXPECT_EQ(-EINVAL,
+		  net_new_with(self, INTNET_ATTR_NET_FDB_LEARNED, &v, 4));
+	EXPECT_UNCHANGED();
+}
+
+TEST(wrong_attribute_length_is_refused)
+{
+	struct sw *self = sw_new(_metadata);
+	uint8_t mac[8] = { 0x02, 0, 0, 0, 0, 0x10, 0, 0 };
+	uint32_t v = 1;
+	struct req q;
+
+	some_state(_metadata, self);
+	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_NET_AGEING, &v, 2));
+	EXPECT_STREQ("invalid attribute length", reply.extack);
+	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_NET_AGEING, &v, 8));
+	EXPECT_EQ(-EINVAL,
+		  net_new_with(self, INTNET_ATTR_NET_FLOOD_UNKNOWN, &v, 4));
+	EXPECT_STREQ("invalid attribute length", reply.extack);
+	/* A name without its terminating NUL. */
+	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_NET_NAME, "x", 1));
+
+	req_init(self, &q, INTNET_CMD_FDB_ADD);
+	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[1]);
+	req_put(&q, INTNET_ATTR_MAC, mac, 5);
+	EXPECT_EQ(-ERANGE, req_call(self, &q));
+	EXPECT_STREQ("binary attribute size out of range", reply.extack);
+	req_init(self, &q, INTNET_CMD_FDB_ADD);
+	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[1]);
+	req_put(&q, INTNET_ATTR_MAC, mac, 7);
+	EXPECT_EQ(-ERANGE, req_call(self, &q));
+	EXPECT_STREQ("binary attribute size out of range", reply.extack);
+	EXPECT_UNCHANGED();
+}
+
+TEST(out_of_range_values_are_refused)
+{
+	struct sw *self = sw_new(_metadata);
+	struct net_info ni;
+
+	some_state(_metadata, self);
+	EXPECT_EQ(-ERANGE, net_req(self, INTNET_CMD_NET_NEW, "new", NONE,
+				   INTNET_AGEING_MAX + 1, NONE, NONE));
+	EXPECT_STREQ("integer out of range", reply.extack);
+	EXPECT_EQ(-ERANGE, net_req(self, INTNET_CMD_NET_NEW, "new", NONE, NONE,
+				   0, NONE));
+	EXPECT_EQ(-ERANGE, net_req(self, INTNET_CMD_NET_NEW, "new", NONE, NONE,
+				   INTNET_FDB_MAX_LIMIT + 1, NONE));
+	EXPECT_EQ(-ERANGE, net_req(self, INTNET_CMD_NET_NEW, "new", 2, NONE,
+				   NONE, NONE));
+	EXPECT_EQ(-ERANGE, net_req(self, INTNET_CMD_NET_SET, "lab", NONE, NONE,
+				   0, NONE));
+	EXPECT_EQ(-ERANGE, net_req(self, INTNET_CMD_NET_SET, "lab", NONE, NONE,
+				   NONE, 2));
+	EXPECT_EQ(-ERANGE, port_set(self, self->ifindex[0], 2, NONE));
+	EXPECT_EQ(-ERANGE, port_set(self, self->ifindex[0], NONE, 2));
+	EXPECT_EQ(-ERANGE, port_add(self, "lab", 0, NONE, NONE));
+	EXPECT_UNCHANGED();
+
+	/* The limits themselves are accepted. */
+	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_NEW, "max", NONE,
+			     INTNET_AGEING_MAX, INTNET_FDB_MAX_LIMIT, NONE));
+	ASSERT_EQ(0, net_get(self, "max", &ni));
+	EXPECT_EQ((unsigned int)INTNET_AGEING_MAX, ni.ageing);
+	EXPECT_EQ((unsigned int)INTNET_FDB_MAX_LIMIT, ni.fdb_max);
+	ASSERT_EQ(0,
+		  net_req(self, INTNET_CMD_NET_NEW, "min", NONE, 0, 1, NONE));
+	ASSERT_EQ(0, net_get(self, "min", &ni));
+	EXPECT_EQ(0u, ni.ageing);
+	EXPECT_EQ(1u, ni.fdb_max);
+}
+
+/* ---- what requests report and change ---- */
+
+TEST(net_get_reports_settings)
+{
+	struct sw *self = sw_new(_metadata);
+	struct net_info ni;
+
+	ASSERT_EQ(0, net_new(self, "lab"));
+	ASSERT_EQ(0, net_get(self, "lab", &ni));
+	EXPECT_STREQ("lab", ni.name);
+	EXPECT_EQ(1, ni.flood_unknown);
+	EXPECT_EQ((unsigned int)INTNET_AGEING_DEFAULT, ni.ageing);
+	EXPECT_EQ((unsigned int)INTNET_FDB_MAX_DEFAULT, ni.fdb_max);
+	EXPECT_EQ(1, ni.explicit);
+	EXPECT_EQ(0u, ni.owner);
+	EXPECT_EQ(0u, ni.ports);
+	EXPECT_EQ(0u, ni.fdb_learned);
+	EXPECT_EQ(0u, ni.fdb_static);
+	EXPECT_EQ((1u << __INTNET_STATS_MAX) - (1u << INTNET_STATS_RX_PACKETS),
+		  ni.st_seen);
+
+	add_ports(_metadata, self, 2, "lab");
+	ASSERT_EQ(0,
+		  net_req(self, INTNET_CMD_NET_SET, "lab", 0, 60, 100, NONE));
+	ASSERT_EQ(0, net_get(self, "lab", &ni));
+	EXPECT_EQ(0, ni.flood_unknown);
+	EXPECT_EQ(60u, ni.ageing);
+	EXPECT_EQ(100u, ni.fdb_max);
+	EXPECT_EQ(1, ni.explicit);
+	EXPECT_EQ(2u, ni.ports);
+	/* Settings not named stay as they are. */
+	ASSERT_EQ(
+	    0, net_req(self, INTNET_CMD_NET_SET, "lab", NONE, 0, NONE, NONE));
+	ASSERT_EQ(0, net_get(self, "lab", &ni));
+	EXPECT_EQ(0, ni.flood_unknown);
+	EXPECT_EQ(0u, ni.ageing);
+	EXPECT_EQ(100u, ni.fdb_max);
+}
+
+TEST(port_add_defaults_up_not_promiscuous)
+{
+	struct sw *self = sw_new(_metadata);
+	struct port_info pi;
+	struct frame f;
+
+	tap_create(_metadata, self, 0);
+	tap_create(_metadata, self, 1);
+	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, port_get(self, self->ifindex[0], &pi));
+	EXPECT_EQ(self->ifindex[0], (int)pi.ifindex);
+	EXPECT_STREQ("t0", pi.ifname);
+	EXPECT_STREQ("lab", pi.net);
+	EXPECT_EQ(1, pi.up);
+	EXPECT_EQ(0, pi.promisc);
+	EXPECT_EQ(0, pi.promisc_active);
+
+	/* Added down and promiscuous: it switches nothing until set up. */
+	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[1], 0, 1));
+	ASSERT_EQ(0, port_get(self, self->ifindex[1], &pi));
+	EXPECT_EQ(0, pi.up);
+	EXPECT_EQ(1, pi.promisc);
+	EXPECT_EQ(0, pi.promisc_active);
+	deliver(_metadata, self, 0, frame_make(&f, BCAST, MAC(1), 60), 0);
+	deliver(_metadata, self, 1, frame_make(&f, BCAST, MAC(2), 60), 0);
+	ASSERT_EQ(0, port_set(self, self->ifindex[1], 1, NONE));
+	ASSERT_EQ(0, port_get(self, self->ifindex[1], &pi));
+	EXPECT_EQ(1, pi.promisc_active);
+	deliver(_metadata, self, 0, frame_make(&f, BCAST, MAC(1), 60), PORT(1));
+}
+
+/* ---- lifetimes ---- */
+
+TEST(implicit_network_goes_with_last_port)
+{
+	struct sw *self = sw_new(_metadata);
+	struct net_info ni;
+
+	tap_create(_metadata, self, 0);
+	tap_create(_metadata, self, 1);
+	tap_create(_metadata, self, 2);
+	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, net_get(self, "lab", &ni));
+	EXPECT_EQ(0, ni.explicit);
+	EXPECT_EQ(1u, ni.ports);
+	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[1], NONE, NONE));
+
+	/* Closing a TAP's fd unregisters the device: its port goes. */
+	close(self->fd[1]);
+	self->fd[1] = -1;
+	ASSERT_EQ(0, net_get(self, "lab", &ni));
+	EXPECT_EQ(1u, ni.ports);
+	close(self->fd[0]);
+	self->fd[0] = -1;
+	EXPECT_EQ(-ENOENT, net_get(self, "lab", &ni));
+	EXPECT_STREQ("no such network", reply.extack);
+
+	/* The same when the last port is deleted. */
+	ASSERT_EQ(0, port_add(self, "lab2", self->ifindex[2], NONE, NONE));
+	ASSERT_EQ(0, port_del(self, self->ifindex[2]));
+	EXPECT_EQ(-ENOENT, net_get(self, "lab2", &ni));
+	state(_metadata, self, &after);
+	EXPECT_STREQ("", after.buf);
+}
+
+TEST(explicit_network_stays_without_ports)
+{
+	struct sw *self = sw_new(_metadata);
+	struct net_info ni;
+
+	ASSERT_EQ(
+	    0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, 42, NONE, NONE));
+	add_ports(_metadata, self, 2, "lab");
+	ASSERT_EQ(0, port_del(self, self->ifindex[0]));
+	close(self->fd[1]);
+	self->fd[1] = -1;
+	ASSERT_EQ(0, net_get(self, "lab", &ni));
+	EXPECT_EQ(1, ni.explicit);
+	EXPECT_EQ(0u, ni.ports);
+	EXPECT_EQ(42u, ni.ageing);
+}
+
+TEST(net_set_explicit_keeps_implicit_network)
+{
+	struct sw *self = sw_new(_metadata);
+	struct net_info ni;
+
+	add_ports(_metadata, self, 1, "lab");
+	ASSERT_EQ(
+	    0, net_req(self, INTNET_CMD_NET_SET, "lab", NONE, NONE, NONE, 1));
+	ASSERT_EQ(0, port_del(self, self->ifindex[0]));
+	ASSERT_EQ(0, net_get(self, "lab", &ni));
+	EXPECT_EQ(1, ni.explicit);
+	EXPECT_EQ(0u, ni.ports);
+}
+
+TEST(net_del_detaches_ports)
+{
+	struct sw *self = sw_new(_metadata);
+	struct port_info pi;
+	struct net_info ni;
+	struct frame f;
+
+	ASSERT_EQ(0, net_new(self, "lab"));
+	add_ports(_metadata, self, 3, "lab");
+	deliver(_metadata, self, 0, frame_make(&f, BCAST, MAC(1), 60),
+		PORT(1) | PORT(2));
+	ASSERT_EQ(0, net_del(self, "lab"));
+	EXPECT_EQ(-ENOENT, net_get(self, "lab", &ni));
+	EXPECT_EQ(-ENOENT, port_get(self, self->ifindex[0], &pi));
+	EXPECT_STREQ("the device is not a port", reply.extack);
+	/* The devices are plain devices again: nothing is switched. */
+	deliver(_metadata, self, 0, frame_make(&f, BCAST, MAC(1), 60), 0);
+	deliver(_metadata, self, 1, frame_make(&f, MAC(1), MAC(2), 60), 0);
+	state(_metadata, self, &after);
+	EXPECT_STREQ("", after.buf);
+
+	/* And free to join another network. */
+	ASSERT_EQ(0, port_add(self, "lab2", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, port_add(self, "lab2", self->ifindex[2], NONE, NONE));
+	deliver(_metadata, self, 0, frame_make(&f, BCAST, MAC(1), 60), PORT(2));
+}
+
+TEST(port_follows_rename)
+{
+	struct sw *self = sw_new(_metadata);
+	struct port_info pi;
+	struct frame f;
+
+	add_ports(_metadata, self, 2, "lab");
+	deliver(_metadata, self, 1, frame_make(&f, BCAST, MAC(2), 60), PORT(0));
+	/* 6.1 renames only devices that are down. */
+	ASSERT_EQ(0, dev_set_up("t0", 0));
+	ASSERT_EQ(0, dev_rename("t0", "x0"));
+	ASSERT_EQ(0, dev_set_up("x0", 1));
+	ASSERT_EQ(0, port_get(self, self->ifindex[0], &pi));
+	EXPECT_STREQ("x0", pi.ifname);
+	EXPECT_STREQ("lab", pi.net);
+	deliver(_metadata, self, 0, frame_make(&f, MAC(2), MAC(1), 60),
+		PORT(1));
+	deliver(_metadata, self, 1, frame_make(&f, MAC(1), MAC(2), 60),
+		PORT(0));
+}
+
+static int ns_open(void)
+{
+	return open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+}
+
+/* A new intnet socket in the namespace the test is in now. */
+static void sw_reopen(struct __test_metadata *_metadata, struct sw *self)
+{
+	close(self->nl);
+	self->nl = nl_open();
+	ASSERT_LE(0, self->nl);
+	self->family = genl_family_id(self->nl, INTNET_GENL_NAME);
+	ASSERT_LT(0, self->family);
+}
+
+TEST(device_moved_to_another_netns_leaves_network)
+{
+	struct sw *self = sw_new(_metadata);
+	struct port_info pi;
+	struct net_info ni;
+	struct frame f;
+	int home, away;
+
+	add_ports(_metadata, self, 3, "lab");
+	deliver(_metadata, self, 1, frame_make(&f, BCAST, MAC(2), 60),
+		PORT(0) | PORT(2));
+	home = ns_open();
+	ASSERT_LE(0, home);
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	away = ns_open();
+	ASSERT_LE(0, away);
+	ASSERT_EQ(0, setns(home, CLONE_NEWNET));
+
+	ASSERT_EQ(0, link_set_u32(self->ifindex[1], IFLA_NET_NS_FD, away));
+	ASSERT_EQ(0, net_get(self, "lab", &ni));
+	EXPECT_EQ(2u, ni.ports);
+	/* What was learned behind it went with it. */
+	EXPECT_EQ(0u, ni.fdb_learned);
+	EXPECT_EQ(-ENODEV, port_get(self, self->ifindex[1], &pi));
+	deliver(_metadata, self, 0, frame_make(&f, BCAST, MAC(1), 60), PORT(2));
+	deliver(_metadata, self, 0, frame_make(&f, MAC(2), MAC(1), 60),
+		PORT(2));
+
+	/* Over there, it is a plain device. */
+	ASSERT_EQ(0, setns(away, CLONE_NEWNET));
+	sw_reopen(_metadata, self);
+	ASSERT_EQ(-ENOENT, port_get(self, if_nametoindex("t1"), &pi));
+	EXPECT_STREQ("the device is not a port", reply.extack);
+	state(_metadata, self, &after);
+	EXPECT_STREQ("", after.buf);
+}
+
+TEST(networks_are_per_namespace)
+{
+	struct sw *self = sw_new(_metadata);
+	struct net_info ni;
+	int home;
+
+	ASSERT_EQ(
+	    0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, 11, NONE, NONE));
+	home = ns_open();
+	ASSERT_LE(0, home);
+	sw_enter_new_netns(_metadata, self);
+	EXPECT_EQ(-ENOENT, net_get(self, "lab", &ni));
+	ASSERT_EQ(
+	    0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, 22, NONE, NONE));
+	ASSERT_EQ(0, setns(home, CLONE_NEWNET));
+	sw_reopen(_metadata, self);
+	ASSERT_EQ(0, net_get(self, "lab", &ni));
+	EXPECT_EQ(11u, ni.ageing);
+}
+
+/* ---- dumps ---- */
+
+#define MANY	    300
+#define MAX_IFINDEX 4096
+
+struct seen {
+	unsigned int count[MAX_IFINDEX];
+	unsigned int msgs;
+	/* Ports: the network they must all be in (if set). FDB entries: the
+	 * port each must be behind. */
+	char net[INTNET_NAME_MAX + 1];
+	const int *ifindex;
+	unsigned int wrong;
+	/* If set, changes the state as the first message comes in. */
+	struct sw *changer;
+};
+
+static int count_port(struct nlmsghdr *nh, void *arg)
+{
+	struct seen *s = arg;
+	struct port_info pi;
+
+	parse_port(nh, &pi);
+	if (s->changer && !s->msgs && net_new(s->changer, "changed"))
+		return -EIO;
+	if (pi.ifindex >= MAX_IFINDEX)
+		return -ERANGE;
+	s->count[pi.ifindex]++;
+	s->msgs++;
+	if (s->net[0] && strcmp(s->net, pi.net))
+		s->wrong++;
+	return 0;
+}
+
+/* MAC addresses 02:00:00:01:HI:LO, counted by their last two bytes. */
+static int count_fdb(struct nlmsghdr *nh, void *arg)
+{
+	struct nlattr *tb[INTNET_ATTR_MAX + 1];
+	struct seen *s = arg;
+	uint8_t *m;
+	int i;
+
+	genl_index(nh, tb, INTNET_ATTR_MAX);
+	if (!tb[INTNET_ATTR_MAC])
+		return -EPROTO;
+	m = nla_payload(tb[INTNET_ATTR_MAC]);
+	i = m[4] << 8 | m[5];
+	if (i >= MANY + 3)
+		return -ERANGE;
+	s->count[i]++;
+	s->msgs++;
+	if (attr_u8(tb[INTNET_ATTR_FDB_IS_STATIC]) != 1 ||
+	    attr_u32(tb[INTNET_ATTR_FDB_AGE]) != 0 ||
+	    (int)attr_u32(tb[INTNET_ATTR_IFINDEX]) != s->ifindex[i])
+		s->wrong++;
+	return 0;
+}
+
+static int count_net(struct nlmsghdr *nh, void *arg)
+{
+	struct seen *s = arg;
+	struct net_info ni;
+	int i;
+
+	parse_net(nh, &ni);
+	s->msgs++;
+	if (ni.name[0] == 'n' && sscanf(ni.name, "n%d", &i) == 1 && i >= 0 &&
+	    i < MAX_IFINDEX)
+		s->count[i]++;
+	return 0;
+}
+
+TEST(dump_spans_many_messages)
+{
+	struct sw *self = sw_new(_metadata);
+	static int ifindex[MANY + 3];
+	static struct seen seen;
+	struct nl_dump_status st;
+	char name[IFNAMSIZ];
+	uint8_t mac[ETH_ALEN] = { 0x02, 0, 0, 1, 0, 0 };
+	struct sw changer;
+	int i;
+
+	changer = *self;
+	changer.nl = nl_open();
+	ASSERT_LE(0, changer.nl);
+	for (i = 0; i < MANY + 3; i++) {
+		snprintf(name, sizeof(name), "d%d", i);
+		ASSERT_EQ(0, link_add(name, "dummy"));
+		ifindex[i] = if_nametoindex(name);
+		ASSERT_LT(0, ifindex[i]);
+		ASSERT_GT(MAX_IFINDEX, ifindex[i]);
+		ASSERT_EQ(0, port_add(self, i < MANY ? "lab" : "other",
+				      ifindex[i], NONE, NONE));
+	}
+	for (i = 0; i < MANY + 3; i++) {
+		mac[4] = i >> 8;
+		mac[5] = i & 0xff;
+		ASSERT_EQ(0, fdb_add(self, ifindex[i], mac));
+	}
+	for (i = 0; i < MANY; i++) {
+		snprintf(name, sizeof(name), "n%d", i);
+		ASSERT_EQ(0, net_new(self, name));
+	}
+
+	memset(&seen, 0, sizeof(seen));
+	strcpy(seen.net, "lab");
+	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_PORT_GET, "lab", count_port,
+				 &seen, &st));
+	EXPECT_EQ(0, st.intr);
+	EXPECT_LT(1u, st.reads);
+	EXPECT_EQ((unsigned int)MANY, seen.msgs);
+	EXPECT_EQ(0u, seen.wrong);
+	for (i = 0; i < MANY; i++) {
+		EXPECT_EQ(1u, seen.count[ifindex[i]])
+		TH_LOG("port d%d", i);
+	}
+
+	memset(&seen, 0, sizeof(seen));
+	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_PORT_GET, NULL, count_port,
+				 &seen, &st));
+	EXPECT_EQ(MANY + 3u, seen.msgs);
+	for (i = 0; i < MANY + 3; i++) {
+		EXPECT_EQ(1u, seen.count[ifindex[i]])
+		TH_LOG("port d%d", i);
+	}
+
+	memset(&seen, 0, sizeof(seen));
+	seen.ifindex = ifindex;
+	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_FDB_GET, "lab", count_fdb,
+				 &seen, &st));
+	EXPECT_EQ(0, st.intr);
+	EXPECT_LT(1u, st.reads);
+	EXPECT_EQ((unsigned int)MANY, seen.msgs);
+	EXPECT_EQ(0u, seen.wrong);
+	for (i = 0; i < MANY; i++) {
+		EXPECT_EQ(1u, seen.count[i])
+		TH_LOG("entry %d", i);
+	}
+
+	memset(&seen, 0, sizeof(seen));
+	seen.ifindex = ifindex;
+	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_FDB_GET, NULL, count_fdb,
+				 &seen, &st));
+	EXPECT_EQ((unsigned int)MANY + 3, seen.msgs);
+	EXPECT_EQ(0u, seen.wrong);
+	for (i = 0; i < MANY + 3; i++) {
+		EXPECT_EQ(1u, seen.count[i])
+		TH_LOG("entry %d", i);
+	}
+
+	memset(&seen, 0, sizeof(seen));
+	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_NET_GET, NULL, count_net,
+				 &seen, &st));
+	EXPECT_EQ(0, st.intr);
+	EXPECT_LT(1u, st.reads);
+	EXPECT_EQ(MANY + 2u, seen.msgs);
+	for (i = 0; i < MANY; i++) {
+		EXPECT_EQ(1u, seen.count[i])
+		TH_LOG("network n%d", i);
+	}
+
+	/* A change between two parts of a dump is flagged. */
+	memset(&seen, 0, sizeof(seen));
+	seen.changer = &changer;
+	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_PORT_GET, "lab", count_port,
+				 &seen, &st));
+	EXPECT_EQ(1, st.intr);
+}
+
+TEST(dump_of_unknown_network_is_refused)
+{
+	struct sw *self = sw_new(_metadata);
+	struct nl_dump_status st;
+
+	some_state(_metadata, self);
+	EXPECT_EQ(-ENOENT, intnet_dump(self, INTNET_CMD_PORT_GET, "nope", NULL,
+				       NULL, &st));
+	EXPECT_STREQ("no such network", st.extack);
+	EXPECT_EQ(0u, st.msgs);
+	EXPECT_EQ(-ENOENT, intnet_dump(self, INTNET_CMD_FDB_GET, "nope", NULL,
+				       NULL, &st));
+	EXPECT_STREQ("no such network", st.extack);
+	EXPECT_EQ(0u, st.msgs);
+}
+
+TEST(fdb_dump_lists_entries_with_their_ports)
+{
+	struct sw *self = sw_new(_metadata);
+	struct frame f;
+
+	add_ports(_metadata, self, 2, "lab");
+	ASSERT_EQ(0, fdb_add(self, self->ifindex[1], S));
+	deliver(_metadata, self, 0, frame_make(&f, BCAST, MAC(1), 60), PORT(1));
+	state(_metadata, self, &after);
+	snprintf(before.buf, sizeof(before.buf),
+		 "net lab flood=1 ageing=300 max=16384 explicit=0 owner=0 "
+		 "ports=2 learned=1 static=1\n"
+		 "port %d t0 net=lab up=1 promisc=0\n"
+		 "port %d t1 net=lab up=1 promisc=0\n"
+		 "fdb 02:00:00:00:00:53 port=%d static=1\n"
+		 "fdb 02:00:00:00:00:01 port=%d static=0\n",
+		 self->ifindex[0], self->ifindex[1], self->ifindex[1],
+		 self->ifindex[0]);
+	sort_lines(&before);
+	EXPECT_STREQ(before.buf, after.buf);
+}
+
+/* The device's promiscuity count (IFLA_PROMISCUITY), or a negative errno. */
+static int promiscuity(int ifindex)
+{
+	static struct nl_reply r;
+	struct nlattr *tb[IFLA_MAX + 1];
+	struct nlmsghdr *nh;
+	uint32_t buf[64];
+	size_t len;
+	int fd, err;
+
+	len = rtnl_link_start(buf, RTM_GETLINK, 0, ifindex);
+	fd = nl_open_proto(NETLINK_ROUTE);
+	if (fd < 0)
+		return fd;
+	err = nl_call(fd, buf, len, &r);
+	close(fd);
+	if (err)
+		return err;
+	nh = r.msg;
+	if (!nh)
+		return -ENODATA;
+	nla_index((char *)NLMSG_DATA(nh) +
+		      NLMSG_ALIGN(sizeof(struct ifinfomsg)),
+		  nh->nlmsg_len - NLMSG_HDRLEN -
+		      NLMSG_ALIGN(sizeof(struct ifinfomsg)),
+		  tb, IFLA_MAX);
+	return tb[IFLA_PROMISCUITY] ? (int)attr_u32(tb[IFLA_PROMISCUITY])
+				    : -ENODATA;
+}
+
+TEST(port_device_is_promiscuous_while_a_port)
+{
+	struct sw *self = sw_new(_metadata);
+
+	tap_create(_metadata, self, 0);
+	EXPECT_EQ(0, promiscuity(self->ifindex[0]));
+	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[0], NONE, NONE));
+	EXPECT_EQ(1, promiscuity(self->ifindex[0]));
+	/* A refused request leaves it as it was. */
+	EXPECT_EQ(-EBUSY, port_add(self, "lab", self->ifindex[0], NONE, NONE));
+	EXPECT_EQ(1, promiscuity(self->ifindex[0]));
+	ASSERT_EQ(0, port_del(self, self->ifindex[0]));
+	EXPECT_EQ(0, promiscuity(self->ifindex[0]));
+}
+
+TEST(port_del_forgets_its_fdb_entries)
+{
+	struct sw *self = sw_new(_metadata);
+	struct net_info ni;
+	struct frame f;
+
+	ASSERT_EQ(0, net_new(self, "lab"));
+	add_ports(_metadata, self, 3, "lab");
+	ASSERT_EQ(0, fdb_add(self, self->ifindex[1], S));
+	deliver(_metadata, self, 1, frame_make(&f, BCAST, MAC(2), 60),
+		PORT(0) | PORT(2));
+	deliver(_metadata, self, 2, frame_make(&f, BCAST, MAC(3), 60),
+		PORT(0) | PORT(1));
+	ASSERT_EQ(0, port_del(self, self->ifindex[1]));
+	ASSERT_EQ(0, net_get(self, "lab", &ni));
+	EXPECT_EQ(1u, ni.fdb_learned);
+	EXPECT_EQ(0u, ni.fdb_static);
+	deliver(_metadata, self, 0, frame_make(&f, S, MAC(1), 60), PORT(2));
+	deliver(_metadata, self, 0, frame_make(&f, MAC(2), MAC(1), 60),
+		PORT(2));
+}
+
+/* ---- rights ---- */
+
+TEST(unprivileged_user_can_read_but_not_change)
+{
+	struct sw *self = sw_new(_metadata);
+	struct nl_dump_status st;
+	struct port_info pi;
+	struct net_info ni;
+	struct req q;
+
+	some_state(_metadata, self);
+	tap_create(_metadata, self, 2);
+	ASSERT_EQ(0, setresgid(65534, 65534, 65534));
+	ASSERT_EQ(0, setresuid(65534, 65534, 65534));
+	sw_reopen(_metadata, self);
+
+	EXPECT_EQ(-EPERM, net_new(self, "mine"));
+	EXPECT_EQ(-EPERM, net_del(self, "lab"));
+	EXPECT_EQ(-EPERM, net_req(self, INTNET_CMD_NET_SET, "lab", 0, NONE,
+				  NONE, NONE));
+	EXPECT_EQ(-EPERM, port_add(self, "lab", self->ifindex[2], NONE, NONE));
+	EXPECT_EQ(-EPERM, port_add(self, "mine", self->ifindex[2], NONE, NONE));
+	EXPECT_EQ(-EPERM, port_set(self, self->ifindex[0], 0, NONE));
+	EXPECT_EQ(-EPERM, port_del(self, self->ifindex[0]));
+	EXPECT_EQ(-EPERM, fdb_add(self, self->ifindex[0], MAC(9)));
+	EXPECT_EQ(-EPERM, fdb_del(self, "lab", S));
+	EXPECT_EQ(-EPERM, fdb_flush(self, "lab", NONE));
+
+	/* Reading is open. */
+	req_init(self, &q, INTNET_CMD_VERSION_GET);
+	EXPECT_EQ(0, req_call(self, &q));
+	EXPECT_EQ(0, net_get(self, "lab", &ni));
+	EXPECT_EQ(2u, ni.ports);
+	EXPECT_EQ(0u, ni.owner);
+	EXPECT_EQ(0, port_get(self, self->ifindex[0], &pi));
+	EXPECT_STREQ("lab", pi.net);
+	EXPECT_EQ(0,
+		  intnet_dump(self, INTNET_CMD_NET_GET, NULL, NULL, NULL, &st));
+	EXPECT_EQ(1u, st.msgs);
+	EXPECT_UNCHANGED();
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+TEST(rootless_container_manages_its_own_networks)
+{
+	struct sw *self = sw_new(_metadata);
+	struct net_info ni;
+	struct frame f;
+
+	ASSERT_EQ(0, setresgid(65534, 65534, 65534));
+	ASSERT_EQ(0, setresuid(65534, 65534, 65534));
+	/* Changing uid made the process undumpable: /proc/self is root's. */
+	ASSERT_EQ(0, prctl(PR_SET_DUMPABLE, 1, 0, 0, 0));
+	/* Its own user and network namespaces; uid 65534 is 1000 inside. */
+	ASSERT_EQ(0, unshare(CLONE_NEWUSER | CLONE_NEWNET));
+	ASSERT_EQ(0, write_file("/proc/self/uid_map", "1000 65534 1"));
+	no_ipv6(_metadata);
+	sw_reopen(_metadata, self);
+
+	ASSERT_EQ(0, net_new(self, "lab"));
+	add_ports(_metadata, self, 2, "lab");
+	ASSERT_EQ(0, net_get(self, "lab", &ni));
+	EXPECT_EQ(1000u, ni.owner);
+	EXPECT_EQ(2u, ni.ports);
+	deliver(_metadata, self, 0, frame_make(&f, BCAST, MAC(1), 60), PORT(1));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,697 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for the tests that drive intnet's switch: a fresh namespace per test,
+ * TAP devices as ports, intnet requests and replies, crafted frames, and
+ * checks of exactly which port received what.
+ */
+#ifndef INTNET_SWITCH_LIB_H
+#define INTNET_SWITCH_LIB_H
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/types.h>
+
+#include <linux/if_ether.h>
+#include <linux/if_link.h>
+#include <linux/if_tun.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
+
+#include "kselftest_harness.h"
+#include "lib.h"
+
+#define MAX_PORTS 8
+/* Forwarding is synchronous with write(): a frame is there or never comes. */
+#define ARRIVAL_MS     100
+#define SILENCE_MS     50
+#define ETHERTYPE_TEST 0x88b5
+#define FRAME_MAX      (ETH_HLEN + 4 + 9216)
+
+#define PORT(i) (1u << (i))
+
+/* The answer to the last request; each test is a process of its own. */
+static struct nl_reply reply;
+
+/* A test's switch: its namespace, intnet socket and TAPs. */
+struct sw {
+	int nl;
+	int family;
+	int nports;
+	/* The TAPs' fds (O_NONBLOCK), kept: a TAP has no carrier without. */
+	int fd[MAX_PORTS];
+	int ifindex[MAX_PORTS];
+	char ifname[MAX_PORTS][IFNAMSIZ];
+};
+
+/* Creating a device in a namespace with IPv6 on would make the stack send
+ * router and multicast listener solicitations out of it. */
+static inline void no_ipv6(struct __test_metadata *_metadata)
+{
+	static const char *const paths[] = {
+		"/proc/sys/net/ipv6/conf/all/disable_ipv6",
+		"/proc/sys/net/ipv6/conf/default/disable_ipv6",
+	};
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		fd = open(paths[i], O_WRONLY | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(1, write(fd, "1", 1));
+		close(fd);
+	}
+}
+
+/* A namespace of its own, and a socket that speaks intnet there. */
+static inline void sw_enter_new_netns(struct __test_metadata *_metadata,
+				      struct sw *self)
+{
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	no_ipv6(_metadata);
+	if (self->nl >= 0)
+		close(self->nl);
+	self->nl = nl_open();
+	ASSERT_LE(0, self->nl);
+	self->family = genl_family_id(self->nl, INTNET_GENL_NAME);
+	ASSERT_LT(0, self->family);
+}
+
+/*
+ * The test's switch, in a network namespace of its own (each TEST runs in a
+ * process of its own, which closes everything when it ends).
+ */
+static inline struct sw *sw_new(struct __test_metadata *_metadata)
+{
+	static struct sw sw;
+
+	memset(&sw, 0, sizeof(sw));
+	sw.nl = -1;
+	sw_enter_new_netns(_metadata, &sw);
+	return &sw;
+}
+
+/* ---- devices ---- */
+
+/* Opens a new TUN/TAP device @name (@flags: IFF_TAP or IFF_TUN); its fd. */
+static inline int tun_open(const char *name, int flags)
+{
+	struct ifreq ifr = { .ifr_flags = flags | IFF_NO_PI };
+	int fd;
+
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+/* An ioctl on a device by name, through a throw-away socket. */
+static inline int dev_ioctl(unsigned long req, struct ifreq *ifr)
+{
+	int s, ret = 0;
+
+	s = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	if (ioctl(s, req, ifr) < 0)
+		ret = -errno;
+	close(s);
+	return ret;
+}
+
+static inline int dev_set_up(const char *name, int up)
+{
+	struct ifreq ifr = { 0 };
+	int err;
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	err = dev_ioctl(SIOCGIFFLAGS, &ifr);
+	if (err)
+		return err;
+	if (up)
+		ifr.ifr_flags |= IFF_UP;
+	else
+		ifr.ifr_flags &= ~IFF_UP;
+	return dev_ioctl(SIOCSIFFLAGS, &ifr);
+}
+
+static inline int dev_set_mtu(const char *name, int mtu)
+{
+	struct ifreq ifr = { .ifr_mtu = mtu };
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	return dev_ioctl(SIOCSIFMTU, &ifr);
+}
+
+static inline int dev_rename(const char *name, const char *newname)
+{
+	struct ifreq ifr = { 0 };
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	snprintf(ifr.ifr_newname, sizeof(ifr.ifr_newname), "%s", newname);
+	return dev_ioctl(SIOCSIFNAME, &ifr);
+}
+
+/* Appends a nest start; close it with nest_end(). */
+static inline size_t nest_start(void *buf, size_t len, uint16_t type,
+				size_t *nest)
+{
+	*nest = NLMSG_ALIGN(len);
+	return nl_put(buf, len, type | NLA_F_NESTED, NULL, 0);
+}
+
+static inline void nest_end(void *buf, size_t len, size_t nest)
+{
+	((struct nlattr *)((char *)buf + nest))->nla_len = len - nest;
+}
+
+/* Sends one RTNETLINK request of @len bytes in @buf; 0 or a negative errno. */
+static inline int rtnl_call(void *buf, size_t len)
+{
+	static struct nl_reply r;
+	int fd, err;
+
+	fd = nl_open_proto(NETLINK_ROUTE);
+	if (fd < 0)
+		return fd;
+	err = nl_call(fd, buf, len, &r);
+	close(fd);
+	return err;
+}
+
+static inline size_t rtnl_link_start(void *buf, uint16_t type, uint16_t flags,
+				     int ifindex)
+{
+	struct nlmsghdr *nh = buf;
+	struct ifinfomsg *ifi = NLMSG_DATA(nh);
+
+	memset(buf, 0, NLMSG_HDRLEN + sizeof(*ifi));
+	nh->nlmsg_type = type;
+	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nh->nlmsg_seq = 1;
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	return NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifi));
+}
+
+/* Creates the device @name of kind @kind ("dummy", "bridge"). */
+static inline int link_add(const char *name, const char *kind)
+{
+	uint32_t buf[256];
+	size_t len, nest;
+
+	len = rtnl_link_start(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+	len = nl_put(buf, len, IFLA_IFNAME, name, strlen(name) + 1);
+	len = nest_start(buf, len, IFLA_LINKINFO, &nest);
+	len = nl_put(buf, len, IFLA_INFO_KIND, kind, strlen(kind));
+	nest_end(buf, len, nest);
+	return rtnl_call(buf, len);
+}
+
+/* Sets a u32 link attribute (IFLA_MASTER, IFLA_NET_NS_FD) of a device. */
+static inline int link_set_u32(int ifindex, uint16_t type, uint32_t value)
+{
+	uint32_t buf[64];
+	size_t len;
+
+	len = rtnl_link_start(buf, RTM_NEWLINK, 0, ifindex);
+	len = nl_put(buf, len, type, &value, sizeof(value));
+	return rtnl_call(buf, len);
+}
+
+/* Makes @kind ("fq", say) the root qdisc of a device. */
+static inline int qdisc_replace(int ifindex, const char *kind)
+{
+	uint32_t buf[64];
+	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+	struct tcmsg *tcm = NLMSG_DATA(nh);
+	size_t len;
+
+	memset(buf, 0, sizeof(buf));
+	nh->nlmsg_type = RTM_NEWQDISC;
+	nh->nlmsg_flags =
+	    NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE;
+	nh->nlmsg_seq = 1;
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = ifindex;
+	tcm->tcm_parent = TC_H_ROOT;
+	len = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*tcm));
+	len = nl_put(buf, len, TCA_KIND, kind, strlen(kind) + 1);
+	return rtnl_call(buf, len);
+}
+
+/* ---- intnet requests ---- */
+
+/* Leave an optional attribute out of a request. */
+#define NONE (-1L)
+
+struct req {
+	size_t len;
+	union {
+		struct nlmsghdr nh;
+		char buf[2048];
+	};
+};
+
+static inline void req_init(struct sw *self, struct req *q, uint8_t cmd)
+{
+	memset(q, 0, sizeof(*q));
+	q->len = genl_start(q->buf, self->family, cmd, 0);
+}
+
+static inline void req_put(struct req *q, uint16_t type, const void *data,
+			   uint16_t len)
+{
+	q->len = nl_put(q->buf, q->len, type, data, len);
+}
+
+static inline void req_u8(struct req *q, uint16_t type, long v)
+{
+	uint8_t u = v;
+
+	if (v != NONE)
+		req_put(q, type, &u, sizeof(u));
+}
+
+static inline void req_u32(struct req *q, uint16_t type, long v)
+{
+	uint32_t u = v;
+
+	if (v != NONE)
+		req_put(q, type, &u, sizeof(u));
+}
+
+static inline void req_str(struct req *q, uint16_t type, const char *s)
+{
+	if (s)
+		req_put(q, type, s, strlen(s) + 1);
+}
+
+/* Sends the request; the answer is in reply: 0 or a negative errno. */
+static inline int req_call(struct sw *self, struct req *q)
+{
+	return nl_call(self->nl, q->buf, q->len, &reply);
+}
+
+/* NET_NEW or NET_SET with the settings that are not NONE. */
+static inline int net_req(struct sw *self, uint8_t cmd, const char *name,
+			  long flood_unknown, long ageing, long fdb_max,
+			  long explicit)
+{
+	struct req q;
+
+	req_init(self, &q, cmd);
+	req_str(&q, INTNET_ATTR_NET_NAME, name);
+	req_u8(&q, INTNET_ATTR_NET_FLOOD_UNKNOWN, flood_unknown);
+	req_u32(&q, INTNET_ATTR_NET_AGEING, ageing);
+	req_u32(&q, INTNET_ATTR_NET_FDB_MAX, fdb_max);
+	req_u8(&q, INTNET_ATTR_NET_EXPLICIT, explicit);
+	return req_call(self, &q);
+}
+
+static inline int net_new(struct sw *self, const char *name)
+{
+	return net_req(self, INTNET_CMD_NET_NEW, name, NONE, NONE, NONE, NONE);
+}
+
+static inline int net_del(struct sw *self, const char *name)
+{
+	struct req q;
+
+	req_init(self, &q, INTNET_CMD_NET_DEL);
+	req_str(&q, INTNET_ATTR_NET_NAME, name);
+	return req_call(self, &q);
+}
+
+static inline int port_add(struct sw *self, const char *name, long ifindex,
+			   long up, long promisc)
+{
+	struct req q;
+
+	req_init(self, &q, INTNET_CMD_PORT_ADD);
+	req_str(&q, INTNET_ATTR_NET_NAME, name);
+	req_u32(&q, INTNET_ATTR_IFINDEX, ifindex);
+	req_u8(&q, INTNET_ATTR_PORT_UP, up);
+	req_u8(&q, INTNET_ATTR_PORT_PROMISC, promisc);
+	return req_call(self, &q);
+}
+
+static inline int port_set(struct sw *self, long ifindex, long up, long promisc)
+{
+	struct req q;
+
+	req_init(self, &q, INTNET_CMD_PORT_SET);
+	req_u32(&q, INTNET_ATTR_IFINDEX, ifindex);
+	req_u8(&q, INTNET_ATTR_PORT_UP, up);
+	req_u8(&q, INTNET_ATTR_PORT_PROMISC, promisc);
+	return req_call(self, &q);
+}
+
+static inline int port_del(struct sw *self, long ifindex)
+{
+	struct req q;
+
+	req_init(self, &q, INTNET_CMD_PORT_DEL);
+	req_u32(&q, INTNET_ATTR_IFINDEX, ifindex);
+	return req_call(self, &q);
+}
+
+static inline int fdb_add(struct sw *self, long ifindex, const uint8_t *mac)
+{
+	struct req q;
+
+	req_init(self, &q, INTNET_CMD_FDB_ADD);
+	req_u32(&q, INTNET_ATTR_IFINDEX, ifindex);
+	req_put(&q, INTNET_ATTR_MAC, mac, ETH_ALEN);
+	return req_call(self, &q);
+}
+
+static inline int fdb_del(struct sw *self, const char *name, const uint8_t *mac)
+{
+	struct req q;
+
+	req_init(self, &q, INTNET_CMD_FDB_DEL);
+	req_str(&q, INTNET_ATTR_NET_NAME, name);
+	req_put(&q, INTNET_ATTR_MAC, mac, ETH_ALEN);
+	return req_call(self, &q);
+}
+
+/* Flushes the network @name, or only the port @ifindex when not NONE. */
+static inline int fdb_flush(struct sw *self, const char *name, long ifindex)
+{
+	struct req q;
+
+	req_init(self, &q, INTNET_CMD_FDB_FLUSH);
+	req_str(&q, INTNET_ATTR_NET_NAME, name);
+	req_u32(&q, INTNET_ATTR_IFINDEX, ifindex);
+	return req_call(self, &q);
+}
+
+/* ---- replies ---- */
+
+struct net_info {
+	char name[INTNET_NAME_MAX + 1];
+	int flood_unknown, explicit;
+	uint32_t ageing, fdb_max, owner, ports, fdb_learned, fdb_static;
+	uint64_t st[__INTNET_STATS_MAX];
+	/* Which counters the reply carried, by bit. */
+	uint32_t st_seen;
+};
+
+struct port_info {
+	uint32_t ifindex;
+	char ifname[IFNAMSIZ];
+	char net[INTNET_NAME_MAX + 1];
+	int up, promisc, promisc_active;
+	uint64_t st[__INTNET_STATS_MAX];
+	uint32_t st_seen;
+};
+
+static inline uint32_t attr_u32(struct nlattr *a)
+{
+	uint32_t v = 0;
+
+	if (a && a->nla_len == NLA_HDRLEN + sizeof(v))
+		memcpy(&v, nla_payload(a), sizeof(v));
+	return v;
+}
+
+static inline int attr_u8(struct nlattr *a)
+{
+	return a && a->nla_len == NLA_HDRLEN + 1 ? *(uint8_t *)nla_payload(a)
+						 : -1;
+}
+
+static inline void attr_str(struct nlattr *a, char *out, size_t size)
+{
+	snprintf(out, size, "%.*s", a ? (int)(a->nla_len - NLA_HDRLEN) : 0,
+		 a ? (char *)nla_payload(a) : "");
+}
+
+/* Reads INTNET_ATTR_STATS into @st (zeroed first); @seen flags each one. */
+static inline void parse_stats(struct nlattr *nest, uint64_t *st,
+			       uint32_t *seen)
+{
+	struct nlattr *tb[INTNET_STATS_MAX + 1];
+	int i;
+
+	memset(st, 0, sizeof(uint64_t) * __INTNET_STATS_MAX);
+	*seen = 0;
+	if (!nest)
+		return;
+	nla_index(nla_payload(nest), nest->nla_len - NLA_HDRLEN, tb,
+		  INTNET_STATS_MAX);
+	for (i = INTNET_STATS_RX_PACKETS; i <= INTNET_STATS_MAX; i++) {
+		if (tb[i] && tb[i]->nla_len == NLA_HDRLEN + sizeof(uint64_t)) {
+			memcpy(&st[i], nla_payload(tb[i]), sizeof(uint64_t));
+			*seen |= 1u << i;
+		}
+	}
+}
+
+static inline void parse_net(struct nlmsghdr *nh, struct net_info *ni)
+{
+	struct nlattr *tb[INTNET_ATTR_MAX + 1];
+
+	genl_index(nh, tb, INTNET_ATTR_MAX);
+	attr_str(tb[INTNET_ATTR_NET_NAME], ni->name, sizeof(ni->name));
+	ni->flood_unknown = attr_u8(tb[INTNET_ATTR_NET_FLOOD_UNKNOWN]);
+	ni->explicit = attr_u8(tb[INTNET_ATTR_NET_EXPLICIT]);
+	ni->ageing = attr_u32(tb[INTNET_ATTR_NET_AGEING]);
+	ni->fdb_max = attr_u32(tb[INTNET_ATTR_NET_FDB_MAX]);
+	ni->owner = attr_u32(tb[INTNET_ATTR_NET_OWNER]);
+	ni->ports = attr_u32(tb[INTNET_ATTR_NET_PORTS]);
+	ni->fdb_learned = attr_u32(tb[INTNET_ATTR_NET_FDB_LEARNED]);
+	ni->fdb_static = attr_u32(tb[INTNET_ATTR_NET_FDB_STATIC]);
+	parse_stats(tb[INTNET_ATTR_STATS], ni->st, &ni->st_seen);
+}
+
+static inline void parse_port(struct nlmsghdr *nh, struct port_info *pi)
+{
+	struct nlattr *tb[INTNET_ATTR_MAX + 1];
+
+	genl_index(nh, tb, INTNET_ATTR_MAX);
+	pi->ifindex = attr_u32(tb[INTNET_ATTR_IFINDEX]);
+	attr_str(tb[INTNET_ATTR_IFNAME], pi->ifname, sizeof(pi->ifname));
+	attr_str(tb[INTNET_ATTR_NET_NAME], pi->net, sizeof(pi->net));
+	pi->up = attr_u8(tb[INTNET_ATTR_PORT_UP]);
+	pi->promisc = attr_u8(tb[INTNET_ATTR_PORT_PROMISC]);
+	pi->promisc_active = attr_u8(tb[INTNET_ATTR_PORT_PROMISC_ACTIVE]);
+	parse_stats(tb[INTNET_ATTR_STATS], pi->st, &pi->st_seen);
+}
+
+/* NET_GET of one network; 0 or a negative errno (then @ni is zeroed). */
+static inline int net_get(struct sw *self, const char *name,
+			  struct net_info *ni)
+{
+	struct req q;
+	int err;
+
+	memset(ni, 0, sizeof(*ni));
+	req_init(self, &q, INTNET_CMD_NET_GET);
+	req_str(&q, INTNET_ATTR_NET_NAME, name);
+	err = req_call(self, &q);
+	if (!err && !reply.msg)
+		err = -ENODATA;
+	if (!err)
+		parse_net(reply.msg, ni);
+	return err;
+}
+
+/* PORT_GET of one port; 0 or a negative errno (then @pi is zeroed). */
+static inline int port_get(struct sw *self, long ifindex, struct port_info *pi)
+{
+	struct req q;
+	int err;
+
+	memset(pi, 0, sizeof(*pi));
+	req_init(self, &q, INTNET_CMD_PORT_GET);
+	req_u32(&q, INTNET_ATTR_IFINDEX, ifindex);
+	err = req_call(self, &q);
+	if (!err && !reply.msg)
+		err = -ENODATA;
+	if (!err)
+		parse_port(reply.msg, pi);
+	return err;
+}
+
+/* The counters of port t@i; fails the test if it can't get them. */
+static inline void port_stats(struct __test_metadata *_metadata,
+			      struct sw *self, int i, uint64_t *st)
+{
+	struct port_info pi;
+
+	ASSERT_EQ(0, port_get(self, self->ifindex[i], &pi))
+	TH_LOG("PORT_GET t%d: %s", i, reply.extack);
+	memcpy(st, pi.st, sizeof(pi.st));
+}
+
+static inline uint64_t port_stat(struct __test_metadata *_metadata,
+				 struct sw *self, int i, int which)
+{
+	uint64_t st[__INTNET_STATS_MAX];
+
+	port_stats(_metadata, self, i, st);
+	return st[which];
+}
+
+/* A dump of @cmd, optionally limited to the network @name. */
+static inline int intnet_dump(struct sw *self, uint8_t cmd, const char *name,
+			      nl_dump_cb cb, void *arg,
+			      struct nl_dump_status *st)
+{
+	struct req q;
+
+	req_init(self, &q, cmd);
+	req_str(&q, INTNET_ATTR_NET_NAME, name);
+	return nl_dump(self->nl, q.buf, q.len, cb, arg, st);
+}
+
+/* ---- ports ---- */
+
+/* Creates TAP t@i, brings it up, and keeps its fd in @self. */
+static inline void tap_create(struct __test_metadata *_metadata,
+			      struct sw *self, int i)
+{
+	ASSERT_LT(i, MAX_PORTS);
+	snprintf(self->ifname[i], IFNAMSIZ, "t%d", i);
+	self->fd[i] = tun_open(self->ifname[i], IFF_TAP);
+	ASSERT_LE(0, self->fd[i]);
+	if (self->nports <= i)
+		self->nports = i + 1;
+	self->ifindex[i] = if_nametoindex(self->ifname[i]);
+	ASSERT_LT(0, self->ifindex[i]);
+	ASSERT_EQ(0, dev_set_up(self->ifname[i], 1));
+}
+
+/* TAPs t0..t(@n - 1) as ports of the network @name. */
+static inline void add_ports(struct __test_metadata *_metadata, struct sw *self,
+			     int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		tap_create(_metadata, self, i);
+		ASSERT_EQ(0, port_add(self, name, self->ifindex[i], NONE, NONE))
+		TH_LOG("PORT_ADD t%d: %s", i, reply.extack);
+	}
+}
+
+/* ---- frames ---- */
+
+struct frame {
+	unsigned int id;
+	size_t len;
+	uint8_t b[FRAME_MAX];
+};
+
+#define MAC(n) ((const uint8_t[ETH_ALEN]){ 0x02, 0, 0, 0, 0, (n) })
+static const uint8_t BCAST[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t MCAST[ETH_ALEN] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x42 };
+static const uint8_t ZERO_MAC[ETH_ALEN];
+
+/*
+ * A frame @dst <- @src of type ETHERTYPE_TEST with @payload bytes, starting
+ * with a tag unique in the test, so that a frame can't pass for another.
+ */
+static inline struct frame *frame_make(struct frame *f, const uint8_t *dst,
+				       const uint8_t *src, size_t payload)
+{
+	static unsigned int seq;
+	size_t i;
+
+	memcpy(f->b, dst, ETH_ALEN);
+	memcpy(f->b + ETH_ALEN, src, ETH_ALEN);
+	f->b[12] = ETHERTYPE_TEST >> 8;
+	f->b[13] = ETHERTYPE_TEST & 0xff;
+	f->id = ++seq;
+	for (i = 0; i < payload; i++)
+		f->b[ETH_HLEN + i] = (uint8_t)(i * 7 + seq);
+	snprintf((char *)f->b + ETH_HLEN, payload, "intnet frame %u", seq);
+	f->len = ETH_HLEN + payload;
+	return f;
+}
+
+static inline void send_frame(struct __test_metadata *_metadata,
+			      struct sw *self, int port, const struct frame *f)
+{
+	ASSERT_EQ((ssize_t)f->len, write(self->fd[port], f->b, f->len))
+	TH_LOG("write on t%d: %s", port, strerror(errno));
+}
+
+/* The next frame out of port @port is @f, byte for byte. */
+static inline void expect_frame(struct __test_metadata *_metadata,
+				struct sw *self, int port,
+				const struct frame *f)
+{
+	struct pollfd pfd = { .fd = self->fd[port], .events = POLLIN };
+	static uint8_t buf[FRAME_MAX + 64];
+	ssize_t n;
+
+	ASSERT_EQ(1, poll(&pfd, 1, ARRIVAL_MS))
+	TH_LOG("t%d received nothing; expected frame %u", port, f->id);
+	n = read(self->fd[port], buf, sizeof(buf));
+	ASSERT_EQ((ssize_t)f->len, n)
+	TH_LOG("t%d received %zd bytes; expected frame %u, %zu bytes", port, n,
+	       f->id, f->len);
+	ASSERT_EQ(0, memcmp(buf, f->b, f->len))
+	TH_LOG("t%d received other bytes than frame %u", port, f->id);
+}
+
+/* Nothing (more) comes out of any port in @mask. */
+static inline void expect_silence(struct __test_metadata *_metadata,
+				  struct sw *self, unsigned int mask)
+{
+	static uint8_t buf[FRAME_MAX + 64];
+	struct pollfd pfd[MAX_PORTS];
+	int i, n = 0, ret, map[MAX_PORTS];
+	ssize_t len;
+
+	for (i = 0; i < self->nports; i++) {
+		if (!(mask & PORT(i)) || self->fd[i] < 0)
+			continue;
+		pfd[n] = (struct pollfd){ .fd = self->fd[i], .events = POLLIN };
+		map[n++] = i;
+	}
+	ret = poll(pfd, n, SILENCE_MS);
+	for (i = 0; ret > 0 && i < n; i++) {
+		if (!(pfd[i].revents & POLLIN))
+			continue;
+		len = read(pfd[i].fd, buf, sizeof(buf));
+		TH_LOG("t%d received %zd unexpected bytes: \"%.40s\"", map[i],
+		       len, len > ETH_HLEN ? (char *)buf + ETH_HLEN : "");
+	}
+	ASSERT_EQ(0, ret);
+}
+
+/*
+ * Writes @f on port @in and checks that exactly the ports in @to receive it,
+ * once each and intact, and that no port receives anything else.
+ */
+static inline void deliver(struct __test_metadata *_metadata, struct sw *self,
+			   int in, const struct frame *f, unsigned int to)
+{
+	int i;
+
+	send_frame(_metadata, self, in, f);
+	for (i = 0; i < self->nports; i++)
+		if (to & PORT(i))
+			expect_frame(_metadata, self, i, f);
+	expect_silence(_metadata, self, ~0u);
+}
+
+static inline unsigned int all_but(struct sw *self, int in)
+{
+	return (PORT(self->nports) - 1) & ~PORT(in);
+}
+
+#endif
