@@ -6,64 +6,15 @@
  * printed.
  */
 
-#include <fcntl.h>
-#include <net/if.h>
-#include <linux/if_tun.h>
-#include <poll.h>
-#include <sched.h>
 #include <stdlib.h>
-#include <sys/ioctl.h>
 #include <time.h>
 
-#include "kselftest_harness.h"
-#include "lib.h"
+#include "switch_lib.h"
 
 #define PORTS	 8
 #define STATIONS 24
 #define FRAMES	 10000
 #define FLEN	 64
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
-static int tap(const char *name)
-{
-	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
-	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	int s;
-
-	if (fd < 0)
-		return -1;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
-		return -1;
-	s = socket(AF_INET, SOCK_DGRAM, 0);
-	ifr.ifr_flags = IFF_UP;
-	if (s < 0 || ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-		return -1;
-	close(s);
-	return fd;
-}
-
-static int port_add(int nl, int family, const char *ifname)
-{
-	static struct nl_reply r;
-	uint32_t ifindex = if_nametoindex(ifname);
-	char req[256];
-	size_t len;
-
-	len = genl_start(req, family, INTNET_CMD_PORT_ADD, 0);
-	len = nl_put(req, len, INTNET_ATTR_NET_NAME, "diff", 5);
-	len = nl_put(req, len, INTNET_ATTR_IFINDEX, &ifindex, 4);
-	return nl_call(nl, req, len, &r);
-}
 
 /* Which of @fds hold a copy of @frame now: a bitmask; -1 on a wrong frame. */
 static int delivered(const int *fds, const unsigned char *frame)
@@ -105,22 +56,30 @@ static void mac(unsigned char *m, int kind, int n)
 	m[5] = n;
 }
 
-TEST(same_deliveries_as_linux_bridge)
+/* 20,000 writes and 160,000 reads: minutes under KASAN and emulation. */
+FIXTURE(diff){};
+FIXTURE_SETUP(diff)
+{
+}
+FIXTURE_TEARDOWN(diff)
+{
+}
+
+TEST_F_TIMEOUT(diff, same_deliveries_as_linux_bridge, 300)
 {
 	int ifds[PORTS], bfds[PORTS], home[STATIONS];
 	unsigned char frame[FLEN];
 	char name[IFNAMSIZ];
 	unsigned int seed;
-	int nl, family, i, n, p, st, seen[PORTS + 1] = { 0 };
+	int i, n, p, st, seen[PORTS + 1] = { 0 };
+	struct sw *sw;
 	const char *env = getenv("INTNET_SEED");
 
 	seed = env ? strtoul(env, NULL, 0) : (unsigned int)time(NULL);
 	printf("# seed %u (replay with INTNET_SEED=%u)\n", seed, seed);
 	srandom(seed);
 
-	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
-	write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	sw = sw_new(_metadata);
 	ASSERT_EQ(0, system("ip link add br0 type bridge stp_state 0 "
 			    "ageing_time 30000"));
 	/* Off by default, or not built in: either is fine. Before br0 is up, so
@@ -130,20 +89,19 @@ TEST(same_deliveries_as_linux_bridge)
 	system("ip link set br0 type bridge mcast_snooping 0 2>/dev/null");
 	ASSERT_EQ(0, system("ip link set br0 up"));
 
-	nl = nl_open();
-	ASSERT_GE(nl, 0);
-	family = genl_family_id(nl, INTNET_GENL_NAME);
-	ASSERT_GT(family, 0);
 	for (i = 0; i < PORTS; i++) {
 		char cmd[64];
 
 		snprintf(name, sizeof(name), "i%d", i);
-		ifds[i] = tap(name);
-		ASSERT_GE(ifds[i], 0);
-		ASSERT_EQ(0, port_add(nl, family, name));
+		ifds[i] = tun_open(name, IFF_TAP);
+		ASSERT_LE(0, ifds[i]);
+		ASSERT_EQ(0, dev_set_up(name, 1));
+		ASSERT_EQ(
+		    0, port_add(sw, "diff", if_nametoindex(name), NONE, NONE));
 		snprintf(name, sizeof(name), "b%d", i);
-		bfds[i] = tap(name);
-		ASSERT_GE(bfds[i], 0);
+		bfds[i] = tun_open(name, IFF_TAP);
+		ASSERT_LE(0, bfds[i]);
+		ASSERT_EQ(0, dev_set_up(name, 1));
 		snprintf(cmd, sizeof(cmd), "ip link set b%d master br0", i);
 		ASSERT_EQ(0, system(cmd));
 	}
@@ -192,7 +150,6 @@ TEST(same_deliveries_as_linux_bridge)
 	EXPECT_GT(seen[1], FRAMES / 4);
 	EXPECT_GT(seen[PORTS - 1], FRAMES / 10);
 	EXPECT_GT(seen[0], 10);
-	close(nl);
 }
 
 TEST_HARNESS_MAIN

@@ -5,17 +5,11 @@
  * as the same super-frame, and one that does not as MTU-sized segments.
  */
 
-#include <fcntl.h>
-#include <net/if.h>
-#include <linux/if_tun.h>
 #include <linux/virtio_net.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
-#include <sched.h>
-#include <sys/ioctl.h>
 
-#include "kselftest_harness.h"
-#include "lib.h"
+#include "switch_lib.h"
 
 #define VNET_LEN sizeof(struct virtio_net_hdr)
 #define PAYLOAD	 64000
@@ -25,49 +19,17 @@
 static const unsigned char mac_a[6] = { 2, 0x20, 0, 0, 0, 0xa };
 static const unsigned char mac_b[6] = { 2, 0x20, 0, 0, 0, 0xb };
 
-static void write_file(const char *path, const char *text)
+/* A vnet-header TAP, up; @offloads says whether its reader takes GSO frames. */
+static int vnet_tap(const char *name, int offloads)
 {
-	FILE *f = fopen(path, "w");
+	int fd = tun_open(name, IFF_TAP | IFF_VNET_HDR);
 
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
-/* A vnet-header TAP; @offloads says whether its reader takes GSO frames. */
-static int tap(const char *name, int offloads)
-{
-	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
-	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	int s;
-
-	if (fd < 0)
-		return -1;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0 ||
+	if (fd < 0 ||
 	    ioctl(fd, TUNSETOFFLOAD, offloads ? TUN_F_CSUM | TUN_F_TSO4 : 0) <
-		0)
+		0 ||
+	    dev_set_up(name, 1))
 		return -1;
-	s = socket(AF_INET, SOCK_DGRAM, 0);
-	ifr.ifr_flags = IFF_UP;
-	if (s < 0 || ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-		return -1;
-	close(s);
 	return fd;
-}
-
-static int port_add(int nl, int family, const char *ifname)
-{
-	static struct nl_reply r;
-	uint32_t ifindex = if_nametoindex(ifname);
-	char req[256];
-	size_t len;
-
-	len = genl_start(req, family, INTNET_CMD_PORT_ADD, 0);
-	len = nl_put(req, len, INTNET_ATTR_NET_NAME, "gso", 4);
-	len = nl_put(req, len, INTNET_ATTR_IFINDEX, &ifindex, 4);
-	return nl_call(nl, req, len, &r);
 }
 
 /* vnet header + Ethernet + IPv4 + TCP + @payload bytes, as a guest's virtio-net
@@ -111,27 +73,24 @@ static size_t super_frame(unsigned char *buf, const unsigned char *src,
 
 FIXTURE(gso)
 {
-	int nl, family;
+	struct sw *sw;
 	int a, b, plain;
 	unsigned char *out, *in;
 };
 
 FIXTURE_SETUP(gso)
 {
-	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
-	write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
-	self->nl = nl_open();
-	self->family = genl_family_id(self->nl, INTNET_GENL_NAME);
-	ASSERT_GT(self->family, 0);
-	self->a = tap("ga", 1);
-	self->b = tap("gb", 1);
-	self->plain = tap("gp", 0);
+	self->sw = sw_new(_metadata);
+	self->a = vnet_tap("ga", 1);
+	self->b = vnet_tap("gb", 1);
+	self->plain = vnet_tap("gp", 0);
 	ASSERT_GE(self->a, 0);
 	ASSERT_GE(self->b, 0);
 	ASSERT_GE(self->plain, 0);
-	ASSERT_EQ(0, port_add(self->nl, self->family, "ga"));
-	ASSERT_EQ(0, port_add(self->nl, self->family, "gb"));
+	ASSERT_EQ(0,
+		  port_add(self->sw, "gso", if_nametoindex("ga"), NONE, NONE));
+	ASSERT_EQ(0,
+		  port_add(self->sw, "gso", if_nametoindex("gb"), NONE, NONE));
 	self->out = malloc(VNET_LEN + HDRS + PAYLOAD);
 	self->in = malloc(VNET_LEN + HDRS + PAYLOAD + 4096);
 	ASSERT_NE(NULL, self->out);
@@ -182,7 +141,8 @@ TEST_F(gso, reader_without_offloads_gets_segments)
 	int segments = 0;
 	ssize_t n;
 
-	ASSERT_EQ(0, port_add(self->nl, self->family, "gp"));
+	ASSERT_EQ(0,
+		  port_add(self->sw, "gso", if_nametoindex("gp"), NONE, NONE));
 	len = super_frame(self->out, mac_a, mac_b, PAYLOAD);
 	ASSERT_EQ((ssize_t)len, write(self->a, self->out, len));
 	while ((n = drain_one(self->plain, self->in,

@@ -32,16 +32,23 @@ struct nl_reply {
 	struct nlmsghdr *msg;
 };
 
-static inline int nl_open(void)
+/* A netlink socket of protocol @proto (NETLINK_ROUTE for devices, say), with
+ * extended acks. */
+static inline int nl_open_proto(int proto)
 {
 	int one = 1, fd;
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	return fd;
+}
+
+static inline int nl_open(void)
+{
+	return nl_open_proto(NETLINK_GENERIC);
 }
 
 /* Appends an attribute to the message in @buf; returns the message's length. */
@@ -168,19 +175,6 @@ static inline int genl_family_id(int fd, const char *name)
 	}
 	free(r);
 	return ret;
-}
-
-/* A netlink socket of protocol @proto (NETLINK_ROUTE for devices, say). */
-static inline int nl_open_proto(int proto)
-{
-	int one = 1, fd;
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	return fd;
 }
 
 /* Indexes the attributes in @len bytes at @data by type into @tb[0..@max];
