@@ -72,28 +72,37 @@ static int count_fdb(struct nlmsghdr *nh, void *arg)
 	return 0;
 }
 
-TEST(fdb_dump_lists_65536_entries_once_each)
+/* 65,536 frames and 1,024 devices take minutes under emulation and KASAN. */
+FIXTURE(slow){};
+FIXTURE_SETUP(slow)
 {
-	struct sw *self = sw_new(_metadata);
+}
+FIXTURE_TEARDOWN(slow)
+{
+}
+
+TEST_F_TIMEOUT(slow, fdb_dump_lists_65536_entries_once_each, 600)
+{
+	struct sw *sw = sw_new(_metadata);
 	struct nl_dump_status st;
 	struct seen s = { 0 };
 	struct net_info ni;
 
-	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_NEW, "big", NONE, 0, ENTRIES,
-			     NONE));
-	add_ports(_metadata, self, 2, "big");
+	ASSERT_EQ(
+	    0, net_req(sw, INTNET_CMD_NET_NEW, "big", NONE, 0, ENTRIES, NONE));
+	add_ports(_metadata, sw, 2, "big");
 	/* Station 0 first, then 65,535 more. */
-	learn_many(_metadata, self, 0, ENTRIES);
-	ASSERT_EQ(0, net_get(self, "big", &ni));
+	learn_many(_metadata, sw, 0, ENTRIES);
+	ASSERT_EQ(0, net_get(sw, "big", &ni));
 	EXPECT_EQ(ENTRIES, ni.fdb_learned);
 	/* One more source is over the limit: not learned, counted. */
-	learn_many(_metadata, self, ENTRIES, 1);
-	EXPECT_EQ(1U, port_stat(_metadata, self, 0, INTNET_STATS_FDB_FULL));
+	learn_many(_metadata, sw, ENTRIES, 1);
+	EXPECT_EQ(1U, port_stat(_metadata, sw, 0, INTNET_STATS_FDB_FULL));
 
 	s.bits = calloc(ENTRIES * 2 / 8, 1);
 	ASSERT_NE(NULL, s.bits);
-	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_FDB_GET, "big", count_fdb, &s,
-				 &st));
+	ASSERT_EQ(
+	    0, intnet_dump(sw, INTNET_CMD_FDB_GET, "big", count_fdb, &s, &st));
 	EXPECT_EQ(ENTRIES, s.msgs);
 	EXPECT_EQ(0U, s.dups);
 	EXPECT_EQ(0U, s.bad);
@@ -106,15 +115,6 @@ static int count_msgs(struct nlmsghdr *nh, void *arg)
 {
 	(*(unsigned int *)arg)++;
 	return 0;
-}
-
-/* Creating 1,024 devices takes a while under emulation (and KASAN). */
-FIXTURE(slow){};
-FIXTURE_SETUP(slow)
-{
-}
-FIXTURE_TEARDOWN(slow)
-{
 }
 
 TEST_F_TIMEOUT(slow, network_takes_1024_ports, 600)
