@@ -37,7 +37,10 @@ static void expect_learned(struct __test_metadata *_metadata, struct sw *self,
 	EXPECT_EQ(statics, ni.fdb_static);
 }
 
-TEST(broadcast_floods_to_all_but_ingress)
+/* A frame to @dst from each of 4 ports reaches the 3 others, counted as
+ * flooded. */
+static void floods_from_each_port(struct __test_metadata *_metadata,
+				  const uint8_t *dst)
 {
 	struct sw *self = sw_new(_metadata);
 	struct frame f;
@@ -46,46 +49,27 @@ TEST(broadcast_floods_to_all_but_ingress)
 	add_ports(_metadata, self, 4, "lab");
 	for (in = 0; in < 4; in++)
 		deliver(_metadata, self, in,
-			frame_make(&f, BCAST, MAC(in + 1), 100),
+			frame_make(&f, dst, MAC(in + 1), 100),
 			all_but(self, in));
 	for (in = 0; in < 4; in++) {
 		EXPECT_EQ(1u, port_stat(_metadata, self, in,
 					INTNET_STATS_RX_FLOODED));
 	}
+}
+
+TEST(broadcast_floods_to_all_but_ingress)
+{
+	floods_from_each_port(_metadata, BCAST);
 }
 
 TEST(multicast_floods_to_all_but_ingress)
 {
-	struct sw *self = sw_new(_metadata);
-	struct frame f;
-	int in;
-
-	add_ports(_metadata, self, 4, "lab");
-	for (in = 0; in < 4; in++)
-		deliver(_metadata, self, in,
-			frame_make(&f, MCAST, MAC(in + 1), 100),
-			all_but(self, in));
-	for (in = 0; in < 4; in++) {
-		EXPECT_EQ(1u, port_stat(_metadata, self, in,
-					INTNET_STATS_RX_FLOODED));
-	}
+	floods_from_each_port(_metadata, MCAST);
 }
 
 TEST(unknown_unicast_floods_to_all_but_ingress)
 {
-	struct sw *self = sw_new(_metadata);
-	struct frame f;
-	int in;
-
-	add_ports(_metadata, self, 4, "lab");
-	for (in = 0; in < 4; in++)
-		deliver(_metadata, self, in,
-			frame_make(&f, NOBODY, MAC(in + 1), 100),
-			all_but(self, in));
-	for (in = 0; in < 4; in++) {
-		EXPECT_EQ(1u, port_stat(_metadata, self, in,
-					INTNET_STATS_RX_FLOODED));
-	}
+	floods_from_each_port(_metadata, NOBODY);
 }
 
 TEST(learned_unicast_reaches_only_its_port)
