@@ -4,6 +4,7 @@
 #include <linux/etherdevice.h>
 #include <linux/jiffies.h>
 #include <linux/rhashtable.h>
+#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
 #include "intnet.h"
@@ -23,15 +24,23 @@ static void entry_free_rcu(struct rcu_head *head)
 			container_of(head, struct intnet_fdb_entry, rcu));
 }
 
+static struct intnet_port *entry_port(struct intnet_network *nw,
+				      struct intnet_fdb_entry *e)
+{
+	return rcu_dereference_protected(e->port, lockdep_is_held(&nw->fdb_lock));
+}
+
 static void entry_remove(struct intnet_network *nw, struct intnet_fdb_entry *e)
 {
 	lockdep_assert_held(&nw->fdb_lock);
 	rhashtable_remove_fast(&nw->fdb, &e->rhnode, fdb_params);
 	list_del_rcu(&e->node);
-	if (e->is_static)
+	if (e->is_static) {
 		nw->fdb_static--;
-	else
+	} else {
 		nw->fdb_learned--;
+		entry_port(nw, e)->fdb_learned--;
+	}
 	nw->fdb_gen++;
 	call_rcu(&e->rcu, entry_free_rcu);
 }
@@ -110,12 +119,22 @@ static struct intnet_fdb_entry *entry_insert(struct intnet_network *nw,
 	if (old)
 		return old;
 	list_add_tail_rcu(&e->node, &nw->fdb_list);
-	if (e->is_static)
+	if (e->is_static) {
 		nw->fdb_static++;
-	else
+	} else {
 		nw->fdb_learned++;
+		entry_port(nw, e)->fdb_learned++;
+	}
 	nw->fdb_gen++;
 	return NULL;
+}
+
+/* What one port may learn: its share of the table, so that it cannot fill it. */
+static unsigned int port_fdb_max(const struct intnet_network *nw)
+{
+	u32 max = READ_ONCE(nw->port_fdb_max);
+
+	return max ?: max(READ_ONCE(nw->fdb_max) / 2, 1U);
 }
 
 static void learn_new(struct intnet_port *port, const u8 *addr)
@@ -127,7 +146,8 @@ static void learn_new(struct intnet_port *port, const u8 *addr)
 	spin_lock(&nw->fdb_lock);
 	if (port->gone)
 		goto unlock;
-	if (nw->fdb_learned >= nw->fdb_max) {
+	if (nw->fdb_learned >= READ_ONCE(nw->fdb_max) ||
+	    port->fdb_learned >= port_fdb_max(nw)) {
 		intnet_count(port, INTNET_STATS_FDB_FULL);
 		goto unlock;
 	}
@@ -136,6 +156,7 @@ static void learn_new(struct intnet_port *port, const u8 *addr)
 		goto unlock;
 	ether_addr_copy(e->addr, addr);
 	e->is_static = false;
+	e->locked = false;
 	RCU_INIT_POINTER(e->port, port);
 	e->updated = jiffies;
 	old = entry_insert(nw, e);
@@ -151,8 +172,11 @@ unlock:
 	spin_unlock(&nw->fdb_lock);
 }
 
-/* Packet path, RCU and BH held: a known station costs a lookup and at most a store. */
-void intnet_fdb_learn(struct intnet_port *port, const u8 *addr)
+/*
+ * Packet path, RCU and BH held: a known station costs a lookup and at most a
+ * store. False when @addr is locked to another port: the frame must go.
+ */
+bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr)
 {
 	struct intnet_network *nw = port->network;
 	struct intnet_fdb_entry *e;
@@ -161,71 +185,176 @@ void intnet_fdb_learn(struct intnet_port *port, const u8 *addr)
 	e = intnet_fdb_lookup(nw, addr);
 	if (!e) {
 		learn_new(port, addr);
-		return;
+		return true;
 	}
 	if (e->is_static)
-		return;
+		return !e->locked || rcu_access_pointer(e->port) == port;
 	if (READ_ONCE(e->updated) != now)
 		WRITE_ONCE(e->updated, now);
 	if (likely(rcu_access_pointer(e->port) == port))
-		return;
+		return true;
 
-	/* The station moved: re-learn it behind this port at once. */
+	/* The station moved: re-learn it behind this port at once. The entry may
+	 * have been removed meanwhile (only under the lock): moving it is moot then.
+	 */
 	spin_lock(&nw->fdb_lock);
-	if (!port->gone && !e->is_static)
+	if (!port->gone && !e->is_static &&
+	    rhashtable_lookup_fast(&nw->fdb, addr, fdb_params) == e) {
+		entry_port(nw, e)->fdb_learned--;
+		port->fdb_learned++;
 		rcu_assign_pointer(e->port, port);
+	}
 	nw->fdb_gen++;
 	spin_unlock(&nw->fdb_lock);
+	return true;
+}
+
+static struct intnet_fdb_entry *static_new(struct intnet_port *port,
+					   const u8 *addr, bool locked)
+{
+	struct intnet_fdb_entry *e = kmem_cache_zalloc(fdb_cache, GFP_KERNEL);
+
+	if (!e)
+		return NULL;
+	ether_addr_copy(e->addr, addr);
+	e->is_static = true;
+	e->locked = locked;
+	RCU_INIT_POINTER(e->port, port);
+	e->updated = jiffies;
+	return e;
+}
+
+/*
+ * Whether a static entry (a MAC lock if @locked) for @addr behind @port (NULL: a
+ * port still to come) may take the place of what the table holds: a learned
+ * entry gives way, and so does anything behind the same port for a lock.
+ */
+static int static_conflict(struct intnet_network *nw, const u8 *addr,
+			   struct intnet_port *port, bool locked,
+			   struct netlink_ext_ack *extack)
+{
+	struct intnet_fdb_entry *old;
+
+	old = rhashtable_lookup_fast(&nw->fdb, addr, fdb_params);
+	if (!old || !old->is_static)
+		return 0;
+	if (locked && entry_port(nw, old) == port)
+		return 0;
+	if (old->locked && locked)
+		NL_SET_ERR_MSG_MOD(extack, "another port has locked this address");
+	else if (old->locked)
+		NL_SET_ERR_MSG_MOD(extack, "the address is locked to a port");
+	else if (locked)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a static entry puts this address behind another port");
+	else
+		NL_SET_ERR_MSG_MOD(extack, "a static entry for this address exists");
+	return -EEXIST;
+}
+
+/* Puts @e in place of whatever static_conflict() let go. */
+static int static_insert(struct intnet_network *nw, struct intnet_fdb_entry *e)
+{
+	struct intnet_fdb_entry *old;
+
+	old = rhashtable_lookup_fast(&nw->fdb, e->addr, fdb_params);
+	if (old)
+		entry_remove(nw, old);
+	old = entry_insert(nw, e);
+	if (!old)
+		return 0;
+	return IS_ERR(old) ? PTR_ERR(old) : -EBUSY;
 }
 
 int intnet_fdb_add_static(struct intnet_port *port, const u8 *addr,
 			  struct netlink_ext_ack *extack)
 {
 	struct intnet_network *nw = port->network;
-	struct intnet_fdb_entry *e, *old;
-	int err = 0;
+	struct intnet_fdb_entry *e;
+	int err;
 
-	e = kmem_cache_zalloc(fdb_cache, GFP_KERNEL);
+	e = static_new(port, addr, false);
 	if (!e)
 		return -ENOMEM;
-	ether_addr_copy(e->addr, addr);
-	e->is_static = true;
-	RCU_INIT_POINTER(e->port, port);
-	e->updated = jiffies;
+	spin_lock_bh(&nw->fdb_lock);
+	err = static_conflict(nw, addr, port, false, extack);
+	if (!err)
+		err = static_insert(nw, e);
+	spin_unlock_bh(&nw->fdb_lock);
+	if (err)
+		kmem_cache_free(fdb_cache, e);
+	return err;
+}
+
+/* Whether a port still to come may lock @addr on @nw (RTNL keeps the answer). */
+int intnet_fdb_lock_check(struct intnet_network *nw, struct intnet_port *port,
+			  const u8 *addr, struct netlink_ext_ack *extack)
+{
+	int err;
 
 	spin_lock_bh(&nw->fdb_lock);
-	old = entry_insert(nw, e);
-	if (IS_ERR(old)) {
-		err = PTR_ERR(old);
-	} else if (old && old->is_static) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "a static entry for this address exists");
-		err = -EEXIST;
-	} else if (old) {
-		/* A static entry takes over from a learned one. */
-		entry_remove(nw, old);
-		old = entry_insert(nw, e);
-		err = old ? -EBUSY : 0;
-		e = NULL;
-	} else {
+	err = static_conflict(nw, addr, port, true, extack);
+	spin_unlock_bh(&nw->fdb_lock);
+	return err;
+}
+
+/* Locks @port to source @addr, or unlocks it (@addr NULL); RTNL held. */
+int intnet_fdb_lock(struct intnet_port *port, const u8 *addr,
+		    struct netlink_ext_ack *extack)
+{
+	struct intnet_network *nw = port->network;
+	struct intnet_fdb_entry *e = NULL, *old;
+	u8 cur[ETH_ALEN];
+	int err = 0;
+
+	ASSERT_RTNL();
+	if (addr) {
+		e = static_new(port, addr, true);
+		if (!e)
+			return -ENOMEM;
+	}
+	spin_lock_bh(&nw->fdb_lock);
+	if (e) {
+		err = static_conflict(nw, addr, port, true, extack);
+		if (err)
+			goto unlock;
+	}
+	if (port->lock_mac) {
+		u64_to_ether_addr(port->lock_mac, cur);
+		old = rhashtable_lookup_fast(&nw->fdb, cur, fdb_params);
+		if (old && old->locked && entry_port(nw, old) == port)
+			entry_remove(nw, old);
+	}
+	if (e) {
+		err = static_insert(nw, e);
+		if (err)
+			goto unlock;
 		e = NULL;
 	}
+	WRITE_ONCE(port->lock_mac, addr ? ether_addr_to_u64(addr) : 0);
+unlock:
 	spin_unlock_bh(&nw->fdb_lock);
 	if (e)
 		kmem_cache_free(fdb_cache, e);
 	return err;
 }
 
-int intnet_fdb_del(struct intnet_network *nw, const u8 *addr)
+int intnet_fdb_del(struct intnet_network *nw, const u8 *addr,
+		   struct netlink_ext_ack *extack)
 {
 	struct intnet_fdb_entry *e;
-	int err = -ENOENT;
+	int err = 0;
 
 	spin_lock_bh(&nw->fdb_lock);
 	e = rhashtable_lookup_fast(&nw->fdb, addr, fdb_params);
-	if (e) {
+	if (!e) {
+		NL_SET_ERR_MSG_MOD(extack, "no such FDB entry");
+		err = -ENOENT;
+	} else if (e->locked) {
+		NL_SET_ERR_MSG_MOD(extack, "the address is locked to a port");
+		err = -EPERM;
+	} else {
 		entry_remove(nw, e);
-		err = 0;
 	}
 	spin_unlock_bh(&nw->fdb_lock);
 	return err;

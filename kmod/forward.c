@@ -8,9 +8,23 @@
 
 #include "intnet.h"
 
-static bool port_receives_copies(const struct intnet_port *p)
+/*
+ * Whether promiscuous port @p gets a copy of a frame from @in to @to (NULL: an
+ * unknown destination), under the network's promiscuous policy.
+ */
+static bool gets_copy(const struct intnet_port *p, const struct intnet_port *in,
+		      const struct intnet_port *to, u8 policy)
 {
-	return READ_ONCE(p->up) && READ_ONCE(p->promisc);
+	if (!READ_ONCE(p->up) || !READ_ONCE(p->promisc))
+		return false;
+	switch (policy) {
+	case INTNET_PROMISC_ALLOW_ALL:
+		return true;
+	case INTNET_PROMISC_ALLOW_SAME_USER:
+		return uid_eq(p->user, in->user) || (to && uid_eq(p->user, to->user));
+	default:
+		return false;
+	}
 }
 
 /* The frame's length as the MTU counts it: no Ethernet header, no in-band tag. */
@@ -65,17 +79,19 @@ static void xmit_copy(struct intnet_port *from, struct intnet_port *to,
 }
 
 /*
- * Every up port but the ingress (only the promiscuous ones when @copies_only);
- * clones for all but the last, which takes the original.
+ * Every up port but the ingress (only the promiscuous ones the policy lets see
+ * the frame when @copies_only); clones for all but the last, which takes the
+ * original.
  */
 static void flood(struct intnet_port *in, struct sk_buff *skb, bool copies_only)
 {
+	u8 policy = READ_ONCE(in->network->promisc_policy);
 	struct intnet_port *p, *prev = NULL;
 
 	list_for_each_entry_rcu(p, &in->network->ports, node) {
 		if (p == in || !READ_ONCE(p->up))
 			continue;
-		if (copies_only && !READ_ONCE(p->promisc))
+		if (copies_only && !gets_copy(p, in, NULL, policy))
 			continue;
 		if (prev)
 			xmit_copy(in, prev, skb);
@@ -91,11 +107,13 @@ static void flood(struct intnet_port *in, struct sk_buff *skb, bool copies_only)
 static void forward(struct intnet_port *in, struct intnet_port *to,
 		    struct sk_buff *skb)
 {
+	u8 policy = READ_ONCE(in->network->promisc_policy);
 	struct intnet_port *p;
 
-	list_for_each_entry_rcu(p, &in->network->ports, node)
-		if (p != in && p != to && port_receives_copies(p))
-			xmit_copy(in, p, skb);
+	if (policy != INTNET_PROMISC_DENY)
+		list_for_each_entry_rcu(p, &in->network->ports, node)
+			if (p != in && p != to && gets_copy(p, in, to, policy))
+				xmit_copy(in, p, skb);
 	xmit(to, skb);
 }
 
@@ -112,6 +130,7 @@ rx_handler_result_t intnet_handle_frame(struct sk_buff **pskb)
 	struct intnet_fdb_entry *e;
 	struct intnet_port *port, *to;
 	const struct ethhdr *eth;
+	u64 lock;
 
 	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
 		return RX_HANDLER_PASS;
@@ -133,7 +152,12 @@ rx_handler_result_t intnet_handle_frame(struct sk_buff **pskb)
 		drop(port, INTNET_STATS_RX_DROP_INVALID_SRC, skb);
 		return RX_HANDLER_CONSUMED;
 	}
-	intnet_fdb_learn(port, eth->h_source);
+	lock = READ_ONCE(port->lock_mac);
+	if (unlikely(lock && ether_addr_to_u64(eth->h_source) != lock) ||
+	    unlikely(!intnet_fdb_learn(port, eth->h_source))) {
+		drop(port, INTNET_STATS_RX_DROP_MAC_LOCKED, skb);
+		return RX_HANDLER_CONSUMED;
+	}
 
 	if (is_multicast_ether_addr(eth->h_dest)) {
 		intnet_count(port, INTNET_STATS_RX_FLOODED);

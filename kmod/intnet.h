@@ -16,7 +16,9 @@
 #include "version.h"
 
 /* What this build of the module implements, answered by INTNET_CMD_VERSION_GET. */
-#define INTNET_FEATURES ((u64)(INTNET_FEATURE_NETNS | INTNET_FEATURE_SWITCH))
+#define INTNET_FEATURES                                        \
+	((u64)(INTNET_FEATURE_NETNS | INTNET_FEATURE_SWITCH | \
+	       INTNET_FEATURE_ACCESS))
 
 /*
  * Locking: every control-plane change (netlink requests, the netdev notifier,
@@ -47,8 +49,11 @@ struct intnet_network {
 	kuid_t owner;
 	bool explicit;
 	bool flood_unknown;
+	u8 access;			/* enum intnet_access */
+	u8 promisc_policy;		/* enum intnet_promisc_policy */
 	u32 ageing;			/* seconds, 0 = never */
 	u32 fdb_max;
+	u32 port_fdb_max;		/* 0 = half of fdb_max */
 
 	/* The FDB: lookups under RCU, changes under fdb_lock. */
 	struct rhashtable fdb;
@@ -70,10 +75,15 @@ struct intnet_port {
 	struct intnet_network *network;
 	struct net_device *dev;
 	netdevice_tracker dev_tracker;
+	/* Whose port it is: the TAP's owner, or who attached it. */
+	kuid_t user;
 	bool up;
 	bool promisc;
+	/* The only source address allowed (ether_addr_to_u64), 0 = none; RTNL. */
+	u64 lock_mac;
 	/* Set under the FDB lock when the port leaves: nothing learns onto it after. */
 	bool gone;
+	unsigned int fdb_learned;	/* learned entries behind it, fdb_lock */
 	struct intnet_pcpu_stats __percpu *stats;
 	struct rcu_head rcu;
 };
@@ -83,6 +93,7 @@ struct intnet_fdb_entry {
 	struct list_head node;		/* in intnet_network.fdb_list */
 	u8 addr[ETH_ALEN];
 	bool is_static;
+	bool locked;			/* a port's MAC lock; also static */
 	/* Changed under the FDB lock, read under RCU (a station move). */
 	struct intnet_port __rcu *port;
 	/* Refreshed on the packet path without the lock. */
@@ -92,6 +103,7 @@ struct intnet_fdb_entry {
 
 /* main.c */
 extern unsigned int intnet_net_id;
+extern unsigned int intnet_max_networks_per_user;
 struct intnet_pernet *intnet_pernet(struct net *net);
 
 /* network.c */
@@ -101,12 +113,18 @@ struct intnet_network *intnet_network_create(struct net *net, const char *name,
 					     kuid_t owner, bool explicit);
 void intnet_network_destroy(struct intnet_network *nw);
 void intnet_network_put_implicit(struct intnet_network *nw);
+unsigned int intnet_network_count_owned(struct net *net, kuid_t owner);
 void intnet_pernet_changed(struct net *net);
 void intnet_pernet_exit(struct net *net);
 
 /* port.c */
-int intnet_port_add(struct intnet_network *nw, struct net_device *dev, bool up,
-		    bool promisc, struct netlink_ext_ack *extack);
+int intnet_port_check_kind(struct net_device *dev,
+			   struct netlink_ext_ack *extack);
+bool intnet_tap_ids(struct net_device *dev, kuid_t *owner, kgid_t *group);
+struct intnet_port *intnet_port_add(struct intnet_network *nw,
+				    struct net_device *dev, kuid_t user,
+				    bool up, bool promisc,
+				    struct netlink_ext_ack *extack);
 void intnet_port_del(struct intnet_port *port);
 struct intnet_port *intnet_port_get_rtnl(const struct net_device *dev);
 void intnet_port_set_up(struct intnet_port *port, bool up);
@@ -119,10 +137,15 @@ int intnet_fdb_init(struct intnet_network *nw);
 void intnet_fdb_destroy(struct intnet_network *nw);
 struct intnet_fdb_entry *intnet_fdb_lookup(struct intnet_network *nw,
 					   const u8 *addr);
-void intnet_fdb_learn(struct intnet_port *port, const u8 *addr);
+bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr);
+int intnet_fdb_lock_check(struct intnet_network *nw, struct intnet_port *port,
+			  const u8 *addr, struct netlink_ext_ack *extack);
+int intnet_fdb_lock(struct intnet_port *port, const u8 *addr,
+		    struct netlink_ext_ack *extack);
 int intnet_fdb_add_static(struct intnet_port *port, const u8 *addr,
 			  struct netlink_ext_ack *extack);
-int intnet_fdb_del(struct intnet_network *nw, const u8 *addr);
+int intnet_fdb_del(struct intnet_network *nw, const u8 *addr,
+		   struct netlink_ext_ack *extack);
 void intnet_fdb_flush(struct intnet_network *nw, struct intnet_port *port);
 void intnet_fdb_port_gone(struct intnet_port *port);
 void intnet_fdb_set_ageing(struct intnet_network *nw);

@@ -11,6 +11,12 @@
 
 unsigned int intnet_net_id __read_mostly;
 
+unsigned int intnet_max_networks_per_user __read_mostly = 64;
+module_param_named(max_networks_per_user, intnet_max_networks_per_user, uint,
+		   0644);
+MODULE_PARM_DESC(max_networks_per_user,
+		 "networks a user without CAP_NET_ADMIN may own per network namespace (default 64)");
+
 struct intnet_pernet *intnet_pernet(struct net *net)
 {
 	return net_generic(net, intnet_net_id);

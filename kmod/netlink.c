@@ -22,6 +22,10 @@ static struct netlink_range_validation fdb_max_range = {
 	.max = INTNET_FDB_MAX_LIMIT,
 };
 
+static struct netlink_range_validation port_fdb_max_range = {
+	.max = INTNET_FDB_MAX_LIMIT,
+};
+
 static const struct nla_policy intnet_policy[INTNET_ATTR_MAX + 1] = {
 	[INTNET_ATTR_VERSION] = REPLY_ONLY,
 	[INTNET_ATTR_FEATURES] = REPLY_ONLY,
@@ -46,9 +50,61 @@ static const struct nla_policy intnet_policy[INTNET_ATTR_MAX + 1] = {
 	[INTNET_ATTR_FDB_IS_STATIC] = REPLY_ONLY,
 	[INTNET_ATTR_FDB_AGE] = REPLY_ONLY,
 	[INTNET_ATTR_STATS] = REPLY_ONLY,
+	[INTNET_ATTR_NET_ACCESS] = NLA_POLICY_MAX(NLA_U8, INTNET_ACCESS_PUBLIC),
+	[INTNET_ATTR_NET_PROMISC_POLICY] =
+		NLA_POLICY_MAX(NLA_U8, INTNET_PROMISC_ALLOW_ALL),
+	[INTNET_ATTR_NET_PORT_FDB_MAX] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &port_fdb_max_range),
+	[INTNET_ATTR_PORT_USER] = { .type = NLA_U32 },
+	[INTNET_ATTR_PORT_LOCK_MAC] = NLA_POLICY_ETH_ADDR,
+	[INTNET_ATTR_PORT_FDB_LEARNED] = REPLY_ONLY,
+	[INTNET_ATTR_FDB_LOCKED] = REPLY_ONLY,
 };
 
 static struct genl_family intnet_family;
+
+/* ---- who asks, and what they may see and change ---- */
+
+/*
+ * An administrator (CAP_NET_ADMIN over the namespace's user namespace) may do
+ * everything; anyone else acts on what they own: their networks, their ports and
+ * the ports of their networks. What they may not see is answered as absent.
+ */
+struct caller {
+	kuid_t uid;
+	bool admin;
+};
+
+static struct caller caller_of(const struct sk_buff *skb, struct net *net)
+{
+	return (struct caller){
+		.uid = current_euid(),
+		.admin = netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN),
+	};
+}
+
+static bool owns_net(const struct caller *c, const struct intnet_network *nw)
+{
+	return c->admin || uid_eq(c->uid, nw->owner);
+}
+
+static bool sees_net(const struct caller *c, const struct intnet_network *nw)
+{
+	return owns_net(c, nw) || READ_ONCE(nw->access) == INTNET_ACCESS_PUBLIC;
+}
+
+/* Seeing a port is also the right to change or detach it. */
+static bool sees_port(const struct caller *c, const struct intnet_port *port)
+{
+	return owns_net(c, port->network) || uid_eq(c->uid, port->user);
+}
+
+/* A refusal for want of a right: EPERM with the reason. */
+#define DENY(extack, msg)                             \
+	({                                            \
+		NL_SET_ERR_MSG_MOD((extack), msg);    \
+		-EPERM;                               \
+	})
 
 /* ---- request helpers: each says what is wrong in the extack ---- */
 
@@ -71,6 +127,7 @@ static const char *get_name(struct nlattr **attrs,
 
 static struct intnet_network *get_network(struct net *net,
 					  struct nlattr **attrs,
+					  const struct caller *c,
 					  struct netlink_ext_ack *extack)
 {
 	struct intnet_network *nw;
@@ -80,7 +137,7 @@ static struct intnet_network *get_network(struct net *net,
 	if (!name)
 		return ERR_PTR(-EINVAL);
 	nw = intnet_network_find(net, name);
-	if (!nw) {
+	if (!nw || !sees_net(c, nw)) {
 		NL_SET_ERR_MSG_ATTR(extack, attrs[INTNET_ATTR_NET_NAME],
 				    "no such network");
 		return ERR_PTR(-ENOENT);
@@ -108,6 +165,7 @@ static struct net_device *lookup_device(struct net *net,
 }
 
 static struct intnet_port *get_port(struct net *net, struct nlattr **attrs,
+				    const struct caller *c,
 				    struct netlink_ext_ack *extack)
 {
 	struct intnet_port *port;
@@ -117,7 +175,7 @@ static struct intnet_port *get_port(struct net *net, struct nlattr **attrs,
 	if (IS_ERR(dev))
 		return ERR_CAST(dev);
 	port = intnet_port_get_rtnl(dev);
-	if (!port) {
+	if (!port || !sees_port(c, port)) {
 		NL_SET_ERR_MSG_ATTR(extack, attrs[INTNET_ATTR_IFINDEX],
 				    "the device is not a port");
 		return ERR_PTR(-ENOENT);
@@ -128,6 +186,33 @@ static struct intnet_port *get_port(struct net *net, struct nlattr **attrs,
 static bool get_flag(struct nlattr **attrs, int type, bool dflt)
 {
 	return attrs[type] ? nla_get_u8(attrs[type]) : dflt;
+}
+
+/*
+ * A MAC lock in a request: *@addr is the address, or NULL to unlock (all
+ * zeros); *@given says whether the request has one at all.
+ */
+static int get_lock_mac(struct nlattr **attrs, bool *given, const u8 **addr,
+			struct netlink_ext_ack *extack)
+{
+	struct nlattr *a = attrs[INTNET_ATTR_PORT_LOCK_MAC];
+
+	*given = a;
+	*addr = NULL;
+	if (!a || is_zero_ether_addr(nla_data(a)))
+		return 0;
+	if (!is_valid_ether_addr(nla_data(a))) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "a MAC lock needs a unicast address (00:00:00:00:00:00 unlocks)");
+		return -EINVAL;
+	}
+	*addr = nla_data(a);
+	return 0;
+}
+
+static u8 policy_of(const struct intnet_network *nw)
+{
+	return READ_ONCE(nw->promisc_policy);
 }
 
 /* ---- replies ---- */
@@ -148,7 +233,11 @@ static int fill_net(struct sk_buff *msg, struct intnet_network *nw)
 	    nla_put_u32(msg, INTNET_ATTR_NET_FDB_LEARNED,
 			READ_ONCE(nw->fdb_learned)) ||
 	    nla_put_u32(msg, INTNET_ATTR_NET_FDB_STATIC,
-			READ_ONCE(nw->fdb_static)))
+			READ_ONCE(nw->fdb_static)) ||
+	    nla_put_u8(msg, INTNET_ATTR_NET_ACCESS, READ_ONCE(nw->access)) ||
+	    nla_put_u8(msg, INTNET_ATTR_NET_PROMISC_POLICY, policy_of(nw)) ||
+	    nla_put_u32(msg, INTNET_ATTR_NET_PORT_FDB_MAX,
+			READ_ONCE(nw->port_fdb_max)))
 		return -EMSGSIZE;
 	return intnet_stats_put(msg, sum);
 }
@@ -158,14 +247,24 @@ static int fill_port(struct sk_buff *msg, struct intnet_port *port)
 	u64 sum[__INTNET_STATS_MAX];
 	bool up = READ_ONCE(port->up);
 	bool promisc = READ_ONCE(port->promisc);
+	bool active = up && promisc &&
+		      policy_of(port->network) != INTNET_PROMISC_DENY;
+	u64 lock = READ_ONCE(port->lock_mac);
+	u8 mac[ETH_ALEN];
 
 	intnet_stats_port_sum(port, sum);
+	u64_to_ether_addr(lock, mac);
 	if (nla_put_u32(msg, INTNET_ATTR_IFINDEX, port->dev->ifindex) ||
 	    nla_put_string(msg, INTNET_ATTR_IFNAME, port->dev->name) ||
 	    nla_put_string(msg, INTNET_ATTR_NET_NAME, port->network->name) ||
 	    nla_put_u8(msg, INTNET_ATTR_PORT_UP, up) ||
 	    nla_put_u8(msg, INTNET_ATTR_PORT_PROMISC, promisc) ||
-	    nla_put_u8(msg, INTNET_ATTR_PORT_PROMISC_ACTIVE, up && promisc))
+	    nla_put_u8(msg, INTNET_ATTR_PORT_PROMISC_ACTIVE, active) ||
+	    nla_put_u32(msg, INTNET_ATTR_PORT_USER,
+			from_kuid_munged(current_user_ns(), port->user)) ||
+	    nla_put_u32(msg, INTNET_ATTR_PORT_FDB_LEARNED,
+			READ_ONCE(port->fdb_learned)) ||
+	    (lock && nla_put(msg, INTNET_ATTR_PORT_LOCK_MAC, ETH_ALEN, mac)))
 		return -EMSGSIZE;
 	return intnet_stats_put(msg, sum);
 }
@@ -182,6 +281,7 @@ static int fill_fdb(struct sk_buff *msg, struct intnet_network *nw,
 	    nla_put_string(msg, INTNET_ATTR_IFNAME, port->dev->name) ||
 	    nla_put_string(msg, INTNET_ATTR_NET_NAME, nw->name) ||
 	    nla_put_u8(msg, INTNET_ATTR_FDB_IS_STATIC, e->is_static) ||
+	    nla_put_u8(msg, INTNET_ATTR_FDB_LOCKED, e->locked) ||
 	    nla_put_u32(msg, INTNET_ATTR_FDB_AGE, age))
 		return -EMSGSIZE;
 	return 0;
@@ -268,6 +368,14 @@ static void apply_net_settings(struct intnet_network *nw, struct nlattr **attrs)
 	if (attrs[INTNET_ATTR_NET_FDB_MAX])
 		WRITE_ONCE(nw->fdb_max,
 			   nla_get_u32(attrs[INTNET_ATTR_NET_FDB_MAX]));
+	if (attrs[INTNET_ATTR_NET_PORT_FDB_MAX])
+		WRITE_ONCE(nw->port_fdb_max,
+			   nla_get_u32(attrs[INTNET_ATTR_NET_PORT_FDB_MAX]));
+	if (attrs[INTNET_ATTR_NET_ACCESS])
+		WRITE_ONCE(nw->access, nla_get_u8(attrs[INTNET_ATTR_NET_ACCESS]));
+	if (attrs[INTNET_ATTR_NET_PROMISC_POLICY])
+		WRITE_ONCE(nw->promisc_policy,
+			   nla_get_u8(attrs[INTNET_ATTR_NET_PROMISC_POLICY]));
 	if (attrs[INTNET_ATTR_NET_AGEING]) {
 		WRITE_ONCE(nw->ageing,
 			   nla_get_u32(attrs[INTNET_ATTR_NET_AGEING]));
@@ -278,9 +386,21 @@ static void apply_net_settings(struct intnet_network *nw, struct nlattr **attrs)
 	intnet_pernet_changed(nw->net);
 }
 
+/* Whether @owner may own one more network of @net. */
+static int check_quota(const struct caller *c, struct net *net, kuid_t owner,
+		       struct netlink_ext_ack *extack)
+{
+	if (c->admin || intnet_network_count_owned(net, owner) <
+			READ_ONCE(intnet_max_networks_per_user))
+		return 0;
+	return DENY(extack,
+		    "you own as many networks as max_networks_per_user allows");
+}
+
 static int intnet_nl_net_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
+	struct caller c = caller_of(skb, net);
 	struct intnet_network *nw;
 	const char *name;
 	int err = 0;
@@ -295,7 +415,10 @@ static int intnet_nl_net_new(struct sk_buff *skb, struct genl_info *info)
 		err = -EEXIST;
 		goto unlock;
 	}
-	nw = intnet_network_create(net, name, current_euid(), true);
+	err = check_quota(&c, net, c.uid, info->extack);
+	if (err)
+		goto unlock;
+	nw = intnet_network_create(net, name, c.uid, true);
 	if (!nw) {
 		err = -ENOMEM;
 		goto unlock;
@@ -308,13 +431,28 @@ unlock:
 	return err;
 }
 
+/* The network a request names, if the caller may change it. */
+static struct intnet_network *owned_network(struct sk_buff *skb,
+					    struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct caller c = caller_of(skb, net);
+	struct intnet_network *nw;
+
+	nw = get_network(net, info->attrs, &c, info->extack);
+	if (!IS_ERR(nw) && !owns_net(&c, nw))
+		return ERR_PTR(DENY(info->extack,
+				    "only the network's owner can change it"));
+	return nw;
+}
+
 static int intnet_nl_net_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct intnet_network *nw;
 	int err = 0;
 
 	rtnl_lock();
-	nw = get_network(genl_info_net(info), info->attrs, info->extack);
+	nw = owned_network(skb, info);
 	if (IS_ERR(nw))
 		err = PTR_ERR(nw);
 	else
@@ -329,7 +467,7 @@ static int intnet_nl_net_set(struct sk_buff *skb, struct genl_info *info)
 	int err = 0;
 
 	rtnl_lock();
-	nw = get_network(genl_info_net(info), info->attrs, info->extack);
+	nw = owned_network(skb, info);
 	if (IS_ERR(nw)) {
 		err = PTR_ERR(nw);
 	} else {
@@ -342,11 +480,13 @@ static int intnet_nl_net_set(struct sk_buff *skb, struct genl_info *info)
 
 static int intnet_nl_net_get(struct sk_buff *skb, struct genl_info *info)
 {
+	struct net *net = genl_info_net(info);
+	struct caller c = caller_of(skb, net);
 	struct intnet_network *nw;
 	int err;
 
 	rtnl_lock();
-	nw = get_network(genl_info_net(info), info->attrs, info->extack);
+	nw = get_network(net, info->attrs, &c, info->extack);
 	err = IS_ERR(nw) ? PTR_ERR(nw) :
 			   reply(info, INTNET_CMD_NET_GET, fill_net_any, nw);
 	rtnl_unlock();
@@ -356,7 +496,9 @@ static int intnet_nl_net_get(struct sk_buff *skb, struct genl_info *info)
 /* Dumps resume by position (cb->args[0]); pernet->gen flags changes in between. */
 static int intnet_nl_net_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct intnet_pernet *pn = intnet_pernet(sock_net(skb->sk));
+	struct net *net = sock_net(skb->sk);
+	struct intnet_pernet *pn = intnet_pernet(net);
+	struct caller c = caller_of(cb->skb, net);
 	long idx = 0, skip = cb->args[0];
 	struct intnet_network *nw;
 	unsigned int i;
@@ -365,7 +507,7 @@ static int intnet_nl_net_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	cb->seq = pn->gen;
 	for (i = 0; i < ARRAY_SIZE(pn->nets); i++) {
 		hlist_for_each_entry(nw, &pn->nets[i], node) {
-			if (idx++ < skip)
+			if (!sees_net(&c, nw) || idx++ < skip)
 				continue;
 			if (dump_one(skb, cb, INTNET_CMD_NET_GET,
 				     fill_net_any, nw, NULL)) {
@@ -382,35 +524,125 @@ out:
 
 /* ---- ports ---- */
 
+/*
+ * Whose port @dev becomes: the user an administrator names, else the TAP's
+ * owner, else the caller; and whether the caller may attach @dev at all.
+ */
+static int port_user(const struct caller *c, struct net_device *dev,
+		     struct nlattr **attrs, kuid_t *user,
+		     struct netlink_ext_ack *extack)
+{
+	struct nlattr *a = attrs[INTNET_ATTR_PORT_USER];
+	kuid_t owner;
+	kgid_t group;
+	bool tap;
+
+	if (a && !c->admin)
+		return DENY(extack,
+			    "only an administrator can attach a port for another user");
+	tap = intnet_tap_ids(dev, &owner, &group);
+	if (a) {
+		*user = make_kuid(current_user_ns(), nla_get_u32(a));
+		if (!uid_valid(*user)) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "the user has no mapping in this user namespace");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	*user = uid_valid(owner) ? owner : c->uid;
+	if (c->admin)
+		return 0;
+	if (!tap)
+		return DENY(extack,
+			    "only an administrator can attach a device that is not a TAP");
+	if ((uid_valid(owner) && uid_eq(owner, c->uid)) ||
+	    (gid_valid(group) && in_egroup_p(group)))
+		return 0;
+	return DENY(extack, "the TAP belongs to another user");
+}
+
+/*
+ * Whether a port of @user may join @nw (NULL: a network still to be made for
+ * it), asking for promiscuous mode if @promisc.
+ */
+static int may_join(const struct caller *c, struct net *net,
+		    struct intnet_network *nw, kuid_t user, bool promisc,
+		    struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (c->admin)
+		return 0;
+	if (!nw) {
+		err = check_quota(c, net, user, extack);
+		if (err)
+			return err;
+	} else if (READ_ONCE(nw->access) != INTNET_ACCESS_PUBLIC &&
+		   !uid_eq(nw->owner, user)) {
+		return DENY(extack,
+			    "the network is restricted to its owner's ports");
+	}
+	if (promisc && (!nw || policy_of(nw) == INTNET_PROMISC_DENY))
+		return DENY(extack, "the network's promiscuous policy is deny");
+	return 0;
+}
+
 static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
+	struct caller c = caller_of(skb, net);
 	struct nlattr **attrs = info->attrs;
+	bool promisc = get_flag(attrs, INTNET_ATTR_PORT_PROMISC, false);
 	struct intnet_network *nw;
+	struct intnet_port *port;
 	struct net_device *dev;
 	const char *name;
+	const u8 *lock;
+	bool has_lock;
+	kuid_t user;
 	int err;
 
 	name = get_name(attrs, info->extack);
 	if (!name)
 		return -EINVAL;
+	err = get_lock_mac(attrs, &has_lock, &lock, info->extack);
+	if (err)
+		return err;
 	rtnl_lock();
 	dev = lookup_device(net, attrs, info->extack);
 	if (IS_ERR(dev)) {
 		err = PTR_ERR(dev);
 		goto unlock;
 	}
-	/* A network is created by the first port that names it. */
+	err = intnet_port_check_kind(dev, info->extack);
+	if (!err)
+		err = port_user(&c, dev, attrs, &user, info->extack);
+	if (err)
+		goto unlock;
 	nw = intnet_network_find(net, name);
+	err = may_join(&c, net, nw, user, promisc, info->extack);
+	if (!err && nw && lock)
+		err = intnet_fdb_lock_check(nw, NULL, lock, info->extack);
+	if (err)
+		goto unlock;
+	/* A network is created by the first port that names it, for its user. */
 	if (!nw)
-		nw = intnet_network_create(net, name, current_euid(), false);
+		nw = intnet_network_create(net, name, user, false);
 	if (!nw) {
 		err = -ENOMEM;
 		goto unlock;
 	}
-	err = intnet_port_add(nw, dev, get_flag(attrs, INTNET_ATTR_PORT_UP, true),
-			      get_flag(attrs, INTNET_ATTR_PORT_PROMISC, false),
-			      info->extack);
+	port = intnet_port_add(nw, dev, user,
+			       get_flag(attrs, INTNET_ATTR_PORT_UP, true),
+			       promisc, info->extack);
+	if (IS_ERR(port)) {
+		err = PTR_ERR(port);
+	} else if (lock) {
+		err = intnet_fdb_lock(port, lock, info->extack);
+		if (err)
+			intnet_port_del(port);
+	}
 	intnet_network_put_implicit(nw);
 unlock:
 	rtnl_unlock();
@@ -419,12 +651,14 @@ unlock:
 
 static int intnet_nl_port_del(struct sk_buff *skb, struct genl_info *info)
 {
+	struct net *net = genl_info_net(info);
+	struct caller c = caller_of(skb, net);
 	struct intnet_network *nw;
 	struct intnet_port *port;
 	int err = 0;
 
 	rtnl_lock();
-	port = get_port(genl_info_net(info), info->attrs, info->extack);
+	port = get_port(net, info->attrs, &c, info->extack);
 	if (IS_ERR(port)) {
 		err = PTR_ERR(port);
 	} else {
@@ -438,19 +672,39 @@ static int intnet_nl_port_del(struct sk_buff *skb, struct genl_info *info)
 
 static int intnet_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 {
+	struct net *net = genl_info_net(info);
+	struct caller c = caller_of(skb, net);
 	struct nlattr **attrs = info->attrs;
 	struct intnet_port *port;
-	int err = 0;
+	const u8 *lock;
+	bool has_lock;
+	int err;
 
-	if (!attrs[INTNET_ATTR_PORT_UP] && !attrs[INTNET_ATTR_PORT_PROMISC]) {
+	err = get_lock_mac(attrs, &has_lock, &lock, info->extack);
+	if (err)
+		return err;
+	if (!attrs[INTNET_ATTR_PORT_UP] && !attrs[INTNET_ATTR_PORT_PROMISC] &&
+	    !has_lock) {
 		NL_SET_ERR_MSG_MOD(info->extack, "nothing to change");
 		return -EINVAL;
 	}
 	rtnl_lock();
-	port = get_port(genl_info_net(info), attrs, info->extack);
+	port = get_port(net, attrs, &c, info->extack);
 	if (IS_ERR(port)) {
 		err = PTR_ERR(port);
 		goto unlock;
+	}
+	if (get_flag(attrs, INTNET_ATTR_PORT_PROMISC, false) && !c.admin &&
+	    policy_of(port->network) == INTNET_PROMISC_DENY) {
+		err = DENY(info->extack,
+			   "the network's promiscuous policy is deny");
+		goto unlock;
+	}
+	/* The one change that can fail goes first. */
+	if (has_lock) {
+		err = intnet_fdb_lock(port, lock, info->extack);
+		if (err)
+			goto unlock;
 	}
 	if (attrs[INTNET_ATTR_PORT_UP])
 		intnet_port_set_up(port, nla_get_u8(attrs[INTNET_ATTR_PORT_UP]));
@@ -465,46 +719,44 @@ unlock:
 
 static int intnet_nl_port_get(struct sk_buff *skb, struct genl_info *info)
 {
+	struct net *net = genl_info_net(info);
+	struct caller c = caller_of(skb, net);
 	struct intnet_port *port;
 	int err;
 
 	rtnl_lock();
-	port = get_port(genl_info_net(info), info->attrs, info->extack);
+	port = get_port(net, info->attrs, &c, info->extack);
 	err = IS_ERR(port) ? PTR_ERR(port) :
 			     reply(info, INTNET_CMD_PORT_GET, fill_port_any, port);
 	rtnl_unlock();
 	return err;
 }
 
+struct dump_state {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	struct caller caller;
+	long idx, skip;
+};
+
 /*
- * The networks a dump covers: the one named in the request, or all. Returns
- * the only one, NULL for all, or an error pointer (with the message set).
+ * Calls @fn for each network a dump covers (the one the request names, or all)
+ * until it returns non-zero; the caller's view filters what @fn emits.
  */
-static struct intnet_network *dump_filter(struct net *net,
-					  struct netlink_callback *cb)
-{
-	struct nlattr **attrs = intnet_dump_attrs(cb);
-
-	if (!attrs[INTNET_ATTR_NET_NAME])
-		return NULL;
-	return get_network(net, attrs, cb->extack);
-}
-
-/* Calls @fn for each network a dump covers until it returns non-zero. */
-static int walk_dump_networks(struct net *net, struct netlink_callback *cb,
+static int walk_dump_networks(struct net *net, struct dump_state *st,
 			      int (*fn)(struct intnet_network *, void *),
 			      void *arg)
 {
+	struct nlattr **attrs = intnet_dump_attrs(st->cb);
 	struct intnet_pernet *pn = intnet_pernet(net);
-	struct intnet_network *only, *nw;
+	struct intnet_network *nw;
 	unsigned int i;
 	int err;
 
-	only = dump_filter(net, cb);
-	if (IS_ERR(only))
-		return PTR_ERR(only);
-	if (only)
-		return fn(only, arg);
+	if (attrs[INTNET_ATTR_NET_NAME]) {
+		nw = get_network(net, attrs, &st->caller, st->cb->extack);
+		return IS_ERR(nw) ? PTR_ERR(nw) : fn(nw, arg);
+	}
 	for (i = 0; i < ARRAY_SIZE(pn->nets); i++)
 		hlist_for_each_entry(nw, &pn->nets[i], node) {
 			err = fn(nw, arg);
@@ -514,19 +766,13 @@ static int walk_dump_networks(struct net *net, struct netlink_callback *cb,
 	return 0;
 }
 
-struct dump_state {
-	struct sk_buff *skb;
-	struct netlink_callback *cb;
-	long idx, skip;
-};
-
 static int dump_ports_of(struct intnet_network *nw, void *arg)
 {
 	struct dump_state *st = arg;
 	struct intnet_port *port;
 
 	list_for_each_entry(port, &nw->ports, node) {
-		if (st->idx++ < st->skip)
+		if (!sees_port(&st->caller, port) || st->idx++ < st->skip)
 			continue;
 		if (dump_one(st->skb, st->cb, INTNET_CMD_PORT_GET,
 			     fill_port_any, port, NULL)) {
@@ -537,15 +783,26 @@ static int dump_ports_of(struct intnet_network *nw, void *arg)
 	return 0;
 }
 
+static void dump_state_init(struct dump_state *st, struct sk_buff *skb,
+			    struct netlink_callback *cb)
+{
+	st->skb = skb;
+	st->cb = cb;
+	st->caller = caller_of(cb->skb, sock_net(skb->sk));
+	st->idx = 0;
+	st->skip = cb->args[0];
+}
+
 static int intnet_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct dump_state st = { .skb = skb, .cb = cb, .skip = cb->args[0] };
 	struct net *net = sock_net(skb->sk);
+	struct dump_state st;
 	int err;
 
+	dump_state_init(&st, skb, cb);
 	rtnl_lock();
 	cb->seq = intnet_pernet(net)->gen;
-	err = walk_dump_networks(net, cb, dump_ports_of, &st);
+	err = walk_dump_networks(net, &st, dump_ports_of, &st);
 	rtnl_unlock();
 	cb->args[0] = st.idx;
 	return err && err != -EMSGSIZE ? err : skb->len;
@@ -553,8 +810,12 @@ static int intnet_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 /* ---- FDB ---- */
 
+#define FDB_OWNER_ONLY "only the network's owner can change its FDB"
+
 static int intnet_nl_fdb_add(struct sk_buff *skb, struct genl_info *info)
 {
+	struct net *net = genl_info_net(info);
+	struct caller c = caller_of(skb, net);
 	struct nlattr **attrs = info->attrs;
 	struct intnet_port *port;
 	int err;
@@ -569,17 +830,36 @@ static int intnet_nl_fdb_add(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	rtnl_lock();
-	port = get_port(genl_info_net(info), attrs, info->extack);
-	err = IS_ERR(port) ? PTR_ERR(port) :
-			     intnet_fdb_add_static(port,
-						   nla_data(attrs[INTNET_ATTR_MAC]),
-						   info->extack);
+	port = get_port(net, attrs, &c, info->extack);
+	if (IS_ERR(port))
+		err = PTR_ERR(port);
+	else if (!owns_net(&c, port->network))
+		err = DENY(info->extack, FDB_OWNER_ONLY);
+	else
+		err = intnet_fdb_add_static(port,
+					    nla_data(attrs[INTNET_ATTR_MAC]),
+					    info->extack);
 	rtnl_unlock();
 	return err;
 }
 
+/* The network whose FDB a request changes, if the caller may. */
+static struct intnet_network *fdb_network(struct net *net,
+					  struct nlattr **attrs,
+					  const struct caller *c,
+					  struct netlink_ext_ack *extack)
+{
+	struct intnet_network *nw = get_network(net, attrs, c, extack);
+
+	if (!IS_ERR(nw) && !owns_net(c, nw))
+		return ERR_PTR(DENY(extack, FDB_OWNER_ONLY));
+	return nw;
+}
+
 static int intnet_nl_fdb_del(struct sk_buff *skb, struct genl_info *info)
 {
+	struct net *net = genl_info_net(info);
+	struct caller c = caller_of(skb, net);
 	struct nlattr **attrs = info->attrs;
 	struct intnet_network *nw;
 	int err;
@@ -589,16 +869,10 @@ static int intnet_nl_fdb_del(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	rtnl_lock();
-	nw = get_network(genl_info_net(info), attrs, info->extack);
-	if (IS_ERR(nw)) {
-		err = PTR_ERR(nw);
-		goto unlock;
-	}
-	err = intnet_fdb_del(nw, nla_data(attrs[INTNET_ATTR_MAC]));
-	if (err)
-		NL_SET_ERR_MSG_ATTR(info->extack, attrs[INTNET_ATTR_MAC],
-				    "no such FDB entry");
-unlock:
+	nw = fdb_network(net, attrs, &c, info->extack);
+	err = IS_ERR(nw) ? PTR_ERR(nw) :
+			   intnet_fdb_del(nw, nla_data(attrs[INTNET_ATTR_MAC]),
+					  info->extack);
 	rtnl_unlock();
 	return err;
 }
@@ -606,6 +880,7 @@ unlock:
 static int intnet_nl_fdb_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
+	struct caller c = caller_of(skb, net);
 	struct nlattr **attrs = info->attrs;
 	struct intnet_network *nw;
 	struct intnet_port *port;
@@ -613,13 +888,15 @@ static int intnet_nl_fdb_flush(struct sk_buff *skb, struct genl_info *info)
 
 	rtnl_lock();
 	if (attrs[INTNET_ATTR_IFINDEX]) {
-		port = get_port(net, attrs, info->extack);
+		port = get_port(net, attrs, &c, info->extack);
 		if (IS_ERR(port))
 			err = PTR_ERR(port);
+		else if (!owns_net(&c, port->network))
+			err = DENY(info->extack, FDB_OWNER_ONLY);
 		else
 			intnet_fdb_flush(port->network, port);
 	} else {
-		nw = get_network(net, attrs, info->extack);
+		nw = fdb_network(net, attrs, &c, info->extack);
 		if (IS_ERR(nw))
 			err = PTR_ERR(nw);
 		else
@@ -637,7 +914,8 @@ static int dump_fdb_of(struct intnet_network *nw, void *arg)
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(e, &nw->fdb_list, node) {
-		if (st->idx++ < st->skip)
+		if (!sees_port(&st->caller, rcu_dereference(e->port)) ||
+		    st->idx++ < st->skip)
 			continue;
 		if (dump_one(st->skb, st->cb, INTNET_CMD_FDB_GET,
 			     fill_fdb_any, nw, e)) {
@@ -658,40 +936,41 @@ static int add_fdb_gen(struct intnet_network *nw, void *arg)
 
 static int intnet_nl_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct dump_state st = { .skb = skb, .cb = cb, .skip = cb->args[0] };
 	struct net *net = sock_net(skb->sk);
+	struct dump_state st;
 	unsigned int gen;
 	int err;
 
+	dump_state_init(&st, skb, cb);
 	rtnl_lock();
 	gen = intnet_pernet(net)->gen;
-	err = walk_dump_networks(net, cb, add_fdb_gen, &gen);
+	err = walk_dump_networks(net, &st, add_fdb_gen, &gen);
 	if (!err) {
 		cb->seq = gen;
-		err = walk_dump_networks(net, cb, dump_fdb_of, &st);
+		err = walk_dump_networks(net, &st, dump_fdb_of, &st);
 	}
 	rtnl_unlock();
 	cb->args[0] = st.idx;
 	return err && err != -EMSGSIZE ? err : skb->len;
 }
 
-#define OP(c, fn, fl) { .cmd = (c), .doit = (fn), .flags = (fl) }
+#define OP(c, fn) { .cmd = (c), .doit = (fn) }
 #define DUMP_OP(c, fn, dfn) { .cmd = (c), .doit = (fn), .dumpit = (dfn) }
 
-/* Reads are open; every change needs CAP_NET_ADMIN over the namespace. */
+/* No operation needs a capability as such: each decides what the caller may do. */
 static const struct genl_small_ops intnet_ops[] = {
-	OP(INTNET_CMD_VERSION_GET, intnet_nl_version_get, 0),
-	OP(INTNET_CMD_NET_NEW, intnet_nl_net_new, GENL_UNS_ADMIN_PERM),
-	OP(INTNET_CMD_NET_DEL, intnet_nl_net_del, GENL_UNS_ADMIN_PERM),
-	OP(INTNET_CMD_NET_SET, intnet_nl_net_set, GENL_UNS_ADMIN_PERM),
+	OP(INTNET_CMD_VERSION_GET, intnet_nl_version_get),
+	OP(INTNET_CMD_NET_NEW, intnet_nl_net_new),
+	OP(INTNET_CMD_NET_DEL, intnet_nl_net_del),
+	OP(INTNET_CMD_NET_SET, intnet_nl_net_set),
 	DUMP_OP(INTNET_CMD_NET_GET, intnet_nl_net_get, intnet_nl_net_dump),
-	OP(INTNET_CMD_PORT_ADD, intnet_nl_port_add, GENL_UNS_ADMIN_PERM),
-	OP(INTNET_CMD_PORT_DEL, intnet_nl_port_del, GENL_UNS_ADMIN_PERM),
-	OP(INTNET_CMD_PORT_SET, intnet_nl_port_set, GENL_UNS_ADMIN_PERM),
+	OP(INTNET_CMD_PORT_ADD, intnet_nl_port_add),
+	OP(INTNET_CMD_PORT_DEL, intnet_nl_port_del),
+	OP(INTNET_CMD_PORT_SET, intnet_nl_port_set),
 	DUMP_OP(INTNET_CMD_PORT_GET, intnet_nl_port_get, intnet_nl_port_dump),
-	OP(INTNET_CMD_FDB_ADD, intnet_nl_fdb_add, GENL_UNS_ADMIN_PERM),
-	OP(INTNET_CMD_FDB_DEL, intnet_nl_fdb_del, GENL_UNS_ADMIN_PERM),
-	OP(INTNET_CMD_FDB_FLUSH, intnet_nl_fdb_flush, GENL_UNS_ADMIN_PERM),
+	OP(INTNET_CMD_FDB_ADD, intnet_nl_fdb_add),
+	OP(INTNET_CMD_FDB_DEL, intnet_nl_fdb_del),
+	OP(INTNET_CMD_FDB_FLUSH, intnet_nl_fdb_flush),
 	DUMP_OP(INTNET_CMD_FDB_GET, NULL, intnet_nl_fdb_dump),
 };
 

@@ -61,6 +61,8 @@ struct intnet_network *intnet_network_create(struct net *net, const char *name,
 	nw->owner = owner;
 	nw->explicit = explicit;
 	nw->flood_unknown = true;
+	nw->access = INTNET_ACCESS_RESTRICTED;
+	nw->promisc_policy = INTNET_PROMISC_DENY;
 	nw->ageing = INTNET_AGEING_DEFAULT;
 	nw->fdb_max = INTNET_FDB_MAX_DEFAULT;
 	INIT_LIST_HEAD(&nw->ports);
@@ -96,6 +98,20 @@ void intnet_network_put_implicit(struct intnet_network *nw)
 	ASSERT_RTNL();
 	if (!nw->explicit && !nw->n_ports)
 		intnet_network_destroy(nw);
+}
+
+/* How many networks of @net @owner owns (for the per-user quota). */
+unsigned int intnet_network_count_owned(struct net *net, kuid_t owner)
+{
+	struct intnet_pernet *pn = intnet_pernet(net);
+	struct intnet_network *nw;
+	unsigned int i, n = 0;
+
+	ASSERT_RTNL();
+	for (i = 0; i < ARRAY_SIZE(pn->nets); i++)
+		hlist_for_each_entry(nw, &pn->nets[i], node)
+			n += uid_eq(nw->owner, owner);
+	return n;
 }
 
 void intnet_pernet_exit(struct net *net)

@@ -6,6 +6,7 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <net/rtnetlink.h>
 
 #include "intnet.h"
 
@@ -18,10 +19,10 @@ struct intnet_port *intnet_port_get_rtnl(const struct net_device *dev)
 	return rtnl_dereference(dev->rx_handler_data);
 }
 
-static int check_device(struct net_device *dev, struct netlink_ext_ack *extack)
+/* What any caller is told first: devices that can never be ports. */
+int intnet_port_check_kind(struct net_device *dev,
+			   struct netlink_ext_ack *extack)
 {
-	struct intnet_port *port = intnet_port_get_rtnl(dev);
-
 	if (dev->flags & IFF_LOOPBACK) {
 		NL_SET_ERR_MSG_MOD(extack, "a loopback device cannot be a port");
 		return -EINVAL;
@@ -30,7 +31,12 @@ static int check_device(struct net_device *dev, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG_MOD(extack, "the device is not an Ethernet device");
 		return -EINVAL;
 	}
-	if (port) {
+	return 0;
+}
+
+static int check_free(struct net_device *dev, struct netlink_ext_ack *extack)
+{
+	if (intnet_port_get_rtnl(dev)) {
 		NL_SET_ERR_MSG_MOD(extack, "the device is already a port");
 		return -EBUSY;
 	}
@@ -42,20 +48,77 @@ static int check_device(struct net_device *dev, struct netlink_ext_ack *extack)
 	return 0;
 }
 
-int intnet_port_add(struct intnet_network *nw, struct net_device *dev, bool up,
-		    bool promisc, struct netlink_ext_ack *extack)
+/* A numeric sysfs attribute @name of @dev's groups; -1 when absent or unset. */
+static long dev_attr_number(struct net_device *dev, const char *name,
+			    char *page)
+{
+	const struct attribute_group *const *grp;
+	struct device_attribute *da;
+	struct attribute *const *a;
+	long v;
+
+	for (grp = dev->sysfs_groups; grp < dev->sysfs_groups +
+	     ARRAY_SIZE(dev->sysfs_groups) && *grp; grp++) {
+		for (a = (*grp)->attrs; a && *a; a++) {
+			if (strcmp((*a)->name, name))
+				continue;
+			da = container_of(*a, struct device_attribute, attr);
+			if (!da->show || da->show(&dev->dev, da, page) <= 0 ||
+			    kstrtol(page, 10, &v))
+				return -1;
+			return v;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Whether @dev is a TAP, and its owner and group (invalid when unset). The tun
+ * driver keeps them private and offers them as the sysfs attributes "owner" and
+ * "group" (numbers in the reader's user namespace), so they are read the way
+ * sysfs reads them, into a page of our own.
+ */
+bool intnet_tap_ids(struct net_device *dev, kuid_t *owner, kgid_t *group)
+{
+	char *page;
+	long v;
+
+	*owner = INVALID_UID;
+	*group = INVALID_GID;
+	if (!dev->rtnl_link_ops || strcmp(dev->rtnl_link_ops->kind, "tun") ||
+	    dev->type != ARPHRD_ETHER)
+		return false;
+	page = (char *)get_zeroed_page(GFP_KERNEL);
+	if (!page)
+		return true;
+	v = dev_attr_number(dev, "owner", page);
+	if (v >= 0)
+		*owner = make_kuid(current_user_ns(), v);
+	v = dev_attr_number(dev, "group", page);
+	if (v >= 0)
+		*group = make_kgid(current_user_ns(), v);
+	free_page((unsigned long)page);
+	return true;
+}
+
+struct intnet_port *intnet_port_add(struct intnet_network *nw,
+				    struct net_device *dev, kuid_t user,
+				    bool up, bool promisc,
+				    struct netlink_ext_ack *extack)
 {
 	struct intnet_port *port;
 	int err;
 
 	ASSERT_RTNL();
-	err = check_device(dev, extack);
+	err = intnet_port_check_kind(dev, extack);
+	if (!err)
+		err = check_free(dev, extack);
 	if (err)
-		return err;
+		return ERR_PTR(err);
 
 	port = kzalloc(sizeof(*port), GFP_KERNEL);
 	if (!port)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	port->stats = netdev_alloc_pcpu_stats(struct intnet_pcpu_stats);
 	if (!port->stats) {
 		err = -ENOMEM;
@@ -63,6 +126,7 @@ int intnet_port_add(struct intnet_network *nw, struct net_device *dev, bool up,
 	}
 	port->network = nw;
 	port->dev = dev;
+	port->user = user;
 	port->up = up;
 	port->promisc = promisc;
 
@@ -79,7 +143,7 @@ int intnet_port_add(struct intnet_network *nw, struct net_device *dev, bool up,
 	list_add_tail_rcu(&port->node, &nw->ports);
 	nw->n_ports++;
 	intnet_pernet_changed(nw->net);
-	return 0;
+	return port;
 
 unpromisc:
 	dev_set_promiscuity(dev, -1);
@@ -87,7 +151,7 @@ free_stats:
 	free_percpu(port->stats);
 free_port:
 	kfree(port);
-	return err;
+	return ERR_PTR(err);
 }
 
 static void port_free_rcu(struct rcu_head *head)

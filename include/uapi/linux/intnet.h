@@ -46,11 +46,13 @@
  *	every network of the namespace. Replies carry the NET_ attributes and
  *	%INTNET_ATTR_STATS (sums over the network's ports).
  * @INTNET_CMD_PORT_ADD: attach the device %INTNET_ATTR_IFINDEX to the network
- *	%INTNET_ATTR_NET_NAME, creating an implicit network if there is none.
- *	Takes %INTNET_ATTR_PORT_UP (default 1) and %INTNET_ATTR_PORT_PROMISC.
+ *	%INTNET_ATTR_NET_NAME, creating an implicit network (owned by the port's
+ *	user) if there is none. Takes %INTNET_ATTR_PORT_UP (default 1),
+ *	%INTNET_ATTR_PORT_PROMISC, %INTNET_ATTR_PORT_LOCK_MAC and (from an
+ *	administrator) %INTNET_ATTR_PORT_USER.
  * @INTNET_CMD_PORT_DEL: detach the port %INTNET_ATTR_IFINDEX.
- * @INTNET_CMD_PORT_SET: change %INTNET_ATTR_PORT_UP and/or
- *	%INTNET_ATTR_PORT_PROMISC of the port %INTNET_ATTR_IFINDEX.
+ * @INTNET_CMD_PORT_SET: change %INTNET_ATTR_PORT_UP, %INTNET_ATTR_PORT_PROMISC
+ *	and/or %INTNET_ATTR_PORT_LOCK_MAC of the port %INTNET_ATTR_IFINDEX.
  * @INTNET_CMD_PORT_GET: one port (%INTNET_ATTR_IFINDEX, whatever its network)
  *	or, as a dump, every port (of the network %INTNET_ATTR_NET_NAME when
  *	given).
@@ -63,6 +65,17 @@
  *	wins when both are given). Static entries stay.
  * @INTNET_CMD_FDB_GET: dump the entries of the network %INTNET_ATTR_NET_NAME
  *	(of every network when absent).
+ *
+ * Access control: a caller with CAP_NET_ADMIN over the user namespace that owns
+ * the request's network namespace is an *administrator* and may do everything.
+ * Any other caller may create networks (at most the module parameter
+ * max_networks_per_user of them), attach a TAP that it owns (or whose group it
+ * is in) to a network it may join, and change, detach or delete what it owns: its
+ * networks, its ports and the ports of its networks. Networks it neither owns
+ * nor may join (public ones) are invisible to it, as are ports and FDB entries
+ * that are neither its own nor on its networks: requests about them answer
+ * -ENOENT as if they did not exist, and dumps leave them out. Every refusal of a
+ * visible object is -EPERM with an extended ack message.
  */
 enum intnet_cmd {
 	INTNET_CMD_UNSPEC,
@@ -121,6 +134,22 @@ enum intnet_cmd {
  * @INTNET_ATTR_FDB_AGE: u32, milliseconds since the entry was last refreshed,
  *	at most U32_MAX (reply only; 0 for static entries)
  * @INTNET_ATTR_STATS: nested &enum intnet_stats (reply only)
+ * @INTNET_ATTR_NET_ACCESS: u8 &enum intnet_access (default restricted)
+ * @INTNET_ATTR_NET_PROMISC_POLICY: u8 &enum intnet_promisc_policy (default
+ *	deny)
+ * @INTNET_ATTR_NET_PORT_FDB_MAX: u32, the most learned entries behind one
+ *	port (at most %INTNET_FDB_MAX_LIMIT); 0 (default) means half of
+ *	%INTNET_ATTR_NET_FDB_MAX, at least 1
+ * @INTNET_ATTR_PORT_USER: u32, the uid (in the caller's user namespace) the
+ *	port belongs to: the TAP's owner if it has one, else the user who attached
+ *	it; only an administrator may give it in a request
+ * @INTNET_ATTR_PORT_LOCK_MAC: 6 bytes; the only source address the port may
+ *	send, which no other port may then use or claim; 00:00:00:00:00:00 in a
+ *	request unlocks; in a reply only when locked
+ * @INTNET_ATTR_PORT_FDB_LEARNED: u32, learned entries behind the port (reply
+ *	only)
+ * @INTNET_ATTR_FDB_LOCKED: u8; 1 for the entry of a port's MAC lock (reply
+ *	only; such an entry is also static)
  */
 enum intnet_attr {
 	INTNET_ATTR_UNSPEC,
@@ -145,6 +174,13 @@ enum intnet_attr {
 	INTNET_ATTR_FDB_IS_STATIC,
 	INTNET_ATTR_FDB_AGE,
 	INTNET_ATTR_STATS,
+	INTNET_ATTR_NET_ACCESS,
+	INTNET_ATTR_NET_PROMISC_POLICY,
+	INTNET_ATTR_NET_PORT_FDB_MAX,
+	INTNET_ATTR_PORT_USER,
+	INTNET_ATTR_PORT_LOCK_MAC,
+	INTNET_ATTR_PORT_FDB_LEARNED,
+	INTNET_ATTR_FDB_LOCKED,
 
 	__INTNET_ATTR_MAX,
 	INTNET_ATTR_MAX = __INTNET_ATTR_MAX - 1
@@ -170,12 +206,15 @@ enum intnet_attr {
  * @INTNET_STATS_RX_DROP_LOCAL: the destination is behind the ingress port
  * @INTNET_STATS_RX_DROP_DEST_DOWN: the destination's port is down
  * @INTNET_STATS_RX_DROP_NOMEM: no memory to take or copy the frame
- * @INTNET_STATS_FDB_FULL: sources not learned because the FDB was full
- *	(the frames were still switched)
+ * @INTNET_STATS_FDB_FULL: sources not learned because the FDB, or the port's
+ *	share of it (%INTNET_ATTR_NET_PORT_FDB_MAX), was full (the frames were
+ *	still switched)
  * @INTNET_STATS_TX_PACKETS: frames sent out of the port's device
  * @INTNET_STATS_TX_BYTES: their bytes, Ethernet header included
  * @INTNET_STATS_TX_DROP_OVERSIZE: not sent: larger than the device's MTU
  * @INTNET_STATS_TX_DROP_ERROR: not sent: the device refused the frame
+ * @INTNET_STATS_RX_DROP_MAC_LOCKED: the source address is not the port's
+ *	locked one, or is locked to another port
  */
 enum intnet_stats {
 	INTNET_STATS_UNSPEC,
@@ -194,6 +233,7 @@ enum intnet_stats {
 	INTNET_STATS_TX_BYTES,
 	INTNET_STATS_TX_DROP_OVERSIZE,
 	INTNET_STATS_TX_DROP_ERROR,
+	INTNET_STATS_RX_DROP_MAC_LOCKED,
 
 	__INTNET_STATS_MAX,
 	INTNET_STATS_MAX = __INTNET_STATS_MAX - 1
@@ -205,6 +245,9 @@ enum intnet_stats {
  *	each namespace has its own state
  * @INTNET_FEATURE_SWITCH: networks, ports, the learning FDB and statistics
  *	(the NET_, PORT_ and FDB_ commands)
+ * @INTNET_FEATURE_ACCESS: owners, restricted and public networks, the
+ *	promiscuous policy, MAC locks, per-port learning limits and unprivileged
+ *	use
  *
  * New capabilities add a bit here when they land, so that a newer intnetctl
  * can tell what an older module supports.
@@ -212,6 +255,30 @@ enum intnet_stats {
 enum intnet_feature {
 	INTNET_FEATURE_NETNS = 1 << 0,
 	INTNET_FEATURE_SWITCH = 1 << 1,
+	INTNET_FEATURE_ACCESS = 1 << 2,
+};
+
+/**
+ * enum intnet_access - who may attach ports to a network
+ * @INTNET_ACCESS_RESTRICTED: only ports whose user is the network's owner
+ * @INTNET_ACCESS_PUBLIC: ports of any user; the network is visible to all
+ */
+enum intnet_access {
+	INTNET_ACCESS_RESTRICTED,
+	INTNET_ACCESS_PUBLIC,
+};
+
+/**
+ * enum intnet_promisc_policy - what a promiscuous port of a network receives
+ * @INTNET_PROMISC_DENY: nothing more than a normal port
+ * @INTNET_PROMISC_ALLOW_SAME_USER: copies of the frames whose ingress or
+ *	destination port has the same user as the promiscuous port
+ * @INTNET_PROMISC_ALLOW_ALL: a copy of every frame on the network
+ */
+enum intnet_promisc_policy {
+	INTNET_PROMISC_DENY,
+	INTNET_PROMISC_ALLOW_SAME_USER,
+	INTNET_PROMISC_ALLOW_ALL,
 };
 
 #endif /* _UAPI_LINUX_INTNET_H */
