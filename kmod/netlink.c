@@ -386,6 +386,21 @@ static void apply_net_settings(struct intnet_network *nw, struct nlattr **attrs)
 	intnet_pernet_changed(nw->net);
 }
 
+/*
+ * Settings only an administrator may give: a table larger than the default
+ * would let a user pin that much kernel memory per network.
+ */
+static int check_settings(const struct caller *c, struct nlattr **attrs,
+			  struct netlink_ext_ack *extack)
+{
+	struct nlattr *a = attrs[INTNET_ATTR_NET_FDB_MAX];
+
+	if (c->admin || !a || nla_get_u32(a) <= INTNET_FDB_MAX_DEFAULT)
+		return 0;
+	return DENY(extack,
+		    "only an administrator can set fdb-max above 16384");
+}
+
 /* Whether @owner may own one more network of @net. */
 static int check_quota(const struct caller *c, struct net *net, kuid_t owner,
 		       struct netlink_ext_ack *extack)
@@ -416,6 +431,8 @@ static int intnet_nl_net_new(struct sk_buff *skb, struct genl_info *info)
 		goto unlock;
 	}
 	err = check_quota(&c, net, c.uid, info->extack);
+	if (!err)
+		err = check_settings(&c, info->attrs, info->extack);
 	if (err)
 		goto unlock;
 	nw = intnet_network_create(net, name, c.uid, true);
@@ -438,12 +455,16 @@ static struct intnet_network *owned_network(struct sk_buff *skb,
 	struct net *net = genl_info_net(info);
 	struct caller c = caller_of(skb, net);
 	struct intnet_network *nw;
+	int err;
 
 	nw = get_network(net, info->attrs, &c, info->extack);
-	if (!IS_ERR(nw) && !owns_net(&c, nw))
+	if (IS_ERR(nw))
+		return nw;
+	if (!owns_net(&c, nw))
 		return ERR_PTR(DENY(info->extack,
 				    "only the network's owner can change it"));
-	return nw;
+	err = check_settings(&c, info->attrs, info->extack);
+	return err ? ERR_PTR(err) : nw;
 }
 
 static int intnet_nl_net_del(struct sk_buff *skb, struct genl_info *info)
@@ -812,6 +833,31 @@ static int intnet_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 #define FDB_OWNER_ONLY "only the network's owner can change its FDB"
 
+/* The network whose FDB a request changes, if the caller may. */
+static struct intnet_network *fdb_network(struct net *net,
+					  struct nlattr **attrs,
+					  const struct caller *c,
+					  struct netlink_ext_ack *extack)
+{
+	struct intnet_network *nw = get_network(net, attrs, c, extack);
+
+	if (!IS_ERR(nw) && !owns_net(c, nw))
+		return ERR_PTR(DENY(extack, FDB_OWNER_ONLY));
+	return nw;
+}
+
+/* The port a request changes the FDB of (or behind), if the caller may. */
+static struct intnet_port *fdb_port(struct net *net, struct nlattr **attrs,
+				    const struct caller *c,
+				    struct netlink_ext_ack *extack)
+{
+	struct intnet_port *port = get_port(net, attrs, c, extack);
+
+	if (!IS_ERR(port) && !owns_net(c, port->network))
+		return ERR_PTR(DENY(extack, FDB_OWNER_ONLY));
+	return port;
+}
+
 static int intnet_nl_fdb_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
@@ -830,30 +876,13 @@ static int intnet_nl_fdb_add(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	rtnl_lock();
-	port = get_port(net, attrs, &c, info->extack);
-	if (IS_ERR(port))
-		err = PTR_ERR(port);
-	else if (!owns_net(&c, port->network))
-		err = DENY(info->extack, FDB_OWNER_ONLY);
-	else
-		err = intnet_fdb_add_static(port,
-					    nla_data(attrs[INTNET_ATTR_MAC]),
-					    info->extack);
+	port = fdb_port(net, attrs, &c, info->extack);
+	err = IS_ERR(port) ? PTR_ERR(port) :
+			     intnet_fdb_add_static(port,
+						   nla_data(attrs[INTNET_ATTR_MAC]),
+						   info->extack);
 	rtnl_unlock();
 	return err;
-}
-
-/* The network whose FDB a request changes, if the caller may. */
-static struct intnet_network *fdb_network(struct net *net,
-					  struct nlattr **attrs,
-					  const struct caller *c,
-					  struct netlink_ext_ack *extack)
-{
-	struct intnet_network *nw = get_network(net, attrs, c, extack);
-
-	if (!IS_ERR(nw) && !owns_net(c, nw))
-		return ERR_PTR(DENY(extack, FDB_OWNER_ONLY));
-	return nw;
 }
 
 static int intnet_nl_fdb_del(struct sk_buff *skb, struct genl_info *info)
@@ -888,11 +917,9 @@ static int intnet_nl_fdb_flush(struct sk_buff *skb, struct genl_info *info)
 
 	rtnl_lock();
 	if (attrs[INTNET_ATTR_IFINDEX]) {
-		port = get_port(net, attrs, &c, info->extack);
+		port = fdb_port(net, attrs, &c, info->extack);
 		if (IS_ERR(port))
 			err = PTR_ERR(port);
-		else if (!owns_net(&c, port->network))
-			err = DENY(info->extack, FDB_OWNER_ONLY);
 		else
 			intnet_fdb_flush(port->network, port);
 	} else {
