@@ -348,7 +348,6 @@ int intnet_fdb_del(struct intnet_network *nw, const u8 *addr,
 	spin_lock_bh(&nw->fdb_lock);
 	e = rhashtable_lookup_fast(&nw->fdb, addr, fdb_params);
 	if (!e) {
-		NL_SET_ERR_MSG_MOD(extack, "no such FDB entry");
 		err = -ENOENT;
 	} else if (e->locked) {
 		NL_SET_ERR_MSG_MOD(extack, "the address is locked to a port");

@@ -903,6 +903,9 @@ static int intnet_nl_fdb_del(struct sk_buff *skb, struct genl_info *info)
 			   intnet_fdb_del(nw, nla_data(attrs[INTNET_ATTR_MAC]),
 					  info->extack);
 	rtnl_unlock();
+	if (err == -ENOENT && !IS_ERR(nw))
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[INTNET_ATTR_MAC],
+				    "no such FDB entry");
 	return err;
 }
 
