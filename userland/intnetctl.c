@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
+#include <pwd.h>
 #include <sys/socket.h>
 
 #include <linux/if_ether.h>
@@ -38,15 +39,19 @@ static struct {
 /* ---- Usage ---- */
 
 static const char net_usage[] =
-    "  net add NAME [flood-unknown on|off] [ageing SECS] [fdb-max N]\n"
-    "  net set NAME [flood-unknown on|off] [ageing SECS] [fdb-max N]\n"
-    "               [explicit on|off]\n"
+    "  net add NAME [public|restricted] [promisc-policy POLICY]\n"
+    "               [flood-unknown on|off] [ageing SECS] [fdb-max N]\n"
+    "               [port-fdb-max N]\n"
+    "  net set NAME [public|restricted] [promisc-policy POLICY]\n"
+    "               [flood-unknown on|off] [ageing SECS] [fdb-max N]\n"
+    "               [port-fdb-max N] [explicit on|off]\n"
     "  net del NAME\n"
     "  net show [NAME]\n";
 
 static const char port_usage[] =
-    "  port add DEV [net NAME] [up|down] [promisc on|off]\n"
-    "  port set DEV [up|down] [promisc on|off]\n"
+    "  port add DEV [net NAME] [up|down] [promisc on|off] [lock-mac MAC|off]\n"
+    "               [user USER]\n"
+    "  port set DEV [up|down] [promisc on|off] [lock-mac MAC|off]\n"
     "  port del DEV\n"
     "  port show [DEV] [net NAME]\n";
 
@@ -58,9 +63,16 @@ static const char fdb_usage[] = "  fdb add MAC dev DEV\n"
 static const char usage_notes[] =
     "NAME is a network (\"" INTNET_NAME_DEFAULT "\" where a command may leave "
     "it out), DEV a network\n"
-    "device, MAC aa:bb:cc:dd:ee:ff; ageing 0 means never. \"list\" is "
-    "\"show\", and an\n"
-    "OBJECT alone is \"OBJECT show\".\n";
+    "device, MAC aa:bb:cc:dd:ee:ff, USER a user name or uid (only an "
+    "administrator\n"
+    "may give one). A network is restricted (to its owner's ports) unless "
+    "public.\n"
+    "POLICY is what promiscuous ports get: deny (nothing, the default),\n"
+    "allow-same-user (frames from or to their user's ports) or allow-all. "
+    "ageing 0\n"
+    "means never; port-fdb-max 0 (auto) means half of fdb-max. lock-mac off "
+    "unlocks.\n"
+    "\"list\" is \"show\", and an OBJECT alone is \"OBJECT show\".\n";
 
 static void usage(FILE *f)
 {
@@ -340,6 +352,29 @@ static const struct nla_policy attr_policy[INTNET_ATTR_MAX + 1] = {
 	[INTNET_ATTR_FDB_IS_STATIC] = { .type = NLA_U8 },
 	[INTNET_ATTR_FDB_AGE] = { .type = NLA_U32 },
 	[INTNET_ATTR_STATS] = { .type = NLA_NESTED },
+	[INTNET_ATTR_NET_ACCESS] = { .type = NLA_U8 },
+	[INTNET_ATTR_NET_PROMISC_POLICY] = { .type = NLA_U8 },
+	[INTNET_ATTR_NET_PORT_FDB_MAX] = { .type = NLA_U32 },
+	[INTNET_ATTR_PORT_USER] = { .type = NLA_U32 },
+	[INTNET_ATTR_PORT_LOCK_MAC] = { .minlen = ETH_ALEN,
+					.maxlen = ETH_ALEN },
+	[INTNET_ATTR_PORT_FDB_LEARNED] = { .type = NLA_U32 },
+	[INTNET_ATTR_FDB_LOCKED] = { .type = NLA_U8 },
+};
+
+/* The words of the enums, indexed by value: both the grammar's and the
+ * output's. */
+static const char *const access_words[] = {
+	[INTNET_ACCESS_RESTRICTED] = "restricted",
+	[INTNET_ACCESS_PUBLIC] = "public",
+	NULL,
+};
+
+static const char *const promisc_policy_words[] = {
+	[INTNET_PROMISC_DENY] = "deny",
+	[INTNET_PROMISC_ALLOW_SAME_USER] = "allow-same-user",
+	[INTNET_PROMISC_ALLOW_ALL] = "allow-all",
+	NULL,
 };
 
 static const struct nla_policy stats_policy[INTNET_STATS_MAX + 1] = {
@@ -347,16 +382,21 @@ static const struct nla_policy stats_policy[INTNET_STATS_MAX + 1] = {
 };
 
 /*
- * The counters in enum order. The JSON key is the enum name in lower case;
- * a human reads them grouped, one line per group.
+ * The counters in the order they are shown, grouped (newer counters join
+ * their group, wherever the enum put them). The JSON key is the enum name in
+ * lower case; a human reads them one line per group.
  */
-#define STAT(id, group, label) [INTNET_STATS_##id] = { #id, group, label }
+#define STAT(id, group, label)                                                 \
+	{                                                                      \
+		INTNET_STATS_##id, #id, group, label                           \
+	}
 
 static const struct stat_desc {
+	int id;
 	const char *key;
 	const char *group;
 	const char *label;
-} stat_descs[INTNET_STATS_MAX + 1] = {
+} stat_descs[] = {
 	STAT(RX_PACKETS, "rx", "packets"),
 	STAT(RX_BYTES, "rx", "bytes"),
 	STAT(RX_FORWARDED, "rx", "forwarded"),
@@ -366,6 +406,7 @@ static const struct stat_desc {
 	STAT(RX_DROP_LOCAL, "rx drop", "local"),
 	STAT(RX_DROP_DEST_DOWN, "rx drop", "dest-down"),
 	STAT(RX_DROP_NOMEM, "rx drop", "nomem"),
+	STAT(RX_DROP_MAC_LOCKED, "rx drop", "mac-locked"),
 	STAT(FDB_FULL, "fdb", "full"),
 	STAT(TX_PACKETS, "tx", "packets"),
 	STAT(TX_BYTES, "tx", "bytes"),
@@ -384,6 +425,11 @@ static uint32_t attr_u32(const struct nlattr *attr)
 	return attr ? nla_get_u32(attr) : 0;
 }
 
+static uint8_t attr_u8(const struct nlattr *attr)
+{
+	return attr ? nla_get_u8(attr) : 0;
+}
+
 static bool attr_bool(const struct nlattr *attr)
 {
 	return attr && nla_get_u8(attr);
@@ -397,6 +443,26 @@ static const char *json_bool(bool b)
 static const char *on_off(bool b)
 {
 	return b ? "on" : "off";
+}
+
+/* @val's word in @words; a value from a newer module is shown as its number
+ * (in @buf), not hidden. */
+static const char *enum_word(const char *const *words, unsigned int val,
+			     char *buf, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; words[i]; i++)
+		if (i == val)
+			return words[i];
+	snprintf(buf, len, "%u", val);
+	return buf;
+}
+
+static void format_mac(char *buf, size_t len, const uint8_t *m)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+		 m[3], m[4], m[5]);
 }
 
 /* Names may hold any byte but NUL: anything not printable ASCII is escaped,
@@ -422,19 +488,20 @@ static void print_stats(struct nlattr **stats)
 {
 	const char *prev = NULL; /* the group of the last counter printed */
 	const char *p;
-	int i;
+	size_t i;
 
 	if (!stats)
 		return;
 	if (opts.json)
 		fputs(",\"stats\":{", stdout);
-	for (i = 0; i <= INTNET_STATS_MAX; i++) {
+	for (i = 0; i < sizeof(stat_descs) / sizeof(stat_descs[0]); i++) {
 		const struct stat_desc *d = &stat_descs[i];
 		uint64_t val;
 
-		if (!d->key || !stats[i])
+		/* An older module leaves out what it does not count. */
+		if (!stats[d->id])
 			continue;
-		val = nla_get_u64(stats[i]);
+		val = nla_get_u64(stats[d->id]);
 		if (opts.json) {
 			printf("%s\"", prev ? "," : "");
 			for (p = d->key; *p; p++)
@@ -463,19 +530,29 @@ static void print_net(struct nlattr **tb, struct nlattr **stats)
 	uint32_t learned = attr_u32(tb[INTNET_ATTR_NET_FDB_LEARNED]);
 	uint32_t fixed = attr_u32(tb[INTNET_ATTR_NET_FDB_STATIC]);
 	uint32_t max = attr_u32(tb[INTNET_ATTR_NET_FDB_MAX]);
+	uint32_t port_max = attr_u32(tb[INTNET_ATTR_NET_PORT_FDB_MAX]);
 	uint32_t ageing = attr_u32(tb[INTNET_ATTR_NET_AGEING]);
 	bool flood = attr_bool(tb[INTNET_ATTR_NET_FLOOD_UNKNOWN]);
 	bool explicit = attr_bool(tb[INTNET_ATTR_NET_EXPLICIT]);
 	uint32_t owner = attr_u32(tb[INTNET_ATTR_NET_OWNER]);
+	char access_buf[4], policy_buf[4];
+	const char *access =
+	    enum_word(access_words, attr_u8(tb[INTNET_ATTR_NET_ACCESS]),
+		      access_buf, sizeof(access_buf));
+	const char *policy = enum_word(
+	    promisc_policy_words, attr_u8(tb[INTNET_ATTR_NET_PROMISC_POLICY]),
+	    policy_buf, sizeof(policy_buf));
 
 	if (opts.json) {
 		fputs("{\"name\":", stdout);
 		json_str(name);
 		printf(",\"ports\":%u,\"fdb_learned\":%u,\"fdb_static\":%u,"
-		       "\"fdb_max\":%u,\"ageing\":%u,\"flood_unknown\":%s,"
-		       "\"explicit\":%s,\"owner\":%u",
-		       ports, learned, fixed, max, ageing, json_bool(flood),
-		       json_bool(explicit), owner);
+		       "\"fdb_max\":%u,\"port_fdb_max\":%u,\"ageing\":%u,"
+		       "\"flood_unknown\":%s,\"explicit\":%s,\"owner\":%u,"
+		       "\"access\":\"%s\",\"promisc_policy\":\"%s\"",
+		       ports, learned, fixed, max, port_max, ageing,
+		       json_bool(flood), json_bool(explicit), owner, access,
+		       policy);
 		print_stats(stats);
 		putchar('}');
 		return;
@@ -483,8 +560,14 @@ static void print_net(struct nlattr **tb, struct nlattr **stats)
 	printf("%-15s  ports %u  fdb %u/%u", name, ports, learned, max);
 	if (fixed)
 		printf("  static %u", fixed);
-	printf("  ageing %u  flood-unknown %s  explicit %s  owner %u\n", ageing,
-	       on_off(flood), explicit ? "yes" : "no", owner);
+	if (port_max)
+		printf("  port-fdb-max %u", port_max);
+	else
+		printf("  port-fdb-max auto");
+	printf("  ageing %u  flood-unknown %s  explicit %s  owner %u  %s"
+	       "  promisc-policy %s\n",
+	       ageing, on_off(flood), explicit ? "yes" : "no", owner, access,
+	       policy);
 	print_stats(stats);
 }
 
@@ -495,23 +578,36 @@ static void print_port(struct nlattr **tb, struct nlattr **stats)
 	bool up = attr_bool(tb[INTNET_ATTR_PORT_UP]);
 	bool promisc = attr_bool(tb[INTNET_ATTR_PORT_PROMISC]);
 	bool active = attr_bool(tb[INTNET_ATTR_PORT_PROMISC_ACTIVE]);
+	uint32_t user = attr_u32(tb[INTNET_ATTR_PORT_USER]);
+	uint32_t learned = attr_u32(tb[INTNET_ATTR_PORT_FDB_LEARNED]);
+	const struct nlattr *lock = tb[INTNET_ATTR_PORT_LOCK_MAC];
+	char mac[sizeof("00:00:00:00:00:00")] = "";
 
+	if (lock)
+		format_mac(mac, sizeof(mac), nla_data(lock));
 	if (opts.json) {
 		fputs("{\"ifname\":", stdout);
 		json_str(ifname);
 		printf(",\"ifindex\":%u,\"net\":",
 		       attr_u32(tb[INTNET_ATTR_IFINDEX]));
 		json_str(net);
-		printf(",\"up\":%s,\"promisc\":%s,\"promisc_active\":%s",
-		       json_bool(up), json_bool(promisc), json_bool(active));
+		printf(",\"up\":%s,\"promisc\":%s,\"promisc_active\":%s,"
+		       "\"user\":%u,\"fdb_learned\":%u,\"lock_mac\":",
+		       json_bool(up), json_bool(promisc), json_bool(active),
+		       user, learned);
+		printf(lock ? "\"%s\"" : "null", mac);
 		print_stats(stats);
 		putchar('}');
 		return;
 	}
-	/* "requested": the port asked for promiscuity it does not have. */
-	printf("%-15s  net %-15s  %-4s  promisc %s\n", ifname, net,
-	       up ? "up" : "down",
-	       active ? "on" : (promisc ? "requested" : "off"));
+	/* "inactive": asked for, but down or denied by the network's policy. */
+	printf("%-15s  net %-15s  %-4s  promisc %-3s  user %-5u  learned %u",
+	       ifname, net, up ? "up" : "down",
+	       promisc ? (active ? "on" : "on (inactive)") : "off", user,
+	       learned);
+	if (lock)
+		printf("  lock-mac %s", mac);
+	putchar('\n');
 	print_stats(stats);
 }
 
@@ -523,25 +619,25 @@ static void print_fdb(struct nlattr **tb, struct nlattr **stats)
 	const char *ifname = attr_str(tb[INTNET_ATTR_IFNAME]);
 	const char *net = attr_str(tb[INTNET_ATTR_NET_NAME]);
 	bool is_static = attr_bool(tb[INTNET_ATTR_FDB_IS_STATIC]);
+	bool locked = attr_bool(tb[INTNET_ATTR_FDB_LOCKED]);
 	uint32_t age = attr_u32(tb[INTNET_ATTR_FDB_AGE]);
 	char mac[sizeof("00:00:00:00:00:00")];
 
 	(void)stats;
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1],
-		 m[2], m[3], m[4], m[5]);
+	format_mac(mac, sizeof(mac), m);
 	if (opts.json) {
 		printf("{\"mac\":\"%s\",\"ifname\":", mac);
 		json_str(ifname);
 		printf(",\"ifindex\":%u,\"net\":",
 		       attr_u32(tb[INTNET_ATTR_IFINDEX]));
 		json_str(net);
-		printf(",\"static\":%s,\"age_ms\":%u}", json_bool(is_static),
-		       age);
+		printf(",\"static\":%s,\"locked\":%s,\"age_ms\":%u}",
+		       json_bool(is_static), json_bool(locked), age);
 		return;
 	}
 	printf("%s  dev %-15s  net %-15s  ", mac, ifname, net);
 	if (is_static)
-		printf("static\n");
+		printf(locked ? "static locked\n" : "static\n");
 	else
 		printf("learned  age %u.%us\n", age / 1000, age % 1000 / 100);
 }
@@ -595,6 +691,9 @@ enum arg_kind {
 	ARG_U32,   /* a decimal number */
 	ARG_ONOFF, /* on or off, sent as a u8 1 or 0 */
 	ARG_FLAG,  /* the keyword alone, sent as the u8 .val */
+	ARG_WORD,  /* one of .words, sent as its index in a u8 */
+	ARG_LOCK,  /* a MAC, or off (sent as 00:00:00:00:00:00) */
+	ARG_USER,  /* a uid, or a user name sent as its uid */
 };
 
 /* A keyword and its value, or (named by its metavariable) a command's
@@ -604,30 +703,43 @@ struct keyword {
 	enum arg_kind kind;
 	int attr;
 	uint8_t val;
+	const char *const *words;
 };
 
-static const struct keyword arg_name = { "NAME", ARG_NAME, INTNET_ATTR_NET_NAME,
-					 0 };
-static const struct keyword arg_dev = { "DEV", ARG_DEV, INTNET_ATTR_IFINDEX,
-					0 };
-static const struct keyword arg_mac = { "MAC", ARG_MAC, INTNET_ATTR_MAC, 0 };
+/* KW(name, kind, attr): .val and .words follow as designated initializers. */
+#define KW(n, k, a) .name = n, .kind = k, .attr = INTNET_ATTR_##a
 
-static const struct keyword kw_net = { "net", ARG_NAME, INTNET_ATTR_NET_NAME,
-				       0 };
-static const struct keyword kw_dev = { "dev", ARG_DEV, INTNET_ATTR_IFINDEX, 0 };
-static const struct keyword kw_flood = { "flood-unknown", ARG_ONOFF,
-					 INTNET_ATTR_NET_FLOOD_UNKNOWN, 0 };
-static const struct keyword kw_ageing = { "ageing", ARG_U32,
-					  INTNET_ATTR_NET_AGEING, 0 };
-static const struct keyword kw_fdb_max = { "fdb-max", ARG_U32,
-					   INTNET_ATTR_NET_FDB_MAX, 0 };
-static const struct keyword kw_explicit = { "explicit", ARG_ONOFF,
-					    INTNET_ATTR_NET_EXPLICIT, 0 };
-static const struct keyword kw_up = { "up", ARG_FLAG, INTNET_ATTR_PORT_UP, 1 };
-static const struct keyword kw_down = { "down", ARG_FLAG, INTNET_ATTR_PORT_UP,
-					0 };
-static const struct keyword kw_promisc = { "promisc", ARG_ONOFF,
-					   INTNET_ATTR_PORT_PROMISC, 0 };
+static const struct keyword arg_name = { KW("NAME", ARG_NAME, NET_NAME) };
+static const struct keyword arg_dev = { KW("DEV", ARG_DEV, IFINDEX) };
+static const struct keyword arg_mac = { KW("MAC", ARG_MAC, MAC) };
+
+static const struct keyword kw_net = { KW("net", ARG_NAME, NET_NAME) };
+static const struct keyword kw_dev = { KW("dev", ARG_DEV, IFINDEX) };
+static const struct keyword kw_flood = { KW("flood-unknown", ARG_ONOFF,
+					    NET_FLOOD_UNKNOWN) };
+static const struct keyword kw_ageing = { KW("ageing", ARG_U32, NET_AGEING) };
+static const struct keyword kw_fdb_max = { KW("fdb-max", ARG_U32,
+					      NET_FDB_MAX) };
+static const struct keyword kw_port_fdb_max = { KW("port-fdb-max", ARG_U32,
+						   NET_PORT_FDB_MAX) };
+static const struct keyword kw_explicit = { KW("explicit", ARG_ONOFF,
+					       NET_EXPLICIT) };
+static const struct keyword kw_public = { KW("public", ARG_FLAG, NET_ACCESS),
+					  .val = INTNET_ACCESS_PUBLIC };
+static const struct keyword kw_restricted = {
+	KW("restricted", ARG_FLAG, NET_ACCESS), .val = INTNET_ACCESS_RESTRICTED
+};
+static const struct keyword kw_policy = { KW("promisc-policy", ARG_WORD,
+					     NET_PROMISC_POLICY),
+					  .words = promisc_policy_words };
+static const struct keyword kw_up = { KW("up", ARG_FLAG, PORT_UP), .val = 1 };
+static const struct keyword kw_down = { KW("down", ARG_FLAG, PORT_UP),
+					.val = 0 };
+static const struct keyword kw_promisc = { KW("promisc", ARG_ONOFF,
+					      PORT_PROMISC) };
+static const struct keyword kw_lock_mac = { KW("lock-mac", ARG_LOCK,
+					       PORT_LOCK_MAC) };
+static const struct keyword kw_user = { KW("user", ARG_USER, PORT_USER) };
 
 #define KWS(...) ((const struct keyword *const[]){ __VA_ARGS__, NULL })
 
@@ -650,11 +762,13 @@ static const struct verb net_verbs[] = {
 	{ .name = "add",
 	  .cmd = INTNET_CMD_NET_NEW,
 	  .arg = &arg_name,
-	  .kws = KWS(&kw_flood, &kw_ageing, &kw_fdb_max) },
+	  .kws = KWS(&kw_public, &kw_restricted, &kw_policy, &kw_flood,
+		     &kw_ageing, &kw_fdb_max, &kw_port_fdb_max) },
 	{ .name = "set",
 	  .cmd = INTNET_CMD_NET_SET,
 	  .arg = &arg_name,
-	  .kws = KWS(&kw_flood, &kw_ageing, &kw_fdb_max, &kw_explicit),
+	  .kws = KWS(&kw_public, &kw_restricted, &kw_policy, &kw_flood,
+		     &kw_ageing, &kw_fdb_max, &kw_port_fdb_max, &kw_explicit),
 	  .flags = V_NEEDS_SETTING },
 	{ .name = "del", .cmd = INTNET_CMD_NET_DEL, .arg = &arg_name },
 	{ .name = "show",
@@ -668,12 +782,13 @@ static const struct verb port_verbs[] = {
 	{ .name = "add",
 	  .cmd = INTNET_CMD_PORT_ADD,
 	  .arg = &arg_dev,
-	  .kws = KWS(&kw_net, &kw_up, &kw_down, &kw_promisc),
+	  .kws = KWS(&kw_net, &kw_up, &kw_down, &kw_promisc, &kw_lock_mac,
+		     &kw_user),
 	  .flags = V_DEFAULT_NET },
 	{ .name = "set",
 	  .cmd = INTNET_CMD_PORT_SET,
 	  .arg = &arg_dev,
-	  .kws = KWS(&kw_up, &kw_down, &kw_promisc),
+	  .kws = KWS(&kw_up, &kw_down, &kw_promisc, &kw_lock_mac),
 	  .flags = V_NEEDS_SETTING },
 	{ .name = "del", .cmd = INTNET_CMD_PORT_DEL, .arg = &arg_dev },
 	{ .name = "show",
@@ -749,9 +864,10 @@ static int usage_error(const struct object *obj, const char *fmt, ...)
 /* One value per attribute; .kw says which keyword set it, if any. */
 struct slot {
 	const struct keyword *kw;
-	const char *str; /* ARG_NAME, and ARG_DEV until resolved */
-	uint32_t u32;	 /* ARG_U32, ARG_ONOFF, ARG_FLAG, resolved ARG_DEV */
-	uint8_t mac[ETH_ALEN];
+	const char *str; /* ARG_NAME, and ARG_DEV or ARG_USER until resolved */
+	uint32_t u32;	 /* ARG_U32, ARG_ONOFF, ARG_FLAG, ARG_WORD, resolved
+			    ARG_DEV and ARG_USER */
+	uint8_t mac[ETH_ALEN]; /* ARG_MAC, ARG_LOCK */
 };
 
 struct args {
@@ -805,6 +921,37 @@ static int parse_mac(const char *s, uint8_t *mac)
 	return 0;
 }
 
+/* "a, b or c": the words @kw takes, for a usage error. */
+static void list_words(char *buf, size_t len, const struct keyword *kw)
+{
+	size_t n, i, used = 0;
+
+	*buf = '\0';
+	for (n = 0; kw->words[n]; n++)
+		;
+	for (i = 0; i < n && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s",
+				 !i ? "" : (i == n - 1 ? " or " : ", "),
+				 kw->words[i]);
+}
+
+static int parse_word(struct args *a, const struct keyword *kw, const char *val,
+		      uint32_t *index)
+{
+	char words[128];
+	uint32_t i;
+
+	for (i = 0; kw->words[i]; i++) {
+		if (!strcmp(val, kw->words[i])) {
+			*index = i;
+			return 0;
+		}
+	}
+	list_words(words, sizeof(words), kw);
+	return usage_error(a->obj, "%s takes %s, not '%s'", kw->name, words,
+			   val);
+}
+
 /* Takes @val (NULL for a flag) as the value of @kw; 0 or exit status 2. */
 static int parse_value(struct args *a, const struct keyword *kw,
 		       const char *val)
@@ -844,6 +991,32 @@ static int parse_value(struct args *a, const struct keyword *kw,
 		return 0;
 	case ARG_FLAG:
 		s->u32 = kw->val;
+		return 0;
+	case ARG_WORD:
+		return parse_word(a, kw, val, &s->u32);
+	case ARG_LOCK:
+		if (!strcmp(val, "off")) {
+			memset(s->mac, 0, sizeof(s->mac));
+			return 0;
+		}
+		if (parse_mac(val, s->mac))
+			return usage_error(a->obj,
+					   "%s takes a MAC address "
+					   "(aa:bb:cc:dd:ee:ff) or off, not "
+					   "'%s'",
+					   kw->name, val);
+		return 0;
+	case ARG_USER:
+		/* A number is a uid, whether or not anyone has it. */
+		if (!isdigit((unsigned char)*val)) {
+			s->str = val;
+			return 0;
+		}
+		if (parse_u32(val, &s->u32))
+			return usage_error(a->obj,
+					   "%s takes a user name or a uid, "
+					   "not '%s'",
+					   kw->name, val);
 		return 0;
 	}
 	return 0;
@@ -921,17 +1094,30 @@ static int parse_args(struct args *a, int argc, char **argv)
 	return check_args(a);
 }
 
-/* After the syntax, so that a usage error wins over a missing device. */
-static int resolve_dev(struct args *a)
+/* After the syntax, so that a usage error wins over a missing device or
+ * user. */
+static int resolve_names(struct args *a)
 {
 	struct slot *dev = &a->slot[INTNET_ATTR_IFINDEX];
+	struct slot *user = &a->slot[INTNET_ATTR_PORT_USER];
+	struct passwd *pw;
 
-	if (!dev->kw)
-		return 0;
-	dev->u32 = if_nametoindex(dev->str);
-	if (!dev->u32) {
-		fprintf(stderr, "intnetctl: no such device '%s'\n", dev->str);
-		return 1;
+	if (dev->kw) {
+		dev->u32 = if_nametoindex(dev->str);
+		if (!dev->u32) {
+			fprintf(stderr, "intnetctl: no such device '%s'\n",
+				dev->str);
+			return 1;
+		}
+	}
+	if (user->kw && user->str) {
+		pw = getpwnam(user->str);
+		if (!pw) {
+			fprintf(stderr, "intnetctl: no such user '%s'\n",
+				user->str);
+			return 1;
+		}
+		user->u32 = pw->pw_uid;
 	}
 	return 0;
 }
@@ -953,11 +1139,14 @@ static int put_slot(struct nl_msg *msg, int attr, const struct slot *s)
 		return nla_put_string(msg, attr, s->str);
 	case ARG_DEV:
 	case ARG_U32:
+	case ARG_USER:
 		return nla_put_u32(msg, attr, s->u32);
 	case ARG_ONOFF:
 	case ARG_FLAG:
+	case ARG_WORD:
 		return nla_put_u8(msg, attr, s->u32);
 	case ARG_MAC:
+	case ARG_LOCK:
 		return nla_put(msg, attr, ETH_ALEN, s->mac);
 	}
 	return 0;
@@ -998,7 +1187,7 @@ static int run_verb(const struct object *obj, const struct verb *v, int argc,
 
 	ret = parse_args(&a, argc, argv);
 	if (!ret)
-		ret = resolve_dev(&a);
+		ret = resolve_names(&a);
 	if (ret)
 		return ret;
 	if (conn_open(&c))
@@ -1056,6 +1245,7 @@ static const struct {
 } feature_names[] = {
 	{ INTNET_FEATURE_NETNS, "netns" },
 	{ INTNET_FEATURE_SWITCH, "switch" },
+	{ INTNET_FEATURE_ACCESS, "access" },
 };
 
 #define N_FEATURES (sizeof(feature_names) / sizeof(feature_names[0]))
