@@ -15,98 +15,7 @@
 
 static const uint8_t S[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x53 };
 
-/* ---- a namespace's whole state as text: a refusal must not change it ---- */
-
-struct text {
-	size_t len;
-	char buf[65536];
-};
-
-static int text_net(struct nlmsghdr *nh, void *arg)
-{
-	struct text *t = arg;
-	struct net_info ni;
-
-	parse_net(nh, &ni);
-	t->len += snprintf(t->buf + t->len, sizeof(t->buf) - t->len,
-			   "net %s flood=%d ageing=%u max=%u explicit=%d "
-			   "owner=%u ports=%u learned=%u static=%u\n",
-			   ni.name, ni.flood_unknown, ni.ageing, ni.fdb_max,
-			   ni.explicit, ni.owner, ni.ports, ni.fdb_learned,
-			   ni.fdb_static);
-	return t->len >= sizeof(t->buf) ? -ENOSPC : 0;
-}
-
-static int text_port(struct nlmsghdr *nh, void *arg)
-{
-	struct text *t = arg;
-	struct port_info pi;
-
-	parse_port(nh, &pi);
-	t->len += snprintf(t->buf + t->len, sizeof(t->buf) - t->len,
-			   "port %u %s net=%s up=%d promisc=%d\n", pi.ifindex,
-			   pi.ifname, pi.net, pi.up, pi.promisc);
-	return t->len >= sizeof(t->buf) ? -ENOSPC : 0;
-}
-
-static int text_fdb(struct nlmsghdr *nh, void *arg)
-{
-	struct nlattr *tb[INTNET_ATTR_MAX + 1];
-	struct text *t = arg;
-	uint8_t *m;
-
-	genl_index(nh, tb, INTNET_ATTR_MAX);
-	if (!tb[INTNET_ATTR_MAC])
-		return -EPROTO;
-	m = nla_payload(tb[INTNET_ATTR_MAC]);
-	t->len += snprintf(
-	    t->buf + t->len, sizeof(t->buf) - t->len,
-	    "fdb %02x:%02x:%02x:%02x:%02x:%02x port=%u static=%d\n", m[0], m[1],
-	    m[2], m[3], m[4], m[5], attr_u32(tb[INTNET_ATTR_IFINDEX]),
-	    attr_u8(tb[INTNET_ATTR_FDB_IS_STATIC]));
-	return t->len >= sizeof(t->buf) ? -ENOSPC : 0;
-}
-
-static int cmp_lines(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorts the lines of @t: dumps come in no particular order. */
-static void sort_lines(struct text *t)
-{
-	static char copy[sizeof(t->buf)];
-	static char *line[4096];
-	size_t n = 0, i, len = 0;
-	char *p, *save;
-
-	memcpy(copy, t->buf, sizeof(copy));
-	for (p = strtok_r(copy, "\n", &save); p && n < 4096;
-	     p = strtok_r(NULL, "\n", &save))
-		line[n++] = p;
-	qsort(line, n, sizeof(line[0]), cmp_lines);
-	for (i = 0; i < n; i++)
-		len += snprintf(t->buf + len, sizeof(t->buf) - len, "%s\n",
-				line[i]);
-	t->len = len;
-}
-
-/* Every network, port and FDB entry of the namespace, a line each, sorted. */
-static void state(struct __test_metadata *_metadata, struct sw *self,
-		  struct text *t)
-{
-	struct nl_dump_status st;
-
-	t->len = 0;
-	t->buf[0] = '\0';
-	ASSERT_EQ(
-	    0, intnet_dump(self, INTNET_CMD_NET_GET, NULL, text_net, t, &st));
-	ASSERT_EQ(
-	    0, intnet_dump(self, INTNET_CMD_PORT_GET, NULL, text_port, t, &st));
-	ASSERT_EQ(
-	    0, intnet_dump(self, INTNET_CMD_FDB_GET, NULL, text_fdb, t, &st));
-	sort_lines(t);
-}
+/* ---- a refusal must not change the namespace's state ---- */
 
 static struct text before, after;
 
@@ -375,6 +284,11 @@ TEST(unknown_attribute_is_refused)
 	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_NET_OWNER, &v, 4));
 	EXPECT_EQ(-EINVAL,
 		  net_new_with(self, INTNET_ATTR_NET_FDB_LEARNED, &v, 4));
+	EXPECT_EQ(-EINVAL,
+		  net_new_with(self, INTNET_ATTR_PORT_FDB_LEARNED, &v, 4));
+	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_FDB_LOCKED, &v, 1));
+	EXPECT_EQ(-EINVAL,
+		  net_new_with(self, INTNET_ATTR_PORT_PROMISC_ACTIVE, &v, 1));
 	EXPECT_UNCHANGED();
 }
 
@@ -405,6 +319,32 @@ TEST(wrong_attribute_length_is_refused)
 	req_put(&q, INTNET_ATTR_MAC, mac, 7);
 	EXPECT_EQ(-ERANGE, req_call(self, &q));
 	EXPECT_STREQ("binary attribute size out of range", reply.extack);
+
+	/* A MAC lock is exactly 6 bytes too. */
+	req_init(self, &q, INTNET_CMD_PORT_SET);
+	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[1]);
+	req_put(&q, INTNET_ATTR_PORT_LOCK_MAC, mac, 5);
+	EXPECT_EQ(-ERANGE, req_call(self, &q));
+	EXPECT_STREQ("binary attribute size out of range", reply.extack);
+	req_init(self, &q, INTNET_CMD_PORT_SET);
+	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[1]);
+	req_put(&q, INTNET_ATTR_PORT_LOCK_MAC, mac, 7);
+	EXPECT_EQ(-ERANGE, req_call(self, &q));
+	EXPECT_STREQ("binary attribute size out of range", reply.extack);
+	/* The u8 and u32 settings of access control. */
+	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_NET_ACCESS, &v, 4));
+	EXPECT_STREQ("invalid attribute length", reply.extack);
+	EXPECT_EQ(-EINVAL,
+		  net_new_with(self, INTNET_ATTR_NET_PROMISC_POLICY, &v, 4));
+	EXPECT_EQ(-EINVAL,
+		  net_new_with(self, INTNET_ATTR_NET_PORT_FDB_MAX, &v, 1));
+	EXPECT_STREQ("invalid attribute length", reply.extack);
+	req_init(self, &q, INTNET_CMD_PORT_ADD);
+	req_str(&q, INTNET_ATTR_NET_NAME, "lab");
+	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[1]);
+	req_put(&q, INTNET_ATTR_PORT_USER, &v, 2);
+	EXPECT_EQ(-EINVAL, req_call(self, &q));
+	EXPECT_STREQ("invalid attribute length", reply.extack);
 	EXPECT_UNCHANGED();
 }
 
@@ -430,6 +370,24 @@ TEST(out_of_range_values_are_refused)
 	EXPECT_EQ(-ERANGE, port_set(self, self->ifindex[0], 2, NONE));
 	EXPECT_EQ(-ERANGE, port_set(self, self->ifindex[0], NONE, 2));
 	EXPECT_EQ(-ERANGE, port_add(self, "lab", 0, NONE, NONE));
+	EXPECT_EQ(-ERANGE,
+		  intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
+			     "new", INTNET_ATTR_NET_ACCESS, 2, 0));
+	EXPECT_STREQ("integer out of range", reply.extack);
+	EXPECT_EQ(-ERANGE, net_set(self, "lab", INTNET_ATTR_NET_ACCESS, 255));
+	EXPECT_EQ(-ERANGE,
+		  intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
+			     "new", INTNET_ATTR_NET_PROMISC_POLICY, 3, 0));
+	EXPECT_STREQ("integer out of range", reply.extack);
+	EXPECT_EQ(-ERANGE,
+		  net_set(self, "lab", INTNET_ATTR_NET_PROMISC_POLICY, 3));
+	EXPECT_EQ(-ERANGE,
+		  intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
+			     "new", INTNET_ATTR_NET_PORT_FDB_MAX,
+			     INTNET_FDB_MAX_LIMIT + 1, 0));
+	EXPECT_STREQ("integer out of range", reply.extack);
+	EXPECT_EQ(-ERANGE, net_set(self, "lab", INTNET_ATTR_NET_PORT_FDB_MAX,
+				   INTNET_FDB_MAX_LIMIT + 1));
 	EXPECT_UNCHANGED();
 
 	/* The limits themselves are accepted. */
@@ -443,6 +401,19 @@ TEST(out_of_range_values_are_refused)
 	ASSERT_EQ(0, net_get(self, "min", &ni));
 	EXPECT_EQ(0u, ni.ageing);
 	EXPECT_EQ(1u, ni.fdb_max);
+	ASSERT_EQ(
+	    0,
+	    intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME, "top",
+		       INTNET_ATTR_NET_ACCESS, INTNET_ACCESS_PUBLIC,
+		       INTNET_ATTR_NET_PROMISC_POLICY, INTNET_PROMISC_ALLOW_ALL,
+		       INTNET_ATTR_NET_PORT_FDB_MAX, INTNET_FDB_MAX_LIMIT, 0));
+	ASSERT_EQ(0, net_get(self, "top", &ni));
+	EXPECT_EQ(INTNET_ACCESS_PUBLIC, ni.access);
+	EXPECT_EQ(INTNET_PROMISC_ALLOW_ALL, ni.promisc_policy);
+	EXPECT_EQ(INTNET_FDB_MAX_LIMIT, ni.port_fdb_max);
+	ASSERT_EQ(0, net_set(self, "top", INTNET_ATTR_NET_PORT_FDB_MAX, 0));
+	ASSERT_EQ(0, net_get(self, "top", &ni));
+	EXPECT_EQ(0, ni.port_fdb_max);
 }
 
 /* ---- what requests report and change ---- */
@@ -463,6 +434,10 @@ TEST(net_get_reports_settings)
 	EXPECT_EQ(0u, ni.ports);
 	EXPECT_EQ(0u, ni.fdb_learned);
 	EXPECT_EQ(0u, ni.fdb_static);
+	/* Restricted to its owner, no promiscuous copies, half each. */
+	EXPECT_EQ(INTNET_ACCESS_RESTRICTED, ni.access);
+	EXPECT_EQ(INTNET_PROMISC_DENY, ni.promisc_policy);
+	EXPECT_EQ(0, ni.port_fdb_max);
 	EXPECT_EQ((1u << __INTNET_STATS_MAX) - (1u << INTNET_STATS_RX_PACKETS),
 		  ni.st_seen);
 
@@ -482,6 +457,25 @@ TEST(net_get_reports_settings)
 	EXPECT_EQ(0, ni.flood_unknown);
 	EXPECT_EQ(0u, ni.ageing);
 	EXPECT_EQ(100u, ni.fdb_max);
+
+	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_NET_SET, INTNET_ATTR_NET_NAME,
+				"lab", INTNET_ATTR_NET_ACCESS,
+				INTNET_ACCESS_PUBLIC,
+				INTNET_ATTR_NET_PROMISC_POLICY,
+				INTNET_PROMISC_ALLOW_SAME_USER,
+				INTNET_ATTR_NET_PORT_FDB_MAX, 7, 0));
+	ASSERT_EQ(0, net_get(self, "lab", &ni));
+	EXPECT_EQ(INTNET_ACCESS_PUBLIC, ni.access);
+	EXPECT_EQ(INTNET_PROMISC_ALLOW_SAME_USER, ni.promisc_policy);
+	EXPECT_EQ(7, ni.port_fdb_max);
+	EXPECT_EQ(0, ni.flood_unknown);
+	EXPECT_EQ(100u, ni.fdb_max);
+	ASSERT_EQ(0, net_set(self, "lab", INTNET_ATTR_NET_PROMISC_POLICY,
+			     INTNET_PROMISC_DENY));
+	ASSERT_EQ(0, net_get(self, "lab", &ni));
+	EXPECT_EQ(INTNET_ACCESS_PUBLIC, ni.access);
+	EXPECT_EQ(INTNET_PROMISC_DENY, ni.promisc_policy);
+	EXPECT_EQ(7, ni.port_fdb_max);
 }
 
 TEST(port_add_defaults_up_not_promiscuous)
@@ -500,6 +494,10 @@ TEST(port_add_defaults_up_not_promiscuous)
 	EXPECT_EQ(1, pi.up);
 	EXPECT_EQ(0, pi.promisc);
 	EXPECT_EQ(0, pi.promisc_active);
+	/* A TAP without an owner, attached by root: root's port. */
+	EXPECT_EQ(0, pi.user);
+	EXPECT_EQ(0, pi.fdb_learned);
+	EXPECT_EQ(0, pi.locked);
 
 	/* Added down and promiscuous: it switches nothing until set up. */
 	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[1], 0, 1));
@@ -509,7 +507,13 @@ TEST(port_add_defaults_up_not_promiscuous)
 	EXPECT_EQ(0, pi.promisc_active);
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, MAC(1), 60), 0);
 	deliver(_metadata, self, 1, frame_make(&f, BCAST, MAC(2), 60), 0);
+	/* Up, but the network's policy is deny (the default). */
 	ASSERT_EQ(0, port_set(self, self->ifindex[1], 1, NONE));
+	ASSERT_EQ(0, port_get(self, self->ifindex[1], &pi));
+	EXPECT_EQ(1, pi.promisc);
+	EXPECT_EQ(0, pi.promisc_active);
+	ASSERT_EQ(0, net_set(self, "lab", INTNET_ATTR_NET_PROMISC_POLICY,
+			     INTNET_PROMISC_ALLOW_ALL));
 	ASSERT_EQ(0, port_get(self, self->ifindex[1], &pi));
 	EXPECT_EQ(1, pi.promisc_active);
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, MAC(1), 60), PORT(1));
@@ -907,11 +911,13 @@ TEST(fdb_dump_lists_entries_with_their_ports)
 	state(_metadata, self, &after);
 	snprintf(before.buf, sizeof(before.buf),
 		 "net lab flood=1 ageing=300 max=16384 explicit=0 owner=0 "
-		 "ports=2 learned=1 static=1\n"
-		 "port %d t0 net=lab up=1 promisc=0\n"
-		 "port %d t1 net=lab up=1 promisc=0\n"
-		 "fdb 02:00:00:00:00:53 port=%d static=1\n"
-		 "fdb 02:00:00:00:00:01 port=%d static=0\n",
+		 "ports=2 learned=1 static=1 access=0 promisc=0 port_max=0\n"
+		 "port %d t0 net=lab up=1 promisc=0 active=0 user=0 learned=1 "
+		 "lock=none/00:00:00:00:00:00\n"
+		 "port %d t1 net=lab up=1 promisc=0 active=0 user=0 learned=0 "
+		 "lock=none/00:00:00:00:00:00\n"
+		 "fdb 02:00:00:00:00:53 port=%d static=1 locked=0\n"
+		 "fdb 02:00:00:00:00:01 port=%d static=0 locked=0\n",
 		 self->ifindex[0], self->ifindex[1], self->ifindex[1],
 		 self->ifindex[0]);
 	sort_lines(&before);
@@ -987,7 +993,7 @@ TEST(port_del_forgets_its_fdb_entries)
 
 /* ---- rights ---- */
 
-TEST(unprivileged_user_can_read_but_not_change)
+TEST(unprivileged_user_sees_nothing_of_roots_restricted_network)
 {
 	struct sw *self = sw_new(_metadata);
 	struct nl_dump_status st;
@@ -996,47 +1002,56 @@ TEST(unprivileged_user_can_read_but_not_change)
 	struct req q;
 
 	some_state(_metadata, self);
-	tap_create(_metadata, self, 2);
-	ASSERT_EQ(0, setresgid(65534, 65534, 65534));
-	ASSERT_EQ(0, setresuid(65534, 65534, 65534));
-	sw_reopen(_metadata, self);
+	tap_create_owned(_metadata, self, 2, 65534, NONE);
+	sw_as(self, 65534, NONE);
 
-	EXPECT_EQ(-EPERM, net_new(self, "mine"));
-	EXPECT_EQ(-EPERM, net_del(self, "lab"));
-	EXPECT_EQ(-EPERM, net_req(self, INTNET_CMD_NET_SET, "lab", 0, NONE,
-				  NONE, NONE));
-	EXPECT_EQ(-EPERM, port_add(self, "lab", self->ifindex[2], NONE, NONE));
-	EXPECT_EQ(-EPERM, port_add(self, "mine", self->ifindex[2], NONE, NONE));
-	EXPECT_EQ(-EPERM, port_set(self, self->ifindex[0], 0, NONE));
-	EXPECT_EQ(-EPERM, port_del(self, self->ifindex[0]));
-	EXPECT_EQ(-EPERM, fdb_add(self, self->ifindex[0], MAC(9)));
-	EXPECT_EQ(-EPERM, fdb_del(self, "lab", S));
-	EXPECT_EQ(-EPERM, fdb_flush(self, "lab", NONE));
-
-	/* Reading is open. */
-	req_init(self, &q, INTNET_CMD_VERSION_GET);
-	EXPECT_EQ(0, req_call(self, &q));
-	EXPECT_EQ(0, net_get(self, "lab", &ni));
-	EXPECT_EQ(2u, ni.ports);
-	EXPECT_EQ(0u, ni.owner);
-	EXPECT_EQ(0, port_get(self, self->ifindex[0], &pi));
-	EXPECT_STREQ("lab", pi.net);
+	/* Root's network, ports and entries are not there for it. */
+	EXPECT_EQ(-ENOENT, net_get(self, "lab", &ni));
+	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_EQ(-ENOENT, net_del(self, "lab"));
+	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_EQ(-ENOENT, net_set(self, "lab", INTNET_ATTR_NET_AGEING, 1));
+	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_EQ(-ENOENT, port_get(self, self->ifindex[0], &pi));
+	EXPECT_STREQ("the device is not a port", reply.extack);
+	EXPECT_EQ(-ENOENT, port_set(self, self->ifindex[0], 0, NONE));
+	EXPECT_STREQ("the device is not a port", reply.extack);
+	EXPECT_EQ(-ENOENT, port_del(self, self->ifindex[0]));
+	EXPECT_STREQ("the device is not a port", reply.extack);
+	EXPECT_EQ(-ENOENT, fdb_add(self, self->ifindex[0], MAC(9)));
+	EXPECT_STREQ("the device is not a port", reply.extack);
+	EXPECT_EQ(-ENOENT, fdb_del(self, "lab", S));
+	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_EQ(-ENOENT, fdb_flush(self, "lab", NONE));
+	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_EQ(-ENOENT, fdb_flush(self, NULL, self->ifindex[0]));
+	EXPECT_STREQ("the device is not a port", reply.extack);
 	EXPECT_EQ(0,
 		  intnet_dump(self, INTNET_CMD_NET_GET, NULL, NULL, NULL, &st));
-	EXPECT_EQ(1u, st.msgs);
+	EXPECT_EQ(0u, st.msgs);
+	EXPECT_EQ(
+	    0, intnet_dump(self, INTNET_CMD_PORT_GET, NULL, NULL, NULL, &st));
+	EXPECT_EQ(0u, st.msgs);
+	EXPECT_EQ(0,
+		  intnet_dump(self, INTNET_CMD_FDB_GET, NULL, NULL, NULL, &st));
+	EXPECT_EQ(0u, st.msgs);
+	EXPECT_EQ(-ENOENT, intnet_dump(self, INTNET_CMD_FDB_GET, "lab", NULL,
+				       NULL, &st));
+	EXPECT_STREQ("no such network", st.extack);
+	/* Nor can it join it: the network is restricted to root's ports. */
+	EXPECT_EQ(-EPERM, port_add(self, "lab", self->ifindex[2], NONE, NONE));
+	EXPECT_STREQ("intnet: the network is restricted to its owner's ports",
+		     reply.extack);
+	/* Names are shared: it cannot take this one. */
+	EXPECT_EQ(-EEXIST, net_new(self, "lab"));
+	EXPECT_STREQ("intnet: a network with this name exists", reply.extack);
 	EXPECT_UNCHANGED();
-}
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		ret = -errno;
-	close(fd);
-	return ret;
+	/* The version is open to all. */
+	req_init(self, &q, INTNET_CMD_VERSION_GET);
+	EXPECT_EQ(0, req_call(self, &q));
+	ASSERT_NE(NULL, reply.msg);
+	EXPECT_NE(NULL, genl_attr(reply.msg, INTNET_ATTR_VERSION));
 }
 
 TEST(rootless_container_manages_its_own_networks)

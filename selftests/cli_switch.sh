@@ -5,7 +5,7 @@
 # state left unchanged by every refusal.
 . "$(dirname "$0")/lib.sh"
 
-plan 31
+plan 54
 load_module
 ip netns add clitest
 trap 'ip netns del clitest' EXIT
@@ -23,13 +23,13 @@ inns ip link set d2 up
 run net add lab ageing 60 fdb-max 100 flood-unknown off
 expect_eq "net add exits 0" 0 $?
 expect_eq "net show shows the settings" \
-	"lab              ports 0  fdb 0/100  ageing 60  flood-unknown off  explicit yes  owner 0" \
+	"lab              ports 0  fdb 0/100  port-fdb-max auto  ageing 60  flood-unknown off  explicit yes  owner 0  restricted  promisc-policy deny" \
 	"$(run net show lab)"
 run port add d1 net lab && run port add d2 net lab down
 expect_eq "two ports attach" 0 $?
 expect_eq "port show lists both, one down" \
-	"d1               net lab              up    promisc off
-d2               net lab              down  promisc off" "$(run port show net lab)"
+	"d1               net lab              up    promisc off  user 0      learned 0
+d2               net lab              down  promisc off  user 0      learned 0" "$(run port show net lab)"
 run fdb add 02:00:00:00:00:aa dev d1
 expect_eq "a static entry is added" \
 	"02:00:00:00:00:aa  dev d1               net lab              static" "$(run fdb show net lab)"
@@ -37,8 +37,35 @@ run net set lab flood-unknown on ageing 30
 expect_eq "net set changes the settings" "ageing 30 flood-unknown on" \
 	"$(run -j net show lab | python3 -c 'import json,sys; n=json.load(sys.stdin)[0]; print("ageing", n["ageing"], "flood-unknown", "on" if n["flood_unknown"] else "off")')"
 run port set d2 up promisc on
-expect_eq "port set brings the port up and promiscuous" \
-	"d2               net lab              up    promisc on" "$(run port show d2)"
+expect_eq "port set brings the port up; promisc under deny is asked for, not active" \
+	"d2               net lab              up    promisc on (inactive)  user 0      learned 0" "$(run port show d2)"
+run net set lab public promisc-policy allow-all port-fdb-max 10
+expect_eq "net set changes access, promiscuous policy and the per-port limit" \
+	"lab              ports 2  fdb 0/100  static 1  port-fdb-max 10  ageing 30  flood-unknown on  explicit yes  owner 0  public  promisc-policy allow-all" \
+	"$(run net show lab)"
+expect_eq "-j net show has access, promisc_policy and port_fdb_max" "public allow-all 10" \
+	"$(run -j net show lab | python3 -c 'import json,sys; n=json.load(sys.stdin)[0]; print(n["access"], n["promisc_policy"], n["port_fdb_max"])')"
+expect_eq "under allow-all the promiscuous port is active" \
+	"d2               net lab              up    promisc on   user 0      learned 0" "$(run port show d2)"
+run net set lab restricted promisc-policy allow-same-user port-fdb-max 0
+expect_eq "restricted, allow-same-user and port-fdb-max 0 (auto) read back" \
+	"restricted  promisc-policy allow-same-user port-fdb-max auto" \
+	"$(run net show lab | grep -o 'restricted  promisc-policy [a-z-]*') $(run net show lab | grep -o 'port-fdb-max [a-z0-9]*')"
+run port set d1 lock-mac 02:00:00:00:00:01
+expect_eq "port show shows the locked MAC" \
+	"d1               net lab              up    promisc off  user 0      learned 0  lock-mac 02:00:00:00:00:01" \
+	"$(run port show d1)"
+expect_eq "fdb show marks the lock's entry static and locked" \
+	"02:00:00:00:00:01  dev d1               net lab              static locked" \
+	"$(run fdb show net lab | grep 02:00:00:00:00:01)"
+expect_eq "-j port show has user, fdb_learned and lock_mac" "0 0 02:00:00:00:00:01 None" \
+	"$(run -j port show | python3 -c 'import json,sys; p={x["ifname"]: x for x in json.load(sys.stdin)}; print(p["d1"]["user"], p["d1"]["fdb_learned"], p["d1"]["lock_mac"], p["d2"]["lock_mac"])')"
+expect_eq "-j fdb show says which entry is locked" "02:00:00:00:00:01 True True, 02:00:00:00:00:aa True False" \
+	"$(run -j fdb show | python3 -c 'import json,sys; print(", ".join(sorted("%s %s %s" % (e["mac"], e["static"], e["locked"]) for e in json.load(sys.stdin))))')"
+expect_eq "-s counts frames of a locked MAC among the receive drops" 1 \
+	"$(run -s port show d1 | grep -c '^    rx drop port-down 0  invalid-src 0  local 0  dest-down 0  nomem 0  mac-locked 0$')"
+expect_eq "-j -s has rx_drop_mac_locked" 0 \
+	"$(run -j -s port show d1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats"]["rx_drop_mac_locked"])')"
 
 for what in "net show" "port show" "fdb show" "-s net show" "-s port show"; do
 	# shellcheck disable=SC2086
@@ -73,6 +100,15 @@ refused "a multicast static entry is refused" \
 	"intnet: a static entry needs a unicast, non-zero address" fdb add 01:00:5e:00:00:01 dev d1
 refused "deleting an unknown entry is refused" "intnet: no such FDB entry" fdb del 02:00:00:00:00:bb net lab
 refused "an unknown device is refused" "intnetctl: no such device 'nosuchdev'" port add nosuchdev
+refused "an unknown user is refused" "intnetctl: no such user 'nosuchuser'" port add d1 user nosuchuser
+refused "a MAC locked by another port cannot be locked" "intnet: another port has locked this address" \
+	port set d2 lock-mac 02:00:00:00:00:01
+refused "a MAC with a static entry behind another port cannot be locked" \
+	"intnet: a static entry puts this address behind another port" port set d2 lock-mac 02:00:00:00:00:aa
+refused "a locked MAC cannot get a static entry" "intnet: the address is locked to a port" \
+	fdb add 02:00:00:00:00:01 dev d2
+refused "a locked MAC's entry cannot be deleted" "intnet: the address is locked to a port" \
+	fdb del 02:00:00:00:00:01 net lab
 after=$(run -j -s net show; run -j -s port show; run -j fdb show)
 expect_eq "the refusals changed nothing" "$before" "$after"
 
@@ -80,12 +116,32 @@ err=$(run net frob 2>&1 >/dev/null)
 expect_eq "an unknown verb is a usage error" "2 intnetctl: unknown net command 'frob'" "$? $(echo "$err" | head -n 1)"
 err=$(run port add d1 net lab flood 2>&1 >/dev/null)
 expect_eq "an unknown keyword is a usage error" "2 intnetctl: port add does not take 'flood'" "$? $(echo "$err" | head -n 1)"
+err=$(run net set lab promisc-policy some 2>&1 >/dev/null)
+expect_eq "an unknown promiscuous policy is a usage error" \
+	"2 intnetctl: promisc-policy takes deny, allow-same-user or allow-all, not 'some'" "$? $(echo "$err" | head -n 1)"
+err=$(run net add lab2 public restricted 2>&1 >/dev/null)
+expect_eq "public and restricted together are a usage error" \
+	"2 intnetctl: public and restricted are exclusive" "$? $(echo "$err" | head -n 1)"
+err=$(run port set d1 lock-mac on 2>&1 >/dev/null)
+expect_eq "lock-mac takes a MAC or off" \
+	"2 intnetctl: lock-mac takes a MAC address (aa:bb:cc:dd:ee:ff) or off, not 'on'" "$? $(echo "$err" | head -n 1)"
+err=$(run port set d1 user 0 2>&1 >/dev/null)
+expect_eq "port set does not take user" "2 intnetctl: port set does not take 'user'" "$? $(echo "$err" | head -n 1)"
 
-# An unprivileged user may read but not change.
-err=$(inns setpriv --reuid 65534 --regid 65534 --clear-groups intnetctl net add mine 2>&1)
-expect_eq "an unprivileged user cannot create a network" "1 intnet: Operation not permitted" "$? $err"
-expect_eq "an unprivileged user can list networks" "lab" \
-	"$(inns setpriv --reuid 65534 --regid 65534 --clear-groups intnetctl net show | awk '{print $1}')"
+run port set d1 lock-mac off
+expect_eq "lock-mac off unlocks the port" \
+	"d1               net lab              up    promisc off  user 0      learned 0" "$(run port show d1)"
+expect_eq "and removes the lock's entry" "" "$(run fdb show net lab | grep 02:00:00:00:00:01)"
+
+# An unprivileged user makes its own networks and sees only those and public ones.
+asuser() { inns setpriv --reuid 65534 --regid 65534 --clear-groups intnetctl "$@"; }
+err=$(asuser net add mine 2>&1)
+expect_eq "an unprivileged user creates a network" "0 " "$? $err"
+expect_eq "the network is the user's" "owner 65534" "$(run net show mine | grep -o 'owner [0-9]*')"
+expect_eq "the user does not see root's restricted network" "mine" "$(asuser net show | awk '{print $1}' | xargs)"
+run net set lab public
+expect_eq "but sees it once public" "lab mine" "$(asuser net show | awk '{print $1}' | sort | xargs)"
+run net del mine
 
 run net del lab
 expect_eq "net del detaches the ports" "" "$(run port show)"

@@ -66,6 +66,10 @@ static void expect_module_version(struct __test_metadata *_metadata)
 	ASSERT_TRUE(v.has_features);
 	EXPECT_EQ((uint64_t)INTNET_FEATURE_NETNS,
 		  v.features & INTNET_FEATURE_NETNS);
+	EXPECT_EQ((uint64_t)INTNET_FEATURE_SWITCH,
+		  v.features & INTNET_FEATURE_SWITCH);
+	EXPECT_EQ((uint64_t)INTNET_FEATURE_ACCESS,
+		  v.features & INTNET_FEATURE_ACCESS);
 }
 
 TEST(version_in_initial_netns_matches_module)

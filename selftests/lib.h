@@ -8,6 +8,7 @@
 #define INTNET_SELFTEST_LIB_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -315,6 +316,20 @@ static inline int read_line(const char *path, char *buf, size_t size)
 	fclose(f);
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
+}
+
+/* Writes @text to a file (a sysfs or procfs attribute); 0 or a negative errno.
+ */
+static inline int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		ret = -errno;
+	close(fd);
+	return ret;
 }
 
 #endif

@@ -216,8 +216,11 @@ TEST(flood_unknown_off_reaches_only_promiscuous_ports)
 	struct frame f;
 	int i;
 
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_NEW, "lab", 0, NONE, NONE, NONE));
+	/* Promiscuous ports get copies only where the policy allows. */
+	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
+				"lab", INTNET_ATTR_NET_FLOOD_UNKNOWN, 0,
+				INTNET_ATTR_NET_PROMISC_POLICY,
+				INTNET_PROMISC_ALLOW_ALL, 0));
 	for (i = 0; i < 4; i++) {
 		tap_create(_metadata, self, i);
 		ASSERT_EQ(0, port_add(self, "lab", self->ifindex[i], NONE,
@@ -251,6 +254,8 @@ TEST(promiscuous_port_gets_copy_of_unicast_between_others)
 	struct frame f;
 
 	add_ports(_metadata, self, 4, "lab");
+	ASSERT_EQ(0, net_set(self, "lab", INTNET_ATTR_NET_PROMISC_POLICY,
+			     INTNET_PROMISC_ALLOW_ALL));
 	ASSERT_EQ(0, port_set(self, self->ifindex[3], NONE, 1));
 	ASSERT_EQ(0, port_get(self, self->ifindex[3], &pi));
 	EXPECT_EQ(1, pi.promisc);
@@ -674,7 +679,7 @@ TEST(forwarded_frame_passes_fq_qdisc_with_rx_timestamps)
 struct counts {
 	uint64_t rx_packets, rx_bytes, forwarded, flooded, port_down,
 	    invalid_src, local, dest_down, fdb_full, tx_packets, tx_bytes,
-	    oversize;
+	    oversize, mac_locked;
 };
 
 static void expect_counts(struct __test_metadata *_metadata, struct sw *self,
@@ -693,6 +698,7 @@ static void expect_counts(struct __test_metadata *_metadata, struct sw *self,
 		[INTNET_STATS_TX_PACKETS] = c->tx_packets,
 		[INTNET_STATS_TX_BYTES] = c->tx_bytes,
 		[INTNET_STATS_TX_DROP_OVERSIZE] = c->oversize,
+		[INTNET_STATS_RX_DROP_MAC_LOCKED] = c->mac_locked,
 	};
 	struct port_info pi;
 	uint64_t sum = 0;
@@ -711,6 +717,7 @@ static void expect_counts(struct __test_metadata *_metadata, struct sw *self,
 	for (s = INTNET_STATS_RX_FORWARDED; s <= INTNET_STATS_RX_DROP_NOMEM;
 	     s++)
 		sum += pi.st[s];
+	sum += pi.st[INTNET_STATS_RX_DROP_MAC_LOCKED];
 	EXPECT_EQ(pi.st[INTNET_STATS_RX_PACKETS], sum)
 	TH_LOG("t%d: rx_packets is not the sum of its outcomes", i);
 }
@@ -751,6 +758,11 @@ TEST(counters_account_for_every_frame)
 	/* Forwarded but too big for t2; forwarded to a static entry. */
 	deliver(_metadata, self, 0, frame_make(f, C, A, 1600), 0);
 	deliver(_metadata, self, 1, frame_make(f, D, B, 70), PORT(3));
+	/* Locked to C (learned behind t2: now static): other sources from
+	 * t2, and C from anywhere else, are dropped. */
+	ASSERT_EQ(0, port_lock(self, self->ifindex[2], C));
+	deliver(_metadata, self, 2, frame_make(f, BCAST, A, 50), 0);
+	deliver(_metadata, self, 1, frame_make(f, BCAST, C, 40), 0);
 
 	expect_counts(_metadata, self, 0,
 		      &(struct counts){ .rx_packets = 3,
@@ -762,17 +774,19 @@ TEST(counters_account_for_every_frame)
 					.tx_bytes = 214 + 314 + 104 },
 		      total);
 	expect_counts(_metadata, self, 1,
-		      &(struct counts){ .rx_packets = 3,
-					.rx_bytes = 214 + 74 + 84,
+		      &(struct counts){ .rx_packets = 4,
+					.rx_bytes = 214 + 74 + 84 + 54,
 					.forwarded = 2,
 					.dest_down = 1,
+					.mac_locked = 1,
 					.tx_packets = 3,
 					.tx_bytes = 114 + 314 + 104 },
 		      total);
 	expect_counts(_metadata, self, 2,
-		      &(struct counts){ .rx_packets = 1,
-					.rx_bytes = 314,
+		      &(struct counts){ .rx_packets = 2,
+					.rx_bytes = 314 + 64,
 					.flooded = 1,
+					.mac_locked = 1,
 					.tx_packets = 2,
 					.tx_bytes = 114 + 104,
 					.oversize = 1 },
@@ -790,8 +804,8 @@ TEST(counters_account_for_every_frame)
 
 	/* The network's counters are the sums of its ports'. */
 	ASSERT_EQ(0, net_get(self, "lab", &ni));
-	EXPECT_EQ(4u, ni.fdb_learned);
-	EXPECT_EQ(1u, ni.fdb_static);
+	EXPECT_EQ(3u, ni.fdb_learned);
+	EXPECT_EQ(2u, ni.fdb_static);
 	for (s = INTNET_STATS_RX_PACKETS; s < __INTNET_STATS_MAX; s++) {
 		EXPECT_EQ(total[s], ni.st[s])
 		TH_LOG("network counter %d", s);

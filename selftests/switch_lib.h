@@ -8,11 +8,15 @@
 #define INTNET_SWITCH_LIB_H
 
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
@@ -32,6 +36,9 @@
 
 #define PORT(i) (1u << (i))
 
+/* Leave an optional attribute out of a request; no user, no group. */
+#define NONE (-1L)
+
 /* The answer to the last request; each test is a process of its own. */
 static struct nl_reply reply;
 
@@ -39,6 +46,12 @@ static struct nl_reply reply;
 struct sw {
 	int nl;
 	int family;
+	/*
+	 * Who sends the requests: the test process itself (the administrator)
+	 * when NONE, else this uid (gid the same, and the supplementary group
+	 * @group unless NONE) from a child process; see sw_as().
+	 */
+	long uid, group;
 	int nports;
 	/* The TAPs' fds (O_NONBLOCK), kept: a TAP has no carrier without. */
 	int fd[MAX_PORTS];
@@ -91,6 +104,8 @@ static inline struct sw *sw_new(struct __test_metadata *_metadata)
 
 	memset(&sw, 0, sizeof(sw));
 	sw.nl = -1;
+	sw.uid = NONE;
+	sw.group = NONE;
 	sw_enter_new_netns(_metadata, &sw);
 	return &sw;
 }
@@ -251,9 +266,6 @@ static inline int qdisc_replace(int ifindex, const char *kind)
 
 /* ---- intnet requests ---- */
 
-/* Leave an optional attribute out of a request. */
-#define NONE (-1L)
-
 struct req {
 	size_t len;
 	union {
@@ -296,10 +308,191 @@ static inline void req_str(struct req *q, uint16_t type, const char *s)
 		req_put(q, type, s, strlen(s) + 1);
 }
 
+/* ---- requests from another user ---- */
+
+/*
+ * Runs @fn(@arg) in a child process that has become @uid (and gid @uid, with
+ * the one supplementary group @group unless NONE, else none): what setpriv
+ * does. Returns what @fn returned (0 to 255), or -ECHILD if the child could
+ * not change identity or did not exit normally.
+ */
+static inline int run_as(long uid, long group, int (*fn)(void *), void *arg)
+{
+	gid_t groups[1] = { group };
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (setgroups(group == NONE ? 0 : 1, groups) ||
+		    setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+			_exit(255);
+		_exit(fn(arg) & 0xff);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) == 255)
+		return -ECHILD;
+	return WEXITSTATUS(status);
+}
+
+/* What a child sends back: the answer to one request, or a whole dump. */
+struct user_io {
+	struct sw *self;
+	struct req *q;
+	int dump;
+	/* The answer. */
+	int error;
+	char extack[256];
+	struct nl_dump_status st;
+	/* The data messages, one after the other (a request's first only). */
+	size_t len;
+	char data[8 << 20];
+};
+
+/* Shared with the children; one per test process, made on first use. */
+static struct user_io *user_io;
+
+static inline int user_io_store(struct nlmsghdr *nh, void *arg)
+{
+	struct user_io *io = arg;
+
+	if (io->len + NLMSG_ALIGN(nh->nlmsg_len) > sizeof(io->data))
+		return -ENOSPC;
+	memcpy(io->data + io->len, nh, nh->nlmsg_len);
+	io->len += NLMSG_ALIGN(nh->nlmsg_len);
+	return 0;
+}
+
+/* In the child: its own socket (so the kernel sees a user's), the request. */
+static inline int user_io_run(void *arg)
+{
+	struct user_io *io = arg;
+	static struct nl_reply r;
+	int fd, family;
+
+	fd = nl_open();
+	if (fd < 0)
+		return 1;
+	family = genl_family_id(fd, INTNET_GENL_NAME);
+	if (family != io->self->family)
+		return 2;
+	if (io->dump) {
+		nl_dump(fd, io->q->buf, io->q->len, user_io_store, io, &io->st);
+		io->error = io->st.error;
+	} else {
+		io->error = nl_call(fd, io->q->buf, io->q->len, &r);
+		memcpy(io->extack, r.extack, sizeof(io->extack));
+		if (r.msg)
+			user_io_store(r.msg, io);
+	}
+	close(fd);
+	return 0;
+}
+
+/* Sends @q as self->uid (as a dump if @dump); 0 or -ECHILD and the like. */
+static inline int user_request(struct sw *self, struct req *q, int dump)
+{
+	int ret;
+
+	if (!user_io) {
+		user_io = mmap(NULL, sizeof(*user_io), PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (user_io == MAP_FAILED) {
+			user_io = NULL;
+			return -ENOMEM;
+		}
+	}
+	user_io->self = self;
+	user_io->q = q;
+	user_io->dump = dump;
+	user_io->error = -ECHILD;
+	user_io->extack[0] = '\0';
+	user_io->len = 0;
+	memset(&user_io->st, 0, sizeof(user_io->st));
+	ret = run_as(self->uid, self->group, user_io_run, user_io);
+	if (ret < 0)
+		return ret;
+	return ret ? -ECHILD : 0;
+}
+
+/*
+ * From now on, requests go out as @uid (NONE: as the test process, the
+ * administrator), with the supplementary group @group (or NONE).
+ */
+static inline void sw_as(struct sw *self, long uid, long group)
+{
+	self->uid = uid;
+	self->group = group;
+}
+
 /* Sends the request; the answer is in reply: 0 or a negative errno. */
 static inline int req_call(struct sw *self, struct req *q)
 {
-	return nl_call(self->nl, q->buf, q->len, &reply);
+	int err;
+
+	if (self->uid == NONE)
+		return nl_call(self->nl, q->buf, q->len, &reply);
+	((struct nlmsghdr *)q->buf)->nlmsg_len = q->len;
+	memset(&reply, 0, offsetof(struct nl_reply, buf));
+	reply.msg = NULL;
+	err = user_request(self, q, 0);
+	if (err)
+		return reply.error = err;
+	reply.error = user_io->error;
+	memcpy(reply.extack, user_io->extack, sizeof(reply.extack));
+	if (user_io->len && user_io->len <= sizeof(reply.buf)) {
+		memcpy(reply.buf, user_io->data, user_io->len);
+		reply.msg = (struct nlmsghdr *)reply.buf;
+	}
+	return reply.error;
+}
+
+/*
+ * A request of @cmd with attributes given as (type, value) pairs ending with
+ * 0; each goes out in its type's format: a string for NET_NAME, 6 bytes
+ * (a pointer) for MAC and PORT_LOCK_MAC, a u8 for the flags and enums, a u32
+ * for the rest. A value of NONE leaves its attribute out.
+ *   intnet_req(self, INTNET_CMD_NET_SET, INTNET_ATTR_NET_NAME, "lab",
+ *              INTNET_ATTR_NET_ACCESS, INTNET_ACCESS_PUBLIC, 0);
+ */
+static inline int intnet_req(struct sw *self, uint8_t cmd, ...)
+{
+	const uint8_t *mac;
+	struct req q;
+	va_list ap;
+	int type;
+
+	req_init(self, &q, cmd);
+	va_start(ap, cmd);
+	while ((type = va_arg(ap, int))) {
+		switch (type) {
+		case INTNET_ATTR_NET_NAME:
+			req_str(&q, type, va_arg(ap, const char *));
+			break;
+		case INTNET_ATTR_MAC:
+		case INTNET_ATTR_PORT_LOCK_MAC:
+			mac = va_arg(ap, const uint8_t *);
+			if (mac)
+				req_put(&q, type, mac, ETH_ALEN);
+			break;
+		case INTNET_ATTR_NET_FLOOD_UNKNOWN:
+		case INTNET_ATTR_NET_EXPLICIT:
+		case INTNET_ATTR_NET_ACCESS:
+		case INTNET_ATTR_NET_PROMISC_POLICY:
+		case INTNET_ATTR_PORT_UP:
+		case INTNET_ATTR_PORT_PROMISC:
+			req_u8(&q, type, va_arg(ap, int));
+			break;
+		default:
+			req_u32(&q, type, va_arg(ap, int));
+		}
+	}
+	va_end(ap);
+	return req_call(self, &q);
 }
 
 /* NET_NEW or NET_SET with the settings that are not NONE. */
@@ -396,12 +589,39 @@ static inline int fdb_flush(struct sw *self, const char *name, long ifindex)
 	return req_call(self, &q);
 }
 
+/* NET_SET of one setting (@attr, a u8 or u32 one) of the network @name. */
+static inline int net_set(struct sw *self, const char *name, int attr,
+			  long value)
+{
+	return intnet_req(self, INTNET_CMD_NET_SET, INTNET_ATTR_NET_NAME, name,
+			  attr, (int)value, 0);
+}
+
+/* PORT_ADD of @ifindex to @name for the user @uid (an administrator's). */
+static inline int port_add_for(struct sw *self, const char *name, long ifindex,
+			       long uid)
+{
+	return intnet_req(self, INTNET_CMD_PORT_ADD, INTNET_ATTR_NET_NAME, name,
+			  INTNET_ATTR_IFINDEX, (int)ifindex,
+			  INTNET_ATTR_PORT_USER, (int)uid, 0);
+}
+
+/* PORT_SET of the port's MAC lock (ZERO_MAC-like all-zero: unlock). */
+static inline int port_lock(struct sw *self, long ifindex, const uint8_t *mac)
+{
+	return intnet_req(self, INTNET_CMD_PORT_SET, INTNET_ATTR_IFINDEX,
+			  (int)ifindex, INTNET_ATTR_PORT_LOCK_MAC, mac, 0);
+}
+
 /* ---- replies ---- */
 
 struct net_info {
 	char name[INTNET_NAME_MAX + 1];
 	int flood_unknown, explicit;
 	uint32_t ageing, fdb_max, owner, ports, fdb_learned, fdb_static;
+	/* -1 when the reply left them out. */
+	int access, promisc_policy;
+	long port_fdb_max;
 	uint64_t st[__INTNET_STATS_MAX];
 	/* Which counters the reply carried, by bit. */
 	uint32_t st_seen;
@@ -412,6 +632,11 @@ struct port_info {
 	char ifname[IFNAMSIZ];
 	char net[INTNET_NAME_MAX + 1];
 	int up, promisc, promisc_active;
+	/* -1 when the reply left them out. */
+	long user, fdb_learned;
+	/* Whether the reply had a PORT_LOCK_MAC, and what it said. */
+	int locked;
+	uint8_t lock_mac[ETH_ALEN];
 	uint64_t st[__INTNET_STATS_MAX];
 	uint32_t st_seen;
 };
@@ -423,6 +648,14 @@ static inline uint32_t attr_u32(struct nlattr *a)
 	if (a && a->nla_len == NLA_HDRLEN + sizeof(v))
 		memcpy(&v, nla_payload(a), sizeof(v));
 	return v;
+}
+
+/* A u32 attribute, or -1 if absent or malformed. */
+static inline long attr_u32_or_none(struct nlattr *a)
+{
+	if (!a || a->nla_len != NLA_HDRLEN + sizeof(uint32_t))
+		return -1;
+	return attr_u32(a);
 }
 
 static inline int attr_u8(struct nlattr *a)
@@ -472,12 +705,15 @@ static inline void parse_net(struct nlmsghdr *nh, struct net_info *ni)
 	ni->ports = attr_u32(tb[INTNET_ATTR_NET_PORTS]);
 	ni->fdb_learned = attr_u32(tb[INTNET_ATTR_NET_FDB_LEARNED]);
 	ni->fdb_static = attr_u32(tb[INTNET_ATTR_NET_FDB_STATIC]);
+	ni->access = attr_u8(tb[INTNET_ATTR_NET_ACCESS]);
+	ni->promisc_policy = attr_u8(tb[INTNET_ATTR_NET_PROMISC_POLICY]);
+	ni->port_fdb_max = attr_u32_or_none(tb[INTNET_ATTR_NET_PORT_FDB_MAX]);
 	parse_stats(tb[INTNET_ATTR_STATS], ni->st, &ni->st_seen);
 }
 
 static inline void parse_port(struct nlmsghdr *nh, struct port_info *pi)
 {
-	struct nlattr *tb[INTNET_ATTR_MAX + 1];
+	struct nlattr *tb[INTNET_ATTR_MAX + 1], *a;
 
 	genl_index(nh, tb, INTNET_ATTR_MAX);
 	pi->ifindex = attr_u32(tb[INTNET_ATTR_IFINDEX]);
@@ -486,6 +722,14 @@ static inline void parse_port(struct nlmsghdr *nh, struct port_info *pi)
 	pi->up = attr_u8(tb[INTNET_ATTR_PORT_UP]);
 	pi->promisc = attr_u8(tb[INTNET_ATTR_PORT_PROMISC]);
 	pi->promisc_active = attr_u8(tb[INTNET_ATTR_PORT_PROMISC_ACTIVE]);
+	pi->user = attr_u32_or_none(tb[INTNET_ATTR_PORT_USER]);
+	pi->fdb_learned = attr_u32_or_none(tb[INTNET_ATTR_PORT_FDB_LEARNED]);
+	a = tb[INTNET_ATTR_PORT_LOCK_MAC];
+	pi->locked = a && a->nla_len == NLA_HDRLEN + ETH_ALEN;
+	if (pi->locked)
+		memcpy(pi->lock_mac, nla_payload(a), ETH_ALEN);
+	else
+		memset(pi->lock_mac, 0, ETH_ALEN);
 	parse_stats(tb[INTNET_ATTR_STATS], pi->st, &pi->st_seen);
 }
 
@@ -549,11 +793,213 @@ static inline int intnet_dump(struct sw *self, uint8_t cmd, const char *name,
 			      nl_dump_cb cb, void *arg,
 			      struct nl_dump_status *st)
 {
+	struct nlmsghdr *nh;
 	struct req q;
+	size_t off;
+	int err = 0;
 
 	req_init(self, &q, cmd);
 	req_str(&q, INTNET_ATTR_NET_NAME, name);
-	return nl_dump(self->nl, q.buf, q.len, cb, arg, st);
+	if (self->uid == NONE)
+		return nl_dump(self->nl, q.buf, q.len, cb, arg, st);
+	/* As another user: the child collects the messages, @cb reads them. */
+	q.nh.nlmsg_len = q.len;
+	q.nh.nlmsg_flags |= NLM_F_DUMP;
+	memset(st, 0, sizeof(*st));
+	err = user_request(self, &q, 1);
+	if (err)
+		return st->error = err;
+	*st = user_io->st;
+	for (off = 0; off < user_io->len && !err;
+	     off += NLMSG_ALIGN(nh->nlmsg_len)) {
+		nh = (struct nlmsghdr *)(user_io->data + off);
+		if (cb)
+			err = cb(nh, arg);
+	}
+	if (!st->error)
+		st->error = err;
+	return st->error;
+}
+
+/* One FDB entry, as FDB_GET dumps it. */
+struct fdb_info {
+	uint8_t mac[ETH_ALEN];
+	uint32_t ifindex, age;
+	/* -1 when the reply left them out. */
+	int is_static, locked;
+};
+
+static inline void parse_fdb(struct nlmsghdr *nh, struct fdb_info *fi)
+{
+	struct nlattr *tb[INTNET_ATTR_MAX + 1];
+	struct nlattr *a;
+
+	genl_index(nh, tb, INTNET_ATTR_MAX);
+	a = tb[INTNET_ATTR_MAC];
+	memset(fi->mac, 0, ETH_ALEN);
+	if (a && a->nla_len == NLA_HDRLEN + ETH_ALEN)
+		memcpy(fi->mac, nla_payload(a), ETH_ALEN);
+	fi->ifindex = attr_u32(tb[INTNET_ATTR_IFINDEX]);
+	fi->age = attr_u32(tb[INTNET_ATTR_FDB_AGE]);
+	fi->is_static = attr_u8(tb[INTNET_ATTR_FDB_IS_STATIC]);
+	fi->locked = attr_u8(tb[INTNET_ATTR_FDB_LOCKED]);
+}
+
+struct fdb_find {
+	const uint8_t *mac;
+	struct fdb_info *fi;
+	int found;
+};
+
+static inline int fdb_find_cb(struct nlmsghdr *nh, void *arg)
+{
+	struct fdb_find *ff = arg;
+	struct fdb_info fi;
+
+	parse_fdb(nh, &fi);
+	if (!memcmp(fi.mac, ff->mac, ETH_ALEN)) {
+		*ff->fi = fi;
+		ff->found++;
+	}
+	return 0;
+}
+
+/*
+ * The entry for @mac in the FDB of the network @name: 0, -ENOENT if there is
+ * none, or the dump's error (@fi is zeroed unless found).
+ */
+static inline int fdb_get(struct sw *self, const char *name, const uint8_t *mac,
+			  struct fdb_info *fi)
+{
+	struct fdb_find ff = { .mac = mac, .fi = fi };
+	struct nl_dump_status st;
+	int err;
+
+	memset(fi, 0, sizeof(*fi));
+	err =
+	    intnet_dump(self, INTNET_CMD_FDB_GET, name, fdb_find_cb, &ff, &st);
+	if (err)
+		return err;
+	if (ff.found > 1)
+		return -EEXIST;
+	return ff.found ? 0 : -ENOENT;
+}
+
+/* ---- the whole state as text, to compare before and after ---- */
+
+struct text {
+	size_t len;
+	char buf[65536];
+};
+
+static inline int text_add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	t->len += vsnprintf(t->buf + t->len, sizeof(t->buf) - t->len, fmt, ap);
+	va_end(ap);
+	return t->len >= sizeof(t->buf) ? -ENOSPC : 0;
+}
+
+static inline int text_net(struct nlmsghdr *nh, void *arg)
+{
+	struct net_info ni;
+
+	parse_net(nh, &ni);
+	return text_add(arg,
+			"net %s flood=%d ageing=%u max=%u explicit=%d "
+			"owner=%u ports=%u learned=%u static=%u access=%d "
+			"promisc=%d port_max=%ld\n",
+			ni.name, ni.flood_unknown, ni.ageing, ni.fdb_max,
+			ni.explicit, ni.owner, ni.ports, ni.fdb_learned,
+			ni.fdb_static, ni.access, ni.promisc_policy,
+			ni.port_fdb_max);
+}
+
+static inline int text_port(struct nlmsghdr *nh, void *arg)
+{
+	struct port_info pi;
+	const uint8_t *m = pi.lock_mac;
+
+	parse_port(nh, &pi);
+	return text_add(arg,
+			"port %u %s net=%s up=%d promisc=%d active=%d "
+			"user=%ld learned=%ld lock=%s%02x:%02x:%02x:%02x:%02x:"
+			"%02x\n",
+			pi.ifindex, pi.ifname, pi.net, pi.up, pi.promisc,
+			pi.promisc_active, pi.user, pi.fdb_learned,
+			pi.locked ? "" : "none/", m[0], m[1], m[2], m[3], m[4],
+			m[5]);
+}
+
+static inline int text_fdb(struct nlmsghdr *nh, void *arg)
+{
+	struct fdb_info fi;
+	const uint8_t *m = fi.mac;
+
+	parse_fdb(nh, &fi);
+	return text_add(arg,
+			"fdb %02x:%02x:%02x:%02x:%02x:%02x port=%u static=%d "
+			"locked=%d\n",
+			m[0], m[1], m[2], m[3], m[4], m[5], fi.ifindex,
+			fi.is_static, fi.locked > 0);
+}
+
+static inline int cmp_lines(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorts the lines of @t: dumps come in no particular order. */
+static inline void sort_lines(struct text *t)
+{
+	static char copy[sizeof(t->buf)];
+	static char *line[4096];
+	size_t n = 0, i, len = 0;
+	char *p, *save;
+
+	memcpy(copy, t->buf, sizeof(copy));
+	for (p = strtok_r(copy, "\n", &save); p && n < 4096;
+	     p = strtok_r(NULL, "\n", &save))
+		line[n++] = p;
+	qsort(line, n, sizeof(line[0]), cmp_lines);
+	t->buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		len += snprintf(t->buf + len, sizeof(t->buf) - len, "%s\n",
+				line[i]);
+	t->len = len;
+}
+
+/*
+ * Every network, port and FDB entry that the current sender (see sw_as())
+ * sees, a line each, sorted.
+ */
+static inline void view(struct __test_metadata *_metadata, struct sw *self,
+			struct text *t)
+{
+	struct nl_dump_status st;
+
+	t->len = 0;
+	t->buf[0] = '\0';
+	ASSERT_EQ(
+	    0, intnet_dump(self, INTNET_CMD_NET_GET, NULL, text_net, t, &st));
+	ASSERT_EQ(
+	    0, intnet_dump(self, INTNET_CMD_PORT_GET, NULL, text_port, t, &st));
+	ASSERT_EQ(
+	    0, intnet_dump(self, INTNET_CMD_FDB_GET, NULL, text_fdb, t, &st));
+	sort_lines(t);
+}
+
+/* The namespace's whole state, as the administrator sees it. */
+static inline void state(struct __test_metadata *_metadata, struct sw *self,
+			 struct text *t)
+{
+	long uid = self->uid, group = self->group;
+
+	sw_as(self, NONE, NONE);
+	view(_metadata, self, t);
+	sw_as(self, uid, group);
 }
 
 /* ---- ports ---- */
@@ -571,6 +1017,18 @@ static inline void tap_create(struct __test_metadata *_metadata,
 	self->ifindex[i] = if_nametoindex(self->ifname[i]);
 	ASSERT_LT(0, self->ifindex[i]);
 	ASSERT_EQ(0, dev_set_up(self->ifname[i], 1));
+}
+
+/* TAP t@i, owned by the user @owner and the group @group (either NONE). */
+static inline void tap_create_owned(struct __test_metadata *_metadata,
+				    struct sw *self, int i, long owner,
+				    long group)
+{
+	tap_create(_metadata, self, i);
+	if (owner != NONE)
+		ASSERT_EQ(0, ioctl(self->fd[i], TUNSETOWNER, owner));
+	if (group != NONE)
+		ASSERT_EQ(0, ioctl(self->fd[i], TUNSETGROUP, group));
 }
 
 /* TAPs t0..t(@n - 1) as ports of the network @name. */

@@ -1,0 +1,258 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Access control through intnetctl, run as real unprivileged users (alice 1001, bob 1002,
+# carol 1004) in the guest's initial namespace: what each may do with its own networks
+# and ports, what it sees of the others', every refusal's message with root's view left
+# unchanged, the quota, what root does for them, and a rootless container that
+# administers its own namespace.
+. "$(dirname "$0")/lib.sh"
+
+plan 73
+load_module
+
+ALICE=1001 BOB=1002 GROUP=1003 CAROL=1004
+quota=/sys/module/intnet/parameters/max_networks_per_user
+devs="acc-ta1 acc-ta2 acc-ta3 acc-tb1 acc-tb2 acc-tc1 acc-tg acc-tn acc-d1 acc-d2"
+tmp=$(mktemp -d)
+
+# Under TCG every program run costs ~70 ms: the test runs as few as it can (ip -batch,
+# one awk where a pipeline would do, root's three dumps side by side).
+cleanup() {
+	local n
+	echo 64 >"$quota"
+	for n in $(intnetctl net show | awk '$1 ~ /^acc-/ { print $1 }'); do
+		intnetctl net del "$n"
+	done
+	# shellcheck disable=SC2086
+	printf 'link del %s\n' $devs | ip -force -batch - 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+as_user() {
+	local uid=$1
+	shift
+	setpriv --reuid="$uid" --regid="$uid" --clear-groups intnetctl "$@"
+}
+alice() { as_user $ALICE "$@"; }
+bob() { as_user $BOB "$@"; }
+carol() { as_user $CAROL "$@"; }
+# bob with the group that owns the TAP acc-tg among his groups
+bob_in_group() { setpriv --reuid=$BOB --regid=$BOB --groups=$GROUP intnetctl "$@"; }
+
+# names [RE]: the first column of each line (a name, or a MAC) matching RE, sorted,
+# on one line.
+names() {
+	awk -v re="${1:-.}" '$1 ~ re { n[++c] = $1 }
+	END {
+		for (i = 2; i <= c; i++)
+			for (j = i; j > 1 && n[j - 1] > n[j]; j--) {
+				t = n[j]; n[j] = n[j - 1]; n[j - 1] = t
+			}
+		for (i = 1; i <= c; i++)
+			printf "%s%s", n[i], i < c ? " " : ""
+		print ""
+	}'
+}
+acc_names() { names '^acc-'; }
+
+# Everything root sees: a refusal must leave it as it was.
+root_dump() {
+	local net port fdb
+	intnetctl -j net show >"$tmp/net" &
+	intnetctl -j port show >"$tmp/port" &
+	intnetctl -j fdb show >"$tmp/fdb"
+	wait
+	read -r -d '' net <"$tmp/net"
+	read -r -d '' port <"$tmp/port"
+	read -r -d '' fdb <"$tmp/fdb"
+	printf '%s\n%s\n%s\n' "$net" "$port" "$fdb"
+}
+
+# Root's view as the last refusal left it; every change goes through allowed, which
+# empties it. (A dump costs three runs of intnetctl: under TCG, one refusal's "after"
+# serves as the next one's "before".)
+state=
+
+# allowed DESC CMD...: CMD exits 0 and says nothing.
+allowed() {
+	local desc=$1 err rc
+	shift
+	err=$("$@" 2>&1)
+	rc=$?
+	state=
+	expect_eq "$desc" "0 " "$rc $err"
+}
+
+# refused DESC MESSAGE CMD...: CMD exits 1 with MESSAGE and root's view is unchanged.
+refused() {
+	local desc=$1 want=$2 after err rc same=changed
+	shift 2
+	[ -n "$state" ] || state=$(root_dump)
+	err=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	after=$(root_dump)
+	[ "$after" = "$state" ] && same=unchanged
+	state=$after
+	expect_eq "$desc" "1 $want unchanged" "$rc $err $same"
+}
+
+ip -batch - <<EOF
+tuntap add mode tap name acc-ta1 user $ALICE
+tuntap add mode tap name acc-ta2 user $ALICE
+tuntap add mode tap name acc-ta3 user $ALICE
+tuntap add mode tap name acc-tb1 user $BOB
+tuntap add mode tap name acc-tb2 user $BOB
+tuntap add mode tap name acc-tc1 user $CAROL
+tuntap add mode tap name acc-tg group $GROUP
+tuntap add mode tap name acc-tn
+link add acc-d1 type dummy
+link add acc-d2 type dummy
+EOF
+
+# root's restricted network, with a port and a static entry nobody else may see
+intnetctl net add acc-root
+intnetctl port add acc-d1 net acc-root
+intnetctl fdb add 02:00:00:00:0d:01 dev acc-d1
+
+# --- alice on her own things
+allowed "alice creates a network" alice net add acc-a
+expect_eq "it is hers, restricted, promiscuous policy deny" \
+	"acc-a            ports 0  fdb 0/16384  port-fdb-max auto  ageing 300  flood-unknown on  explicit yes  owner 1001  restricted  promisc-policy deny" \
+	"$(intnetctl net show acc-a)"
+allowed "alice changes her network" alice net set acc-a ageing 30 promisc-policy allow-same-user
+expect_eq "and the change is made" \
+	"acc-a            ports 0  fdb 0/16384  port-fdb-max auto  ageing 30  flood-unknown on  explicit yes  owner 1001  restricted  promisc-policy allow-same-user" \
+	"$(intnetctl net show acc-a)"
+allowed "alice attaches her TAP to her network" alice port add acc-ta1 net acc-a
+expect_eq "the port is hers" "acc-ta1          net acc-a            up    promisc off  user 1001   learned 0" \
+	"$(intnetctl port show acc-ta1)"
+allowed "alice attaches her TAP to a new name" alice port add acc-ta2 net acc-aimp
+expect_eq "which makes an implicit network she owns" \
+	"acc-aimp         ports 1  fdb 0/16384  port-fdb-max auto  ageing 300  flood-unknown on  explicit no  owner 1001  restricted  promisc-policy deny" \
+	"$(intnetctl net show acc-aimp)"
+allowed "alice takes her port down" alice port set acc-ta1 down
+expect_eq "the port is down" "acc-ta1          net acc-a            down  promisc off  user 1001   learned 0" \
+	"$(intnetctl port show acc-ta1)"
+allowed "alice brings it up promiscuous (allow-same-user)" alice port set acc-ta1 up promisc on
+expect_eq "the port is up and promiscuous in effect" \
+	"acc-ta1          net acc-a            up    promisc on   user 1001   learned 0" "$(intnetctl port show acc-ta1)"
+allowed "alice locks her port's MAC" alice port set acc-ta1 lock-mac 02:00:00:00:a1:01
+expect_eq "the lock is a static, locked entry behind her port" \
+	"02:00:00:00:a1:01  dev acc-ta1          net acc-a            static locked" \
+	"$(intnetctl fdb show net acc-a)"
+allowed "alice adds a static entry to her network" alice fdb add 02:00:00:00:a1:99 dev acc-ta1
+
+# --- bob's own network, with a locked port
+bob_builds() {
+	bob net add acc-b && bob port add acc-tb1 net acc-b &&
+		bob port set acc-tb1 lock-mac 02:00:00:00:b1:01
+}
+allowed "bob builds his own network" bob_builds
+
+# --- what alice sees: her own objects, nothing of bob's or root's
+expect_eq "alice lists her networks only" "acc-a acc-aimp" "$(alice net show | names)"
+expect_eq "alice lists her ports only" "acc-ta1 acc-ta2" "$(alice port show | names)"
+expect_eq "alice lists her FDB entries only" "02:00:00:00:a1:01 02:00:00:00:a1:99" "$(alice fdb show | names)"
+expect_eq "nothing alice is shown names bob's or root's objects" "" \
+	"$({ alice net show; alice port show; alice fdb show; alice -j net show; alice -j port show; alice -j fdb show; } |
+		grep -oE 'acc-(b|root|tb[0-9]|d[0-9])|02:00:00:00:(b1|0d):01')"
+refused "bob's restricted network does not exist for alice" "intnet: no such network" alice net show acc-b
+refused "nor for a dump of its FDB" "intnet: no such network" alice fdb show net acc-b
+refused "bob's port does not exist for alice" "intnet: the device is not a port" alice port show acc-tb1
+
+# --- bob refused
+refused "bob cannot join alice's restricted network" "intnet: the network is restricted to its owner's ports" \
+	bob port add acc-tb2 net acc-a
+refused "bob cannot attach alice's TAP" "intnet: the TAP belongs to another user" bob port add acc-ta3 net acc-b
+refused "bob cannot attach a TAP with no owner" "intnet: the TAP belongs to another user" bob port add acc-tn net acc-b
+refused "nobody attaches loopback" "intnet: a loopback device cannot be a port" bob port add lo net acc-b
+refused "bob cannot attach a dummy" "intnet: only an administrator can attach a device that is not a TAP" \
+	bob port add acc-d2 net acc-b
+refused "bob cannot name a port's user, even himself" \
+	"intnet: only an administrator can attach a port for another user" bob port add acc-tb2 net acc-b user $BOB
+refused "bob cannot change alice's restricted network" "intnet: no such network" bob net set acc-a ageing 5
+refused "bob cannot delete alice's restricted network" "intnet: no such network" bob net del acc-a
+refused "bob cannot change alice's port" "intnet: the device is not a port" bob port set acc-ta1 down
+refused "bob cannot detach alice's port" "intnet: the device is not a port" bob port del acc-ta1
+refused "promisc on is refused under deny" "intnet: the network's promiscuous policy is deny" \
+	bob port set acc-tb1 promisc on
+refused "and so is a port added promiscuous" "intnet: the network's promiscuous policy is deny" \
+	bob port add acc-tb2 net acc-b promisc on
+
+# --- a TAP owned by a group
+refused "alice, not in the TAP's group, cannot attach it" "intnet: the TAP belongs to another user" \
+	alice port add acc-tg net acc-a
+allowed "bob, in the TAP's group, attaches it" bob_in_group port add acc-tg net acc-b
+expect_eq "the group TAP's port is bob's" "acc-tg           net acc-b            up    promisc off  user 1002   learned 0" \
+	"$(intnetctl port show acc-tg)"
+
+# --- alice makes her network public
+allowed "alice makes her network public" alice net set acc-a public
+refused "bob cannot change alice's public network" "intnet: only the network's owner can change it" \
+	bob net set acc-a ageing 5
+refused "bob cannot delete alice's public network" "intnet: only the network's owner can change it" \
+	bob net del acc-a
+refused "bob cannot flush its FDB" "intnet: only the network's owner can change its FDB" bob fdb flush net acc-a
+refused "bob cannot delete its FDB entries" "intnet: only the network's owner can change its FDB" \
+	bob fdb del 02:00:00:00:a1:99 net acc-a
+allowed "bob's TAP joins alice's public network" bob port add acc-tb2 net acc-a
+expect_eq "bob sees alice's public network and his own" "acc-a acc-b" "$(bob net show | names)"
+expect_eq "bob sees his ports, not alice's" "acc-tb1 acc-tb2 acc-tg" "$(bob port show | names)"
+expect_eq "bob sees no FDB entry behind alice's ports" "02:00:00:00:b1:01" "$(bob fdb show | names)"
+expect_eq "alice sees bob's port on her network" "acc-ta1 acc-ta2 acc-tb2" "$(alice port show | names)"
+allowed "alice takes bob's port on her network down" alice port set acc-tb2 down
+expect_eq "bob's port is down" "acc-tb2          net acc-a            down  promisc off  user 1002   learned 0" \
+	"$(intnetctl port show acc-tb2)"
+refused "bob cannot lock a MAC alice's port has locked" "intnet: another port has locked this address" \
+	bob port set acc-tb2 lock-mac 02:00:00:00:a1:01
+
+# --- the quota, with carol who owns nothing yet
+echo 3 >"$quota"
+carol_fills_quota() { carol net add acc-c1 && carol net add acc-c2 && carol net add acc-c3; }
+allowed "carol creates as many networks as the quota allows" carol_fills_quota
+refused "one more network is refused" "intnet: you own as many networks as max_networks_per_user allows" \
+	carol net add acc-c4
+refused "and so is one more implicit network" \
+	"intnet: you own as many networks as max_networks_per_user allows" carol port add acc-tc1 net acc-c4
+echo 64 >"$quota"
+allowed "with the quota raised, carol's TAP makes the network" carol port add acc-tc1 net acc-c4
+carol_cleans_up() { carol net del acc-c1 && carol net del acc-c2 && carol net del acc-c3 && carol net del acc-c4; }
+allowed "carol deletes her networks" carol_cleans_up
+
+# --- root does anything, for anyone
+allowed "root attaches alice's TAP on her behalf" intnetctl port add acc-ta3 net acc-a user $ALICE
+expect_eq "the port is alice's" "acc-ta3          net acc-a            up    promisc off  user 1001   learned 0" \
+	"$(intnetctl port show acc-ta3)"
+expect_eq "and alice sees it" "acc-ta1 acc-ta2 acc-ta3 acc-tb2" "$(alice port show | names)"
+allowed "root joins bob's restricted network" intnetctl port add acc-d2 net acc-b
+allowed "root's promisc under deny is accepted" intnetctl port set acc-tb1 promisc on
+expect_eq "but not in effect" \
+	"acc-tb1          net acc-b            up    promisc on (inactive)  user 1002   learned 0  lock-mac 02:00:00:00:b1:01" \
+	"$(intnetctl port show acc-tb1)"
+expect_eq "root sees every network" "acc-a acc-aimp acc-b acc-root" "$(intnetctl net show | acc_names)"
+expect_eq "root sees every port" "acc-d1 acc-d2 acc-ta1 acc-ta2 acc-ta3 acc-tb1 acc-tb2 acc-tg" \
+	"$(intnetctl port show | acc_names)"
+expect_eq "root sees every FDB entry" \
+	"02:00:00:00:0d:01 02:00:00:00:a1:01 02:00:00:00:a1:99 02:00:00:00:b1:01" \
+	"$(intnetctl fdb show | names '^02:00:00:00:(0d|a1|b1):')"
+
+# --- alice and bob take down what they made
+allowed "alice detaches her last port of the implicit network" alice port del acc-ta2
+expect_eq "and the network goes with it" "acc-a acc-b acc-root" "$(intnetctl net show | acc_names)"
+allowed "alice deletes her network" alice net del acc-a
+expect_eq "its ports, bob's too, are detached" "acc-d1 acc-d2 acc-tb1 acc-tg" "$(intnetctl port show | acc_names)"
+allowed "bob deletes his network" bob net del acc-b
+expect_eq "only root's network is left" "acc-root" "$(intnetctl net show | acc_names)"
+
+# --- a rootless container administers its own namespace
+out=$(setpriv --reuid=$ALICE --regid=$ALICE --clear-groups unshare --user --map-root-user --net sh -c '
+	ip link add acc-c1 type dummy && ip link add acc-c2 type dummy &&
+	intnetctl net add acc-cnet && intnetctl port add acc-c1 net acc-cnet &&
+	intnetctl port add acc-c2 net acc-cnet && intnetctl net show && intnetctl port show' 2>&1)
+expect_eq "a rootless container attaches its dummies; it owns the network as uid 0" \
+	"acc-cnet         ports 2  fdb 0/16384  port-fdb-max auto  ageing 300  flood-unknown on  explicit yes  owner 0  restricted  promisc-policy deny
+acc-c1           net acc-cnet         up    promisc off  user 0      learned 0
+acc-c2           net acc-cnet         up    promisc off  user 0      learned 0" "$out"
+expect_eq "the host's namespace has none of it" "acc-root" "$(intnetctl net show | acc_names)"
+finish
