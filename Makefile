@@ -73,7 +73,7 @@ shell: userland
 
 demo:
 	@$(MAKE) -s deps
-	@$(MAKE) -s userland
+	@$(MAKE) -s userland selftests
 	@BUILD=$(BUILD) $(VM) run "$(LANE)" "selftests/vm/demo.sh"
 
 lint:

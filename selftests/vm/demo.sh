@@ -1,15 +1,27 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make demo: what intnet can do today, shown inside a test guest: two "VMs" (network
-# namespaces behind TAP ports) on the network "lab" ping each other.
+# namespaces behind TAP ports) of the unprivileged user alice (uid 1001) on her network
+# "lab" ping each other; bob (uid 1002) can neither join nor see it.
 set -e
 build=${BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+# As a user: the prompt shows who runs the command.
+as() {
+	local who=$1 uid=$2
+	shift 2
+	printf '\n\033[1m%s$ %s\033[0m\n' "$who" "$*"
+	setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"
+}
 
 echo "intnet demo on $(uname -r)"
 step intnetctl version
 
 # Each "VM" is a namespace whose NIC eth0 is relayed to a TAP port, as QEMU would.
+# The TAPs belong to alice, as `ip tuntap add ... user alice` or `intnetctl tap add` make them.
+for i in 1 2 3; do
+	ip tuntap add mode tap name tap$i user $((i < 3 ? 1001 : 1002))
+done
 for i in 1 2; do
 	ip netns add vm$i
 	"$build/selftests/helpers/tapvm" tap$i vm$i eth0 >/dev/null &
@@ -19,15 +31,19 @@ for i in 1 2; do
 	ip -n vm$i addr add 10.0.0.$i/24 dev eth0
 done
 
-step intnetctl net add lab ageing 120
-step intnetctl port add tap1 net lab
-step intnetctl port add tap2 net lab
+as alice 1001 intnetctl net add lab ageing 120
+as alice 1001 intnetctl port add tap1 net lab
+as alice 1001 intnetctl port add tap2 net lab
 step ip netns exec vm1 ping -c 3 -i 0.3 10.0.0.2
-step intnetctl net show
-step intnetctl port show
-step intnetctl fdb show net lab
-step intnetctl -s port show tap1
-step intnetctl port set tap2 down
+as alice 1001 intnetctl net show
+as alice 1001 intnetctl port show
+as alice 1001 intnetctl fdb show net lab
+as alice 1001 intnetctl -s port show tap1
+printf '\n# bob may not join alice'"'"'s network, use her TAP, or even see her network\n'
+as bob 1002 intnetctl port add tap3 net lab || true
+as bob 1002 intnetctl port add tap1 net bobnet || true
+as bob 1002 intnetctl net show lab || true
+as alice 1001 intnetctl port set tap2 down
 printf '\n# tap2 is unplugged now: the ping gets no answer\n'
 step ip netns exec vm1 ping -c 2 -W 1 10.0.0.2 || true
-step intnetctl -j net show lab
+as alice 1001 intnetctl -j net show lab

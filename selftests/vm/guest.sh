@@ -6,7 +6,7 @@ set -u
 out=$intnet_out
 . "$out/env"
 export PATH=$BUILD/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-export HOME=/root LANG=C.UTF-8 INTNET_KO=$KO INTNET_LANE=$LANE
+export BUILD HOME=/root LANG=C.UTF-8 INTNET_KO=$KO INTNET_LANE=$LANE
 
 # No tmpfs on /tmp: the repository (a CI clone) may live there. The overlay root is
 # writable already, and writes stay in the guest. /run gets one unless it holds us.
