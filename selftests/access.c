@@ -6,6 +6,8 @@
  * frame; and a MAC flood that fills one port's share and nothing more.
  */
 
+#include <dirent.h>
+#include <limits.h>
 #include <pthread.h>
 #include <time.h>
 
@@ -1153,13 +1155,38 @@ static double now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-/* The kernel's slab memory (/proc/meminfo's Slab), in kB; -1 if unknown. */
+/*
+ * The kernel's slab memory (/proc/meminfo's Slab), in kB, after every cache
+ * was shrunk; -1 if unknown. Shrinking a cache also empties KASAN's quarantine
+ * of its objects, which otherwise keeps every frame's freed buffers in the
+ * slab for a while (up to 1/32 of the memory).
+ */
 static long slab_kb(void)
 {
-	char line[256];
+	char line[256], path[PATH_MAX];
+	struct dirent *d;
 	long kb = -1;
+	DIR *dir;
 	FILE *f;
+	int fd;
 
+	dir = opendir("/sys/kernel/slab");
+	while (dir && (d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
+			 d->d_name);
+		fd = open(path, O_WRONLY);
+		if (fd < 0)
+			continue;
+		if (write(fd, "1", 1) != 1)
+			kb = -2;
+		close(fd);
+	}
+	if (dir)
+		closedir(dir);
+	if (kb == -2)
+		return -1;
 	f = fopen("/proc/meminfo", "r");
 	if (!f)
 		return -1;
@@ -1170,10 +1197,7 @@ static long slab_kb(void)
 	return kb;
 }
 
-/*
- * Whether the kernel has KASAN, whose quarantine keeps freed objects (every
- * frame's buffers) in the slab for a while: up to 1/32 of the memory.
- */
+/* Whether the kernel has KASAN (and so bigger objects and a quarantine). */
 static int kernel_has_kasan(void)
 {
 	char line[512];
@@ -1255,7 +1279,7 @@ static void *talk_run(void *arg)
 	return NULL;
 }
 
-/* 200,000 frames (twice as many with KASAN) under emulation: minutes. */
+/* 200,000 frames under emulation: minutes. */
 FIXTURE(slow){};
 FIXTURE_SETUP(slow)
 {
@@ -1267,11 +1291,10 @@ FIXTURE_TEARDOWN(slow)
 static void mac_flood(struct __test_metadata *_metadata)
 {
 	static const uint8_t DST[ETH_ALEN] = { 0x02, 0xd5, 0, 0, 0, 1 };
-	static const uint8_t W[ETH_ALEN] = { 0x02, 0xd5, 0, 0, 0, 2 };
 	struct sw *self = sw_new(_metadata);
 	uint64_t st0[__INTNET_STATS_MAX], st[__INTNET_STATS_MAX];
 	struct talk talk = { .self = self };
-	long slab0, slab1, warm = 0;
+	long slab0, slab1;
 	struct port_info pi;
 	struct net_info ni;
 	pthread_t thread;
@@ -1288,26 +1311,6 @@ static void mac_flood(struct __test_metadata *_metadata)
 		PORT(0) | PORT(2));
 	deliver(_metadata, self, 2, frame_make(&f, BCAST, C, 60),
 		PORT(0) | PORT(1));
-
-	/*
-	 * With KASAN, the slab grows with every frame until the quarantine is
-	 * full: fill it first, with frames that learn nothing, through a
-	 * network of their own.
-	 */
-	if (kernel_has_kasan()) {
-		tap_create(_metadata, self, 3);
-		ASSERT_EQ(0,
-			  port_add(self, "warm", self->ifindex[3], NONE, NONE));
-		slab0 = slab_kb();
-		ASSERT_LT(0, slab0);
-		for (i = 0; i < (int)FLOOD; i++)
-			ASSERT_EQ(60, write(self->fd[3],
-					    frame_make(&f, W, W, 46)->b, 60));
-		warm = slab_kb() - slab0;
-		ksft_print_msg("KASAN: %u frames through another network "
-			       "first; the slab grew by %ld kB\n",
-			       FLOOD, warm);
-	}
 
 	slab0 = slab_kb();
 	ASSERT_LT(0, slab0);
@@ -1341,10 +1344,14 @@ static void mac_flood(struct __test_metadata *_metadata)
 	ASSERT_EQ(0, net_get(self, "lab", &ni));
 	EXPECT_EQ(FLOOD_SHARE + 2, ni.fdb_learned);
 	EXPECT_EQ(1u, ni.fdb_static);
-	/* 200,000 entries would be some 20 MB. */
-	EXPECT_GT(4096, slab1 - slab0)
-	TH_LOG("slab grew by %ld kB (%ld kB while warming up)", slab1 - slab0,
-	       warm);
+	/*
+	 * 200,000 entries would be some 20 MB; on the debug kernel (KASAN
+	 * redzones, a kmemleak record per object) near 90 MB, and there the
+	 * checkers' own bookkeeping of 600,000 freed buffers leaves some
+	 * 16 MB behind even after every cache was shrunk.
+	 */
+	EXPECT_GT(kernel_has_kasan() ? 32768 : 4096, slab1 - slab0)
+	TH_LOG("slab grew by %ld kB", slab1 - slab0);
 }
 
 TEST_F_TIMEOUT(slow, mac_flood_fills_only_the_ports_share, 900)

@@ -14,7 +14,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 BUILD=${BUILD:-$repo/build}
+# A guest that runs longer than this is taken for hung and killed (seconds). The debug
+# lane's kernel (KASAN, lockdep, kmemleak) runs the same tests 2-3 times slower.
 TIMEOUT=${TIMEOUT:-900}
+DEBUG_TIMEOUT=${DEBUG_TIMEOUT:-2400}
 
 die() { echo "vm: $*" >&2; exit 1; }
 
@@ -188,6 +191,7 @@ run)
 	;;
 shell) boot "$2" shell "" 1 ;;
 check)
+	[ "$2" != debug ] || TIMEOUT=$DEBUG_TIMEOUT
 	boot "$2" check "" 0
 	exit "$(guest_status "$2")"
 	;;
