@@ -7,6 +7,7 @@
 #   make vm CMD='...'   run one command in a guest with intnet loaded (LANE=6.12)
 #   make shell          an interactive guest (LANE=6.12)
 #   make demo           boot a guest and show intnet working
+#   make bench          intnet against the Linux bridge, in one guest (LANE=6.12)
 #
 # With no KBUILD_EXTMOD set, this is the project's Makefile; kbuild itself reads Kbuild.
 
@@ -28,7 +29,7 @@ CLI_SRCS := $(wildcard userland/*.c userland/*.h) include/uapi/linux/intnet.h
 
 VM := selftests/vm/vm.sh
 
-.PHONY: all kmod userland selftests deps check vm shell demo debug-kernel lint clean \
+.PHONY: all kmod userland selftests deps check vm shell demo bench debug-kernel lint clean \
 	install dkms-install
 
 all: kmod userland
@@ -75,6 +76,15 @@ demo:
 	@$(MAKE) -s deps
 	@$(MAKE) -s userland selftests
 	@BUILD=$(BUILD) $(VM) run "$(LANE)" "selftests/vm/demo.sh"
+
+# The benchmark (bench/): one icount guest on LANE; results in $(BUILD)/bench/.
+bench:
+	@$(MAKE) -s deps
+	@$(MAKE) -s userland $(BUILD)/bench/tapgso
+	@BUILD=$(BUILD) BENCH_COMMAND="make bench LANE=$(LANE)" $(VM) bench "$(LANE)"
+$(BUILD)/bench/tapgso: bench/tapgso.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -o $@ $<
 
 lint:
 	@selftests/vm/lint.sh

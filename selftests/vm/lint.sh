@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make lint: checkpatch --strict, sparse and W=1 -Werror on the module; clang-format on
-# the userland and selftest C.
+# the userland, selftest and benchmark C.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,8 +23,8 @@ version=$(sed -n 's/^#define INTNET_VERSION "\(.*\)"/\1/p' "$repo/kmod/version.h
 grep -qx "PACKAGE_VERSION=\"$version\"" "$repo/dkms.conf" ||
 	{ echo "dkms.conf: PACKAGE_VERSION is not \"$version\""; rc=1; }
 
-echo "lint: clang-format on the userland and selftest C"
-(cd "$repo" && clang-format --dry-run -Werror userland/*.c selftests/*.c selftests/*.h selftests/helpers/*.c) || rc=1
+echo "lint: clang-format on the userland, selftest and benchmark C"
+(cd "$repo" && clang-format --dry-run -Werror userland/*.c selftests/*.c selftests/*.h selftests/helpers/*.c bench/*.c) || rc=1
 
 echo "lint: sparse (C=2) and W=1 against $kdir"
 dir=$BUILD/lint

@@ -9,6 +9,7 @@
 #   vm.sh run LANE CMD         run CMD (a shell command line) in a guest; exit with its status
 #   vm.sh shell LANE           an interactive guest
 #   vm.sh check LANE           run the selftests in a guest (used by check.sh)
+#   vm.sh bench LANE           run bench/bench.sh in a one-CPU icount guest (make bench)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -119,9 +120,10 @@ build_initramfs() {
 	rm -rf "$stage"
 }
 
-# boot LANE MODE CMD INTERACTIVE: MODE is run, shell or check. Results land in $OUT.
+# boot LANE MODE CMD INTERACTIVE [bench]: MODE is run, shell or check. Results land in
+# $OUT. With "bench", one CPU whose clock counts instructions (-icount), see bench/.
 boot() {
-	local lane=$1 mode=$2 cmd=$3 interactive=$4 initrd ko append mem rc
+	local lane=$1 mode=$2 cmd=$3 interactive=$4 bench=${5:-} initrd ko append mem rc
 	lane_kernel "$lane"
 	ko=$(build_module "$KDIR")
 	initrd=$BUILD/vm/kernels/initramfs-$KVER.cpio
@@ -129,7 +131,7 @@ boot() {
 		build_initramfs "$KVER" "$initrd"
 	fi
 
-	OUT=$BUILD/vm/$lane
+	OUT=$BUILD/vm/${bench:+bench-}$lane
 	case $OUT in *[!A-Za-z0-9_./+-]*) die "build path '$OUT' has characters the guest's command line can't carry" ;; esac
 	rm -rf "$OUT"
 	mkdir -p "$OUT"
@@ -146,7 +148,12 @@ boot() {
 		mem=2G
 	fi
 
-	local qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m "$mem"
+	local cpus=(-accel tcg,thread=multi -cpu max -smp 2)
+	if [ -n "$bench" ]; then
+		# Single-threaded TCG, guest time = instructions executed, no idle time.
+		cpus=(-accel tcg -cpu max -smp 1 -icount shift=0,sleep=off)
+	fi
+	local qemu=(qemu-system-x86_64 "${cpus[@]}" -m "$mem"
 		-nographic -no-reboot -nic none
 		-kernel "$VMLINUX" -initrd "$initrd" -append "$append"
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
@@ -195,8 +202,28 @@ check)
 	boot "$2" check "" 0
 	exit "$(guest_status "$2")"
 	;;
+bench)
+	# BENCH_* variables (BENCH_CASES, BENCH_ROUNDS, BENCH_SCALE, BENCH_COMMAND) pass
+	# through to the guest; the report goes to $BUILD/bench.
+	[ -x "$BUILD/bench/tapgso" ] || die "no $BUILD/bench/tapgso (run: make bench)"
+	benchcmd=
+	for v in $(compgen -v BENCH_); do
+		benchcmd+=$(printf '%s=%q ' "$v" "${!v}")
+	done
+	TIMEOUT=${BENCH_TIMEOUT:-5400}
+	start=$(date +%s)
+	boot "$2" run "$benchcmd bench/bench.sh" 0 bench
+	status=$(guest_status "$2")
+	if [ -s "$OUT/dmesg.txt" ] &&
+		grep -E -q 'BUG:|WARNING:|Oops|KASAN|UBSAN|general protection' "$OUT/dmesg.txt"; then
+		echo "vm: bench: the guest's kernel log shows a BUG/WARNING/Oops (see $OUT/dmesg.txt)" >&2
+		exit 1
+	fi
+	[ "$status" = 0 ] || die "bench: the benchmark failed in the guest (exit $status; see $OUT/console.log)"
+	python3 "$repo/bench/report.py" "$OUT/raw.tsv" "$BUILD/bench" "$(($(date +%s) - start))"
+	;;
 *)
-	sed -n '3,10s/^# \{0,1\}//p' "$0" >&2
+	sed -n '3,11s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 	;;
 esac
