@@ -160,7 +160,7 @@ pg_write() { # FILE COMMAND
 # pg_setup DEV MODE SIZE COUNT DST [SRC [SRC_COUNT [SHARED]]]: one device on the one
 # pktgen thread. pktgen hands the stack a shared skb by default (it keeps a reference), so
 # the switch must clone it before changing it; SHARED=fresh gives it an skb of its own,
-# as a NIC, TAP or veth does (pktgen's "flag !SHARED", since Linux 6.4 or so).
+# as a NIC, TAP or veth does (pktgen's "flag !SHARED", which 6.1's pktgen lacks).
 pg_setup() {
 	local dev=$1 mode=$2 size=$3 count=$4 dst=$5 src=${6:-$SRC} srcn=${7:-0} shared=${8:-}
 	pg_write $pg/pgctrl reset
