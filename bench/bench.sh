@@ -17,6 +17,8 @@ set -euo pipefail
 out=${intnet_out:?bench.sh runs in the test guest (make bench)}
 here=$(cd "$(dirname "$0")" && pwd)
 BUILD=${BUILD:-$here/../build}
+# kernel_report_re: what the tests count as a kernel report.
+. "$here/../selftests/lib.sh"
 ROUNDS=${BENCH_ROUNDS:-5}
 # Packet counts scale with BENCH_SCALE (percent) for quick trial runs.
 SCALE=${BENCH_SCALE:-100}
@@ -38,8 +40,10 @@ record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$raw"; }
 
 # Any kernel warning makes the figures worthless: stop at the first.
 check_dmesg() {
-	if dmesg | grep -E -q 'BUG:|WARNING:|Oops|KASAN|UBSAN|general protection|RCU stall|stack-protector'; then
-		dmesg | grep -E -B2 -A20 'BUG:|WARNING:|Oops|KASAN|UBSAN|general protection|RCU stall|stack-protector' | head -n 60 >&2
+	local found
+	found=$(dmesg | grep -E -B2 -A20 "$kernel_report_re|RCU stall|stack-protector" | head -n 60 || true)
+	if [ -n "$found" ]; then
+		echo "$found" >&2
 		die "the kernel log shows a BUG/WARNING/Oops (after: $1)"
 	fi
 }
@@ -157,15 +161,20 @@ pg_write() { # FILE COMMAND
 	esac
 }
 
+# DEV alone on the one pktgen thread, with pktgen's defaults.
+pg_attach() {
+	pg_write $pg/pgctrl reset
+	pg_write $pg/kpktgend_0 rem_device_all
+	pg_write $pg/kpktgend_0 "add_device $1"
+}
+
 # pg_setup DEV MODE SIZE COUNT DST [SRC [SRC_COUNT [SHARED]]]: one device on the one
 # pktgen thread. pktgen hands the stack a shared skb by default (it keeps a reference), so
 # the switch must clone it before changing it; SHARED=fresh gives it an skb of its own,
 # as a NIC, TAP or veth does (pktgen's "flag !SHARED", which 6.1's pktgen lacks).
 pg_setup() {
 	local dev=$1 mode=$2 size=$3 count=$4 dst=$5 src=${6:-$SRC} srcn=${7:-0} shared=${8:-}
-	pg_write $pg/pgctrl reset
-	pg_write $pg/kpktgend_0 rem_device_all
-	pg_write $pg/kpktgend_0 "add_device $dev"
+	pg_attach "$dev"
 	pg_write "$pg/$dev" "xmit_mode $mode"
 	pg_write "$pg/$dev" "pkt_size $size"
 	pg_write "$pg/$dev" "count $count"
@@ -184,9 +193,7 @@ pg_setup() {
 # Whether this pktgen can hand out unshared skbs (6.1's cannot).
 pg_has_unshared() {
 	dummy pgt0
-	pg_write $pg/pgctrl reset
-	pg_write $pg/kpktgend_0 rem_device_all
-	pg_write $pg/kpktgend_0 "add_device pgt0"
+	pg_attach pgt0
 	echo "flag !SHARED" >"$pg/pgt0"
 	local ok=1
 	grep -a -q '^Result: OK' "$pg/pgt0" || ok=0

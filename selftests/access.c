@@ -1156,22 +1156,21 @@ static double now(void)
 }
 
 /*
- * The kernel's slab memory (/proc/meminfo's Slab), in kB, after every cache
- * was shrunk; -1 if unknown. Shrinking a cache also empties KASAN's quarantine
- * of its objects, which otherwise keeps every frame's freed buffers in the
- * slab for a while (up to 1/32 of the memory).
+ * Shrinks every slab cache: frees empty slabs and, with KASAN, empties the
+ * quarantine of the cache's objects, which otherwise keeps every frame's freed
+ * buffers in the slab for a while (up to 1/32 of the memory). 0 or -1.
  */
-static long slab_kb(void)
+static int shrink_slab_caches(void)
 {
-	char line[256], path[PATH_MAX];
+	char path[PATH_MAX];
 	struct dirent *d;
-	long kb = -1;
+	int fd, rc = 0;
 	DIR *dir;
-	FILE *f;
-	int fd;
 
 	dir = opendir("/sys/kernel/slab");
-	while (dir && (d = readdir(dir))) {
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
 		if (d->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
@@ -1180,12 +1179,24 @@ static long slab_kb(void)
 		if (fd < 0)
 			continue;
 		if (write(fd, "1", 1) != 1)
-			kb = -2;
+			rc = -1;
 		close(fd);
 	}
-	if (dir)
-		closedir(dir);
-	if (kb == -2)
+	closedir(dir);
+	return rc;
+}
+
+/*
+ * The kernel's slab memory (/proc/meminfo's Slab), in kB, after every cache
+ * was shrunk; -1 if unknown.
+ */
+static long slab_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f;
+
+	if (shrink_slab_caches())
 		return -1;
 	f = fopen("/proc/meminfo", "r");
 	if (!f)

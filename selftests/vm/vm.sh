@@ -214,8 +214,8 @@ bench)
 	start=$(date +%s)
 	boot "$2" run "$benchcmd bench/bench.sh" 0 bench
 	status=$(guest_status "$2")
-	if [ -s "$OUT/dmesg.txt" ] &&
-		grep -E -q 'BUG:|WARNING:|Oops|KASAN|UBSAN|general protection' "$OUT/dmesg.txt"; then
+	. "$repo/selftests/lib.sh" # kernel_report_re, as check.sh judges the lanes
+	if [ -s "$OUT/dmesg.txt" ] && grep -E -q "$kernel_report_re" "$OUT/dmesg.txt"; then
 		echo "vm: bench: the guest's kernel log shows a BUG/WARNING/Oops (see $OUT/dmesg.txt)" >&2
 		exit 1
 	fi
