@@ -66,13 +66,13 @@ static void xmit(struct intnet_port *port, struct sk_buff *skb)
 }
 
 /* A copy for @to; the original stays with the caller. */
-static void xmit_copy(struct intnet_port *from, struct intnet_port *to,
-		      struct sk_buff *skb)
+static void xmit_copy(struct intnet_port *to, struct sk_buff *skb)
 {
 	struct sk_buff *copy = skb_clone(skb, GFP_ATOMIC);
 
+	/* The frame is still flooded or forwarded: the loss is @to's. */
 	if (unlikely(!copy)) {
-		intnet_count(from, INTNET_STATS_RX_DROP_NOMEM);
+		intnet_count(to, INTNET_STATS_TX_DROP_NOMEM);
 		return;
 	}
 	xmit(to, copy);
@@ -94,7 +94,7 @@ static void flood(struct intnet_port *in, struct sk_buff *skb, bool copies_only)
 		if (copies_only && !gets_copy(p, in, NULL, policy))
 			continue;
 		if (prev)
-			xmit_copy(in, prev, skb);
+			xmit_copy(prev, skb);
 		prev = p;
 	}
 	if (prev)
@@ -113,7 +113,7 @@ static void forward(struct intnet_port *in, struct intnet_port *to,
 	if (policy != INTNET_PROMISC_DENY)
 		list_for_each_entry_rcu(p, &in->network->ports, node)
 			if (p != in && p != to && gets_copy(p, in, to, policy))
-				xmit_copy(in, p, skb);
+				xmit_copy(p, skb);
 	xmit(to, skb);
 }
 

@@ -120,7 +120,7 @@ void intnet_pernet_exit(struct net *net);
 /* port.c */
 int intnet_port_check_kind(struct net_device *dev,
 			   struct netlink_ext_ack *extack);
-bool intnet_tap_ids(struct net_device *dev, kuid_t *owner, kgid_t *group);
+int intnet_tap_ids(struct net_device *dev, kuid_t *owner, kgid_t *group);
 struct intnet_port *intnet_port_add(struct intnet_network *nw,
 				    struct net_device *dev, kuid_t user,
 				    bool up, bool promisc,

@@ -556,12 +556,14 @@ static int port_user(const struct caller *c, struct net_device *dev,
 	struct nlattr *a = attrs[INTNET_ATTR_PORT_USER];
 	kuid_t owner;
 	kgid_t group;
-	bool tap;
+	int tap;
 
 	if (a && !c->admin)
 		return DENY(extack,
 			    "only an administrator can attach a port for another user");
 	tap = intnet_tap_ids(dev, &owner, &group);
+	if (tap < 0)
+		return tap;
 	if (a) {
 		*user = make_kuid(current_user_ns(), nla_get_u32(a));
 		if (!uid_valid(*user)) {

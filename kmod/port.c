@@ -73,12 +73,13 @@ static long dev_attr_number(struct net_device *dev, const char *name,
 }
 
 /*
- * Whether @dev is a TAP, and its owner and group (invalid when unset). The tun
- * driver keeps them private and offers them as the sysfs attributes "owner" and
- * "group" (numbers in the reader's user namespace), so they are read the way
- * sysfs reads them, into a page of our own.
+ * Whether @dev is a TAP (1, else 0, or -ENOMEM), and its owner and group
+ * (invalid when unset). The tun driver keeps them private and offers them as
+ * the sysfs attributes "owner" and "group" (numbers in the reader's user
+ * namespace), so they are read the way sysfs reads them, into a page of our
+ * own.
  */
-bool intnet_tap_ids(struct net_device *dev, kuid_t *owner, kgid_t *group)
+int intnet_tap_ids(struct net_device *dev, kuid_t *owner, kgid_t *group)
 {
 	char *page;
 	long v;
@@ -87,10 +88,10 @@ bool intnet_tap_ids(struct net_device *dev, kuid_t *owner, kgid_t *group)
 	*group = INVALID_GID;
 	if (!dev->rtnl_link_ops || strcmp(dev->rtnl_link_ops->kind, "tun") ||
 	    dev->type != ARPHRD_ETHER)
-		return false;
+		return 0;
 	page = (char *)get_zeroed_page(GFP_KERNEL);
 	if (!page)
-		return true;
+		return -ENOMEM;
 	v = dev_attr_number(dev, "owner", page);
 	if (v >= 0)
 		*owner = make_kuid(current_user_ns(), v);
@@ -98,7 +99,7 @@ bool intnet_tap_ids(struct net_device *dev, kuid_t *owner, kgid_t *group)
 	if (v >= 0)
 		*group = make_kgid(current_user_ns(), v);
 	free_page((unsigned long)page);
-	return true;
+	return 1;
 }
 
 struct intnet_port *intnet_port_add(struct intnet_network *nw,

@@ -412,6 +412,7 @@ static const struct stat_desc {
 	STAT(TX_BYTES, "tx", "bytes"),
 	STAT(TX_DROP_OVERSIZE, "tx drop", "oversize"),
 	STAT(TX_DROP_ERROR, "tx drop", "error"),
+	STAT(TX_DROP_NOMEM, "tx drop", "nomem"),
 };
 
 /* Absent attributes read as empty or zero: the printers stay simple. */

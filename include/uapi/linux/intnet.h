@@ -205,7 +205,9 @@ enum intnet_attr {
  * @INTNET_STATS_RX_DROP_INVALID_SRC: multicast, broadcast or all-zero source
  * @INTNET_STATS_RX_DROP_LOCAL: the destination is behind the ingress port
  * @INTNET_STATS_RX_DROP_DEST_DOWN: the destination's port is down
- * @INTNET_STATS_RX_DROP_NOMEM: no memory to take or copy the frame
+ * @INTNET_STATS_RX_DROP_NOMEM: no memory to take the frame (a copy that
+ *	cannot be made for one egress port counts there, as
+ *	%INTNET_STATS_TX_DROP_NOMEM)
  * @INTNET_STATS_FDB_FULL: sources not learned because the FDB, or the port's
  *	share of it (%INTNET_ATTR_NET_PORT_FDB_MAX), was full (the frames were
  *	still switched)
@@ -215,6 +217,8 @@ enum intnet_attr {
  * @INTNET_STATS_TX_DROP_ERROR: not sent: the device refused the frame
  * @INTNET_STATS_RX_DROP_MAC_LOCKED: the source address is not the port's
  *	locked one, or is locked to another port
+ * @INTNET_STATS_TX_DROP_NOMEM: not sent: no memory for this port's copy of a
+ *	flooded frame, or of a frame a promiscuous port sees
  */
 enum intnet_stats {
 	INTNET_STATS_UNSPEC,
@@ -234,6 +238,7 @@ enum intnet_stats {
 	INTNET_STATS_TX_DROP_OVERSIZE,
 	INTNET_STATS_TX_DROP_ERROR,
 	INTNET_STATS_RX_DROP_MAC_LOCKED,
+	INTNET_STATS_TX_DROP_NOMEM,
 
 	__INTNET_STATS_MAX,
 	INTNET_STATS_MAX = __INTNET_STATS_MAX - 1
