@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "switch_lib.h"
+#include "flood_lib.h"
 
 /* See switch.c: an earlier test's namespace can hold RTNL for a while. */
 #undef TEST_TIMEOUT_DEFAULT
@@ -1130,166 +1131,6 @@ TEST(explicit_port_fdb_max)
 #define FLOOD	    200000U
 #define FLOOD_SHARE 512U
 
-/* Distinct, scattered, locally administered unicast sources: 02:f1:x. */
-static void flood_source(uint8_t *mac, uint32_t n)
-{
-	/* Each step is a bijection of 32 bits: distinct n, distinct x. */
-	uint32_t x = n * 0x9e3779b1u;
-
-	x ^= x >> 16;
-	x *= 0x85ebca6bu;
-	x ^= x >> 13;
-	mac[0] = 0x02;
-	mac[1] = 0xf1;
-	mac[2] = x >> 24;
-	mac[3] = x >> 16;
-	mac[4] = x >> 8;
-	mac[5] = x;
-}
-
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-/*
- * Shrinks every slab cache: frees empty slabs and, with KASAN, empties the
- * quarantine of the cache's objects, which otherwise keeps every frame's freed
- * buffers in the slab for a while (up to 1/32 of the memory). 0 or -1.
- */
-static int shrink_slab_caches(void)
-{
-	char path[PATH_MAX];
-	struct dirent *d;
-	int fd, rc = 0;
-	DIR *dir;
-
-	dir = opendir("/sys/kernel/slab");
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir))) {
-		if (d->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
-			 d->d_name);
-		fd = open(path, O_WRONLY);
-		if (fd < 0)
-			continue;
-		if (write(fd, "1", 1) != 1)
-			rc = -1;
-		close(fd);
-	}
-	closedir(dir);
-	return rc;
-}
-
-/*
- * The kernel's slab memory (/proc/meminfo's Slab), in kB, after every cache
- * was shrunk; -1 if unknown.
- */
-static long slab_kb(void)
-{
-	char line[256];
-	long kb = -1;
-	FILE *f;
-
-	if (shrink_slab_caches())
-		return -1;
-	f = fopen("/proc/meminfo", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Slab: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
-/* Whether the kernel has KASAN (and so bigger objects and a quarantine). */
-static int kernel_has_kasan(void)
-{
-	char line[512];
-	int found = 0;
-	FILE *f;
-
-	f = fopen("/proc/kallsyms", "r");
-	if (!f)
-		return 0;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, " kasan_") || strstr(line, " __asan_");
-	fclose(f);
-	return found;
-}
-
-/* Writes @count frames @dst <- flood_source(@first...) on @fd. */
-static int flood(int fd, const uint8_t *dst, uint32_t first, uint32_t count)
-{
-	uint8_t f[60] = { 0 };
-	uint32_t n;
-
-	memcpy(f, dst, ETH_ALEN);
-	f[12] = ETHERTYPE_TEST >> 8;
-	f[13] = ETHERTYPE_TEST & 0xff;
-	for (n = first; n < first + count; n++) {
-		flood_source(f + ETH_ALEN, n);
-		if (write(fd, f, sizeof(f)) != sizeof(f))
-			return -errno;
-	}
-	return 0;
-}
-
-/* Ports 1 and 2 talking while port 0 floods: in a thread of the test. */
-struct talk {
-	struct sw *self;
-	volatile int stop;
-	unsigned int rounds;
-	char failure[128];
-};
-
-/* Waits up to 5 s for @f on the fd @fd; 0 or a message's length. */
-static int talk_expect(struct talk *t, int fd, const struct frame *f)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	static uint8_t buf[FRAME_MAX];
-	ssize_t n;
-
-	if (poll(&pfd, 1, 5000) != 1)
-		return snprintf(t->failure, sizeof(t->failure),
-				"frame %u did not arrive", f->id);
-	n = read(fd, buf, sizeof(buf));
-	if (n != (ssize_t)f->len || memcmp(buf, f->b, f->len))
-		return snprintf(t->failure, sizeof(t->failure),
-				"frame %u arrived as %zd other bytes", f->id,
-				n);
-	return 0;
-}
-
-/* Sends @f on port @from, and waits for it on port @to; 0 or not. */
-static int talk_once(struct talk *t, int from, int to, const struct frame *f)
-{
-	if (write(t->self->fd[from], f->b, f->len) != (ssize_t)f->len)
-		return snprintf(t->failure, sizeof(t->failure),
-				"write on t%d: %s", from, strerror(errno));
-	return talk_expect(t, t->self->fd[to], f);
-}
-
-static void *talk_run(void *arg)
-{
-	struct talk *t = arg;
-	static struct frame f;
-
-	while (!t->stop) {
-		if (talk_once(t, 1, 2, frame_make(&f, C, B, 100)) ||
-		    talk_once(t, 2, 1, frame_make(&f, B, C, 100)))
-			break;
-		t->rounds++;
-	}
-	return NULL;
-}
-
 /* 200,000 frames under emulation: minutes. */
 FIXTURE(slow){};
 FIXTURE_SETUP(slow)
@@ -1304,7 +1145,9 @@ static void mac_flood(struct __test_metadata *_metadata)
 	static const uint8_t DST[ETH_ALEN] = { 0x02, 0xd5, 0, 0, 0, 1 };
 	struct sw *self = sw_new(_metadata);
 	uint64_t st0[__INTNET_STATS_MAX], st[__INTNET_STATS_MAX];
-	struct talk talk = { .self = self };
+	struct talk talk = {
+		.self = self, .a = 1, .b = 2, .mac_a = B, .mac_b = C
+	};
 	long slab0, slab1;
 	struct port_info pi;
 	struct net_info ni;

@@ -308,6 +308,23 @@ static inline void req_str(struct req *q, uint16_t type, const char *s)
 		req_put(q, type, s, strlen(s) + 1);
 }
 
+/* A setting @attr = @value in its type's format: a u8 or a u32. */
+static inline void req_setting(struct req *q, int attr, long value)
+{
+	switch (attr) {
+	case INTNET_ATTR_NET_FLOOD_UNKNOWN:
+	case INTNET_ATTR_NET_EXPLICIT:
+	case INTNET_ATTR_NET_ACCESS:
+	case INTNET_ATTR_NET_PROMISC_POLICY:
+	case INTNET_ATTR_PORT_UP:
+	case INTNET_ATTR_PORT_PROMISC:
+		req_u8(q, attr, value);
+		break;
+	default:
+		req_u32(q, attr, value);
+	}
+}
+
 /* ---- requests from another user ---- */
 
 /*
@@ -479,16 +496,8 @@ static inline int intnet_req(struct sw *self, uint8_t cmd, ...)
 			if (mac)
 				req_put(&q, type, mac, ETH_ALEN);
 			break;
-		case INTNET_ATTR_NET_FLOOD_UNKNOWN:
-		case INTNET_ATTR_NET_EXPLICIT:
-		case INTNET_ATTR_NET_ACCESS:
-		case INTNET_ATTR_NET_PROMISC_POLICY:
-		case INTNET_ATTR_PORT_UP:
-		case INTNET_ATTR_PORT_PROMISC:
-			req_u8(&q, type, va_arg(ap, int));
-			break;
 		default:
-			req_u32(&q, type, va_arg(ap, int));
+			req_setting(&q, type, va_arg(ap, int));
 		}
 	}
 	va_end(ap);
@@ -766,6 +775,31 @@ static inline int port_get(struct sw *self, long ifindex, struct port_info *pi)
 	if (!err)
 		parse_port(reply.msg, pi);
 	return err;
+}
+
+/*
+ * What the frames received (@st, a port's or a network's counters) became:
+ * forwarded, flooded or dropped for one reason each. Equals the frames
+ * received when every frame is accounted for.
+ */
+static inline uint64_t rx_outcomes(const uint64_t *st)
+{
+	static const int outcomes[] = {
+		INTNET_STATS_RX_FORWARDED,
+		INTNET_STATS_RX_FLOODED,
+		INTNET_STATS_RX_DROP_PORT_DOWN,
+		INTNET_STATS_RX_DROP_INVALID_SRC,
+		INTNET_STATS_RX_DROP_LOCAL,
+		INTNET_STATS_RX_DROP_DEST_DOWN,
+		INTNET_STATS_RX_DROP_NOMEM,
+		INTNET_STATS_RX_DROP_MAC_LOCKED,
+	};
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
+		sum += st[outcomes[i]];
+	return sum;
 }
 
 /* The counters of port t@i; fails the test if it can't get them. */
