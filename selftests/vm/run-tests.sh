@@ -3,6 +3,10 @@
 # Runs every test under selftests/ inside the guest: the shell tests (selftests/*.sh) and
 # the C tests built from selftests/*.c. Each writes TAP to DIR/NAME.tap, its exit status
 # to DIR/NAME.rc; check.sh on the host does the counting.
+#
+#   INTNET_TESTS   run only these tests (names without .sh; make fuzz runs "fuzz")
+#   TEST_TIMEOUT   seconds a test may take (default 300; 900 on the debug lane, whose
+#                  kernel runs the same work 3-10 times slower)
 set -u
 dir=$1
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,6 +20,18 @@ done
 for c in "$repo"/selftests/*.c; do
 	tests+=("$build/selftests/$(basename "$c" .c)")
 done
+if [ -n "${INTNET_TESTS:-}" ]; then
+	only=()
+	for t in "${tests[@]}"; do
+		name=$(basename "$t")
+		case " $INTNET_TESTS " in *" ${name%.sh} "*) only+=("$t") ;; esac
+	done
+	tests=("${only[@]}")
+fi
+# Exported: a test may stop itself cleanly before it is killed (fuzz does).
+limit=300
+[ "${INTNET_LANE:-}" != debug ] || limit=900
+export TEST_TIMEOUT=${TEST_TIMEOUT:-$limit}
 
 worst=0
 for t in "${tests[@]}"; do
@@ -28,7 +44,7 @@ for t in "${tests[@]}"; do
 		worst=1
 		continue
 	fi
-	timeout -k 5 "${TEST_TIMEOUT:-300}" "$t" 2>&1 | tee "$dir/$name.tap"
+	timeout -k 5 "$TEST_TIMEOUT" "$t" 2>&1 | tee "$dir/$name.tap"
 	rc=${PIPESTATUS[0]}
 	echo "$rc" >"$dir/$name.rc"
 	[ "$rc" = 0 ] || worst=1

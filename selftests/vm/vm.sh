@@ -18,7 +18,7 @@ BUILD=${BUILD:-$repo/build}
 # A guest that runs longer than this is taken for hung and killed (seconds). The debug
 # lane's kernel (KASAN, lockdep, kmemleak) runs the same tests 2-3 times slower.
 TIMEOUT=${TIMEOUT:-900}
-DEBUG_TIMEOUT=${DEBUG_TIMEOUT:-2400}
+DEBUG_TIMEOUT=${DEBUG_TIMEOUT:-3600}
 
 die() { echo "vm: $*" >&2; exit 1; }
 
@@ -139,6 +139,10 @@ boot() {
 		printf 'LANE=%q\nMODE=%q\nREPO=%q\nBUILD=%q\nKO=%q\nKDIR=%q\n' \
 			"$lane" "$mode" "$repo" "$BUILD" "$ko" "$KDIR"
 		printf 'CMD=%q\n' "$cmd"
+		# The tests' knobs (INTNET_TESTS, INTNET_FUZZ_*, TEST_TIMEOUT...) go along.
+		for v in $(compgen -v INTNET_) TEST_TIMEOUT; do
+			[ -z "${!v+set}" ] || printf 'export %s=%q\n' "$v" "${!v}"
+		done
 	} >"$OUT/env"
 
 	append="console=ttyS0 acpi=noirq panic=-1 loglevel=4 intnet_out=$OUT"
