@@ -8,6 +8,7 @@
 #   make shell          an interactive guest (LANE=6.12)
 #   make demo           boot a guest and show intnet working
 #   make bench          intnet against the Linux bridge, in one guest (LANE=6.12)
+#   make fuzz           the netlink fuzzer alone, full count (FUZZ_LANES=debug)
 #
 # With no KBUILD_EXTMOD set, this is the project's Makefile; kbuild itself reads Kbuild.
 
@@ -29,7 +30,7 @@ CLI_SRCS := $(wildcard userland/*.c userland/*.h) include/uapi/linux/intnet.h
 
 VM := selftests/vm/vm.sh
 
-.PHONY: all kmod userland selftests deps check vm shell demo bench debug-kernel lint clean \
+.PHONY: all kmod userland selftests deps check fuzz vm shell demo bench debug-kernel lint clean \
 	install dkms-install
 
 all: kmod userland
@@ -63,6 +64,16 @@ check:
 	@$(MAKE) -s deps
 	@$(MAKE) -s userland selftests
 	@BUILD=$(BUILD) selftests/vm/check.sh $(LANES)
+
+# make check runs the fuzzer too, with fewer messages on the debug lane; this is the
+# full run: FUZZ_COUNT messages, half as root and half as an unprivileged user.
+FUZZ_LANES ?= debug
+FUZZ_COUNT ?= 400000
+fuzz:
+	@$(MAKE) -s deps
+	@$(MAKE) -s userland selftests
+	@BUILD=$(BUILD) INTNET_TESTS=fuzz INTNET_FUZZ_COUNT=$(FUZZ_COUNT) TEST_TIMEOUT=2200 \
+		selftests/vm/check.sh $(FUZZ_LANES)
 
 # CMD goes through a file, so that make expands none of it ($$VAR, quotes stay as typed).
 vm: userland
