@@ -22,12 +22,7 @@ static inline void flood_source(uint8_t *mac, uint32_t n)
 	x ^= x >> 16;
 	x *= 0x85ebca6bu;
 	x ^= x >> 13;
-	mac[0] = 0x02;
-	mac[1] = 0xf1;
-	mac[2] = x >> 24;
-	mac[3] = x >> 16;
-	mac[4] = x >> 8;
-	mac[5] = x;
+	mac_of(mac, 0xf1, x);
 }
 
 static inline double now(void)

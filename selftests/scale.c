@@ -13,12 +13,7 @@
 /* A source MAC per index: 02:5c:00:00:hi:lo. */
 static void station(uint8_t *mac, unsigned int n)
 {
-	mac[0] = 0x02;
-	mac[1] = 0x5c;
-	mac[2] = n >> 24;
-	mac[3] = n >> 16;
-	mac[4] = n >> 8;
-	mac[5] = n;
+	mac_of(mac, 0x5c, n);
 }
 
 /*

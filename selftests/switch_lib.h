@@ -1091,6 +1091,17 @@ static const uint8_t BCAST[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t MCAST[ETH_ALEN] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x42 };
 static const uint8_t ZERO_MAC[ETH_ALEN];
 
+/* The locally administered unicast address 02:@tag:@n (big-endian). */
+static inline void mac_of(uint8_t *mac, uint8_t tag, uint32_t n)
+{
+	mac[0] = 0x02;
+	mac[1] = tag;
+	mac[2] = n >> 24;
+	mac[3] = n >> 16;
+	mac[4] = n >> 8;
+	mac[5] = n;
+}
+
 /*
  * A frame @dst <- @src of type ETHERTYPE_TEST with @payload bytes, starting
  * with a tag unique in the test, so that a frame can't pass for another.
