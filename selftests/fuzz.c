@@ -11,7 +11,8 @@
  *   INTNET_FUZZ_COUNT  messages in all, half per identity (default by the
  *			lane the guest names in INTNET_LANE: 40000 on "debug",
  *			whose kernel, with KASAN, lockdep and kmemleak, takes
- *			about 360 a second; 200000 elsewhere). Printed after
+ *			about 300 a second; 400000 elsewhere, 200000 for
+ *			each identity, some 20 s). Printed after
  *			the seed as "# count N, lane L".
  *   INTNET_FUZZ_SEED   the seed (default: from the time); printed as "# seed N"
  *   INTNET_FUZZ_TRACE  1: print every message sent, in hex, before sending it
@@ -47,7 +48,7 @@
 /* Before the end: to give up at, if the test still runs. */
 #define KILL_MARGIN 5
 
-#define COUNT_DEFAULT	    200000UL
+#define COUNT_DEFAULT	    400000UL
 #define COUNT_DEFAULT_DEBUG 40000UL
 
 /* The unprivileged identity, and another user that owns a TAP. */
