@@ -71,7 +71,7 @@ for lane in "${lanes[@]}"; do
 			f=$((f + 1))
 		fi
 		[ "$f" = 0 ] || problems+=("$name: $f failed")
-		[ "$s" = 0 ] || problems+=("$name: $s skipped:$(grep -m 1 -oE '# *(SKIP|skip).*' "$tap" | sed 's/^# *[A-Za-z]*//')")
+		[ "$s" = 0 ] || problems+=("$name: $s skipped: $(grep -m 1 -E '^ok [0-9]+.*# *(SKIP|skip)' "$tap" | sed 's/.*# *[A-Za-z]* *//')")
 		pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 	done
 
