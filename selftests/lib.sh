@@ -42,7 +42,8 @@ finish() {
 }
 
 # A kernel report of any kind, checker or not; check.sh fails a lane on one in dmesg.
-kernel_report_re='BUG:|WARNING:|Oops|KASAN|UBSAN|kmemleak:.*suspected memory leak|unreferenced object|INFO: task .* blocked|possible (circular|recursive) locking|suspicious RCU usage|general protection fault|Kernel panic|Call Trace'
+# (A device whose references never drop, a leak no checker sees, makes the last one.)
+kernel_report_re='BUG:|WARNING:|Oops|KASAN|UBSAN|kmemleak:.*suspected memory leak|unreferenced object|INFO: task .* blocked|possible (circular|recursive) locking|suspicious RCU usage|general protection fault|Kernel panic|Call Trace|unregister_netdevice: waiting for'
 
 # How many lines of dmesg so far are part of a kernel report.
 kernel_reports() {

@@ -145,7 +145,9 @@ boot() {
 		done
 	} >"$OUT/env"
 
-	append="console=ttyS0 acpi=noirq panic=-1 loglevel=4 intnet_out=$OUT"
+	# A log buffer that holds the whole run: the default 128 KB kept only its last
+	# minutes (thousands of "entered promiscuous mode"), and check.sh judges dmesg.
+	append="console=ttyS0 acpi=noirq panic=-1 loglevel=4 log_buf_len=32M intnet_out=$OUT"
 	mem=1G
 	if [ "$lane" = debug ]; then
 		append="$append panic_on_warn=1 kasan.fault=panic"
