@@ -52,14 +52,6 @@ struct totals {
 
 static struct totals *totals;
 
-static double since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec - t0->tv_sec + (t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 /* A "# " line; flushed, since a test's process ends with _exit(). */
 static void __attribute__((format(printf, 1, 2))) note(const char *fmt, ...)
 {
@@ -92,7 +84,7 @@ static void __attribute__((destructor)) totals_report(void)
 		return;
 	note("fault injection: %lu faults injected in %lu requests and frames, "
 	     "%.1f s in all",
-	     totals->faults, totals->requests, since(&totals->start));
+	     totals->faults, totals->requests, seconds_since(&totals->start));
 }
 
 /* ---- fail-nth and the fault attributes ---- */
@@ -341,38 +333,6 @@ static void learn(struct __test_metadata *_metadata, struct sw *self, int i,
 	drain(self);
 }
 
-struct names {
-	unsigned int n;
-	char name[32][INTNET_NAME_MAX + 1];
-};
-
-static int collect_name(struct nlmsghdr *nh, void *arg)
-{
-	struct names *names = arg;
-	struct net_info ni;
-
-	if (names->n == ARRAY_SIZE(names->name))
-		return -ENOSPC;
-	parse_net(nh, &ni);
-	snprintf(names->name[names->n++], sizeof(names->name[0]), "%s",
-		 ni.name);
-	return 0;
-}
-
-/* Deletes every network, and with them every port and FDB entry. */
-static void reset(struct __test_metadata *_metadata, struct sw *self)
-{
-	struct nl_dump_status st;
-	struct names names = { 0 };
-	unsigned int i;
-
-	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_NET_GET, NULL, collect_name,
-				 &names, &st));
-	for (i = 0; i < names.n; i++)
-		ASSERT_EQ(0, net_del(self, names.name[i]))
-	TH_LOG("NET_DEL %s: %s", names.name[i], reply.extack);
-}
-
 /*
  * What every request starts from: the explicit network "lab" (entries never
  * age) with ports t2 and t3, a static entry X behind t2 and B learned behind
@@ -598,7 +558,7 @@ static void restore(struct __test_metadata *_metadata, struct sw *self,
 {
 	static struct text now;
 
-	reset(_metadata, self);
+	net_del_all(_metadata, self);
 	setup_lab(_metadata, self);
 	if (!before)
 		return;
@@ -693,7 +653,7 @@ static void try_ops(struct __test_metadata *_metadata, const struct op *ops,
 	for (i = 0; i < count; i++)
 		faults += try_op(_metadata, self, &ops[i]);
 	note("%u requests: %u faults injected in %.1f s", count, faults,
-	     since(&t0));
+	     seconds_since(&t0));
 	EXPECT_LT(0u, faults);
 }
 
@@ -1134,7 +1094,7 @@ static void dumps(struct __test_metadata *_metadata)
 	}
 	ASSERT_EQ(0, set_filter_intnet());
 	munlockall();
-	note("dumps: %u faults injected in %.1f s", faults, since(&t0));
+	note("dumps: %u faults injected in %.1f s", faults, seconds_since(&t0));
 }
 
 TEST_F(fault, dumps_are_whole_or_fail)
@@ -1294,7 +1254,8 @@ static void frames(struct __test_metadata *_metadata)
 	ASSERT_EQ(0, port_set(self, self->ifindex[3], NONE, 1));
 	learn(_metadata, self, 1, A);
 	faults += try_frames(_metadata, self, "known unicast, copied", A, &seq);
-	note("frames: %u faults injected in %.1f s", faults, since(&t0));
+	note("frames: %u faults injected in %.1f s", faults,
+	     seconds_since(&t0));
 }
 
 TEST_F(fault, flooded_frames_are_counted_once)

@@ -118,14 +118,6 @@ static void fill_random(struct rng *r, uint8_t *p, size_t n)
 		p[i] = rnd(r);
 }
 
-static double seconds_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 /* ---- what both fuzzers aim at ---- */
 
 struct world {
@@ -1270,27 +1262,6 @@ static void print_stats(const char *who, const struct stats *st)
 
 /* ---- setup ---- */
 
-/* A dummy device @name with the ifindex @ifindex (0: any); its ifindex. */
-static int dummy_add(const char *name, int ifindex)
-{
-	static const char kind[] = "dummy";
-	uint32_t buf[256];
-	size_t len, nest;
-	int err;
-
-	len = rtnl_link_start(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
-			      ifindex);
-	len = nl_put(buf, len, IFLA_IFNAME, name, strlen(name) + 1);
-	len = nest_start(buf, len, IFLA_LINKINFO, &nest);
-	len = nl_put(buf, len, IFLA_INFO_KIND, kind, strlen(kind));
-	nest_end(buf, len, nest);
-	err = rtnl_call(buf, len);
-	if (err)
-		return err;
-	err = dev_set_up(name, 1);
-	return err ? err : (int)if_nametoindex(name);
-}
-
 static void guard_create(struct __test_metadata *_metadata, struct sw *self)
 {
 	char name[IFNAMSIZ];
@@ -1298,7 +1269,7 @@ static void guard_create(struct __test_metadata *_metadata, struct sw *self)
 
 	for (i = 0; i < N_GUARD; i++) {
 		snprintf(name, sizeof(name), "fzg%d", i);
-		world.guard[i] = dummy_add(name, GUARD_IFINDEX + i);
+		world.guard[i] = dummy_up(name, GUARD_IFINDEX + i);
 		ASSERT_EQ(GUARD_IFINDEX + i, world.guard[i]);
 	}
 	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
@@ -1337,7 +1308,7 @@ static void guard_state(struct __test_metadata *_metadata, struct sw *self,
 /* Networks, ports and static entries enough for dumps of many messages. */
 static void bulk_create(struct __test_metadata *_metadata, struct sw *self)
 {
-	char name[IFNAMSIZ + 16];
+	char name[INTNET_NAME_MAX + 1], dev[IFNAMSIZ];
 	uint8_t mac[ETH_ALEN] = { 0x02, 0xb0 };
 	int i;
 
@@ -1349,8 +1320,8 @@ static void bulk_create(struct __test_metadata *_metadata, struct sw *self)
 				 i == 3 ? FUZZ_UID : NONE);
 	memcpy(world.tap, self->ifindex, sizeof(world.tap));
 	for (i = 0; i < N_DUMMY; i++) {
-		snprintf(name, sizeof(name), "fzd%d", i);
-		world.dummy[i] = dummy_add(name, 0);
+		snprintf(dev, sizeof(dev), "fzd%d", i);
+		world.dummy[i] = dummy_up(dev, 0);
 		ASSERT_LT(0, world.dummy[i]);
 	}
 	for (i = 0; i < N_BULK_NETS; i++) {
@@ -1408,32 +1379,12 @@ static void still_answers(struct __test_metadata *_metadata, struct sw *self)
 	EXPECT_EQ(-ENOENT, port_get(self, dev, &pi));
 }
 
-static int collect_name(struct nlmsghdr *nh, void *arg)
-{
-	struct text *t = arg;
-	struct net_info ni;
-
-	parse_net(nh, &ni);
-	return text_add(t, "%s\n", ni.name);
-}
-
 /* Deletes every network; then nothing is left to dump. */
 static void delete_all(struct __test_metadata *_metadata, struct sw *self)
 {
-	static struct text names, t;
-	struct nl_dump_status st;
-	char *line, *save;
+	static struct text t;
 
-	names.len = 0;
-	names.buf[0] = '\0';
-	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_NET_GET, NULL, collect_name,
-				 &names, &st));
-	for (line = strtok_r(names.buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		EXPECT_EQ(0, net_del(self, line))
-		TH_LOG("NET_DEL %.*s: %s", INTNET_NAME_MAX, line ? line : "",
-		       reply.extack);
-	}
+	net_del_all(_metadata, self);
 	view(_metadata, self, &t);
 	EXPECT_STREQ("", t.buf);
 }

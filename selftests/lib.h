@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/genetlink.h>
@@ -302,6 +303,15 @@ static inline int nl_dump(int fd, void *req, size_t len, nl_dump_cb cb,
 				err = cb(nh, arg);
 		}
 	}
+}
+
+/* Seconds since @t0 (CLOCK_MONOTONIC). */
+static inline double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 /* Reads a whole small file (a sysfs attribute) without its trailing newline. */

@@ -63,34 +63,11 @@ static int fail(struct result *r, const char *what, int err)
 	return -1;
 }
 
-/* An intnet socket of this process's own, in its current namespace. */
-static int sw_open(struct sw *sw)
-{
-	memset(sw, 0, sizeof(*sw));
-	sw->uid = NONE;
-	sw->group = NONE;
-	sw->nl = nl_open();
-	if (sw->nl < 0)
-		return sw->nl;
-	sw->family = genl_family_id(sw->nl, INTNET_GENL_NAME);
-	return sw->family < 0 ? sw->family : 0;
-}
-
 static int link_del(int ifindex)
 {
 	uint32_t buf[64];
 
 	return rtnl_call(buf, rtnl_link_start(buf, RTM_DELLINK, 0, ifindex));
-}
-
-/* A dummy device @name, up; its ifindex or a negative errno. */
-static int dummy_up(const char *name)
-{
-	int err = link_add(name, "dummy");
-
-	if (!err)
-		err = dev_set_up(name, 1);
-	return err ? err : (int)if_nametoindex(name);
 }
 
 /* Writes a broadcast frame from @src on @fd; 0 or a negative errno. */
@@ -150,8 +127,8 @@ static int churn_networks(struct sw *sw, struct result *r)
 	err = net_new(sw, "churn");
 	if (err)
 		return fail(r, "NET_NEW churn", err);
-	a = dummy_up("cd0");
-	b = dummy_up("cd1");
+	a = dummy_up("cd0", 0);
+	b = dummy_up("cd1", 0);
 	if (a < 0 || b < 0)
 		return fail(r, "create dummies", a < 0 ? a : b);
 	err = port_add(sw, "churn", a, NONE, NONE);
@@ -230,8 +207,9 @@ static int ns_child(int ready, int moved, const char *name)
 	char c = 0;
 	int fd, dev, tap;
 
+	sw_init(&sw);
 	if (unshare(CLONE_NEWNET) || write(ready, &c, 1) != 1 ||
-	    read(moved, &c, 1) != 1 || sw_open(&sw))
+	    read(moved, &c, 1) != 1 || sw_connect(&sw))
 		return 1;
 	fd = tun_open("nt0", IFF_TAP);
 	dev = if_nametoindex(name);
@@ -256,7 +234,7 @@ static int churn_namespaces(struct sw *sw, struct result *r)
 	pid_t pid;
 
 	snprintf(name, sizeof(name), "mv%lu", r->rounds % 1000);
-	ifindex = dummy_up(name);
+	ifindex = dummy_up(name, 0);
 	if (ifindex < 0)
 		return fail(r, "create a dummy", ifindex);
 	err = port_add(sw, NET, ifindex, NONE, NONE);
@@ -304,10 +282,12 @@ static void worker(struct shared *sh, int i, const int *ifindex)
 {
 	struct result *r = &sh->w[i];
 	struct sw sw;
-	int err = 0;
+	int err;
 
-	if (sw_open(&sw)) {
-		fail(r, "open an intnet socket", errno);
+	sw_init(&sw);
+	err = sw_connect(&sw);
+	if (err) {
+		fail(r, "open an intnet socket", err);
 		_exit(0);
 	}
 	while (!sh->stop && !err) {

@@ -80,18 +80,37 @@ static inline void no_ipv6(struct __test_metadata *_metadata)
 	}
 }
 
+/* A switch of nothing yet: no socket, no ports, the administrator speaking. */
+static inline void sw_init(struct sw *self)
+{
+	memset(self, 0, sizeof(*self));
+	self->nl = -1;
+	self->uid = NONE;
+	self->group = NONE;
+}
+
+/*
+ * A new socket that speaks intnet in the current namespace, in place of any
+ * old one: 0 or a negative errno.
+ */
+static inline int sw_connect(struct sw *self)
+{
+	if (self->nl >= 0)
+		close(self->nl);
+	self->nl = nl_open();
+	if (self->nl < 0)
+		return self->nl;
+	self->family = genl_family_id(self->nl, INTNET_GENL_NAME);
+	return self->family < 0 ? self->family : 0;
+}
+
 /* A namespace of its own, and a socket that speaks intnet there. */
 static inline void sw_enter_new_netns(struct __test_metadata *_metadata,
 				      struct sw *self)
 {
 	ASSERT_EQ(0, unshare(CLONE_NEWNET));
 	no_ipv6(_metadata);
-	if (self->nl >= 0)
-		close(self->nl);
-	self->nl = nl_open();
-	ASSERT_LE(0, self->nl);
-	self->family = genl_family_id(self->nl, INTNET_GENL_NAME);
-	ASSERT_LT(0, self->family);
+	ASSERT_EQ(0, sw_connect(self));
 }
 
 /*
@@ -102,10 +121,7 @@ static inline struct sw *sw_new(struct __test_metadata *_metadata)
 {
 	static struct sw sw;
 
-	memset(&sw, 0, sizeof(sw));
-	sw.nl = -1;
-	sw.uid = NONE;
-	sw.group = NONE;
+	sw_init(&sw);
 	sw_enter_new_netns(_metadata, &sw);
 	return &sw;
 }
@@ -218,18 +234,38 @@ static inline size_t rtnl_link_start(void *buf, uint16_t type, uint16_t flags,
 	return NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*ifi));
 }
 
-/* Creates the device @name of kind @kind ("dummy", "bridge"). */
-static inline int link_add(const char *name, const char *kind)
+/*
+ * Creates the device @name of kind @kind ("dummy", "bridge") with the ifindex
+ * @ifindex (0: any).
+ */
+static inline int link_add_at(const char *name, const char *kind, int ifindex)
 {
 	uint32_t buf[256];
 	size_t len, nest;
 
-	len = rtnl_link_start(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+	len = rtnl_link_start(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
+			      ifindex);
 	len = nl_put(buf, len, IFLA_IFNAME, name, strlen(name) + 1);
 	len = nest_start(buf, len, IFLA_LINKINFO, &nest);
 	len = nl_put(buf, len, IFLA_INFO_KIND, kind, strlen(kind));
 	nest_end(buf, len, nest);
 	return rtnl_call(buf, len);
+}
+
+static inline int link_add(const char *name, const char *kind)
+{
+	return link_add_at(name, kind, 0);
+}
+
+/* A dummy device @name (ifindex @ifindex, 0: any), up; its ifindex or -errno.
+ */
+static inline int dummy_up(const char *name, int ifindex)
+{
+	int err = link_add_at(name, "dummy", ifindex);
+
+	if (!err)
+		err = dev_set_up(name, 1);
+	return err ? err : (int)if_nametoindex(name);
 }
 
 /* Sets a u32 link attribute (IFLA_MASTER, IFLA_NET_NS_FD) of a device. */
@@ -1034,6 +1070,32 @@ static inline void state(struct __test_metadata *_metadata, struct sw *self,
 	sw_as(self, NONE, NONE);
 	view(_metadata, self, t);
 	sw_as(self, uid, group);
+}
+
+static inline int text_net_name(struct nlmsghdr *nh, void *arg)
+{
+	struct net_info ni;
+
+	parse_net(nh, &ni);
+	return text_add(arg, "%s\n", ni.name);
+}
+
+/* Deletes every network the sender sees, and with them their ports and FDB. */
+static inline void net_del_all(struct __test_metadata *_metadata,
+			       struct sw *self)
+{
+	static struct text names;
+	struct nl_dump_status st;
+	char *line, *save;
+
+	names.len = 0;
+	names.buf[0] = '\0';
+	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_NET_GET, NULL, text_net_name,
+				 &names, &st));
+	for (line = strtok_r(names.buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		ASSERT_EQ(0, net_del(self, line))
+	TH_LOG("NET_DEL %s: %s", line ? line : "", reply.extack);
 }
 
 /* ---- ports ---- */
