@@ -26,7 +26,8 @@ WARN := -Wall -Wextra -Werror
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 
-CLI_SRCS := $(wildcard userland/*.c userland/*.h) include/uapi/linux/intnet.h
+CLI_SRCS := userland/intnetctl.c include/uapi/linux/intnet.h
+HELPER_SRCS := userland/intnet-qemu-helper.c include/uapi/linux/intnet.h
 
 VM := selftests/vm/vm.sh
 
@@ -42,12 +43,18 @@ kmod:
 	@cp "$$(BUILD=$(BUILD) $(VM) build-module "$(KDIR)")" kmod/intnet.ko
 	@echo "built kmod/intnet.ko for $$($(VM) release "$(KDIR)")"
 
-userland: userland/intnetctl
+userland: userland/intnetctl $(if $(wildcard userland/intnet-qemu-helper.c),userland/intnet-qemu-helper)
 $(BUILD)/bin/intnetctl: $(CLI_SRCS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -Iinclude/uapi $(NL_CFLAGS) \
 		-DINTNET_VERSION='"$(VERSION)"' -o $@ userland/intnetctl.c $(NL_LIBS)
+$(BUILD)/bin/intnet-qemu-helper: $(HELPER_SRCS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -Iinclude/uapi $(NL_CFLAGS) \
+		-DINTNET_VERSION='"$(VERSION)"' -o $@ userland/intnet-qemu-helper.c $(NL_LIBS)
 userland/intnetctl: $(BUILD)/bin/intnetctl
+	cp $< $@
+userland/intnet-qemu-helper: $(BUILD)/bin/intnet-qemu-helper
 	cp $< $@
 
 selftests:

@@ -11,11 +11,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <net/if.h>
 #include <pwd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <linux/if_ether.h>
+#include <linux/if_tun.h>
 #include <linux/netlink.h>
 
 #include <netlink/genl/ctrl.h>
@@ -60,6 +65,11 @@ static const char fdb_usage[] = "  fdb add MAC dev DEV\n"
 				"  fdb flush [net NAME | dev DEV]\n"
 				"  fdb show [net NAME]\n";
 
+static const char tap_usage[] =
+    "  tap add NAME [net NAME] [user USER] [group GROUP] [vnet-hdr]\n"
+    "              [multi-queue] [up|down] [promisc on|off]\n"
+    "  tap del NAME\n";
+
 static const char usage_notes[] =
     "NAME is a network (\"" INTNET_NAME_DEFAULT "\" where a command may leave "
     "it out), DEV a network\n"
@@ -80,11 +90,11 @@ static void usage(FILE *f)
 		"Usage: intnetctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
 		"\n"
 		"Objects and commands:\n"
-		"%s%s%s"
+		"%s%s%s%s"
 		"  OBJECT help        show OBJECT's commands\n"
 		"  version            show intnetctl's and the module's "
 		"versions\n"
-		"  help               show this text\n"
+		"  help [OBJECT]      show this text, or OBJECT's commands\n"
 		"\n"
 		"%s"
 		"\n"
@@ -93,7 +103,7 @@ static void usage(FILE *f)
 		"  -s, --stats        show statistics\n"
 		"  -h, --help         show this text\n"
 		"  -V, --version      show intnetctl's version\n",
-		net_usage, port_usage, fdb_usage, usage_notes);
+		net_usage, port_usage, fdb_usage, tap_usage, usage_notes);
 }
 
 /* ---- The netlink connection ---- */
@@ -484,10 +494,37 @@ static void json_str(const char *s)
 	putchar('"');
 }
 
+/*
+ * A counter for a human: exact below 100000, else three digits and a unit,
+ * binary for bytes (12.3MiB), decimal for the rest (4.56M). JSON stays exact.
+ */
+static const char *human(char *buf, size_t len, uint64_t val, const char *label)
+{
+	static const char *const dec[] = { "", "k", "M", "G", "T", "P", "E" };
+	static const char *const bin[] = { "",	 "Ki", "Mi", "Gi",
+					   "Ti", "Pi", "Ei" };
+	bool bytes = !strcmp(label, "bytes");
+	double base = bytes ? 1024 : 1000, v = val;
+	unsigned int u = 0;
+
+	if (val < 100000) {
+		snprintf(buf, len, "%" PRIu64, val);
+		return buf;
+	}
+	while (v >= base * 0.9995 && u < 6) {
+		v /= base;
+		u++;
+	}
+	snprintf(buf, len, "%.*f%s%s", v < 9.995 ? 2 : (v < 99.95 ? 1 : 0), v,
+		 bytes ? bin[u] : dec[u], bytes ? "B" : "");
+	return buf;
+}
+
 /* @stats is NULL unless asked for and sent. */
 static void print_stats(struct nlattr **stats)
 {
 	const char *prev = NULL; /* the group of the last counter printed */
+	char num[32];
 	const char *p;
 	size_t i;
 
@@ -509,10 +546,12 @@ static void print_stats(struct nlattr **stats)
 				putchar(tolower((unsigned char)*p));
 			printf("\":%" PRIu64, val);
 		} else if (!prev || strcmp(prev, d->group)) {
-			printf("%s    %s %s %" PRIu64, prev ? "\n" : "",
-			       d->group, d->label, val);
+			printf("%s    %s %s %s", prev ? "\n" : "", d->group,
+			       d->label,
+			       human(num, sizeof(num), val, d->label));
 		} else {
-			printf("  %s %" PRIu64, d->label, val);
+			printf("  %s %s", d->label,
+			       human(num, sizeof(num), val, d->label));
 		}
 		prev = d->group;
 	}
@@ -686,15 +725,26 @@ static void show_end(const struct show *s, bool ok)
 /* ---- The grammar ---- */
 
 enum arg_kind {
-	ARG_NAME,  /* a network name, sent as is */
-	ARG_DEV,   /* a device name, sent as its ifindex */
-	ARG_MAC,   /* aa:bb:cc:dd:ee:ff, sent as 6 bytes */
-	ARG_U32,   /* a decimal number */
-	ARG_ONOFF, /* on or off, sent as a u8 1 or 0 */
-	ARG_FLAG,  /* the keyword alone, sent as the u8 .val */
-	ARG_WORD,  /* one of .words, sent as its index in a u8 */
-	ARG_LOCK,  /* a MAC, or off (sent as 00:00:00:00:00:00) */
-	ARG_USER,  /* a uid, or a user name sent as its uid */
+	ARG_NAME,   /* a network name, sent as is */
+	ARG_DEV,    /* a device name, sent as its ifindex */
+	ARG_MAC,    /* aa:bb:cc:dd:ee:ff, sent as 6 bytes */
+	ARG_U32,    /* a decimal number */
+	ARG_ONOFF,  /* on or off, sent as a u8 1 or 0 */
+	ARG_FLAG,   /* the keyword alone, sent as the u8 .val */
+	ARG_WORD,   /* one of .words, sent as its index in a u8 */
+	ARG_LOCK,   /* a MAC, or off (sent as 00:00:00:00:00:00) */
+	ARG_USER,   /* a uid, or a user name sent as its uid */
+	ARG_GROUP,  /* a gid, or a group name (never sent) */
+	ARG_IFNAME, /* a name for a new device (never sent) */
+};
+
+/* Slots past the attributes hold what intnetctl uses itself. */
+enum {
+	SLOT_IFNAME = INTNET_ATTR_MAX + 1,
+	SLOT_GROUP,
+	SLOT_VNET_HDR,
+	SLOT_MULTI_QUEUE,
+	N_SLOTS
 };
 
 /* A keyword and its value, or (named by its metavariable) a command's
@@ -708,7 +758,8 @@ struct keyword {
 };
 
 /* KW(name, kind, attr): .val and .words follow as designated initializers. */
-#define KW(n, k, a) .name = n, .kind = k, .attr = INTNET_ATTR_##a
+#define KW(n, k, a)	  .name = n, .kind = k, .attr = INTNET_ATTR_##a
+#define KW_LOCAL(n, k, a) .name = n, .kind = k, .attr = SLOT_##a
 
 static const struct keyword arg_name = { KW("NAME", ARG_NAME, NET_NAME) };
 static const struct keyword arg_dev = { KW("DEV", ARG_DEV, IFINDEX) };
@@ -741,6 +792,15 @@ static const struct keyword kw_promisc = { KW("promisc", ARG_ONOFF,
 static const struct keyword kw_lock_mac = { KW("lock-mac", ARG_LOCK,
 					       PORT_LOCK_MAC) };
 static const struct keyword kw_user = { KW("user", ARG_USER, PORT_USER) };
+static const struct keyword arg_ifname = { KW_LOCAL("NAME", ARG_IFNAME,
+						    IFNAME) };
+static const struct keyword kw_group = { KW_LOCAL("group", ARG_GROUP, GROUP) };
+static const struct keyword kw_vnet_hdr = {
+	KW_LOCAL("vnet-hdr", ARG_FLAG, VNET_HDR), .val = 1
+};
+static const struct keyword kw_multi_queue = {
+	KW_LOCAL("multi-queue", ARG_FLAG, MULTI_QUEUE), .val = 1
+};
 
 #define KWS(...) ((const struct keyword *const[]){ __VA_ARGS__, NULL })
 
@@ -749,7 +809,13 @@ static const struct keyword kw_user = { KW("user", ARG_USER, PORT_USER) };
 #define V_DEFAULT_NET	0x4 /* net defaults to INTNET_NAME_DEFAULT */
 #define V_NET_OR_DEV	0x8 /* not both; net defaults when neither */
 
-/* A show (one with .print) dumps when its positional argument is absent. */
+struct conn;
+struct args;
+
+/*
+ * A show (one with .print) dumps when its positional argument is absent. A
+ * verb with .run does more than send .cmd: .run does it all.
+ */
 struct verb {
 	const char *name;
 	uint8_t cmd;
@@ -757,7 +823,11 @@ struct verb {
 	const struct keyword *const *kws;
 	unsigned int flags;
 	print_fn print;
+	int (*run)(struct conn *c, struct args *a);
 };
+
+static int tap_add(struct conn *c, struct args *a);
+static int tap_del(struct conn *c, struct args *a);
 
 static const struct verb net_verbs[] = {
 	{ .name = "add",
@@ -822,6 +892,18 @@ static const struct verb fdb_verbs[] = {
 	{ .name = NULL },
 };
 
+static const struct verb tap_verbs[] = {
+	{ .name = "add",
+	  .cmd = INTNET_CMD_PORT_ADD,
+	  .arg = &arg_ifname,
+	  .kws = KWS(&kw_net, &kw_user, &kw_group, &kw_vnet_hdr,
+		     &kw_multi_queue, &kw_up, &kw_down, &kw_promisc),
+	  .flags = V_DEFAULT_NET,
+	  .run = tap_add },
+	{ .name = "del", .arg = &arg_ifname, .run = tap_del },
+	{ .name = NULL },
+};
+
 static const struct object {
 	const char *name;
 	const char *usage;
@@ -830,6 +912,7 @@ static const struct object {
 	{ "net", net_usage, net_verbs },
 	{ "port", port_usage, port_verbs },
 	{ "fdb", fdb_usage, fdb_verbs },
+	{ "tap", tap_usage, tap_verbs },
 };
 
 #define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))
@@ -876,7 +959,7 @@ struct args {
 	const struct verb *verb;
 	bool has_arg;	    /* the positional argument was given */
 	unsigned int n_kws; /* keywords given */
-	struct slot slot[INTNET_ATTR_MAX + 1];
+	struct slot slot[N_SLOTS];
 };
 
 /* Decimal digits only: no sign, no space, no 0x, nothing after. */
@@ -970,6 +1053,16 @@ static int parse_value(struct args *a, const struct keyword *kw,
 	case ARG_DEV:
 		s->str = val;
 		return 0;
+	case ARG_IFNAME:
+		/* What the kernel's dev_valid_name() takes. */
+		if (!*val || strlen(val) >= IFNAMSIZ || !strcmp(val, ".") ||
+		    !strcmp(val, "..") || strpbrk(val, "/: \t\n\r\v\f"))
+			return usage_error(a->obj,
+					   "'%s' is not a device name (1 to %d "
+					   "characters, no '/', ':' or space)",
+					   val, IFNAMSIZ - 1);
+		s->str = val;
+		return 0;
 	case ARG_MAC:
 		if (parse_mac(val, s->mac))
 			return usage_error(a->obj,
@@ -1008,16 +1101,17 @@ static int parse_value(struct args *a, const struct keyword *kw,
 					   kw->name, val);
 		return 0;
 	case ARG_USER:
-		/* A number is a uid, whether or not anyone has it. */
+	case ARG_GROUP:
+		/* A number is an id, whether or not anyone has it. */
 		if (!isdigit((unsigned char)*val)) {
 			s->str = val;
 			return 0;
 		}
-		if (parse_u32(val, &s->u32))
+		if (parse_u32(val, &s->u32) || s->u32 == (uint32_t)-1)
 			return usage_error(a->obj,
-					   "%s takes a user name or a uid, "
-					   "not '%s'",
-					   kw->name, val);
+					   "%s takes a %s name or an "
+					   "id, not '%s'",
+					   kw->name, kw->name, val);
 		return 0;
 	}
 	return 0;
@@ -1101,7 +1195,9 @@ static int resolve_names(struct args *a)
 {
 	struct slot *dev = &a->slot[INTNET_ATTR_IFINDEX];
 	struct slot *user = &a->slot[INTNET_ATTR_PORT_USER];
+	struct slot *group = &a->slot[SLOT_GROUP];
 	struct passwd *pw;
+	struct group *gr;
 
 	if (dev->kw) {
 		dev->u32 = if_nametoindex(dev->str);
@@ -1119,6 +1215,15 @@ static int resolve_names(struct args *a)
 			return 1;
 		}
 		user->u32 = pw->pw_uid;
+	}
+	if (group->kw && group->str) {
+		gr = getgrnam(group->str);
+		if (!gr) {
+			fprintf(stderr, "intnetctl: no such group '%s'\n",
+				group->str);
+			return 1;
+		}
+		group->u32 = gr->gr_gid;
 	}
 	return 0;
 }
@@ -1149,6 +1254,9 @@ static int put_slot(struct nl_msg *msg, int attr, const struct slot *s)
 	case ARG_MAC:
 	case ARG_LOCK:
 		return nla_put(msg, attr, ETH_ALEN, s->mac);
+	case ARG_GROUP:
+	case ARG_IFNAME:
+		break;
 	}
 	return 0;
 }
@@ -1193,6 +1301,10 @@ static int run_verb(const struct object *obj, const struct verb *v, int argc,
 		return ret;
 	if (conn_open(&c))
 		return 1;
+	if (v->run) {
+		ret = v->run(&c, &a);
+		goto out;
+	}
 	ret = 1;
 	msg = build_request(&c, &a);
 	if (!msg)
@@ -1236,6 +1348,167 @@ static int run_object(const struct object *obj, int argc, char **argv)
 		argv++;
 	}
 	return run_verb(obj, v, argc, argv);
+}
+
+/* ---- tap: persistent TAPs for users ---- */
+
+/* The TAP @name from /dev/net/tun (made if it does not exist); -1 and errno. */
+static int tap_open(const char *name, int flags)
+{
+	struct ifreq ifr = { .ifr_flags = flags };
+	int fd, err;
+
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/* Brings @name up, as qemu's ifup script would: the user cannot. */
+static int link_up(const char *name)
+{
+	struct ifreq ifr = { 0 };
+	int fd, ret = -1;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (!ioctl(fd, SIOCGIFFLAGS, &ifr)) {
+		ifr.ifr_flags |= IFF_UP;
+		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	close(fd);
+	return ret;
+}
+
+static int tap_fail(const char *what, const char *name)
+{
+	fprintf(stderr, "intnetctl: cannot %s TAP '%s': %s\n", what, name,
+		strerror(errno));
+	return 1;
+}
+
+/*
+ * A persistent TAP owned by a user (what VBoxTunctl made), attached as a port.
+ * Anything that fails takes the TAP away again: nothing is left half made.
+ */
+static int tap_add(struct conn *c, struct args *a)
+{
+	const char *name = a->slot[SLOT_IFNAME].str;
+	const struct slot *user = &a->slot[INTNET_ATTR_PORT_USER];
+	const struct slot *group = &a->slot[SLOT_GROUP];
+	struct slot *dev = &a->slot[INTNET_ATTR_IFINDEX];
+	int flags = IFF_TAP | IFF_NO_PI;
+	struct nl_msg *msg;
+	int fd, ret = 1;
+
+	if (a->slot[SLOT_VNET_HDR].kw)
+		flags |= IFF_VNET_HDR;
+	if (a->slot[SLOT_MULTI_QUEUE].kw)
+		flags |= IFF_MULTI_QUEUE;
+	/* TUNSETIFF would open an existing TAP of that name instead. */
+	if (if_nametoindex(name)) {
+		fprintf(stderr, "intnetctl: device '%s' exists\n", name);
+		return 1;
+	}
+	fd = tap_open(name, flags);
+	if (fd < 0)
+		return tap_fail("create", name);
+	if (user->kw && ioctl(fd, TUNSETOWNER, (unsigned long)user->u32) < 0) {
+		tap_fail("set the owner of", name);
+		goto out;
+	}
+	if (group->kw &&
+	    ioctl(fd, TUNSETGROUP, (unsigned long)group->u32) < 0) {
+		tap_fail("set the group of", name);
+		goto out;
+	}
+	if (ioctl(fd, TUNSETPERSIST, 1UL) < 0) {
+		tap_fail("make persistent", name);
+		goto out;
+	}
+	if (link_up(name) < 0) {
+		tap_fail("bring up", name);
+		goto out;
+	}
+	dev->kw = &kw_dev;
+	dev->u32 = if_nametoindex(name);
+	msg = build_request(c, a);
+	if (msg) {
+		ret = conn_run(c, msg, NULL, NULL) ? 1 : 0;
+		nlmsg_free(msg);
+	}
+out:
+	if (ret)
+		ioctl(fd, TUNSETPERSIST, 0UL);
+	close(fd);
+	return ret;
+}
+
+/* The TAP's flags as tun shows them in sysfs; -1 if @name is no TUN/TAP. */
+static int tun_flags(const char *name)
+{
+	char path[64 + IFNAMSIZ], buf[32];
+	unsigned int flags;
+	FILE *f;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/tun_flags", name);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f) && sscanf(buf, "%x", &flags) == 1)
+		ret = flags;
+	fclose(f);
+	return ret;
+}
+
+/* Deleting the TAP detaches its port: the module follows its devices. */
+static int tap_del(struct conn *c, struct args *a)
+{
+	const char *name = a->slot[SLOT_IFNAME].str;
+	int flags = tun_flags(name);
+	int fd, ret = 0;
+
+	(void)c;
+	if (!if_nametoindex(name)) {
+		fprintf(stderr, "intnetctl: no such device '%s'\n", name);
+		return 1;
+	}
+	if (flags < 0 || !(flags & IFF_TAP)) {
+		fprintf(stderr, "intnetctl: '%s' is not a TAP\n", name);
+		return 1;
+	}
+	if (!(flags & IFF_PERSIST)) {
+		fprintf(stderr,
+			"intnetctl: TAP '%s' is not persistent: it goes when "
+			"its program closes it\n",
+			name);
+		return 1;
+	}
+	fd = tap_open(name, flags & (IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE));
+	if (fd < 0) {
+		if (errno == EBUSY) {
+			fprintf(stderr,
+				"intnetctl: TAP '%s' is in use (stop the VM "
+				"first)\n",
+				name);
+			return 1;
+		}
+		return tap_fail("open", name);
+	}
+	if (ioctl(fd, TUNSETPERSIST, 0UL) < 0)
+		ret = tap_fail("delete", name);
+	close(fd);
+	return ret;
 }
 
 /* ---- version ---- */
@@ -1386,6 +1659,15 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[0], "version"))
 		return cmd_version(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "help")) {
+		if (argc > 2)
+			return usage_error(NULL,
+					   "help takes one object at most");
+		for (i = 0; argc == 2 && i < N_OBJECTS; i++)
+			if (!strcmp(argv[1], objects[i].name))
+				return run_object(&objects[i], 1, argv);
+		if (argc == 2)
+			return usage_error(NULL, "unknown object '%s'",
+					   argv[1]);
 		usage(stdout);
 		return 0;
 	}

@@ -13,7 +13,9 @@ pkgs=(
 	linux-source-6.12 bc bison flex libelf-dev libssl-dev dwarves
 	# the VM and what runs inside it
 	qemu-system-x86 busybox-static cpio xz-utils zstd kmod iproute2 iputils-ping
-	util-linux python3 iperf3
+	util-linux python3 iperf3 libcap2-bin
+	# DKMS (tested on the host and in the guests), the man pages
+	dkms man-db groff-base
 )
 
 missing=()
