@@ -32,7 +32,7 @@ HELPER_SRCS := userland/intnet-qemu-helper.c include/uapi/linux/intnet.h
 VM := selftests/vm/vm.sh
 
 .PHONY: all kmod userland selftests deps check fuzz vm shell demo bench debug-kernel lint clean \
-	install dkms-install
+	install install-tools install-module uninstall dkms-install
 
 all: kmod userland
 
@@ -107,10 +107,50 @@ $(BUILD)/bench/tapgso: bench/tapgso.c
 lint:
 	@selftests/vm/lint.sh
 
-install: all
-	install -D -m 0755 userland/intnetctl $(DESTDIR)/usr/local/sbin/intnetctl
-	install -D -m 0644 kmod/intnet.ko \
-		$(DESTDIR)/lib/modules/$$($(VM) release "$(KDIR)")/extra/intnet.ko
+# make install: the tools (install-tools) and the module for KDIR (install-module);
+# DKMS instead of install-module keeps the module built for every kernel
+# (dkms-install). make uninstall takes away all of it. PREFIX=/usr/local.
+PREFIX ?= /usr/local
+SBINDIR := $(PREFIX)/sbin
+LIBEXECDIR := $(PREFIX)/libexec
+MANDIR := $(PREFIX)/share/man
+COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
+CONFDIR := /etc/intnet
+MODDIR = /lib/modules/$(shell $(VM) release "$(KDIR)")/extra
+
+install: install-tools install-module
+
+# The helper gets CAP_NET_ADMIN as a file capability, the only privilege it has; the
+# ACL starts out denying everything (an existing one is kept).
+install-tools: userland
+	install -D -m 0755 userland/intnetctl $(DESTDIR)$(SBINDIR)/intnetctl
+	install -D -m 0755 userland/intnet-qemu-helper \
+		$(DESTDIR)$(LIBEXECDIR)/intnet-qemu-helper
+	setcap cap_net_admin+ep $(DESTDIR)$(LIBEXECDIR)/intnet-qemu-helper
+	install -D -m 0644 man/intnetctl.8 $(DESTDIR)$(MANDIR)/man8/intnetctl.8
+	install -D -m 0644 man/intnet-qemu-helper.8 \
+		$(DESTDIR)$(MANDIR)/man8/intnet-qemu-helper.8
+	install -D -m 0644 completion/intnetctl $(DESTDIR)$(COMPLETIONDIR)/intnetctl
+	test -e $(DESTDIR)$(CONFDIR)/qemu-helper.conf || \
+		install -D -m 0644 userland/qemu-helper.conf \
+			$(DESTDIR)$(CONFDIR)/qemu-helper.conf
+
+install-module: kmod
+	install -D -m 0644 kmod/intnet.ko $(DESTDIR)$(MODDIR)/intnet.ko
+	test -n "$(DESTDIR)" || depmod "$$($(VM) release "$(KDIR)")"
+
+# The ACL goes only if it is still the one install made.
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/intnetctl $(DESTDIR)$(LIBEXECDIR)/intnet-qemu-helper \
+		$(DESTDIR)$(MANDIR)/man8/intnetctl.8 \
+		$(DESTDIR)$(MANDIR)/man8/intnet-qemu-helper.8 \
+		$(DESTDIR)$(COMPLETIONDIR)/intnetctl
+	! cmp -s userland/qemu-helper.conf $(DESTDIR)$(CONFDIR)/qemu-helper.conf || \
+		rm -f $(DESTDIR)$(CONFDIR)/qemu-helper.conf
+	-rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null
+	rm -f $(DESTDIR)$(MODDIR)/intnet.ko
+	test -n "$(DESTDIR)" || depmod "$$($(VM) release "$(KDIR)")"
+	test -z "$$(dkms status intnet 2>/dev/null)" || dkms remove intnet/$(VERSION) --all
 
 # DKMS builds from a copy of the tree in /usr/src/intnet-VERSION (see dkms.conf).
 dkms-install:

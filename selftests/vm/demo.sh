@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make demo: what intnet can do today, shown inside a test guest: two "VMs" (network
 # namespaces behind TAP ports) of the unprivileged user alice (uid 1001) on her network
-# "lab" ping each other; bob (uid 1002) can neither join nor see it.
+# "lab" ping each other; bob (uid 1002) can neither join nor see it; root makes alice a
+# persistent TAP for a third VM (intnetctl tap add), which her VM opens without privileges.
 set -e
 build=${BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
@@ -47,3 +48,21 @@ as alice 1001 intnetctl port set tap2 down
 printf '\n# tap2 is unplugged now: the ping gets no answer\n'
 step ip netns exec vm1 ping -c 2 -W 1 10.0.0.2 || true
 as alice 1001 intnetctl -j net show lab
+
+printf '\n# root makes alice a persistent TAP on lab; her VM opens it without privileges\n'
+printf '# (as qemu -netdev tap,ifname=tap4,script=no,downscript=no does)\n'
+step intnetctl tap add tap4 net lab user 1001
+printf '\n\033[1m$ %s\033[0m\n' "ip -d link show tap4 | grep -o 'tun type.*user [0-9]*'"
+ip -d link show tap4 | grep -o 'tun type.*user [0-9]*'
+ip netns add vm4
+"$build/selftests/helpers/tapvm" tap4 vm4 eth0 >/dev/null &
+vm4=$!
+sleep 0.3
+ip -n vm4 link set eth0 address 02:00:00:00:00:04 up
+ip -n vm4 addr add 10.0.0.4/24 dev eth0
+step ip netns exec vm4 ping -c 2 -i 0.3 10.0.0.1
+as alice 1001 intnetctl port show
+kill $vm4
+wait $vm4 2>/dev/null || true
+step intnetctl tap del tap4
+as alice 1001 intnetctl port show
