@@ -4,6 +4,7 @@
 #   make                build kmod/intnet.ko (KDIR=...) and userland/intnetctl
 #   make deps           install everything from Debian's packages (idempotent)
 #   make check          run the selftests in QEMU on every lane (LANES="6.1 6.12 debug")
+#   make check-full     the same, with the nested QEMU guest test on every lane
 #   make vm CMD='...'   run one command in a guest with intnet loaded (LANE=6.12)
 #   make shell          an interactive guest (LANE=6.12)
 #   make demo           boot a guest and show intnet working
@@ -31,7 +32,7 @@ HELPER_SRCS := userland/intnet-qemu-helper.c include/uapi/linux/intnet.h
 
 VM := selftests/vm/vm.sh
 
-.PHONY: all kmod userland selftests deps check fuzz vm shell demo bench debug-kernel lint clean \
+.PHONY: all kmod userland selftests deps check check-full fuzz vm shell demo bench debug-kernel lint clean \
 	install install-tools install-module uninstall dkms-install
 
 all: kmod userland
@@ -50,8 +51,8 @@ $(BUILD)/bin/intnetctl: $(CLI_SRCS)
 		-DINTNET_VERSION='"$(VERSION)"' -o $@ userland/intnetctl.c $(NL_LIBS)
 $(BUILD)/bin/intnet-qemu-helper: $(HELPER_SRCS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -Iinclude/uapi $(NL_CFLAGS) \
-		-DINTNET_VERSION='"$(VERSION)"' -o $@ userland/intnet-qemu-helper.c $(NL_LIBS)
+	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -Iinclude/uapi \
+		-DINTNET_VERSION='"$(VERSION)"' -o $@ userland/intnet-qemu-helper.c
 userland/intnetctl: $(BUILD)/bin/intnetctl
 	cp $< $@
 userland/intnet-qemu-helper: $(BUILD)/bin/intnet-qemu-helper
@@ -71,6 +72,13 @@ check:
 	@$(MAKE) -s deps
 	@$(MAKE) -s userland selftests
 	@BUILD=$(BUILD) selftests/vm/check.sh $(LANES)
+
+# check-full: also the tests make check runs on one lane only (the nested QEMU guest
+# of selftests/nested_qemu.sh) on every lane.
+check-full:
+	@$(MAKE) -s deps
+	@$(MAKE) -s userland selftests
+	@BUILD=$(BUILD) INTNET_FULL=1 selftests/vm/check.sh $(LANES)
 
 # make check runs the fuzzer too, with fewer messages on the debug lane; this is the
 # full run: FUZZ_COUNT messages, half as root and half as an unprivileged user.
@@ -160,4 +168,4 @@ dkms-install:
 	dkms install intnet/$(VERSION)
 
 clean:
-	rm -rf $(BUILD) kmod/intnet.ko userland/intnetctl
+	rm -rf $(BUILD) kmod/intnet.ko userland/intnetctl userland/intnet-qemu-helper

@@ -1,0 +1,718 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * intnet-qemu-helper: QEMU's network helper for intnet. QEMU runs it as
+ * "intnet-qemu-helper [--use-vnet] --fd=N --br=NAME"; it creates a TAP owned by
+ * the user who ran QEMU, attaches it to the intnet network NAME as that user
+ * and passes the TAP's fd back over the socket N.
+ *
+ * It runs with CAP_NET_ADMIN (a file capability, or setuid root) and keeps it
+ * only to create the TAP and give it to the user; the port is attached with no
+ * privilege at all, so that the kernel's access rules apply to the user.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+
+#include <linux/capability.h>
+#include <linux/genetlink.h>
+#include <linux/if_tun.h>
+#include <linux/netlink.h>
+
+#include <linux/intnet.h>
+
+/* Fixed at build time: whoever runs the helper has no say in it. */
+#ifndef INTNET_QEMU_HELPER_CONF
+#define INTNET_QEMU_HELPER_CONF "/etc/intnet/qemu-helper.conf"
+#endif
+
+#define PROG  "intnet-qemu-helper"
+#define USAGE "usage: " PROG " [--use-vnet] --fd=N --br=NAME"
+/* Longer than any valid argument ("--br=" and a name of INTNET_NAME_MAX). */
+#define ARG_MAX_LEN 160
+/* How deep "include" may nest below the ACL file. */
+#define INCLUDE_DEPTH 8
+/* The longest ACL line read; a longer one is an error. */
+#define LINE_MAX_LEN 1024
+
+#ifndef PR_CAP_AMBIENT
+#define PR_CAP_AMBIENT		 47
+#define PR_CAP_AMBIENT_CLEAR_ALL 4
+#endif
+
+static void die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+/* One line on stderr, then exit 1: the TAP, if any, goes with our fd. */
+static void die(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, PROG ": %s\n", line);
+	exit(1);
+}
+
+/*
+ * @s (up to @len bytes) quoted for a terminal: printable ASCII as is, the
+ * rest (and the quote and backslash) as escapes, cut after 64 bytes.
+ */
+static const char *quote(const char *s, size_t len)
+{
+	static char out[2][64 * 4 + 8];
+	static int which;
+	char *o = out[which ^= 1], *p = o;
+	size_t i;
+
+	*p++ = '"';
+	for (i = 0; i < len && i < 64; i++) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\')
+			p += sprintf(p, "\\%c", c);
+		else if (c >= 0x20 && c < 0x7f)
+			*p++ = c;
+		else
+			p += sprintf(p, "\\x%02x", c);
+	}
+	if (i < len)
+		p += sprintf(p, "...");
+	*p++ = '"';
+	*p = '\0';
+	return o;
+}
+
+#define Q(s) quote((s), strlen(s))
+
+/* ---- privileges ---- */
+
+struct caps {
+	struct __user_cap_header_struct hdr;
+	struct __user_cap_data_struct data[2];
+};
+
+static int caps_get(struct caps *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	return syscall(SYS_capget, &c->hdr, c->data);
+}
+
+/* Sets the effective, permitted and inheritable sets to the masks given. */
+static int caps_set(uint64_t eff, uint64_t perm)
+{
+	struct caps c;
+
+	memset(&c, 0, sizeof(c));
+	c.hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	c.data[0].effective = (uint32_t)eff;
+	c.data[1].effective = (uint32_t)(eff >> 32);
+	c.data[0].permitted = (uint32_t)perm;
+	c.data[1].permitted = (uint32_t)(perm >> 32);
+	return syscall(SYS_capset, &c.hdr, c.data);
+}
+
+#define NET_ADMIN (1ull << CAP_NET_ADMIN)
+
+/*
+ * Becomes the user who ran us, with CAP_NET_ADMIN permitted (not effective)
+ * if we were given it and nothing else, for good: the bounding set loses the
+ * rest where it can (setuid root), the ambient set is emptied, and no exec can
+ * give anything back. Whether CAP_NET_ADMIN is there.
+ */
+static bool drop_privileges(void)
+{
+	uid_t ruid, euid, suid;
+	gid_t rgid, egid, sgid;
+	bool have = false;
+	struct caps c;
+	int cap;
+
+	if (getresuid(&ruid, &euid, &suid) || getresgid(&rgid, &egid, &sgid))
+		die("getresuid: %s", strerror(errno));
+	if (caps_get(&c))
+		die("capget: %s", strerror(errno));
+	have = c.data[0].permitted & NET_ADMIN;
+	/* Needs CAP_SETPCAP: setuid root has it, a file capability not. */
+	for (cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (cap != CAP_NET_ADMIN)
+			(void)prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+	/* From setuid root to the user, keeping the permitted set for now. */
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) || setresgid(rgid, rgid, rgid) ||
+	    setresuid(ruid, ruid, ruid) || prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0))
+		die("cannot become uid %u gid %u: %s", (unsigned int)ruid,
+		    (unsigned int)rgid, strerror(errno));
+	if (caps_set(0, have ? NET_ADMIN : 0))
+		die("capset: %s", strerror(errno));
+	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		die("no_new_privs: %s", strerror(errno));
+	if (getresuid(&ruid, &euid, &suid) || euid != ruid || suid != ruid ||
+	    getresgid(&rgid, &egid, &sgid) || egid != rgid || sgid != rgid ||
+	    caps_get(&c) || c.data[0].effective || c.data[1].effective ||
+	    c.data[0].inheritable || c.data[1].inheritable ||
+	    c.data[1].permitted || (c.data[0].permitted & ~NET_ADMIN))
+		die("cannot drop privileges");
+	return have;
+}
+
+/* CAP_NET_ADMIN in effect (@on) or not. */
+static void net_admin(bool on)
+{
+	if (caps_set(on ? NET_ADMIN : 0, NET_ADMIN))
+		die("capset: %s", strerror(errno));
+}
+
+/* Gives up CAP_NET_ADMIN for good. */
+static void drop_net_admin(void)
+{
+	struct caps c;
+
+	if (caps_set(0, 0) || caps_get(&c) || c.data[0].permitted ||
+	    c.data[1].permitted)
+		die("cannot drop CAP_NET_ADMIN");
+}
+
+/* With fd 0, 1 or 2 closed, the TAP could become stderr. */
+static void std_fds_open(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+		;
+	if (fd < 0)
+		exit(1);
+	close(fd);
+}
+
+/* ---- arguments ---- */
+
+struct args {
+	bool vnet;
+	int fd;
+	const char *net;
+};
+
+/* A network name as intnet takes it: 1..INTNET_NAME_MAX, no space. */
+static const char *name_problem(const char *s)
+{
+	size_t len = strlen(s), i;
+
+	if (!len)
+		return "is empty";
+	if (len > INTNET_NAME_MAX)
+		return "is longer than 127 bytes";
+	if (strchr(s, ' '))
+		return "contains a space";
+	for (i = 0; i < len; i++)
+		if (s[i] < 0x20 || s[i] >= 0x7f)
+			return "has a byte that is not printable "
+			       "ASCII";
+	return NULL;
+}
+
+/* The fd in "--fd=N": decimal, no sign, no leading zero, at most INT_MAX. */
+static int parse_fd(const char *s)
+{
+	long v = 0;
+	const char *p;
+
+	if (!*s || (s[0] == '0' && s[1]))
+		goto bad;
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			goto bad;
+		v = v * 10 + (*p - '0');
+		if (v > INT_MAX)
+			goto bad;
+	}
+	return (int)v;
+bad:
+	die("--fd must be a file descriptor number, not %s", Q(s));
+}
+
+static void check_socket(int fd)
+{
+	int domain, type;
+	socklen_t len = sizeof(int);
+	struct stat st;
+
+	if (fstat(fd, &st))
+		die("--fd=%d is not an open file descriptor", fd);
+	if (!S_ISSOCK(st.st_mode) ||
+	    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) ||
+	    domain != AF_UNIX || type != SOCK_STREAM)
+		die("--fd=%d is not a unix stream socket", fd);
+}
+
+static void parse_args(int argc, char **argv, struct args *a)
+{
+	bool have_fd = false;
+	const char *p;
+	int i;
+
+	a->vnet = false;
+	a->net = NULL;
+	a->fd = -1;
+	/* Every argument is checked before any is believed. */
+	for (i = 1; i < argc; i++) {
+		size_t len = strnlen(argv[i], ARG_MAX_LEN + 1);
+
+		if (len > ARG_MAX_LEN)
+			die("argument %d is too long (%s)", i,
+			    quote(argv[i], len));
+		for (p = argv[i]; *p; p++)
+			if ((unsigned char)*p < 0x20 ||
+			    (unsigned char)*p >= 0x7f)
+				die("argument %d has a byte that is not "
+				    "printable ASCII (%s)",
+				    i, Q(argv[i]));
+	}
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (!strcmp(arg, "--use-vnet")) {
+			if (a->vnet)
+				die("--use-vnet given twice");
+			a->vnet = true;
+		} else if (!strncmp(arg, "--fd=", 5)) {
+			if (have_fd)
+				die("--fd given twice");
+			a->fd = parse_fd(arg + 5);
+			have_fd = true;
+		} else if (!strncmp(arg, "--br=", 5)) {
+			if (a->net)
+				die("--br given twice");
+			a->net = arg + 5;
+		} else {
+			die("unknown argument %s (" USAGE ")", Q(arg));
+		}
+	}
+	if (!have_fd)
+		die("no --fd=N (" USAGE ")");
+	if (!a->net)
+		die("no --br=NAME (" USAGE ")");
+	p = name_problem(a->net);
+	if (p)
+		die("the network name %s %s", Q(a->net), p);
+	check_socket(a->fd);
+}
+
+/* ---- the ACL file ---- */
+
+struct acl {
+	const char *net;
+	/* Where the network was first allowed and denied (line 0: never). */
+	char allow_file[PATH_MAX], deny_file[PATH_MAX];
+	unsigned int allow_line, deny_line;
+	/* The files being read, outermost first, to refuse loops. */
+	struct stat open[INCLUDE_DEPTH + 1];
+};
+
+/* Nobody but root can change the directories above @path. */
+static void check_dirs(const char *path)
+{
+	char dir[PATH_MAX], *slash;
+	struct stat st;
+
+	/* Where the file really is, whatever symbolic links lead there. */
+	if (!realpath(path, dir))
+		die("%s: %s", path, strerror(errno));
+	while ((slash = strrchr(dir, '/'))) {
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		if (stat(dir, &st))
+			die("%s: %s", dir, strerror(errno));
+		if (st.st_uid != 0)
+			die("%s is not owned by root: refusing %s", dir, path);
+		if (st.st_mode & (S_IWGRP | S_IWOTH))
+			die("%s is writable by group or others: refusing %s",
+			    dir, path);
+		if (slash == dir)
+			break;
+	}
+}
+
+static void acl_read(struct acl *acl, const char *path, int depth);
+
+static void acl_line(struct acl *acl, const char *path, unsigned int n,
+		     char *line, int depth)
+{
+	char *word, *arg, *extra, *save;
+
+	word = strtok_r(line, " \t", &save);
+	if (!word || word[0] == '#')
+		return;
+	arg = strtok_r(NULL, " \t", &save);
+	extra = arg ? strtok_r(NULL, " \t", &save) : NULL;
+	if (!arg || extra)
+		die("%s:%u: expected \"allow NAME\", \"deny NAME\" or "
+		    "\"include FILE\"",
+		    path, n);
+	if (!strcmp(word, "include")) {
+		if (arg[0] != '/')
+			die("%s:%u: include %s: the path must be absolute",
+			    path, n, Q(arg));
+		if (depth >= INCLUDE_DEPTH)
+			die("%s:%u: includes nest deeper than %d", path, n,
+			    INCLUDE_DEPTH);
+		acl_read(acl, arg, depth + 1);
+		return;
+	}
+	if (strcmp(word, "allow") && strcmp(word, "deny"))
+		die("%s:%u: unknown keyword %s", path, n, Q(word));
+	if (strcmp(arg, "all") && name_problem(arg))
+		die("%s:%u: %s is not a network name", path, n, Q(arg));
+	if (strcmp(arg, "all") && strcmp(arg, acl->net))
+		return;
+	if (word[0] == 'a' && !acl->allow_line) {
+		snprintf(acl->allow_file, sizeof(acl->allow_file), "%s", path);
+		acl->allow_line = n;
+	} else if (word[0] == 'd' && !acl->deny_line) {
+		snprintf(acl->deny_file, sizeof(acl->deny_file), "%s", path);
+		acl->deny_line = n;
+	}
+}
+
+/*
+ * Reads the rules of @path into @acl. A file that the user may not read
+ * (EACCES) holds no rules for them: that is how rules are given to some
+ * users only. Any other problem refuses everything.
+ */
+static void acl_read(struct acl *acl, const char *path, int depth)
+{
+	struct stat *st = &acl->open[depth];
+	unsigned int n = 0;
+	char *line = NULL;
+	size_t size = 0;
+	ssize_t len, j;
+	FILE *f;
+	int fd, i;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 && errno == EACCES && depth > 0)
+		return;
+	if (fd < 0 && errno == ENOENT && depth == 0)
+		die("%s does not exist: every network is denied", path);
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	if (fstat(fd, st))
+		die("%s: %s", path, strerror(errno));
+	if (!S_ISREG(st->st_mode))
+		die("%s is not a regular file", path);
+	if (st->st_uid != 0)
+		die("%s is not owned by root: refusing it", path);
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		die("%s is writable by group or others: refusing it", path);
+	for (i = 0; i < depth; i++)
+		if (acl->open[i].st_dev == st->st_dev &&
+		    acl->open[i].st_ino == st->st_ino)
+			die("%s is included in itself", path);
+	check_dirs(path);
+	f = fdopen(fd, "r");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	/* Paths are printed as read: only printable lines are taken. */
+	while ((len = getline(&line, &size, f)) >= 0) {
+		n++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len > LINE_MAX_LEN)
+			die("%s:%u: the line is too long", path, n);
+		for (j = 0; j < len; j++)
+			if (line[j] != '\t' &&
+			    (line[j] < 0x20 || line[j] >= 0x7f))
+				die("%s:%u: a byte that is not printable ASCII",
+				    path, n);
+		acl_line(acl, path, n, line, depth);
+	}
+	if (ferror(f))
+		die("%s: %s", path, strerror(errno));
+	free(line);
+	fclose(f);
+}
+
+/* Deny wins over allow, wherever they are; by default, deny. */
+static void acl_check(const char *net)
+{
+	static struct acl acl;
+
+	acl.net = net;
+	acl_read(&acl, INTNET_QEMU_HELPER_CONF, 0);
+	if (acl.deny_line)
+		die("the network %s is denied by %s:%u", Q(net), acl.deny_file,
+		    acl.deny_line);
+	if (!acl.allow_line)
+		die("the network %s is not allowed by %s", Q(net),
+		    INTNET_QEMU_HELPER_CONF);
+}
+
+/* ---- the TAP ---- */
+
+/* Creates the TAP, owned by the user: its fd; its index in @ifindex. */
+static int tap_create(bool vnet, int *ifindex)
+{
+	struct ifreq ifr;
+	int fd, s;
+
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		die("cannot open /dev/net/tun: %s", strerror(errno));
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0);
+	net_admin(true);
+	if (ioctl(fd, TUNSETIFF, &ifr))
+		die("cannot create a TAP: %s", strerror(errno));
+	if (ioctl(fd, TUNSETOWNER, (unsigned long)getuid()) ||
+	    ioctl(fd, TUNSETGROUP, (unsigned long)getgid()))
+		die("cannot give the TAP to uid %u: %s", (unsigned int)getuid(),
+		    strerror(errno));
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		die("socket: %s", strerror(errno));
+	if (ioctl(s, SIOCGIFFLAGS, &ifr))
+		die("%s: %s", ifr.ifr_name, strerror(errno));
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr))
+		die("cannot bring %s up: %s", ifr.ifr_name, strerror(errno));
+	if (ioctl(s, SIOCGIFINDEX, &ifr))
+		die("%s: %s", ifr.ifr_name, strerror(errno));
+	*ifindex = ifr.ifr_ifindex;
+	close(s);
+	net_admin(false);
+	return fd;
+}
+
+/* ---- intnet ---- */
+
+/* The most of a reply's attributes that nl_call() keeps. */
+#define DATA_MAX 4096
+
+struct nlreq {
+	struct nlmsghdr nh;
+	struct genlmsghdr gh;
+	char attrs[256];
+} __attribute__((aligned(NLMSG_ALIGNTO)));
+
+static void put_attr(struct nlreq *r, uint16_t type, const void *data,
+		     size_t len)
+{
+	struct nlattr *a =
+	    (struct nlattr *)((char *)r + NLMSG_ALIGN(r->nh.nlmsg_len));
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	memcpy((char *)a + NLA_HDRLEN, data, len);
+	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + NLA_ALIGN(a->nla_len);
+}
+
+static void req_init(struct nlreq *r, uint16_t family, uint8_t cmd)
+{
+	memset(r, 0, sizeof(*r));
+	r->nh.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN;
+	r->nh.nlmsg_type = family;
+	r->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	r->nh.nlmsg_seq = 1;
+	r->gh.cmd = cmd;
+	r->gh.version = INTNET_GENL_VERSION;
+}
+
+/* The first attribute @type in @len bytes at @p, or NULL. */
+static const struct nlattr *find_attr(const void *p, size_t len, uint16_t type)
+{
+	const struct nlattr *a = p;
+	size_t step;
+
+	while (len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+	       a->nla_len <= len) {
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			return a;
+		step = NLA_ALIGN(a->nla_len);
+		if (step >= len)
+			break;
+		len -= step;
+		a = (const struct nlattr *)((const char *)a + step);
+	}
+	return NULL;
+}
+
+/*
+ * Sends @r and reads up to its ack: 0 or the negative errno, with the
+ * kernel's message in @msg ("" without one); the first data message's
+ * attributes are copied to @data (@data_len bytes, 0 without).
+ */
+static int nl_call(int s, struct nlreq *r, char *msg, size_t msg_size,
+		   void *data, size_t *data_len)
+{
+	static char buf[32768];
+	struct nlmsghdr *nh;
+	ssize_t n;
+
+	msg[0] = '\0';
+	if (data_len)
+		*data_len = 0;
+	if (send(s, r, r->nh.nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		n = recv(s, buf, sizeof(buf), 0);
+		if (n < 0)
+			return -errno;
+		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, n);
+		     nh = NLMSG_NEXT(nh, n)) {
+			struct nlmsgerr *e = NLMSG_DATA(nh);
+			const struct nlattr *a;
+			size_t off;
+
+			if (nh->nlmsg_type != NLMSG_ERROR) {
+				if (data_len && !*data_len &&
+				    nh->nlmsg_len >=
+					NLMSG_HDRLEN + GENL_HDRLEN) {
+					off = nh->nlmsg_len - NLMSG_HDRLEN -
+					      GENL_HDRLEN;
+					*data_len =
+					    off < DATA_MAX ? off : DATA_MAX;
+					memcpy(data,
+					       (char *)NLMSG_DATA(nh) +
+						   GENL_HDRLEN,
+					       *data_len);
+				}
+				continue;
+			}
+			if (nh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
+				return -EPROTO;
+			off = sizeof(*e);
+			if (!(nh->nlmsg_flags & NLM_F_CAPPED))
+				off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+			off = NLMSG_ALIGN(off);
+			if ((nh->nlmsg_flags & NLM_F_ACK_TLVS) &&
+			    NLMSG_HDRLEN + off < nh->nlmsg_len) {
+				a = find_attr((char *)e + off,
+					      nh->nlmsg_len - NLMSG_HDRLEN -
+						  off,
+					      NLMSGERR_ATTR_MSG);
+				if (a)
+					snprintf(msg, msg_size, "%.*s",
+						 (int)strnlen(
+						     (char *)a + NLA_HDRLEN,
+						     a->nla_len - NLA_HDRLEN),
+						 (char *)a + NLA_HDRLEN);
+			}
+			return e->error;
+		}
+	}
+}
+
+/* Attaches the device @ifindex to @net, as whoever we are now. */
+static void port_add(int ifindex, const char *net)
+{
+	static char data[DATA_MAX];
+	const struct nlattr *a;
+	uint32_t idx = ifindex;
+	char msg[256];
+	struct nlreq r;
+	int s, one = 1, family, err;
+	size_t len;
+
+	s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (s < 0)
+		die("cannot open a netlink socket: %s", strerror(errno));
+	/* Without extended acks (old kernels) the errno alone is shown. */
+	(void)setsockopt(s, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)setsockopt(s, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+
+	req_init(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	put_attr(&r, CTRL_ATTR_FAMILY_NAME, INTNET_GENL_NAME,
+		 sizeof(INTNET_GENL_NAME));
+	err = nl_call(s, &r, msg, sizeof(msg), data, &len);
+	if (err == -ENOENT)
+		die("the intnet module is not loaded");
+	a = err ? NULL : find_attr(data, len, CTRL_ATTR_FAMILY_ID);
+	if (!a || a->nla_len != NLA_HDRLEN + sizeof(uint16_t))
+		die("cannot resolve the intnet netlink family: %s",
+		    err ? strerror(-err) : "no family id");
+	family = *(const uint16_t *)((const char *)a + NLA_HDRLEN);
+
+	req_init(&r, family, INTNET_CMD_PORT_ADD);
+	put_attr(&r, INTNET_ATTR_IFINDEX, &idx, sizeof(idx));
+	put_attr(&r, INTNET_ATTR_NET_NAME, net, strlen(net) + 1);
+	err = nl_call(s, &r, msg, sizeof(msg), NULL, NULL);
+	if (err && msg[0])
+		die("%s", msg);
+	if (err)
+		die("cannot attach the TAP to the network %s: %s", Q(net),
+		    strerror(-err));
+	close(s);
+}
+
+/* Hands the TAP to QEMU: one byte, with the fd. */
+static void send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	char byte = 0;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr mh = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	do
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		die("cannot pass the TAP over --fd=%d: %s", sock,
+		    n < 0 ? strerror(errno) : "short write");
+}
+
+int main(int argc, char **argv)
+{
+	struct args a;
+	bool have;
+	int tap, ifindex;
+
+	std_fds_open();
+	have = drop_privileges();
+	/* Nothing of the caller's environment is wanted, or trusted. */
+	clearenv();
+	parse_args(argc, argv, &a);
+	acl_check(a.net);
+	if (!have)
+		die("no CAP_NET_ADMIN to create a TAP: install the helper "
+		    "with the file capability cap_net_admin+ep (setcap), or "
+		    "setuid root");
+	tap = tap_create(a.vnet, &ifindex);
+	drop_net_admin();
+	port_add(ifindex, a.net);
+	send_fd(a.fd, tap);
+	return 0;
+}
