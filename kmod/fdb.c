@@ -30,9 +30,12 @@ static struct intnet_port *entry_port(struct intnet_network *nw,
 	return rcu_dereference_protected(e->port, lockdep_is_held(&nw->fdb_lock));
 }
 
-static void entry_remove(struct intnet_network *nw, struct intnet_fdb_entry *e)
+/* Removes @e for reason @why (enum intnet_fdb_event), announcing it first. */
+static void entry_remove(struct intnet_network *nw, struct intnet_fdb_entry *e,
+			 u8 why)
 {
 	lockdep_assert_held(&nw->fdb_lock);
+	intnet_event_fdb(nw, e, INTNET_CMD_FDB_DEL, why);
 	rhashtable_remove_fast(&nw->fdb, &e->rhnode, fdb_params);
 	list_del_rcu(&e->node);
 	if (e->is_static) {
@@ -67,7 +70,7 @@ static void ageing_work(struct work_struct *work)
 		if (e->is_static || !nw->ageing)
 			continue;
 		if (entry_expired(nw, e, now)) {
-			entry_remove(nw, e);
+			entry_remove(nw, e, INTNET_FDB_EVENT_AGE);
 			continue;
 		}
 		expiry = READ_ONCE(e->updated) + nw->ageing * HZ;
@@ -97,7 +100,7 @@ void intnet_fdb_destroy(struct intnet_network *nw)
 	cancel_delayed_work_sync(&nw->ageing_work);
 	spin_lock_bh(&nw->fdb_lock);
 	list_for_each_entry_safe(e, tmp, &nw->fdb_list, node)
-		entry_remove(nw, e);
+		entry_remove(nw, e, INTNET_FDB_EVENT_FLUSH);
 	spin_unlock_bh(&nw->fdb_lock);
 	rhashtable_destroy(&nw->fdb);
 }
@@ -165,6 +168,7 @@ static void learn_new(struct intnet_port *port, const u8 *addr)
 		kmem_cache_free(fdb_cache, e);
 		goto unlock;
 	}
+	intnet_event_fdb(nw, e, INTNET_CMD_FDB_ADD, INTNET_FDB_EVENT_LEARN);
 	if (nw->ageing && !delayed_work_pending(&nw->ageing_work))
 		queue_delayed_work(system_power_efficient_wq, &nw->ageing_work,
 				   nw->ageing * HZ);
@@ -203,6 +207,8 @@ bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr)
 		entry_port(nw, e)->fdb_learned--;
 		port->fdb_learned++;
 		rcu_assign_pointer(e->port, port);
+		intnet_event_fdb(nw, e, INTNET_CMD_FDB_ADD,
+				 INTNET_FDB_EVENT_MOVE);
 	}
 	nw->fdb_gen++;
 	spin_unlock(&nw->fdb_lock);
@@ -259,10 +265,12 @@ static int static_insert(struct intnet_network *nw, struct intnet_fdb_entry *e)
 
 	old = rhashtable_lookup_fast(&nw->fdb, e->addr, fdb_params);
 	if (old)
-		entry_remove(nw, old);
+		entry_remove(nw, old, INTNET_FDB_EVENT_DEL);
 	old = entry_insert(nw, e);
-	if (!old)
+	if (!old) {
+		intnet_event_fdb(nw, e, INTNET_CMD_FDB_ADD, INTNET_FDB_EVENT_ADD);
 		return 0;
+	}
 	return IS_ERR(old) ? PTR_ERR(old) : -EBUSY;
 }
 
@@ -323,7 +331,7 @@ int intnet_fdb_lock(struct intnet_port *port, const u8 *addr,
 		u64_to_ether_addr(port->lock_mac, cur);
 		old = rhashtable_lookup_fast(&nw->fdb, cur, fdb_params);
 		if (old && old->locked && entry_port(nw, old) == port)
-			entry_remove(nw, old);
+			entry_remove(nw, old, INTNET_FDB_EVENT_DEL);
 	}
 	if (e) {
 		err = static_insert(nw, e);
@@ -353,7 +361,7 @@ int intnet_fdb_del(struct intnet_network *nw, const u8 *addr,
 		NL_SET_ERR_MSG_MOD(extack, "the address is locked to a port");
 		err = -EPERM;
 	} else {
-		entry_remove(nw, e);
+		entry_remove(nw, e, INTNET_FDB_EVENT_DEL);
 	}
 	spin_unlock_bh(&nw->fdb_lock);
 	return err;
@@ -370,7 +378,7 @@ void intnet_fdb_flush(struct intnet_network *nw, struct intnet_port *port)
 			continue;
 		if (port && rcu_access_pointer(e->port) != port)
 			continue;
-		entry_remove(nw, e);
+		entry_remove(nw, e, INTNET_FDB_EVENT_FLUSH);
 	}
 	spin_unlock_bh(&nw->fdb_lock);
 }
@@ -385,7 +393,7 @@ void intnet_fdb_port_gone(struct intnet_port *port)
 	port->gone = true;
 	list_for_each_entry_safe(e, tmp, &nw->fdb_list, node)
 		if (rcu_access_pointer(e->port) == port)
-			entry_remove(nw, e);
+			entry_remove(nw, e, INTNET_FDB_EVENT_FLUSH);
 	spin_unlock_bh(&nw->fdb_lock);
 }
 

@@ -18,7 +18,7 @@
 /* What this build of the module implements, answered by INTNET_CMD_VERSION_GET. */
 #define INTNET_FEATURES                                        \
 	((u64)(INTNET_FEATURE_NETNS | INTNET_FEATURE_SWITCH | \
-	       INTNET_FEATURE_ACCESS))
+	       INTNET_FEATURE_ACCESS | INTNET_FEATURE_EVENTS))
 
 /*
  * Locking: every control-plane change (netlink requests, the netdev notifier,
@@ -34,6 +34,13 @@ struct intnet_pernet {
 	unsigned int n_nets;
 	/* Bumped on every change, so that dumps can flag a change mid-way. */
 	unsigned int gen;
+	/* INTNET_CMD_MONITOR subscribers, read under RCU (FDB events come from
+	 * the packet path).
+	 */
+	struct list_head monitors;
+	spinlock_t monitors_lock;	/* changes of monitors */
+	/* Subscribers per enum intnet_monitor bit, to build nothing unheard. */
+	atomic_t n_monitors[2];
 };
 
 struct intnet_pcpu_stats {
@@ -48,6 +55,7 @@ struct intnet_network {
 	unsigned int n_ports;
 	kuid_t owner;
 	bool explicit;
+	bool announced;			/* NET_NEW event sent; RTNL */
 	bool flood_unknown;
 	u8 access;			/* enum intnet_access */
 	u8 promisc_policy;		/* enum intnet_promisc_policy */
@@ -79,6 +87,7 @@ struct intnet_port {
 	kuid_t user;
 	bool up;
 	bool promisc;
+	bool announced;			/* PORT_ADD event sent; RTNL */
 	/* The only source address allowed (ether_addr_to_u64), 0 = none; RTNL. */
 	u64 lock_mac;
 	/* Set under the FDB lock when the port leaves: nothing learns onto it after. */
@@ -184,5 +193,11 @@ int intnet_stats_put(struct sk_buff *msg, const u64 *sum);
 /* netlink.c */
 int intnet_genl_init(void);
 void intnet_genl_exit(void);
+void intnet_monitors_init(struct intnet_pernet *pn);
+void intnet_monitors_exit(struct intnet_pernet *pn);
+void intnet_event_net(struct intnet_network *nw, u8 cmd, bool was_public);
+void intnet_event_port(struct intnet_port *port, u8 cmd);
+void intnet_event_fdb(struct intnet_network *nw, struct intnet_fdb_entry *e,
+		      u8 cmd, u8 why);
 
 #endif /* _INTNET_H */

@@ -22,6 +22,12 @@ struct intnet_pernet *intnet_pernet(struct net *net)
 	return net_generic(net, intnet_net_id);
 }
 
+static int __net_init intnet_net_init(struct net *net)
+{
+	intnet_monitors_init(intnet_pernet(net));
+	return 0;
+}
+
 /* The namespace's devices are gone by now (and their ports with them): what is
  * left are explicit networks.
  */
@@ -30,9 +36,11 @@ static void __net_exit intnet_net_exit(struct net *net)
 	rtnl_lock();
 	intnet_pernet_exit(net);
 	rtnl_unlock();
+	intnet_monitors_exit(intnet_pernet(net));
 }
 
 static struct pernet_operations intnet_net_ops = {
+	.init = intnet_net_init,
 	.exit = intnet_net_exit,
 	.id = &intnet_net_id,
 	.size = sizeof(struct intnet_pernet),

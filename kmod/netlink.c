@@ -59,6 +59,10 @@ static const struct nla_policy intnet_policy[INTNET_ATTR_MAX + 1] = {
 	[INTNET_ATTR_PORT_LOCK_MAC] = NLA_POLICY_ETH_ADDR,
 	[INTNET_ATTR_PORT_FDB_LEARNED] = REPLY_ONLY,
 	[INTNET_ATTR_FDB_LOCKED] = REPLY_ONLY,
+	[INTNET_ATTR_MONITOR] =
+		NLA_POLICY_MASK(NLA_U32,
+				INTNET_MONITOR_OBJECTS | INTNET_MONITOR_FDB),
+	[INTNET_ATTR_FDB_EVENT] = REPLY_ONLY,
 };
 
 static struct genl_family intnet_family;
@@ -217,7 +221,11 @@ static u8 policy_of(const struct intnet_network *nw)
 
 /* ---- replies ---- */
 
-static int fill_net(struct sk_buff *msg, struct intnet_network *nw)
+/* Replies give uids in @ns: the caller's user namespace, or for events the one
+ * owning the network namespace.
+ */
+static int fill_net(struct sk_buff *msg, struct intnet_network *nw,
+		    struct user_namespace *ns)
 {
 	u64 sum[__INTNET_STATS_MAX];
 
@@ -228,7 +236,7 @@ static int fill_net(struct sk_buff *msg, struct intnet_network *nw)
 	    nla_put_u32(msg, INTNET_ATTR_NET_FDB_MAX, nw->fdb_max) ||
 	    nla_put_u8(msg, INTNET_ATTR_NET_EXPLICIT, nw->explicit) ||
 	    nla_put_u32(msg, INTNET_ATTR_NET_OWNER,
-			from_kuid_munged(current_user_ns(), nw->owner)) ||
+			from_kuid_munged(ns, nw->owner)) ||
 	    nla_put_u32(msg, INTNET_ATTR_NET_PORTS, nw->n_ports) ||
 	    nla_put_u32(msg, INTNET_ATTR_NET_FDB_LEARNED,
 			READ_ONCE(nw->fdb_learned)) ||
@@ -242,7 +250,8 @@ static int fill_net(struct sk_buff *msg, struct intnet_network *nw)
 	return intnet_stats_put(msg, sum);
 }
 
-static int fill_port(struct sk_buff *msg, struct intnet_port *port)
+static int fill_port(struct sk_buff *msg, struct intnet_port *port,
+		     struct user_namespace *ns)
 {
 	u64 sum[__INTNET_STATS_MAX];
 	bool up = READ_ONCE(port->up);
@@ -261,7 +270,7 @@ static int fill_port(struct sk_buff *msg, struct intnet_port *port)
 	    nla_put_u8(msg, INTNET_ATTR_PORT_PROMISC, promisc) ||
 	    nla_put_u8(msg, INTNET_ATTR_PORT_PROMISC_ACTIVE, active) ||
 	    nla_put_u32(msg, INTNET_ATTR_PORT_USER,
-			from_kuid_munged(current_user_ns(), port->user)) ||
+			from_kuid_munged(ns, port->user)) ||
 	    nla_put_u32(msg, INTNET_ATTR_PORT_FDB_LEARNED,
 			READ_ONCE(port->fdb_learned)) ||
 	    (lock && nla_put(msg, INTNET_ATTR_PORT_LOCK_MAC, ETH_ALEN, mac)))
@@ -329,12 +338,12 @@ static int dump_one(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
 
 static int fill_net_any(struct sk_buff *msg, void *nw, void *unused)
 {
-	return fill_net(msg, nw);
+	return fill_net(msg, nw, current_user_ns());
 }
 
 static int fill_port_any(struct sk_buff *msg, void *port, void *unused)
 {
-	return fill_port(msg, port);
+	return fill_port(msg, port, current_user_ns());
 }
 
 static int fill_fdb_any(struct sk_buff *msg, void *nw, void *e)
@@ -443,6 +452,7 @@ static int intnet_nl_net_new(struct sk_buff *skb, struct genl_info *info)
 	apply_net_settings(nw, info->attrs);
 	/* NET_NEW always makes an explicit network. */
 	nw->explicit = true;
+	intnet_event_net(nw, INTNET_CMD_NET_NEW, false);
 unlock:
 	rtnl_unlock();
 	return err;
@@ -485,6 +495,7 @@ static int intnet_nl_net_del(struct sk_buff *skb, struct genl_info *info)
 static int intnet_nl_net_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct intnet_network *nw;
+	bool was_public;
 	int err = 0;
 
 	rtnl_lock();
@@ -492,7 +503,9 @@ static int intnet_nl_net_set(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(nw)) {
 		err = PTR_ERR(nw);
 	} else {
+		was_public = nw->access == INTNET_ACCESS_PUBLIC;
 		apply_net_settings(nw, info->attrs);
+		intnet_event_net(nw, INTNET_CMD_NET_SET, was_public);
 		intnet_network_put_implicit(nw);
 	}
 	rtnl_unlock();
@@ -622,7 +635,7 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 	struct net_device *dev;
 	const char *name;
 	const u8 *lock;
-	bool has_lock;
+	bool has_lock, created = false;
 	kuid_t user;
 	int err;
 
@@ -650,8 +663,10 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto unlock;
 	/* A network is created by the first port that names it, for its user. */
-	if (!nw)
+	if (!nw) {
 		nw = intnet_network_create(net, name, user, false);
+		created = true;
+	}
 	if (!nw) {
 		err = -ENOMEM;
 		goto unlock;
@@ -666,6 +681,11 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			intnet_port_del(port);
 	}
+	/* Announced once complete: a failed attempt leaves no trace. */
+	if (!err && created)
+		intnet_event_net(nw, INTNET_CMD_NET_NEW, false);
+	if (!err)
+		intnet_event_port(port, INTNET_CMD_PORT_ADD);
 	intnet_network_put_implicit(nw);
 unlock:
 	rtnl_unlock();
@@ -735,6 +755,7 @@ static int intnet_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 		intnet_port_set_promisc(port,
 					nla_get_u8(attrs[INTNET_ATTR_PORT_PROMISC]));
 	intnet_pernet_changed(port->network->net);
+	intnet_event_port(port, INTNET_CMD_PORT_SET);
 unlock:
 	rtnl_unlock();
 	return err;
@@ -986,6 +1007,305 @@ static int intnet_nl_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return err && err != -EMSGSIZE ? err : skb->len;
 }
 
+/* ---- events ---- */
+
+/*
+ * Administrators listen on the multicast groups, which carry every event of
+ * the namespace (GENL_MCAST_CAP_NET_ADMIN keeps others out). Anyone else
+ * subscribes with INTNET_CMD_MONITOR and gets the events of what they may see
+ * as unicast copies, filtered here against the subscriber's view.
+ *
+ * Why not one group filtered per listener: 6.12 could do that with
+ * genlmsg_multicast_netns_filtered(), but 6.1 has neither it nor
+ * netlink_broadcast_filtered(), and a compat version cannot be written outside
+ * the netlink core. A filter would also have to judge a listener from its
+ * socket alone (sk_uid is the creator's, the capability check needs the
+ * opener's credentials) in softirq. So the module keeps its own list of
+ * subscribers, judged by who subscribed, on every kernel: one code path,
+ * tested the same way on each. A full receive buffer is an overrun for the
+ * subscriber (ENOBUFS) exactly as for a group member.
+ */
+enum { GRP_EVENTS, GRP_FDB };	/* also bit numbers of enum intnet_monitor */
+
+static const struct genl_multicast_group intnet_mcgrps[] = {
+	[GRP_EVENTS] = { .name = INTNET_MCGRP_EVENTS,
+			 .flags = GENL_MCAST_CAP_NET_ADMIN },
+	[GRP_FDB] = { .name = INTNET_MCGRP_FDB,
+		      .flags = GENL_MCAST_CAP_NET_ADMIN },
+};
+
+struct intnet_listener {
+	struct list_head node;		/* in intnet_pernet.monitors, RCU */
+	struct caller caller;		/* as it was when subscribing */
+	u32 portid;
+	u32 groups;			/* enum intnet_monitor */
+	struct rcu_head rcu;
+};
+
+/* Off while the family is not registered (module load and unload). */
+static bool events_on;
+
+/* What an event is about, to tell who may see it. */
+struct event_obj {
+	struct intnet_network *nw;
+	struct intnet_port *port;	/* port and FDB events */
+	bool was_public;		/* a NET_SET that restricted it */
+};
+
+static bool event_visible(const struct caller *c, const struct event_obj *o)
+{
+	if (o->port)
+		return sees_port(c, o->port);
+	return o->was_public || sees_net(c, o->nw);
+}
+
+static bool heard(struct net *net, int grp)
+{
+	return READ_ONCE(events_on) &&
+	       (genl_has_listeners(&intnet_family, net, grp) > 0 ||
+		atomic_read(&intnet_pernet(net)->n_monitors[grp]));
+}
+
+static struct sk_buff *event_new(u8 cmd, size_t size, gfp_t gfp, void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(size, gfp);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &intnet_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/*
+ * Sends @msg to the subscribers of @grp that may see @o, then to the group;
+ * consumes @msg. A copy that cannot be made is not sent; a full receive buffer
+ * marks the listener's socket as overrun.
+ */
+static void event_send(struct net *net, struct sk_buff *msg, int grp,
+		       const struct event_obj *o, gfp_t gfp)
+{
+	struct intnet_pernet *pn = intnet_pernet(net);
+	struct intnet_listener *m;
+	struct sk_buff *copy;
+
+	if (atomic_read(&pn->n_monitors[grp])) {
+		rcu_read_lock();
+		list_for_each_entry_rcu(m, &pn->monitors, node) {
+			if (!(m->groups & BIT(grp)) ||
+			    !event_visible(&m->caller, o))
+				continue;
+			copy = skb_clone(msg, GFP_ATOMIC);
+			if (copy)
+				genlmsg_unicast(net, copy, m->portid);
+		}
+		rcu_read_unlock();
+	}
+	if (genl_has_listeners(&intnet_family, net, grp) > 0)
+		genlmsg_multicast_netns(&intnet_family, net, msg, 0, grp, gfp);
+	else
+		nlmsg_free(msg);
+}
+
+/* NET_NEW, NET_SET or NET_DEL of @nw; RTNL held. */
+void intnet_event_net(struct intnet_network *nw, u8 cmd, bool was_public)
+{
+	struct event_obj o = { .nw = nw, .was_public = was_public };
+	struct sk_buff *msg;
+	void *hdr;
+
+	ASSERT_RTNL();
+	if (cmd == INTNET_CMD_NET_NEW)
+		nw->announced = true;
+	else if (!nw->announced)
+		return;
+	if (!heard(nw->net, GRP_EVENTS))
+		return;
+	msg = event_new(cmd, NLMSG_GOODSIZE, GFP_KERNEL, &hdr);
+	if (!msg)
+		return;
+	if (fill_net(msg, nw, nw->net->user_ns)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	event_send(nw->net, msg, GRP_EVENTS, &o, GFP_KERNEL);
+}
+
+/* PORT_ADD, PORT_SET or PORT_DEL of @port; RTNL held. */
+void intnet_event_port(struct intnet_port *port, u8 cmd)
+{
+	struct event_obj o = { .nw = port->network, .port = port };
+	struct net *net = port->network->net;
+	struct sk_buff *msg;
+	void *hdr;
+
+	ASSERT_RTNL();
+	if (cmd == INTNET_CMD_PORT_ADD)
+		port->announced = true;
+	else if (!port->announced)
+		return;
+	if (!heard(net, GRP_EVENTS))
+		return;
+	msg = event_new(cmd, NLMSG_GOODSIZE, GFP_KERNEL, &hdr);
+	if (!msg)
+		return;
+	if (fill_port(msg, port, net->user_ns)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	event_send(net, msg, GRP_EVENTS, &o, GFP_KERNEL);
+}
+
+/*
+ * FDB_ADD or FDB_DEL of @e for reason @why (enum intnet_fdb_event). Called
+ * under the FDB lock, from the packet path too: atomic, and nothing is built
+ * unless someone listens.
+ */
+void intnet_event_fdb(struct intnet_network *nw, struct intnet_fdb_entry *e,
+		      u8 cmd, u8 why)
+{
+	struct event_obj o = { .nw = nw };
+	struct sk_buff *msg;
+	void *hdr;
+
+	lockdep_assert_held(&nw->fdb_lock);
+	if (!heard(nw->net, GRP_FDB))
+		return;
+	msg = event_new(cmd, 512, GFP_ATOMIC, &hdr);
+	if (!msg)
+		return;
+	rcu_read_lock();
+	o.port = rcu_dereference(e->port);
+	if (fill_fdb(msg, nw, e) ||
+	    nla_put_u8(msg, INTNET_ATTR_FDB_EVENT, why)) {
+		rcu_read_unlock();
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	event_send(nw->net, msg, GRP_FDB, &o, GFP_ATOMIC);
+	rcu_read_unlock();
+}
+
+static void monitor_link(struct intnet_pernet *pn, struct intnet_listener *m)
+{
+	int grp;
+
+	lockdep_assert_held(&pn->monitors_lock);
+	list_add_tail_rcu(&m->node, &pn->monitors);
+	for (grp = GRP_EVENTS; grp <= GRP_FDB; grp++)
+		if (m->groups & BIT(grp))
+			atomic_inc(&pn->n_monitors[grp]);
+}
+
+static void monitor_unlink(struct intnet_pernet *pn, struct intnet_listener *m)
+{
+	int grp;
+
+	lockdep_assert_held(&pn->monitors_lock);
+	list_del_rcu(&m->node);
+	for (grp = GRP_EVENTS; grp <= GRP_FDB; grp++)
+		if (m->groups & BIT(grp))
+			atomic_dec(&pn->n_monitors[grp]);
+	kfree_rcu(m, rcu);
+}
+
+static int intnet_nl_monitor(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct intnet_pernet *pn = intnet_pernet(net);
+	struct caller c = caller_of(skb, net);
+	struct intnet_listener *m, *old = NULL, *new = NULL;
+	unsigned int n = 0;
+	int err = 0;
+
+	if (!info->attrs[INTNET_ATTR_MONITOR]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "what to monitor is required");
+		return -EINVAL;
+	}
+	if (nla_get_u32(info->attrs[INTNET_ATTR_MONITOR])) {
+		new = kzalloc(sizeof(*new), GFP_KERNEL);
+		if (!new)
+			return -ENOMEM;
+		new->caller = c;
+		new->portid = info->snd_portid;
+		new->groups = nla_get_u32(info->attrs[INTNET_ATTR_MONITOR]);
+	}
+	spin_lock_bh(&pn->monitors_lock);
+	list_for_each_entry(m, &pn->monitors, node) {
+		if (m->portid == info->snd_portid)
+			old = m;
+		else if (uid_eq(m->caller.uid, c.uid))
+			n++;
+	}
+	if (new && !c.admin && n >= INTNET_MONITOR_MAX_PER_USER) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "you have as many subscriptions as allowed");
+		err = -ENOSPC;
+		goto unlock;
+	}
+	if (old)
+		monitor_unlink(pn, old);
+	if (new) {
+		monitor_link(pn, new);
+		new = NULL;
+	}
+unlock:
+	spin_unlock_bh(&pn->monitors_lock);
+	kfree(new);
+	return err;
+}
+
+/* A subscription ends with its socket. */
+static int monitor_release(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct intnet_pernet *pn;
+	struct intnet_listener *m;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
+		return NOTIFY_DONE;
+	pn = intnet_pernet(n->net);
+	spin_lock_bh(&pn->monitors_lock);
+	list_for_each_entry(m, &pn->monitors, node) {
+		if (m->portid == n->portid) {
+			monitor_unlink(pn, m);
+			break;
+		}
+	}
+	spin_unlock_bh(&pn->monitors_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block monitor_notifier = {
+	.notifier_call = monitor_release,
+};
+
+void intnet_monitors_init(struct intnet_pernet *pn)
+{
+	INIT_LIST_HEAD(&pn->monitors);
+	spin_lock_init(&pn->monitors_lock);
+}
+
+/* The namespace goes; its sockets, and so its subscriptions, are gone already
+ * unless the module is unloaded.
+ */
+void intnet_monitors_exit(struct intnet_pernet *pn)
+{
+	struct intnet_listener *m, *tmp;
+
+	spin_lock_bh(&pn->monitors_lock);
+	list_for_each_entry_safe(m, tmp, &pn->monitors, node)
+		monitor_unlink(pn, m);
+	spin_unlock_bh(&pn->monitors_lock);
+}
+
 #define OP(c, fn) { .cmd = (c), .doit = (fn) }
 #define DUMP_OP(c, fn, dfn) { .cmd = (c), .doit = (fn), .dumpit = (dfn) }
 
@@ -1004,6 +1324,7 @@ static const struct genl_small_ops intnet_ops[] = {
 	OP(INTNET_CMD_FDB_DEL, intnet_nl_fdb_del),
 	OP(INTNET_CMD_FDB_FLUSH, intnet_nl_fdb_flush),
 	DUMP_OP(INTNET_CMD_FDB_GET, NULL, intnet_nl_fdb_dump),
+	OP(INTNET_CMD_MONITOR, intnet_nl_monitor),
 };
 
 static struct genl_family intnet_family __ro_after_init = {
@@ -1015,15 +1336,30 @@ static struct genl_family intnet_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.small_ops = intnet_ops,
 	.n_small_ops = ARRAY_SIZE(intnet_ops),
+	.mcgrps = intnet_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(intnet_mcgrps),
 	.resv_start_op = INTNET_CMD_MAX + 1,
 };
 
 int __init intnet_genl_init(void)
 {
-	return genl_register_family(&intnet_family);
+	int err;
+
+	err = netlink_register_notifier(&monitor_notifier);
+	if (err)
+		return err;
+	err = genl_register_family(&intnet_family);
+	if (err) {
+		netlink_unregister_notifier(&monitor_notifier);
+		return err;
+	}
+	WRITE_ONCE(events_on, true);
+	return 0;
 }
 
 void intnet_genl_exit(void)
 {
 	genl_unregister_family(&intnet_family);
+	WRITE_ONCE(events_on, false);
+	netlink_unregister_notifier(&monitor_notifier);
 }

@@ -85,6 +85,7 @@ void intnet_network_destroy(struct intnet_network *nw)
 	ASSERT_RTNL();
 	list_for_each_entry_safe(port, tmp, &nw->ports, node)
 		intnet_port_del(port);
+	intnet_event_net(nw, INTNET_CMD_NET_DEL, false);
 	hlist_del_rcu(&nw->node);
 	pn->n_nets--;
 	pn->gen++;

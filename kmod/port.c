@@ -177,6 +177,7 @@ void intnet_port_del(struct intnet_port *port)
 	list_del_rcu(&port->node);
 	nw->n_ports--;
 	intnet_fdb_port_gone(port);
+	intnet_event_port(port, INTNET_CMD_PORT_DEL);
 
 	/* Readers may still see the port until the grace period ends; keep its
 	 * counts in the network's totals from here on.

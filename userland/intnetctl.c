@@ -15,6 +15,7 @@
 #include <grp.h>
 #include <net/if.h>
 #include <pwd.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -39,6 +40,8 @@
 static struct {
 	bool json;
 	bool stats;
+	/* monitor: the event a printer's JSON object starts with, or NULL */
+	const char *event;
 } opts;
 
 /* ---- Usage ---- */
@@ -65,6 +68,10 @@ static const char fdb_usage[] = "  fdb add MAC dev DEV\n"
 				"  fdb flush [net NAME | dev DEV]\n"
 				"  fdb show [net NAME]\n";
 
+static const char monitor_usage[] =
+    "  monitor [fdb]      print network and port events as they happen, and\n"
+    "                     with fdb FDB events too, until interrupted\n";
+
 static const char tap_usage[] =
     "  tap add NAME [net NAME] [user USER] [group GROUP] [vnet-hdr]\n"
     "              [multi-queue] [up|down] [promisc on|off]\n"
@@ -90,7 +97,7 @@ static void usage(FILE *f)
 		"Usage: intnetctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
 		"\n"
 		"Objects and commands:\n"
-		"%s%s%s%s"
+		"%s%s%s%s%s"
 		"  OBJECT help        show OBJECT's commands\n"
 		"  version            show intnetctl's and the module's "
 		"versions\n"
@@ -103,7 +110,8 @@ static void usage(FILE *f)
 		"  -s, --stats        show statistics\n"
 		"  -h, --help         show this text\n"
 		"  -V, --version      show intnetctl's version\n",
-		net_usage, port_usage, fdb_usage, tap_usage, usage_notes);
+		net_usage, port_usage, fdb_usage, tap_usage, monitor_usage,
+		usage_notes);
 }
 
 /* ---- The netlink connection ---- */
@@ -370,6 +378,7 @@ static const struct nla_policy attr_policy[INTNET_ATTR_MAX + 1] = {
 					.maxlen = ETH_ALEN },
 	[INTNET_ATTR_PORT_FDB_LEARNED] = { .type = NLA_U32 },
 	[INTNET_ATTR_FDB_LOCKED] = { .type = NLA_U8 },
+	[INTNET_ATTR_FDB_EVENT] = { .type = NLA_U8 },
 };
 
 /* The words of the enums, indexed by value: both the grammar's and the
@@ -494,6 +503,16 @@ static void json_str(const char *s)
 	putchar('"');
 }
 
+/* An object's JSON opening, with the event it is part of (monitor). */
+static void json_open(void)
+{
+	fputs(opts.event ? "{\"event\":" : "{", stdout);
+	if (opts.event) {
+		json_str(opts.event);
+		putchar(',');
+	}
+}
+
 /*
  * A counter for a human: exact below 100000, else three digits and a unit,
  * binary for bytes (12.3MiB), decimal for the rest (4.56M). JSON stays exact.
@@ -584,7 +603,8 @@ static void print_net(struct nlattr **tb, struct nlattr **stats)
 	    policy_buf, sizeof(policy_buf));
 
 	if (opts.json) {
-		fputs("{\"name\":", stdout);
+		json_open();
+		fputs("\"name\":", stdout);
 		json_str(name);
 		printf(",\"ports\":%u,\"fdb_learned\":%u,\"fdb_static\":%u,"
 		       "\"fdb_max\":%u,\"port_fdb_max\":%u,\"ageing\":%u,"
@@ -626,7 +646,8 @@ static void print_port(struct nlattr **tb, struct nlattr **stats)
 	if (lock)
 		format_mac(mac, sizeof(mac), nla_data(lock));
 	if (opts.json) {
-		fputs("{\"ifname\":", stdout);
+		json_open();
+		fputs("\"ifname\":", stdout);
 		json_str(ifname);
 		printf(",\"ifindex\":%u,\"net\":",
 		       attr_u32(tb[INTNET_ATTR_IFINDEX]));
@@ -666,7 +687,8 @@ static void print_fdb(struct nlattr **tb, struct nlattr **stats)
 	(void)stats;
 	format_mac(mac, sizeof(mac), m);
 	if (opts.json) {
-		printf("{\"mac\":\"%s\",\"ifname\":", mac);
+		json_open();
+		printf("\"mac\":\"%s\",\"ifname\":", mac);
 		json_str(ifname);
 		printf(",\"ifindex\":%u,\"net\":",
 		       attr_u32(tb[INTNET_ATTR_IFINDEX]));
@@ -1511,6 +1533,197 @@ static int tap_del(struct conn *c, struct args *a)
 	return ret;
 }
 
+/* ---- monitor: events ---- */
+
+static const char *const fdb_event_words[] = {
+	[INTNET_FDB_EVENT_LEARN] = "learn",
+	[INTNET_FDB_EVENT_MOVE] = "move",
+	[INTNET_FDB_EVENT_ADD] = "add",
+	[INTNET_FDB_EVENT_AGE] = "age",
+	[INTNET_FDB_EVENT_DEL] = "del",
+	[INTNET_FDB_EVENT_FLUSH] = "flush",
+	NULL,
+};
+
+/* Events reuse the commands and replies of the show commands. */
+static const struct event_desc {
+	uint8_t cmd;
+	const char *words; /* "OBJECT VERB"; FDB events say why instead */
+	print_fn print;
+} event_descs[] = {
+	{ INTNET_CMD_NET_NEW, "net add", print_net },
+	{ INTNET_CMD_NET_SET, "net set", print_net },
+	{ INTNET_CMD_NET_DEL, "net del", print_net },
+	{ INTNET_CMD_PORT_ADD, "port add", print_port },
+	{ INTNET_CMD_PORT_SET, "port set", print_port },
+	{ INTNET_CMD_PORT_DEL, "port del", print_port },
+	{ INTNET_CMD_FDB_ADD, NULL, print_fdb },
+	{ INTNET_CMD_FDB_DEL, NULL, print_fdb },
+};
+
+/* One line per event: its words, then the object as its show prints it. */
+static int event_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[INTNET_ATTR_MAX + 1];
+	const struct event_desc *d = NULL;
+	char words[32], num[4];
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < sizeof(event_descs) / sizeof(event_descs[0]); i++)
+		if (event_descs[i].cmd == genlmsg_hdr(nlmsg_hdr(msg))->cmd)
+			d = &event_descs[i];
+	/* Events a newer module may send are skipped, not misread. */
+	if (!d || genlmsg_parse(nlmsg_hdr(msg), 0, tb, INTNET_ATTR_MAX,
+				attr_policy) < 0)
+		return NL_OK;
+	if (d->words)
+		snprintf(words, sizeof(words), "%s", d->words);
+	else
+		snprintf(words, sizeof(words), "fdb %s",
+			 enum_word(fdb_event_words,
+				   attr_u8(tb[INTNET_ATTR_FDB_EVENT]), num,
+				   sizeof(num)));
+	if (opts.json) {
+		opts.event = words;
+		d->print(tb, NULL);
+		opts.event = NULL;
+		putchar('\n');
+	} else {
+		printf("%s ", words);
+		d->print(tb, NULL);
+	}
+	fflush(stdout);
+	return NL_OK;
+}
+
+static int any_seq(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+/* Every line is out already: stopping is all there is to do. */
+static void monitor_stop(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
+/*
+ * An administrator joins the family's multicast groups; anyone else (whom
+ * the kernel refuses them) subscribes with INTNET_CMD_MONITOR, and is sent
+ * what he may see.
+ */
+static int monitor_listen(struct conn *c, bool fdb)
+{
+	static const char *const groups[] = { INTNET_MCGRP_EVENTS,
+					      INTNET_MCGRP_FDB };
+	uint32_t what = INTNET_MONITOR_OBJECTS | (fdb ? INTNET_MONITOR_FDB : 0);
+	struct nl_msg *msg;
+	int err = 0, grp, ret;
+	size_t i;
+
+	for (i = 0; i < (fdb ? 2u : 1u) && !err; i++) {
+		grp = genl_ctrl_resolve_grp(c->sk, INTNET_GENL_NAME, groups[i]);
+		if (grp < 0) {
+			fprintf(stderr,
+				"intnet: the module has no events (%s)\n",
+				nl_geterror(grp));
+			return -1;
+		}
+		err = nl_socket_add_membership(c->sk, grp);
+	}
+	if (!err)
+		return 0;
+	if (err != -NLE_PERM) {
+		fprintf(stderr, "intnet: cannot listen to events: %s\n",
+			nl_geterror(err));
+		return -1;
+	}
+	/* Joined groups would repeat what the subscription sends: leave them.
+	 */
+	for (i = 0; i < 2; i++) {
+		grp = genl_ctrl_resolve_grp(c->sk, INTNET_GENL_NAME, groups[i]);
+		if (grp >= 0)
+			nl_socket_drop_membership(c->sk, grp);
+	}
+	msg = conn_msg(c, INTNET_CMD_MONITOR, 0, 8);
+	if (!msg || nla_put_u32(msg, INTNET_ATTR_MONITOR, what) < 0) {
+		fprintf(stderr, "intnet: out of memory\n");
+		nlmsg_free(msg);
+		return -1;
+	}
+	ret = conn_run(c, msg, NULL, NULL);
+	nlmsg_free(msg);
+	return ret;
+}
+
+static int cmd_monitor(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = monitor_stop };
+	bool fdb = argc == 1 && !strcmp(argv[0], "fdb");
+	struct nl_cb *cb;
+	struct conn c;
+	int err;
+
+	if (argc == 1 && !strcmp(argv[0], "help")) {
+		printf("Usage: intnetctl [OPTIONS] monitor [fdb]\n\n%s\n"
+		       "Each event is one line: the object and what happened "
+		       "to it (add, set, del;\n"
+		       "for FDB entries learn, move, add, age, del or flush), "
+		       "then the object as\n"
+		       "show prints it; with -j a JSON object with an "
+		       "\"event\" member. Users who\n"
+		       "are not administrators see the events of what they "
+		       "may see.\n",
+		       monitor_usage);
+		return 0;
+	}
+	if (argc > 1 || (argc == 1 && !fdb)) {
+		fprintf(stderr,
+			"intnetctl: unknown monitor argument '%s'\n\n"
+			"Usage: intnetctl [OPTIONS] monitor [fdb]\n\n%s",
+			argv[argc > 1 && fdb ? 1 : 0], monitor_usage);
+		return EXIT_USAGE;
+	}
+	if (conn_open(&c))
+		return 1;
+	if (monitor_listen(&c, fdb)) {
+		conn_close(&c);
+		return 1;
+	}
+	/* Events come with sequence 0, not as answers. */
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb ||
+	    nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, event_cb, NULL) < 0 ||
+	    nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, any_seq, NULL) < 0) {
+		nl_cb_put(cb);
+		fprintf(stderr, "intnet: out of memory\n");
+		conn_close(&c);
+		return 1;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	for (;;) {
+		err = nl_recvmsgs(c.sk, cb);
+		/* A full receive buffer lost events: say so, and go on. */
+		if (err == -NLE_NOMEM) {
+			fprintf(stderr, "intnet: events were lost (the "
+					"receive buffer was full)\n");
+			continue;
+		}
+		if (err < 0) {
+			fprintf(stderr, "intnet: %s\n", nl_geterror(err));
+			break;
+		}
+	}
+	nl_cb_put(cb);
+	conn_close(&c);
+	return 1;
+}
+
 /* ---- version ---- */
 
 static const struct {
@@ -1520,6 +1733,7 @@ static const struct {
 	{ INTNET_FEATURE_NETNS, "netns" },
 	{ INTNET_FEATURE_SWITCH, "switch" },
 	{ INTNET_FEATURE_ACCESS, "access" },
+	{ INTNET_FEATURE_EVENTS, "events" },
 };
 
 #define N_FEATURES (sizeof(feature_names) / sizeof(feature_names[0]))
@@ -1658,6 +1872,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[0], "version"))
 		return cmd_version(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "monitor"))
+		return cmd_monitor(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "help")) {
 		if (argc > 2)
 			return usage_error(NULL,
@@ -1665,6 +1881,8 @@ int main(int argc, char **argv)
 		for (i = 0; argc == 2 && i < N_OBJECTS; i++)
 			if (!strcmp(argv[1], objects[i].name))
 				return run_object(&objects[i], 1, argv);
+		if (argc == 2 && !strcmp(argv[1], "monitor"))
+			return cmd_monitor(1, argv);
 		if (argc == 2)
 			return usage_error(NULL, "unknown object '%s'",
 					   argv[1]);

@@ -28,6 +28,12 @@
 #define INTNET_FDB_MAX_DEFAULT	16384	/* learned entries */
 #define INTNET_FDB_MAX_LIMIT	1048576
 
+/* The multicast groups of the family (see "Events" below). */
+#define INTNET_MCGRP_EVENTS	"events"
+#define INTNET_MCGRP_FDB	"fdb"
+/* Subscriptions (%INTNET_CMD_MONITOR) one user may hold per namespace. */
+#define INTNET_MONITOR_MAX_PER_USER	64
+
 /**
  * enum intnet_cmd - generic netlink commands of the "intnet" family
  * @INTNET_CMD_UNSPEC: unused, rejected
@@ -65,6 +71,9 @@
  *	wins when both are given). Static entries stay.
  * @INTNET_CMD_FDB_GET: dump the entries of the network %INTNET_ATTR_NET_NAME
  *	(of every network when absent).
+ * @INTNET_CMD_MONITOR: subscribe the requesting socket to the events of
+ *	&enum intnet_monitor %INTNET_ATTR_MONITOR (0 ends the subscription; a
+ *	new request replaces the old one). Open to everyone; see "Events".
  *
  * Access control: a caller with CAP_NET_ADMIN over the user namespace that owns
  * the request's network namespace is an *administrator* and may do everything.
@@ -76,6 +85,53 @@
  * that are neither its own nor on its networks: requests about them answer
  * -ENOENT as if they did not exist, and dumps leave them out. Every refusal of a
  * visible object is -EPERM with an extended ack message.
+ *
+ * Events (%INTNET_FEATURE_EVENTS): changes are announced as messages that reuse
+ * the command numbers and the attributes of the GET replies, sent with
+ * portid 0 and sequence 0, in the network namespace of the change only:
+ *
+ * - %INTNET_CMD_NET_NEW: a network was made (by NET_NEW, or implicitly by
+ *   its first port, announced just before that port); NET_ attributes as
+ *   in a NET_GET reply.
+ * - %INTNET_CMD_NET_SET: a network's settings changed (NET_SET).
+ * - %INTNET_CMD_NET_DEL: a network is gone (NET_DEL, its last port left an
+ *   implicit network, or it was made implicit without ports); it follows
+ *   the PORT_DEL of each of its ports.
+ * - %INTNET_CMD_PORT_ADD: a port was attached; attributes as in PORT_GET.
+ * - %INTNET_CMD_PORT_SET: a port's up, promiscuous or MAC lock setting
+ *   changed (PORT_SET).
+ * - %INTNET_CMD_PORT_DEL: a port left (PORT_DEL, its device went away or
+ *   left the namespace, or its network was deleted); it follows the FDB_DEL
+ *   events of the entries behind it.
+ * - %INTNET_CMD_FDB_ADD: an entry appeared or moved; attributes as in
+ *   FDB_GET, plus %INTNET_ATTR_FDB_EVENT saying why (learned, moved, added).
+ * - %INTNET_CMD_FDB_DEL: an entry is gone; %INTNET_ATTR_FDB_EVENT says why
+ *   (aged out, deleted, flushed).
+ *
+ * NET_ and PORT_ events go to %INTNET_MCGRP_EVENTS, FDB events to
+ * %INTNET_MCGRP_FDB. In events, uids (%INTNET_ATTR_NET_OWNER,
+ * %INTNET_ATTR_PORT_USER) are those of the user namespace that owns the
+ * network namespace.
+ *
+ * Who receives what: an event goes only to listeners that may see its object
+ * by the rules above (a NET_SET that makes a public network restricted still
+ * reaches those who saw it public). Both multicast groups are for
+ * administrators only (binding them needs CAP_NET_ADMIN over the namespace's
+ * user namespace) and carry every event of the namespace. Other users
+ * subscribe with %INTNET_CMD_MONITOR instead: the module then sends each event
+ * the subscriber may see to the subscribing socket as a unicast message (the
+ * same message as on the group), judged by the uid and rights the subscriber
+ * had when subscribing. The subscription ends with the socket, and at most
+ * %INTNET_MONITOR_MAX_PER_USER sockets of one user may hold one per namespace
+ * (-ENOSPC beyond). (A multicast group cannot be filtered per listener on
+ * every supported kernel: 6.1 lacks genlmsg_multicast_netns_filtered(). So
+ * the module filters for each subscriber itself, the same way on every
+ * kernel.)
+ *
+ * No event is dropped silently: when a listener's receive buffer is full, its
+ * socket reports ENOBUFS (as for any netlink overrun) and it should re-read
+ * the state with the GET dumps. An event the module has no memory to build
+ * is not sent (nor reported).
  */
 enum intnet_cmd {
 	INTNET_CMD_UNSPEC,
@@ -92,6 +148,7 @@ enum intnet_cmd {
 	INTNET_CMD_FDB_DEL,
 	INTNET_CMD_FDB_FLUSH,
 	INTNET_CMD_FDB_GET,
+	INTNET_CMD_MONITOR,
 
 	__INTNET_CMD_MAX,
 	INTNET_CMD_MAX = __INTNET_CMD_MAX - 1
@@ -150,6 +207,8 @@ enum intnet_cmd {
  *	only)
  * @INTNET_ATTR_FDB_LOCKED: u8; 1 for the entry of a port's MAC lock (reply
  *	only; such an entry is also static)
+ * @INTNET_ATTR_MONITOR: u32, a bitmask of &enum intnet_monitor (MONITOR)
+ * @INTNET_ATTR_FDB_EVENT: u8 &enum intnet_fdb_event (FDB events only)
  */
 enum intnet_attr {
 	INTNET_ATTR_UNSPEC,
@@ -181,6 +240,8 @@ enum intnet_attr {
 	INTNET_ATTR_PORT_LOCK_MAC,
 	INTNET_ATTR_PORT_FDB_LEARNED,
 	INTNET_ATTR_FDB_LOCKED,
+	INTNET_ATTR_MONITOR,
+	INTNET_ATTR_FDB_EVENT,
 
 	__INTNET_ATTR_MAX,
 	INTNET_ATTR_MAX = __INTNET_ATTR_MAX - 1
@@ -253,6 +314,8 @@ enum intnet_stats {
  * @INTNET_FEATURE_ACCESS: owners, restricted and public networks, the
  *	promiscuous policy, MAC locks, per-port learning limits and unprivileged
  *	use
+ * @INTNET_FEATURE_EVENTS: events: the multicast groups %INTNET_MCGRP_EVENTS
+ *	and %INTNET_MCGRP_FDB, and %INTNET_CMD_MONITOR
  *
  * New capabilities add a bit here when they land, so that a newer intnetctl
  * can tell what an older module supports.
@@ -261,6 +324,37 @@ enum intnet_feature {
 	INTNET_FEATURE_NETNS = 1 << 0,
 	INTNET_FEATURE_SWITCH = 1 << 1,
 	INTNET_FEATURE_ACCESS = 1 << 2,
+	INTNET_FEATURE_EVENTS = 1 << 3,
+};
+
+/**
+ * enum intnet_monitor - what %INTNET_CMD_MONITOR subscribes to
+ * @INTNET_MONITOR_OBJECTS: the NET_ and PORT_ events
+ * @INTNET_MONITOR_FDB: the FDB events
+ */
+enum intnet_monitor {
+	INTNET_MONITOR_OBJECTS = 1 << 0,
+	INTNET_MONITOR_FDB = 1 << 1,
+};
+
+/**
+ * enum intnet_fdb_event - why an FDB event was sent
+ * @INTNET_FDB_EVENT_LEARN: FDB_ADD: a new source was learned
+ * @INTNET_FDB_EVENT_MOVE: FDB_ADD: a learned source moved to another port
+ * @INTNET_FDB_EVENT_ADD: FDB_ADD: a static entry or a MAC lock was placed
+ * @INTNET_FDB_EVENT_AGE: FDB_DEL: a learned entry aged out
+ * @INTNET_FDB_EVENT_DEL: FDB_DEL: deleted by FDB_DEL, replaced by a static
+ *	entry, or a MAC lock was lifted or changed
+ * @INTNET_FDB_EVENT_FLUSH: FDB_DEL: flushed by FDB_FLUSH, by its port going
+ *	down, or by its port leaving
+ */
+enum intnet_fdb_event {
+	INTNET_FDB_EVENT_LEARN,
+	INTNET_FDB_EVENT_MOVE,
+	INTNET_FDB_EVENT_ADD,
+	INTNET_FDB_EVENT_AGE,
+	INTNET_FDB_EVENT_DEL,
+	INTNET_FDB_EVENT_FLUSH,
 };
 
 /**
