@@ -1,0 +1,515 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# intnetctl -j: every show command's output parses as JSON (python3's json module),
+# has the documented shape and member types, carries the values that were set (names
+# with quotes and backslashes included), gives [] when empty and nothing on a refusal;
+# as root and as unprivileged users (alice 1001, bob 1002), with and without -s; also
+# -j version and -j monitor (one JSON object per line).
+. "$(dirname "$0")/lib.sh"
+
+load_module
+ALICE=1001 BOB=1002
+PY=/usr/bin/python3
+# Two names that JSON must escape: a quote, a backslash, an apostrophe; brackets.
+ODD1="cj-q\"'x\\"
+ODD2='cj-[{,:}]/'
+devs="cj-ta1 cj-ta2 cj-ta3 cj-tr cj-v1"
+tmp=$(mktemp -d)
+mon_pid='' amon_pid=''
+
+cleanup() {
+	[ -n "$mon_pid" ] && kill "$mon_pid" "$amon_pid" 2>/dev/null
+	for n in cj-pub cj-root cj-a cj-empty "$ODD1" "$ODD2" cj-mon cj-amon cj-amon2; do
+		intnetctl net del "$n" 2>/dev/null
+	done
+	# shellcheck disable=SC2086
+	printf 'link del %s\n' $devs | ip -force -batch - 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+as_user() {
+	local uid=$1
+	shift
+	setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"
+}
+
+# run KEY [UID] -- ARGS...: intnetctl ARGS as root (or UID); stdout, stderr and the
+# exit status kept in $tmp/KEY.{out,err,rc} for the validator.
+run() {
+	local key=$1 uid=$2
+	shift 3
+	if [ "$uid" = 0 ]; then
+		intnetctl "$@" >"$tmp/$key.out" 2>"$tmp/$key.err"
+	else
+		as_user "$uid" intnetctl "$@" >"$tmp/$key.out" 2>"$tmp/$key.err"
+	fi
+	echo $? >"$tmp/$key.rc"
+}
+
+setup_ok=1
+setup() { "$@" || { setup_ok=0; echo "# setup failed: $*"; }; }
+
+ip -batch - <<EOF
+tuntap add mode tap name cj-ta1 user $ALICE
+tuntap add mode tap name cj-ta2 user $ALICE
+tuntap add mode tap name cj-ta3 user $ALICE
+tuntap add mode tap name cj-tr
+link add cj-v1 type veth peer name cj-v1p
+link set cj-v1p address 02:00:00:00:0c:01
+EOF
+# The veth's far end stands for a VM: it sends only what the test writes. (Under TCG
+# every program run costs: builtins where they do.)
+echo 1 >/proc/sys/net/ipv6/conf/cj-v1p/disable_ipv6
+# shellcheck disable=SC2086
+printf 'link set %s up\n' $devs cj-v1p | ip -batch -
+
+# root: a public network with every setting changed, a restricted one with a veth
+# port, a static and a learned entry, an empty one, and two odd names
+setup intnetctl net add cj-pub public promisc-policy allow-all flood-unknown off \
+	ageing 900 fdb-max 1000 port-fdb-max 10
+setup intnetctl net add cj-root
+setup intnetctl port add cj-v1 net cj-root
+setup intnetctl fdb add 02:00:00:00:0c:99 dev cj-v1
+setup intnetctl net add cj-empty
+setup intnetctl net add "$ODD2" restricted
+setup intnetctl port add cj-tr net "$ODD1"
+setup intnetctl fdb add 02:00:00:00:0d:01 dev cj-tr
+# alice: her restricted network with a locked port and a promiscuous one, a static
+# entry, and her port on root's public network
+setup as_user $ALICE intnetctl net add cj-a ageing 600 promisc-policy allow-same-user
+setup as_user $ALICE intnetctl port add cj-ta1 net cj-a lock-mac 02:00:00:00:0a:01
+setup as_user $ALICE intnetctl port add cj-ta2 net cj-a promisc on
+setup as_user $ALICE intnetctl fdb add 02:00:00:00:0a:99 dev cj-ta2
+setup as_user $ALICE intnetctl port add cj-ta3 net cj-pub
+
+# Frames into the switch (broadcast, ethertype 0x88b5; 60 bytes, cj-ta2's seventy 1514
+# so that its byte counter passes 100000, where the table turns to units and JSON must
+# not): through the TAPs' fds and the veth's far end. cj-ta1 sends one frame from its
+# locked address and one from another (dropped: mac-locked).
+cat >"$tmp/send.py" <<'EOF'
+import fcntl, os, socket, struct, sys
+TUNSETIFF, IFF_TAP, IFF_NO_PI = 0x400454ca, 0x0002, 0x1000
+def frame(src, size=60):
+    return b"\xff" * 6 + bytes.fromhex(src.replace(":", "")) + b"\x88\xb5" + bytes(size - 14)
+def tap(name, *srcs, size=60):
+    fd = os.open("/dev/net/tun", os.O_RDWR)
+    fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", name.encode(), IFF_TAP | IFF_NO_PI))
+    for s in srcs:
+        os.write(fd, frame(s, size))
+    return fd
+fds = [tap("cj-ta1", "02:00:00:00:0a:01", "02:00:00:00:0a:05"),
+       tap("cj-ta2", *["02:00:00:00:0a:02"] * 70, size=1514),
+       tap("cj-ta3", "02:00:00:00:0b:03")]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("cj-v1p", 0))
+s.send(frame("02:00:00:00:0c:01"))
+EOF
+setup $PY "$tmp/send.py"
+# The learned entries are there once the last sender's is (frames are switched
+# synchronously on write, a veth's by its softirq: poll).
+for ((i = 0; i < 50; i++)); do
+	intnetctl fdb show net cj-root | grep -q '^02:00:00:00:0c:01 .*learned' && break
+	sleep 0.1
+done
+
+# every show command, as root
+run net_all 0 -- -j net show
+run net_pub 0 -- -j net show cj-pub
+run net_odd1 0 -- -j net show "$ODD1"
+run net_odd2 0 -- -j net show "$ODD2"
+run net_s 0 -- -j -s net show
+run net_a_s 0 -- -j -s net show cj-a
+run port_all 0 -- -j port show
+run port_ta1 0 -- -j port show cj-ta1
+run port_a 0 -- -j port show net cj-a
+run port_odd1 0 -- -j port show net "$ODD1"
+run port_empty 0 -- -j port show net cj-empty
+run port_s 0 -- -j -s port show
+run port_ta1_s 0 -- -j -s port show cj-ta1
+run port_ta2_s 0 -- -j -s port show cj-ta2
+run port_ta2_table 0 -- -s port show cj-ta2
+run fdb_all 0 -- -j fdb show
+run fdb_a 0 -- -j fdb show net cj-a
+run fdb_root 0 -- -j fdb show net cj-root
+run fdb_odd1 0 -- -j fdb show net "$ODD1"
+run fdb_empty 0 -- -j fdb show net cj-empty
+run fdb_s 0 -- -j -s fdb show
+run version 0 -- -j version
+# as alice and bob
+run a_net $ALICE -- -j net show
+run a_net_root $ALICE -- -j net show cj-root
+run a_port $ALICE -- -j port show
+run a_port_s $ALICE -- -j -s port show cj-ta2
+run a_fdb $ALICE -- -j fdb show
+run a_fdb_pub $ALICE -- -j fdb show net cj-pub
+run b_net $BOB -- -j net show
+run b_port $BOB -- -j port show
+run b_fdb $BOB -- -j fdb show
+run b_fdb_pub $BOB -- -j fdb show net cj-pub
+
+# -j monitor fdb, as root and as alice: one JSON object per line. Both start, then root
+# and alice each add and delete a network until each monitor has shown its own (at most
+# 10 s); then root changes its restricted network's FDB and adds and deletes it again,
+# and alice a second network of hers: once alice's monitor shows that, it has shown
+# whatever of root's it was going to.
+intnetctl -j monitor fdb >"$tmp/mon.out" 2>"$tmp/mon.err" &
+mon_pid=$!
+as_user $ALICE intnetctl -j monitor fdb >"$tmp/amon.out" 2>"$tmp/amon.err" &
+amon_pid=$!
+in_file() { [[ $(<"$1") == *"$2"* ]]; }
+alive() { kill -0 "$mon_pid" 2>/dev/null && kill -0 "$amon_pid" 2>/dev/null; }
+for ((i = 0; i < 50; i++)); do
+	as_user $ALICE intnetctl net add cj-amon 2>/dev/null
+	as_user $ALICE intnetctl net del cj-amon 2>/dev/null
+	intnetctl net add cj-mon 2>/dev/null
+	intnetctl net del cj-mon 2>/dev/null
+	in_file "$tmp/amon.out" '"cj-amon"' && in_file "$tmp/mon.out" '"cj-mon"' && break
+	alive || break
+	sleep 0.2
+done
+intnetctl fdb add 02:00:00:00:0e:01 dev cj-v1
+intnetctl fdb del 02:00:00:00:0e:01 net cj-root
+intnetctl net add cj-mon 2>/dev/null
+intnetctl net del cj-mon 2>/dev/null
+as_user $ALICE intnetctl net add cj-amon2 2>/dev/null
+as_user $ALICE intnetctl net del cj-amon2 2>/dev/null
+for ((i = 0; i < 50; i++)); do
+	in_file "$tmp/amon.out" '"cj-amon2"' && in_file "$tmp/mon.out" '"cj-amon2"' && break
+	alive || break
+	sleep 0.2
+done
+kill "$mon_pid" "$amon_pid" 2>/dev/null
+wait "$mon_pid" "$amon_pid" 2>/dev/null
+mon_pid='' amon_pid=''
+
+# The validator prints one "ok|not ok<TAB>description" line per check, then details.
+cat >"$tmp/check.py" <<'EOF'
+import json, os, re, sys
+
+tmp, odd1, odd2 = sys.argv[1:4]
+ALICE, BOB = 1001, 1002
+results = []
+MAC = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
+STATS = ["rx_packets", "rx_bytes", "rx_forwarded", "rx_flooded", "rx_drop_port_down",
+         "rx_drop_invalid_src", "rx_drop_local", "rx_drop_dest_down", "rx_drop_nomem",
+         "rx_drop_mac_locked", "fdb_full", "tx_packets", "tx_bytes", "tx_drop_oversize",
+         "tx_drop_error", "tx_drop_nomem"]
+ifindex = {d: int(open("/sys/class/net/%s/ifindex" % d).read())
+           for d in ("cj-ta1", "cj-ta2", "cj-ta3", "cj-tr", "cj-v1")}
+modver = open("/sys/module/intnet/version").read().strip()
+
+def result(ok, desc, detail=""):
+    results.append((ok, desc, detail))
+
+def read(key):
+    p = os.path.join(tmp, key)
+    return (open(p + ".out").read(), int(open(p + ".rc").read()),
+            open(p + ".err").read())
+
+def is_int(v):
+    return type(v) is int and v >= 0
+
+def is_str(v):
+    return type(v) is str
+
+def is_bool(v):
+    return type(v) is bool
+
+def is_mac(v):
+    return is_str(v) and MAC.match(v) is not None
+
+def one_of(*words):
+    return lambda v: v in words
+
+def mac_or_null(v):
+    return v is None or is_mac(v)
+
+NET = {"name": is_str, "ports": is_int, "fdb_learned": is_int, "fdb_static": is_int,
+       "fdb_max": is_int, "port_fdb_max": is_int, "ageing": is_int,
+       "flood_unknown": is_bool, "explicit": is_bool, "owner": is_int,
+       "access": one_of("restricted", "public"),
+       "promisc_policy": one_of("deny", "allow-same-user", "allow-all")}
+PORT = {"ifname": is_str, "ifindex": is_int, "net": is_str, "up": is_bool,
+        "promisc": is_bool, "promisc_active": is_bool, "user": is_int,
+        "fdb_learned": is_int, "lock_mac": mac_or_null}
+FDB = {"mac": is_mac, "ifname": is_str, "ifindex": is_int, "net": is_str,
+       "static": is_bool, "locked": is_bool, "age_ms": is_int}
+
+def shape_errors(obj, schema, stats):
+    errs = []
+    if type(obj) is not dict:
+        return ["member is %s, not an object" % type(obj).__name__]
+    for k, ok in schema.items():
+        if k not in obj:
+            errs.append("no %s" % k)
+        elif not ok(obj[k]):
+            errs.append("%s=%r has the wrong type or value" % (k, obj[k]))
+    extra = set(obj) - set(schema) - {"stats"}
+    if extra:
+        errs.append("unknown members %s" % sorted(extra))
+    if stats is True:
+        s = obj.get("stats")
+        if type(s) is not dict:
+            errs.append("no stats object")
+        else:
+            errs += ["stats.%s missing or not a non-negative integer" % k
+                     for k in STATS if not is_int(s.get(k))]
+            errs += ["unknown counter stats.%s" % k for k in s if k not in STATS]
+    elif stats is False and "stats" in obj:
+        errs.append("stats without -s")
+    return errs
+
+def load(key, desc, schema, stats=False):
+    """Checks that KEY's output is a JSON list of SCHEMA objects; returns it or None."""
+    out, rc, err = read(key)
+    try:
+        val = json.loads(out)
+    except ValueError as e:
+        result(False, desc, "rc %d, does not parse: %s\n%s%s" % (rc, e, out[:400], err[:200]))
+        return None
+    if rc != 0 or type(val) is not list:
+        result(False, desc, "rc %d, a %s\n%s" % (rc, type(val).__name__, out[:400]))
+        return None
+    errs = []
+    for i, obj in enumerate(val):
+        errs += ["[%d] %s" % (i, e) for e in shape_errors(obj, schema, stats)]
+    result(not errs, desc, "\n".join(errs[:10]))
+    return val
+
+def expect(desc, want, got):
+    result(want == got, desc, "expected: %r\nactual:   %r" % (want, got))
+
+def by(lst, key, prefix=None):
+    if lst is None:
+        return {}
+    return {o[key]: o for o in lst if type(o) is dict and is_str(o.get(key))
+            and (prefix is None or o[key].startswith(prefix))}
+
+def pick(d, *keys):
+    return None if d is None else {k: d.get(k) for k in keys}
+
+def exactly(key, desc, text):
+    out, rc, err = read(key)
+    expect(desc, (0, text, ""), (rc, out, err))
+
+# --- root: networks
+nets = by(load("net_all", "-j net show: a list of network objects", NET), "name", "cj-")
+expect("-j net show lists every network (odd names round-trip)",
+       sorted(["cj-pub", "cj-root", "cj-a", "cj-empty", odd1, odd2]), sorted(nets))
+expect("cj-pub: its settings, public, owner 0",
+       {"ports": 1, "fdb_max": 1000, "port_fdb_max": 10, "ageing": 900, "flood_unknown": False,
+        "explicit": True, "owner": 0, "access": "public", "promisc_policy": "allow-all"},
+       pick(nets.get("cj-pub"), "ports", "fdb_max", "port_fdb_max", "ageing", "flood_unknown",
+            "explicit", "owner", "access", "promisc_policy"))
+expect("cj-root: the defaults, one learned and one static entry",
+       {"ports": 1, "fdb_learned": 1, "fdb_static": 1, "fdb_max": 16384, "port_fdb_max": 0,
+        "ageing": 300, "flood_unknown": True, "explicit": True, "owner": 0,
+        "access": "restricted", "promisc_policy": "deny"},
+       pick(nets.get("cj-root"), "ports", "fdb_learned", "fdb_static", "fdb_max",
+            "port_fdb_max", "ageing", "flood_unknown", "explicit", "owner", "access",
+            "promisc_policy"))
+expect("cj-a: alice's, her settings, learned 1, static 2 (the lock and fdb add)",
+       {"ports": 2, "fdb_learned": 1, "fdb_static": 2, "ageing": 600, "owner": ALICE,
+        "access": "restricted", "promisc_policy": "allow-same-user"},
+       pick(nets.get("cj-a"), "ports", "fdb_learned", "fdb_static", "ageing", "owner",
+            "access", "promisc_policy"))
+expect("the implicit network with the odd name: explicit false, one port",
+       {"name": odd1, "explicit": False, "ports": 1, "fdb_static": 1},
+       pick(nets.get(odd1), "name", "explicit", "ports", "fdb_static"))
+expect("the empty network has 0 of everything",
+       {"ports": 0, "fdb_learned": 0, "fdb_static": 0}, pick(nets.get("cj-empty"), "ports",
+                                                             "fdb_learned", "fdb_static"))
+one = load("net_pub", "-j net show NAME: a list of one network", NET)
+expect("-j net show NAME is that network, as in the dump",
+       [nets.get("cj-pub")], one)
+one = load("net_odd1", "-j net show with quotes and backslashes in NAME", NET)
+expect("the name comes back exactly", [odd1], [o.get("name") for o in one or []])
+one = load("net_odd2", "-j net show with brackets, commas and colons in NAME", NET)
+expect("that name comes back exactly", [odd2], [o.get("name") for o in one or []])
+load("net_s", "-j -s net show: networks with complete stats", NET, True)
+one = load("net_a_s", "-j -s net show NAME", NET, True)
+s = (one or [{}])[0].get("stats", {})
+expect("a network's stats are its ports' sums, exact",
+       {"rx_packets": 72, "rx_bytes": 106100, "rx_flooded": 71, "rx_drop_mac_locked": 1},
+       pick(s, "rx_packets", "rx_bytes", "rx_flooded", "rx_drop_mac_locked"))
+
+# --- root: ports
+ports = by(load("port_all", "-j port show: a list of port objects", PORT), "ifname", "cj-")
+expect("-j port show lists every port", ["cj-ta1", "cj-ta2", "cj-ta3", "cj-tr", "cj-v1"],
+       sorted(ports))
+expect("the ports' values: network, user, state, promiscuity, lock, ifindex",
+       {"cj-ta1": ["cj-a", ALICE, True, False, False, "02:00:00:00:0a:01", ifindex["cj-ta1"]],
+        "cj-ta2": ["cj-a", ALICE, True, True, True, None, ifindex["cj-ta2"]],
+        "cj-ta3": ["cj-pub", ALICE, True, False, False, None, ifindex["cj-ta3"]],
+        "cj-tr": [odd1, 0, True, False, False, None, ifindex["cj-tr"]],
+        "cj-v1": ["cj-root", 0, True, False, False, None, ifindex["cj-v1"]]},
+       {k: [p.get(x) for x in ("net", "user", "up", "promisc", "promisc_active", "lock_mac",
+                               "ifindex")] for k, p in ports.items()})
+expect("learned entries per port", {"cj-ta1": 0, "cj-ta2": 1, "cj-ta3": 1, "cj-tr": 0, "cj-v1": 1},
+       {k: p.get("fdb_learned") for k, p in ports.items()})
+one = load("port_ta1", "-j port show DEV: a list of one port", PORT)
+expect("-j port show DEV is that port, as in the dump", [ports.get("cj-ta1")], one)
+lst = load("port_a", "-j port show net NAME", PORT)
+expect("-j port show net NAME: that network's ports", ["cj-ta1", "cj-ta2"],
+       sorted(p.get("ifname") for p in lst or []))
+lst = load("port_odd1", "-j port show net NAME with an odd NAME", PORT)
+expect("its port, whose net member is the odd name", [("cj-tr", odd1)],
+       [(p.get("ifname"), p.get("net")) for p in lst or []])
+exactly("port_empty", "-j port show net EMPTY prints []", "[]\n")
+load("port_s", "-j -s port show: ports with complete stats", PORT, True)
+out = read("port_ta2_table")[0]
+expect("while the table gives the bytes in units", [True, False],
+       ["rx packets 70  bytes 103KiB" in out, "105980" in out])
+one = load("port_ta1_s", "-j -s port show DEV (the locked port)", PORT, True)
+s = (one or [{}])[0].get("stats", {})
+expect("its exact counters: 2 received, 1 flooded, 1 dropped mac-locked",
+       {"rx_packets": 2, "rx_bytes": 120, "rx_flooded": 1, "rx_drop_mac_locked": 1,
+        "rx_forwarded": 0}, pick(s, "rx_packets", "rx_bytes", "rx_flooded",
+                                 "rx_drop_mac_locked", "rx_forwarded"))
+one = load("port_ta2_s", "-j -s port show DEV (the promiscuous port)", PORT, True)
+s = (one or [{}])[0].get("stats", {})
+expect("its exact counters: 70 received and flooded, 105980 bytes",
+       {"rx_packets": 70, "rx_bytes": 105980, "rx_flooded": 70, "rx_drop_mac_locked": 0},
+       pick(s, "rx_packets", "rx_bytes", "rx_flooded", "rx_drop_mac_locked"))
+
+# --- root: FDB
+fdb = load("fdb_all", "-j fdb show: a list of FDB entry objects", FDB)
+mine = {e.get("mac"): e for e in fdb or [] if str(e.get("net", "")).startswith("cj-")}
+expect("-j fdb show: every entry with its port, network, kind",
+       {"02:00:00:00:0a:01": ["cj-ta1", "cj-a", True, True, 0],
+        "02:00:00:00:0a:02": ["cj-ta2", "cj-a", False, False],
+        "02:00:00:00:0a:99": ["cj-ta2", "cj-a", True, False, 0],
+        "02:00:00:00:0b:03": ["cj-ta3", "cj-pub", False, False],
+        "02:00:00:00:0c:01": ["cj-v1", "cj-root", False, False],
+        "02:00:00:00:0c:99": ["cj-v1", "cj-root", True, False, 0],
+        "02:00:00:00:0d:01": ["cj-tr", odd1, True, False, 0]},
+       {m: [e.get("ifname"), e.get("net"), e.get("static"), e.get("locked")] +
+        ([e.get("age_ms")] if e.get("static") else []) for m, e in mine.items()})
+expect("entries name their port's ifindex",
+       True, all(e.get("ifindex") == ifindex.get(e.get("ifname")) for e in mine.values()))
+expect("a learned entry's age is under a minute", True,
+       all(e.get("age_ms", -1) < 60000 for e in mine.values()))
+lst = load("fdb_a", "-j fdb show net NAME", FDB)
+expect("that network's entries", ["02:00:00:00:0a:01", "02:00:00:00:0a:02", "02:00:00:00:0a:99"],
+       sorted(e.get("mac") for e in lst or []))
+lst = load("fdb_root", "-j fdb show net NAME (a veth's learned entry)", FDB)
+expect("that network's entries (the veth's)", ["02:00:00:00:0c:01", "02:00:00:00:0c:99"],
+       sorted(e.get("mac") for e in lst or []))
+lst = load("fdb_odd1", "-j fdb show net NAME with an odd NAME", FDB)
+expect("its entry, whose net member is the odd name", [("02:00:00:00:0d:01", odd1)],
+       [(e.get("mac"), e.get("net")) for e in lst or []])
+exactly("fdb_empty", "-j fdb show net EMPTY prints []", "[]\n")
+load("fdb_s", "-j -s fdb show: FDB entries (no stats member)", FDB)
+
+# --- version
+out, rc, err = read("version")
+try:
+    v = json.loads(out)
+except ValueError as e:
+    v = "does not parse: %s: %r" % (e, out)
+expect("-j version: an object of intnetctl, module and features",
+       (0, dict, ["features", "intnetctl", "module"]),
+       (rc, type(v), sorted(v) if type(v) is dict else v))
+v = v if type(v) is dict else {}
+expect("its values: version strings, the module's from sysfs, features a list of strings",
+       (True, modver, True, True),
+       (is_str(v.get("intnetctl")), v.get("module"),
+        type(v.get("features")) is list and all(is_str(f) for f in v.get("features", [0])),
+        "switch" in v.get("features", []) and "access" in v.get("features", [])))
+
+# --- alice: her objects and root's public network, nothing else
+lst = by(load("a_net", "alice: -j net show", NET), "name", "cj-")
+expect("alice sees her network and the public one", ["cj-a", "cj-pub"], sorted(lst))
+expect("her network as root sees it", nets.get("cj-a"), lst.get("cj-a"))
+out, rc, err = read("a_net_root")
+expect("alice: -j net show of root's restricted network: exit 1, nothing on stdout",
+       (1, "", "intnet: no such network\n"), (rc, out, err))
+lst = by(load("a_port", "alice: -j port show", PORT), "ifname")
+expect("alice sees her three ports only, user 1001", {"cj-ta1": ALICE, "cj-ta2": ALICE,
+                                                      "cj-ta3": ALICE},
+       {k: p.get("user") for k, p in lst.items()})
+one = load("a_port_s", "alice: -j -s port show DEV", PORT, True)
+root_ta2 = json.loads(read("port_ta2_s")[0] or "null")
+expect("alice reads the same port and counters as root", root_ta2, one)
+lst = load("a_fdb", "alice: -j fdb show", FDB)
+expect("alice sees the entries behind her ports only",
+       ["02:00:00:00:0a:01", "02:00:00:00:0a:02", "02:00:00:00:0a:99", "02:00:00:00:0b:03"],
+       sorted(e.get("mac") for e in lst or []))
+lst = load("a_fdb_pub", "alice: -j fdb show net PUBLIC", FDB)
+expect("on the public network, her port's entry only", ["02:00:00:00:0b:03"],
+       sorted(e.get("mac") for e in lst or []))
+
+# --- bob: the public network, and empty lists
+lst = by(load("b_net", "bob: -j net show", NET), "name", "cj-")
+expect("bob sees the public network only, owner 0", {"cj-pub": 0},
+       {k: n.get("owner") for k, n in lst.items()})
+exactly("b_port", "bob: -j port show prints []", "[]\n")
+exactly("b_fdb", "bob: -j fdb show prints []", "[]\n")
+exactly("b_fdb_pub", "bob: -j fdb show net PUBLIC prints [] (not alice's entry)", "[]\n")
+
+# --- monitor
+def events(key, who):
+    out, err = (open(os.path.join(tmp, key + x)).read() for x in (".out", ".err"))
+    lines = out.splitlines()
+    objs, bad = [], []
+    for l in lines:
+        try:
+            o = json.loads(l)
+        except ValueError:
+            o = None
+        (objs if type(o) is dict else bad).append(o if type(o) is dict else l)
+    result(bool(lines) and not bad, "%s: -j monitor fdb prints one JSON object per line" % who,
+           "lines %d, not objects: %r\nstderr: %s" % (len(lines), bad[:3], err[:300]))
+    return objs
+
+def seen(objs, key, val):
+    return sorted(set(str(o.get("event")) for o in objs if o.get(key) == val))
+
+objs = events("mon", "root")
+expect("root's monitor: the network events of its network, with an event member",
+       ["net add", "net del"], seen(objs, "name", "cj-mon"))
+expect("and those of alice's network", ["net add", "net del"], seen(objs, "name", "cj-amon2"))
+expect("and the FDB events of a static entry", ["fdb add", "fdb del"],
+       seen(objs, "mac", "02:00:00:00:0e:01"))
+errs = []
+for o in objs:
+    schema = {"net": NET, "port": PORT, "fdb": FDB}.get(str(o.get("event")).split(" ")[0], {})
+    errs += ["%s: %s" % (o.get("event"), e) for e in shape_errors(
+        {k: v for k, v in o.items() if k != "event"}, schema, None)
+        if not str(o.get("event")).endswith(" del")]
+result(not errs, "root's monitor: each event object has its show's members and types",
+       "\n".join(errs[:10]))
+objs = events("amon", "alice")
+expect("alice's monitor: her networks' events, owner 1001",
+       [["net add", "net del"], [ALICE]],
+       [seen(objs, "name", "cj-amon2"),
+        sorted(set(o.get("owner") for o in objs if o.get("name") == "cj-amon2"))])
+expect("and nothing of root's restricted network or its FDB", [],
+       [o for o in objs if o.get("name") == "cj-mon" or o.get("net") == "cj-root"])
+
+for ok, desc, detail in results:
+    print("%s\t%s" % ("ok" if ok else "not ok", desc))
+    if not ok and detail:
+        for l in str(detail).splitlines():
+            print("#\t" + l)
+EOF
+$PY "$tmp/check.py" "$tmp" "$ODD1" "$ODD2" >"$tmp/results" 2>&1
+rc=$?
+
+n=0
+while IFS= read -r line; do
+	case $line in "ok	"* | "not ok	"*) n=$((n + 1)) ;; esac
+done <"$tmp/results"
+plan $((2 + n))
+expect_eq "the setup succeeds" 1 "$setup_ok"
+expect_eq "the validator runs to its end" 0 "$rc"
+while IFS= read -r line; do
+	case $line in
+	"ok	"*) ok "${line#ok	}" ;;
+	"not ok	"*) not_ok "${line#not ok	}" ;;
+	"#	"*) echo "#   ${line#\#	}" ;;
+	*) echo "# $line" ;;
+	esac
+done <"$tmp/results"
+finish

@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The documentation agrees with intnetctl: man/intnetctl.8 renders without warnings
+# and documents every object, command and keyword `intnetctl help` prints; the bash
+# completion (completion/intnetctl) offers them, and the values, devices, networks,
+# users and groups they take; `help OBJECT` and `OBJECT help` say the same.
+. "$(dirname "$0")/lib.sh"
+
+load_module
+repo=$(cd "$(dirname "$0")/.." && pwd)
+page=$repo/man/intnetctl.8
+tmp=$(mktemp -d)
+trap 'intnetctl net del dc-lab 2>/dev/null; rm -rf "$tmp"' EXIT
+# Every object of intnetctl(8); `intnetctl help` must print each.
+objects="net port fdb tap monitor version help"
+
+intnetctl help >"$tmp/help" 2>&1
+help_rc=$?
+# The commands `intnetctl help` lists, one a line: OBJECT VERB ARG KEYWORD... with
+# "-" for no verb or no (required) positional argument. A usage line is indented by
+# two spaces and ends at a run of two spaces; deeper lines starting with [ continue it.
+/usr/bin/python3 - "$tmp/help" >"$tmp/cmds" <<'EOF'
+import re, sys
+cmds = []
+for line in open(sys.argv[1]).read().split("\n\n")[1].splitlines():
+    if re.match(r"^ {3,}\[", line) and cmds:
+        cmds[-1] += " " + line.strip()
+    elif re.match(r"^  [a-z]", line):
+        cmds.append(re.split(r" {2,}", line.strip())[0])
+for c in cmds:
+    toks = re.findall(r"[\[\]|]|[^\s\[\]|]+", c)
+    obj, rest = toks[0], toks[1:]
+    verb = "-"
+    if obj in ("net", "port", "fdb", "tap") and rest and re.match(r"^[a-z]", rest[0]):
+        verb, rest = rest[0], rest[1:]
+    arg = rest[0] if rest and rest[0].isupper() else "-"
+    kws = []
+    for t in rest:
+        if re.match(r"^[a-z][a-z-]*$", t) and t not in ("on", "off") and t not in kws:
+            kws.append(t)
+    print(" ".join([obj, verb, arg] + kws))
+EOF
+# The page's text: fonts dropped, \- made -.
+sed -e 's/\\f[BIRP]//g' -e 's/\\-/-/g' -e 's/\\(em/-/g' -e 's/\\c$//' "$page" >"$tmp/page"
+page_text=$(<"$tmp/page")
+page_has() { [[ $page_text =~ (^|[^a-z-])$1([^a-z-]|$) ]]; }
+
+. "$repo/completion/intnetctl"
+# comp WORD...: what the completion offers for the last word, space-separated, in
+# $offered (and printed with -p). No subshell: under TCG a fork costs.
+comp() {
+	local print=0
+	[ "$1" = -p ] && { print=1; shift; }
+	COMP_WORDS=("$@")
+	COMP_CWORD=$(($# - 1))
+	COMPREPLY=()
+	_intnetctl
+	offered="${COMPREPLY[*]}"
+	[ $print = 0 ] || echo "$offered"
+}
+# missing WANTED OFFERED: the words of WANTED that OFFERED lacks, in $lacking (and
+# printed with -p).
+missing() {
+	local w print=0
+	[ "$1" = -p ] && { print=1; shift; }
+	lacking=""
+	for w in $1; do
+		case " $2 " in *" $w "*) ;; *) lacking+="$w " ;; esac
+	done
+	lacking=${lacking% }
+	[ $print = 0 ] || echo "$lacking"
+}
+
+n_cmds=$(wc -l <"$tmp/cmds")
+plan $((23 + 3 * n_cmds))
+
+# --- the page
+out=$(MANWIDTH=80 LC_ALL=C.UTF-8 man --warnings -l "$page" 2>&1 >/dev/null)
+expect_eq "man --warnings renders intnetctl(8) without a warning" "" "$out"
+out=$(groff -man -ww -z "$page" 2>&1)
+expect_eq "groff -man -ww renders it without a warning" "" "$out"
+sections="" th_version=""
+while IFS= read -r line; do
+	case $line in
+	.SH\ *)
+		line=${line#.SH }
+		line=${line//\"/}
+		sections+="${line// /_} "
+		;;
+	.TH\ *)
+		th_version=${line#*\"intnet }
+		th_version=${th_version%%\"*}
+		;;
+	esac
+done <"$page"
+missing "NAME SYNOPSIS DESCRIPTION OPTIONS OBJECTS_AND_COMMANDS SECURITY JSON_OUTPUT EXIT_STATUS EXAMPLES FILES SEE_ALSO" "$sections"
+expect_eq "it has every section" "" "$lacking"
+v=$(intnetctl -V)
+expect_eq "its version is intnetctl's" "${v#intnetctl }" "$th_version"
+
+# --- intnetctl help
+expect_eq "intnetctl help exits 0" 0 "$help_rc"
+printed=""
+while read -r obj _; do printed+="$obj "; done <"$tmp/cmds"
+missing "$objects" "$printed"
+expect_eq "intnetctl help prints every object of intnetctl(8)" "" "$lacking"
+bad=""
+for o in net port fdb tap; do
+	a=$(intnetctl "$o" help 2>&1)
+	b=$(intnetctl help "$o" 2>&1)
+	case $a in "Usage: intnetctl [OPTIONS] $o COMMAND"*) ;; *) bad+="$o help: ${a%%$'\n'*}; " ;; esac
+	[ "$a" = "$b" ] || bad+="help $o differs from $o help; "
+done
+expect_eq "OBJECT help and help OBJECT print the object's usage, the same" "" "$bad"
+out=$(intnetctl monitor help 2>&1)
+out=${out%%$'\n'*}
+expect_eq "monitor help prints its usage" "Usage: intnetctl [OPTIONS] monitor" "${out:0:34}"
+
+# --- every command of intnetctl help: in the page and offered by the completion
+while read -r obj verb arg kws; do
+	cmd=$obj
+	[ "$verb" = - ] || cmd="$obj $verb"
+	check "intnetctl(8) documents '$cmd'" page_has "$cmd"
+	m=""
+	for k in $kws; do page_has "$k" || m+="$k "; done
+	expect_eq "intnetctl(8) documents the keywords of '$cmd'" "" "${m% }"
+	# the words before the keywords: the command and its argument
+	words=(intnetctl "$obj")
+	if [ "$verb" = - ]; then
+		comp intnetctl ""
+		wanted=$obj
+	else
+		comp intnetctl "$obj" ""
+		wanted=$verb
+		words+=("$verb")
+	fi
+	all=$offered
+	case $arg in
+	-) ;;
+	MAC) words+=(02:00:00:00:00:01) ;;
+	*) words+=(x) ;;
+	esac
+	[ -n "$kws" ] && comp "${words[@]}" "" && all+=" $offered"
+	missing "$wanted ${kws//help/}" "$all"
+	expect_eq "the completion offers '$cmd' and its keywords" "" "$lacking"
+done <"$tmp/cmds"
+
+# --- the completion, position by position
+expect_eq "first word: the objects" "net port fdb tap monitor version help" "$(comp -p intnetctl "")"
+expect_eq "first word after options" "net port fdb tap monitor version help" "$(comp -p intnetctl -j -s "")"
+expect_eq "options" "-j -s -h -V --json --stats --help --version" "$(comp -p intnetctl -)"
+expect_eq "the verbs of net" "add set del show list help" "$(comp -p intnetctl net "")"
+expect_eq "the keywords of port add" "net up down promisc lock-mac user" \
+	"$(comp -p intnetctl port add tap0 "")"
+expect_eq "a keyword given, and its opposite, are not offered again" "net promisc lock-mac user" \
+	"$(comp -p intnetctl port add tap0 down "")"
+expect_eq "the values of promisc" "on off" "$(comp -p intnetctl port set tap0 promisc "")"
+expect_eq "the values of promisc-policy" "deny allow-same-user allow-all" \
+	"$(comp -p intnetctl net set lab promisc-policy "")"
+expect_eq "the keywords of tap add" "net user group vnet-hdr multi-queue up down promisc" \
+	"$(comp -p intnetctl tap add tap0 "")"
+comp intnetctl port add l
+missing lo "$offered"
+expect_eq "device names for port add" "" "$lacking"
+# readline splits a MAC at its colons
+expect_eq "a MAC split at its colons is one argument" "dev" \
+	"$(comp -p intnetctl fdb add 02 : 00 : 00 : 00 : 00 : 01 "")"
+intnetctl net add dc-lab
+expect_eq "network names from intnetctl -j net show" "dc-lab" "$(comp -p intnetctl port add x net dc-)"
+expect_eq "and for net show" "dc-lab" "$(comp -p intnetctl net show dc-)"
+expect_eq "users for user, groups for group" "root root" \
+	"$(comp -p intnetctl tap add x user roo) $(comp -p intnetctl tap add x group roo)"
+rmmod intnet
+out=$(comp -p intnetctl net show "" 2>&1)
+load_module
+expect_eq "without the module: no network names, quietly" "" "$out"
+finish
