@@ -57,6 +57,14 @@ static void xmit(struct intnet_port *port, struct sk_buff *skb)
 	skb_clear_tstamp(skb);
 	skb->dev = dev;
 	len = skb->len;
+	if (port->host) {
+		if (intnet_host_receive(dev, skb) == NET_RX_SUCCESS)
+			intnet_count_len(port, INTNET_STATS_TX_PACKETS,
+					 INTNET_STATS_TX_BYTES, len);
+		else
+			intnet_count(port, INTNET_STATS_TX_DROP_ERROR);
+		return;
+	}
 	rc = dev_queue_xmit(skb);
 	if (likely(rc == NET_XMIT_SUCCESS || rc == NET_XMIT_CN))
 		intnet_count_len(port, INTNET_STATS_TX_PACKETS,
@@ -124,62 +132,71 @@ static void drop(struct intnet_port *port, enum intnet_stats why,
 	kfree_skb(skb);
 }
 
-rx_handler_result_t intnet_handle_frame(struct sk_buff **pskb)
+/*
+ * A frame @port received (data at the payload, the Ethernet header before it),
+ * under RCU with BH off: learn, then forward, flood or drop it.
+ */
+void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb)
 {
-	struct sk_buff *skb = *pskb;
 	struct intnet_fdb_entry *e;
-	struct intnet_port *port, *to;
+	struct intnet_port *to;
 	const struct ethhdr *eth;
 	u64 lock;
 
-	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
-		return RX_HANDLER_PASS;
-	port = rcu_dereference(skb->dev->rx_handler_data);
 	intnet_count_len(port, INTNET_STATS_RX_PACKETS, INTNET_STATS_RX_BYTES,
 			 skb->len + ETH_HLEN);
 
 	if (unlikely(!READ_ONCE(port->up))) {
 		drop(port, INTNET_STATS_RX_DROP_PORT_DOWN, skb);
-		return RX_HANDLER_CONSUMED;
+		return;
 	}
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (unlikely(!skb)) {
 		intnet_count(port, INTNET_STATS_RX_DROP_NOMEM);
-		return RX_HANDLER_CONSUMED;
+		return;
 	}
 	eth = eth_hdr(skb);
 	if (unlikely(!is_valid_ether_addr(eth->h_source))) {
 		drop(port, INTNET_STATS_RX_DROP_INVALID_SRC, skb);
-		return RX_HANDLER_CONSUMED;
+		return;
 	}
 	lock = READ_ONCE(port->lock_mac);
 	if (unlikely(lock && ether_addr_to_u64(eth->h_source) != lock) ||
 	    unlikely(!intnet_fdb_learn(port, eth->h_source))) {
 		drop(port, INTNET_STATS_RX_DROP_MAC_LOCKED, skb);
-		return RX_HANDLER_CONSUMED;
+		return;
 	}
 
 	if (is_multicast_ether_addr(eth->h_dest)) {
 		intnet_count(port, INTNET_STATS_RX_FLOODED);
 		flood(port, skb, false);
-		return RX_HANDLER_CONSUMED;
+		return;
 	}
 	e = intnet_fdb_lookup(port->network, eth->h_dest);
 	if (!e) {
 		intnet_count(port, INTNET_STATS_RX_FLOODED);
 		flood(port, skb, !READ_ONCE(port->network->flood_unknown));
-		return RX_HANDLER_CONSUMED;
+		return;
 	}
 	to = rcu_dereference(e->port);
 	if (to == port) {
 		drop(port, INTNET_STATS_RX_DROP_LOCAL, skb);
-		return RX_HANDLER_CONSUMED;
+		return;
 	}
 	if (unlikely(!READ_ONCE(to->up))) {
 		drop(port, INTNET_STATS_RX_DROP_DEST_DOWN, skb);
-		return RX_HANDLER_CONSUMED;
+		return;
 	}
 	intnet_count(port, INTNET_STATS_RX_FORWARDED);
 	forward(port, to, skb);
+}
+
+rx_handler_result_t intnet_handle_frame(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb;
+
+	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
+		return RX_HANDLER_PASS;
+	intnet_port_rx(rcu_dereference(skb->dev->rx_handler_data), skb);
 	return RX_HANDLER_CONSUMED;
 }

@@ -88,6 +88,8 @@ struct intnet_port {
 	bool up;
 	bool promisc;
 	bool announced;			/* PORT_ADD event sent; RTNL */
+	/* An intnet device of the host's stack (host.c), not a receive hook. */
+	bool host;
 	/* The only source address allowed (ether_addr_to_u64), 0 = none; RTNL. */
 	u64 lock_mac;
 	/* Set under the FDB lock when the port leaves: nothing learns onto it after. */
@@ -162,7 +164,17 @@ int intnet_fdb_cache_init(void);
 void intnet_fdb_cache_exit(void);
 
 /* forward.c */
+void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb);
 rx_handler_result_t intnet_handle_frame(struct sk_buff **pskb);
+
+/* host.c */
+bool intnet_is_host(const struct net_device *dev);
+struct intnet_port *intnet_host_port_rtnl(const struct net_device *dev);
+void intnet_host_set_port(struct net_device *dev, struct intnet_port *port);
+void intnet_host_set_carrier(struct net_device *dev, bool on);
+int intnet_host_receive(struct net_device *dev, struct sk_buff *skb);
+int intnet_host_init(void);
+void intnet_host_exit(void);
 
 /* stats.c; counting happens in softirq context (BH off), so plain per-CPU writes. */
 static inline void intnet_count(struct intnet_port *port, enum intnet_stats s)

@@ -59,13 +59,18 @@ static int __init intnet_init(void)
 	err = intnet_notifier_init();
 	if (err)
 		goto unregister_pernet;
-	err = intnet_genl_init();
+	err = intnet_host_init();
 	if (err)
 		goto unregister_notifier;
+	err = intnet_genl_init();
+	if (err)
+		goto unregister_host;
 
 	pr_info("intnet %s loaded\n", INTNET_VERSION);
 	return 0;
 
+unregister_host:
+	intnet_host_exit();
 unregister_notifier:
 	intnet_notifier_exit();
 unregister_pernet:
@@ -81,6 +86,7 @@ static void __exit intnet_exit(void)
 	 * then every namespace's networks, then what waits for a grace period.
 	 */
 	intnet_genl_exit();
+	intnet_host_exit();
 	unregister_pernet_subsys(&intnet_net_ops);
 	intnet_notifier_exit();
 	rcu_barrier();

@@ -14,6 +14,8 @@
 struct intnet_port *intnet_port_get_rtnl(const struct net_device *dev)
 {
 	ASSERT_RTNL();
+	if (intnet_is_host(dev))
+		return intnet_host_port_rtnl(dev);
 	if (rcu_access_pointer(dev->rx_handler) != intnet_handle_frame)
 		return NULL;
 	return rtnl_dereference(dev->rx_handler_data);
@@ -130,7 +132,11 @@ struct intnet_port *intnet_port_add(struct intnet_network *nw,
 	port->user = user;
 	port->up = up;
 	port->promisc = promisc;
+	port->host = intnet_is_host(dev);
 
+	/* A host port's frames come from its own transmit (host.c). */
+	if (port->host)
+		goto hold;
 	/* Frames for the VMs behind the port carry other MACs than the device's. */
 	err = dev_set_promiscuity(dev, 1);
 	if (err)
@@ -140,9 +146,12 @@ struct intnet_port *intnet_port_add(struct intnet_network *nw,
 		NL_SET_ERR_MSG_MOD(extack, "cannot take the device's receive path");
 		goto unpromisc;
 	}
+hold:
 	netdev_hold(dev, &port->dev_tracker, GFP_KERNEL);
 	list_add_tail_rcu(&port->node, &nw->ports);
 	nw->n_ports++;
+	if (port->host)
+		intnet_host_set_port(dev, port);
 	intnet_pernet_changed(nw->net);
 	return port;
 
@@ -172,8 +181,12 @@ void intnet_port_del(struct intnet_port *port)
 	int i;
 
 	ASSERT_RTNL();
-	netdev_rx_handler_unregister(dev);
-	dev_set_promiscuity(dev, -1);
+	if (port->host) {
+		intnet_host_set_port(dev, NULL);
+	} else {
+		netdev_rx_handler_unregister(dev);
+		dev_set_promiscuity(dev, -1);
+	}
 	list_del_rcu(&port->node);
 	nw->n_ports--;
 	intnet_fdb_port_gone(port);
@@ -195,6 +208,8 @@ void intnet_port_set_up(struct intnet_port *port, bool up)
 {
 	ASSERT_RTNL();
 	WRITE_ONCE(port->up, up);
+	if (port->host)
+		intnet_host_set_carrier(port->dev, up);
 	if (!up)
 		intnet_fdb_flush(port->network, port);
 }

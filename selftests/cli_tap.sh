@@ -176,5 +176,5 @@ expect_eq "ttlab, made by the first port, went with the last" "intnet: no such n
 
 # 7. help
 expect_eq "help tap" "$(intnetctl tap help)" "$(intnetctl help tap)"
-check "help tap shows tap add" grep -q '^  tap add NAME' <<<"$(intnetctl help tap)"
+check "help tap shows tap add" grep -q '^  tap add DEV' <<<"$(intnetctl help tap)"
 finish

@@ -21,7 +21,9 @@
 #include <unistd.h>
 
 #include <linux/if_ether.h>
+#include <linux/if_link.h>
 #include <linux/if_tun.h>
+#include <linux/rtnetlink.h>
 #include <linux/netlink.h>
 
 #include <netlink/genl/ctrl.h>
@@ -73,9 +75,13 @@ static const char monitor_usage[] =
     "                     with fdb FDB events too, until interrupted\n";
 
 static const char tap_usage[] =
-    "  tap add NAME [net NAME] [user USER] [group GROUP] [vnet-hdr]\n"
+    "  tap add DEV [net NAME] [user USER] [group GROUP] [vnet-hdr]\n"
     "              [multi-queue] [up|down] [promisc on|off]\n"
-    "  tap del NAME\n";
+    "  tap del DEV\n";
+
+static const char host_usage[] =
+    "  host add DEV [net NAME] [up|down] [user USER]\n"
+    "  host del DEV\n";
 
 static const char usage_notes[] =
     "NAME is a network (\"" INTNET_NAME_DEFAULT "\" where a command may leave "
@@ -97,7 +103,7 @@ static void usage(FILE *f)
 		"Usage: intnetctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
 		"\n"
 		"Objects and commands:\n"
-		"%s%s%s%s%s"
+		"%s%s%s%s%s%s"
 		"  OBJECT help        show OBJECT's commands\n"
 		"  version            show intnetctl's and the module's "
 		"versions\n"
@@ -110,8 +116,8 @@ static void usage(FILE *f)
 		"  -s, --stats        show statistics\n"
 		"  -h, --help         show this text\n"
 		"  -V, --version      show intnetctl's version\n",
-		net_usage, port_usage, fdb_usage, tap_usage, monitor_usage,
-		usage_notes);
+		net_usage, port_usage, fdb_usage, tap_usage, host_usage,
+		monitor_usage, usage_notes);
 }
 
 /* ---- The netlink connection ---- */
@@ -814,7 +820,7 @@ static const struct keyword kw_promisc = { KW("promisc", ARG_ONOFF,
 static const struct keyword kw_lock_mac = { KW("lock-mac", ARG_LOCK,
 					       PORT_LOCK_MAC) };
 static const struct keyword kw_user = { KW("user", ARG_USER, PORT_USER) };
-static const struct keyword arg_ifname = { KW_LOCAL("NAME", ARG_IFNAME,
+static const struct keyword arg_ifname = { KW_LOCAL("DEV", ARG_IFNAME,
 						    IFNAME) };
 static const struct keyword kw_group = { KW_LOCAL("group", ARG_GROUP, GROUP) };
 static const struct keyword kw_vnet_hdr = {
@@ -850,6 +856,8 @@ struct verb {
 
 static int tap_add(struct conn *c, struct args *a);
 static int tap_del(struct conn *c, struct args *a);
+static int host_add(struct conn *c, struct args *a);
+static int host_del(struct conn *c, struct args *a);
 
 static const struct verb net_verbs[] = {
 	{ .name = "add",
@@ -926,15 +934,25 @@ static const struct verb tap_verbs[] = {
 	{ .name = NULL },
 };
 
+static const struct verb host_verbs[] = {
+	{ .name = "add",
+	  .cmd = INTNET_CMD_PORT_ADD,
+	  .arg = &arg_ifname,
+	  .kws = KWS(&kw_net, &kw_up, &kw_down, &kw_user),
+	  .flags = V_DEFAULT_NET,
+	  .run = host_add },
+	{ .name = "del", .arg = &arg_ifname, .run = host_del },
+	{ .name = NULL },
+};
+
 static const struct object {
 	const char *name;
 	const char *usage;
 	const struct verb *verbs;
 } objects[] = {
-	{ "net", net_usage, net_verbs },
-	{ "port", port_usage, port_verbs },
-	{ "fdb", fdb_usage, fdb_verbs },
-	{ "tap", tap_usage, tap_verbs },
+	{ "net", net_usage, net_verbs },    { "port", port_usage, port_verbs },
+	{ "fdb", fdb_usage, fdb_verbs },    { "tap", tap_usage, tap_verbs },
+	{ "host", host_usage, host_verbs },
 };
 
 #define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))
@@ -1722,6 +1740,154 @@ static int cmd_monitor(int argc, char **argv)
 	nl_cb_put(cb);
 	conn_close(&c);
 	return 1;
+}
+
+/* ---- host: host-side ports, devices of kind "intnet" ---- */
+
+#define HOST_KIND "intnet"
+
+/*
+ * An rtnetlink request about a link: @name (NULL: by @ifindex), with @kind
+ * when given; 0 or a libnl error, printed as "cannot WHAT 'NAME': reason".
+ */
+static int link_request(int type, int flags, const char *name, int ifindex,
+			const char *kind, const char *what)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
+				 .ifi_index = ifindex };
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_msg *msg = NULL;
+	struct nlattr *info;
+	int err = -NLE_NOMEM;
+
+	if (!sk)
+		goto out;
+	err = nl_connect(sk, NETLINK_ROUTE);
+	if (err < 0)
+		goto out;
+	err = -NLE_NOMEM;
+	msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_ACK | flags);
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    (name && nla_put_string(msg, IFLA_IFNAME, name) < 0))
+		goto out;
+	if (kind) {
+		info = nla_nest_start(msg, IFLA_LINKINFO);
+		if (!info || nla_put_string(msg, IFLA_INFO_KIND, kind) < 0)
+			goto out;
+		nla_nest_end(msg, info);
+	}
+	err = nl_send_auto(sk, msg);
+	if (err >= 0)
+		err = nl_wait_for_ack(sk);
+out:
+	if (err < 0)
+		fprintf(stderr, "intnetctl: cannot %s '%s': %s\n", what,
+			name ? name : "?", nl_geterror(err));
+	nlmsg_free(msg);
+	nl_socket_free(sk);
+	return err < 0 ? err : 0;
+}
+
+/* Notes whether an RTM_NEWLINK answer is of kind "intnet". */
+static int kind_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[IFLA_MAX + 1], *info[IFLA_INFO_MAX + 1];
+	int *is_host = arg;
+
+	if (nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX,
+			NULL) < 0 ||
+	    !tb[IFLA_LINKINFO] ||
+	    nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) < 0)
+		return NL_OK;
+	*is_host = info[IFLA_INFO_KIND] &&
+		   !strcmp(nla_get_string(info[IFLA_INFO_KIND]), HOST_KIND);
+	return NL_OK;
+}
+
+/* Whether @name is a device of kind "intnet" (1), another device (0) or
+ * none (-1). */
+static int is_host_dev(const char *name)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_sock *sk;
+	struct nl_msg *msg = NULL;
+	int is_host = 0, err = -NLE_NOMEM;
+
+	ifi.ifi_index = if_nametoindex(name);
+	if (!ifi.ifi_index)
+		return -1;
+	sk = nl_socket_alloc();
+	if (!sk)
+		goto out;
+	err = nl_connect(sk, NETLINK_ROUTE);
+	if (err < 0)
+		goto out;
+	err = -NLE_NOMEM;
+	msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_REQUEST);
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0)
+		goto out;
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, kind_cb, &is_host);
+	err = nl_send_auto(sk, msg);
+	if (err >= 0)
+		err = nl_recvmsgs_default(sk);
+out:
+	nlmsg_free(msg);
+	nl_socket_free(sk);
+	return err < 0 ? 0 : is_host;
+}
+
+/*
+ * A host-side port: a device of the host's stack (kind "intnet"), up, attached
+ * to the network; if the module refuses the port, the device goes again.
+ */
+static int host_add(struct conn *c, struct args *a)
+{
+	const char *name = a->slot[SLOT_IFNAME].str;
+	struct slot *dev = &a->slot[INTNET_ATTR_IFINDEX];
+	struct nl_msg *msg;
+	int ret = 1;
+
+	if (if_nametoindex(name)) {
+		fprintf(stderr, "intnetctl: device '%s' exists\n", name);
+		return 1;
+	}
+	if (link_request(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, name, 0,
+			 HOST_KIND, "create"))
+		return 1;
+	dev->kw = &kw_dev;
+	dev->u32 = if_nametoindex(name);
+	if (link_up(name) < 0) {
+		fprintf(stderr, "intnetctl: cannot bring up '%s': %s\n", name,
+			strerror(errno));
+		goto out;
+	}
+	msg = build_request(c, a);
+	if (msg) {
+		ret = conn_run(c, msg, NULL, NULL) ? 1 : 0;
+		nlmsg_free(msg);
+	}
+out:
+	if (ret)
+		link_request(RTM_DELLINK, 0, NULL, dev->u32, NULL, "delete");
+	return ret;
+}
+
+static int host_del(struct conn *c, struct args *a)
+{
+	const char *name = a->slot[SLOT_IFNAME].str;
+	int host = is_host_dev(name);
+
+	(void)c;
+	if (host < 0) {
+		fprintf(stderr, "intnetctl: no such device '%s'\n", name);
+		return 1;
+	}
+	if (!host) {
+		fprintf(stderr, "intnetctl: '%s' is not a host port device\n",
+			name);
+		return 1;
+	}
+	return link_request(RTM_DELLINK, 0, name, 0, NULL, "delete") ? 1 : 0;
 }
 
 /* ---- version ---- */
