@@ -33,7 +33,7 @@ HELPER_SRCS := userland/intnet-qemu-helper.c include/uapi/linux/intnet.h
 VM := selftests/vm/vm.sh
 
 .PHONY: all kmod userland selftests deps check check-full fuzz vm shell demo bench debug-kernel lint clean \
-	install install-tools install-module uninstall dkms-install
+	install install-tools install-module uninstall dkms-install dkms-uninstall
 
 all: kmod userland
 
@@ -160,12 +160,20 @@ uninstall:
 	test -n "$(DESTDIR)" || depmod "$$($(VM) release "$(KDIR)")"
 	test -z "$$(dkms status intnet 2>/dev/null)" || dkms remove intnet/$(VERSION) --all
 
-# DKMS builds from a copy of the tree in /usr/src/intnet-VERSION (see dkms.conf).
+# DKMS builds from a copy of the sources in /usr/src/intnet-VERSION (see dkms.conf),
+# for the running kernel now and for every kernel installed later (AUTOINSTALL).
 dkms-install:
+	-dkms remove intnet/$(VERSION) --all 2>/dev/null
 	rm -rf /usr/src/intnet-$(VERSION)
-	mkdir -p /usr/src/intnet-$(VERSION)
-	cp -r Kbuild dkms.conf kmod include /usr/src/intnet-$(VERSION)/
+	mkdir -p /usr/src/intnet-$(VERSION)/kmod /usr/src/intnet-$(VERSION)/include
+	cp Kbuild dkms.conf /usr/src/intnet-$(VERSION)/
+	cp kmod/*.[ch] kmod/Kbuild /usr/src/intnet-$(VERSION)/kmod/
+	cp -r include/uapi /usr/src/intnet-$(VERSION)/include/
 	dkms install intnet/$(VERSION)
+
+dkms-uninstall:
+	dkms remove intnet/$(VERSION) --all
+	rm -rf /usr/src/intnet-$(VERSION)
 
 clean:
 	rm -rf $(BUILD) kmod/intnet.ko userland/intnetctl userland/intnet-qemu-helper

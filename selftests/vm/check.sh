@@ -42,6 +42,22 @@ else
 	summary+=("host lint: 0 passed, 1 failed")
 fi
 
+# Host-side: dkms builds intnet for each lane's kernel (the debug lane's with
+# INTNET_FULL only); the guests' dkms test installs those builds.
+case " ${INTNET_TESTS:-dkms} " in *" dkms "*)
+	echo "=== host: dkms"
+	dkms_lanes=(6.1 6.12)
+	case " ${lanes[*]} " in *" debug "*) [ -z "${INTNET_FULL:-}" ] || dkms_lanes+=(debug) ;; esac
+	if "$here/dkms-host.sh" "${dkms_lanes[@]}"; then
+		total_pass=$((total_pass + 1))
+		summary+=("host dkms: 1 passed, 0 failed")
+	else
+		total_fail=$((total_fail + 1))
+		summary+=("host dkms: 0 passed, 1 failed")
+	fi
+	;;
+esac
+
 for lane in "${lanes[@]}"; do
 	start=$(date +%s)
 	echo "=== lane $lane: booting"

@@ -33,6 +33,8 @@ fi
 
 # What udev would do on a real system.
 modprobe tun && chmod 0666 /dev/net/tun
+# As udev and systemd would: /dev/fd for bash's <(...) (dkms uses it).
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 
 kmemleak=/sys/kernel/debug/kmemleak
 if [ -w $kmemleak ]; then
