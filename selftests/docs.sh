@@ -12,7 +12,7 @@ page=$repo/man/intnetctl.8
 tmp=$(mktemp -d)
 trap 'intnetctl net del dc-lab 2>/dev/null; rm -rf "$tmp"' EXIT
 # Every object of intnetctl(8); `intnetctl help` must print each.
-objects="net port fdb tap monitor version help"
+objects="net port fdb tap host monitor version help"
 
 intnetctl help >"$tmp/help" 2>&1
 help_rc=$?
@@ -31,7 +31,7 @@ for c in cmds:
     toks = re.findall(r"[\[\]|]|[^\s\[\]|]+", c)
     obj, rest = toks[0], toks[1:]
     verb = "-"
-    if obj in ("net", "port", "fdb", "tap") and rest and re.match(r"^[a-z]", rest[0]):
+    if obj in ("net", "port", "fdb", "tap", "host") and rest and re.match(r"^[a-z]", rest[0]):
         verb, rest = rest[0], rest[1:]
     arg = rest[0] if rest and rest[0].isupper() else "-"
     kws = []
@@ -105,7 +105,7 @@ while read -r obj _; do printed+="$obj "; done <"$tmp/cmds"
 missing "$objects" "$printed"
 expect_eq "intnetctl help prints every object of intnetctl(8)" "" "$lacking"
 bad=""
-for o in net port fdb tap; do
+for o in net port fdb tap host; do
 	a=$(intnetctl "$o" help 2>&1)
 	b=$(intnetctl help "$o" 2>&1)
 	case $a in "Usage: intnetctl [OPTIONS] $o COMMAND"*) ;; *) bad+="$o help: ${a%%$'\n'*}; " ;; esac
@@ -146,8 +146,8 @@ while read -r obj verb arg kws; do
 done <"$tmp/cmds"
 
 # --- the completion, position by position
-expect_eq "first word: the objects" "net port fdb tap monitor version help" "$(comp -p intnetctl "")"
-expect_eq "first word after options" "net port fdb tap monitor version help" "$(comp -p intnetctl -j -s "")"
+expect_eq "first word: the objects" "net port fdb tap host monitor version help" "$(comp -p intnetctl "")"
+expect_eq "first word after options" "net port fdb tap host monitor version help" "$(comp -p intnetctl -j -s "")"
 expect_eq "options" "-j -s -h -V --json --stats --help --version" "$(comp -p intnetctl -)"
 expect_eq "the verbs of net" "add set del show list help" "$(comp -p intnetctl net "")"
 expect_eq "the keywords of port add" "net up down promisc lock-mac user" \
