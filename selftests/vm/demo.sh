@@ -3,7 +3,8 @@
 # make demo: what intnet can do today, shown inside a test guest: two "VMs" (network
 # namespaces behind TAP ports) of the unprivileged user alice (uid 1001) on her network
 # "lab" ping each other; bob (uid 1002) can neither join nor see it; root makes alice a
-# persistent TAP for a third VM (intnetctl tap add), which her VM opens without privileges.
+# persistent TAP for a third VM (intnetctl tap add), which her VM opens without privileges;
+# a host-side port lets the host reach her VMs; alice watches the events.
 set -e
 build=${BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
@@ -51,6 +52,10 @@ as alice 1001 intnetctl -j net show lab
 
 printf '\n# root makes alice a persistent TAP on lab; her VM opens it without privileges\n'
 printf '# (as qemu -netdev tap,ifname=tap4,script=no,downscript=no does)\n'
+# alice watches her network's events meanwhile (she sees only what she may see)
+setpriv --reuid=1001 --regid=1001 --clear-groups intnetctl monitor >/tmp/alice-events &
+events=$!
+sleep 0.5
 step intnetctl tap add tap4 net lab user 1001
 printf '\n\033[1m$ %s\033[0m\n' "ip -d link show tap4 | grep -o 'tun type.*user [0-9]*'"
 ip -d link show tap4 | grep -o 'tun type.*user [0-9]*'
@@ -66,3 +71,14 @@ kill $vm4
 wait $vm4 2>/dev/null || true
 step intnetctl tap del tap4
 as alice 1001 intnetctl port show
+
+printf '\n# a host-side port on lab: the host itself reaches alice'"'"'s VMs\n'
+step intnetctl host add vhost0 net lab
+step ip addr add 10.0.0.254/24 dev vhost0
+step ping -c 2 -i 0.3 10.0.0.1
+as alice 1001 intnetctl port show
+step intnetctl host del vhost0
+sleep 0.5
+kill $events
+printf '\n\033[1malice$ intnetctl monitor\033[0m   (what it printed meanwhile)\n'
+cat /tmp/alice-events
