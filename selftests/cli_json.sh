@@ -28,11 +28,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-as_user() {
-	local uid=$1
-	shift
-	setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"
-}
 
 # run KEY [UID] -- ARGS...: intnetctl ARGS as root (or UID); stdout, stderr and the
 # exit status kept in $tmp/KEY.{out,err,rc} for the validator.
@@ -42,7 +37,7 @@ run() {
 	if [ "$uid" = 0 ]; then
 		intnetctl "$@" >"$tmp/$key.out" 2>"$tmp/$key.err"
 	else
-		as_user "$uid" intnetctl "$@" >"$tmp/$key.out" 2>"$tmp/$key.err"
+		as_uid "$uid" intnetctl "$@" >"$tmp/$key.out" 2>"$tmp/$key.err"
 	fi
 	echo $? >"$tmp/$key.rc"
 }
@@ -77,11 +72,11 @@ setup intnetctl port add cj-tr net "$ODD1"
 setup intnetctl fdb add 02:00:00:00:0d:01 dev cj-tr
 # alice: her restricted network with a locked port and a promiscuous one, a static
 # entry, and her port on root's public network
-setup as_user $ALICE intnetctl net add cj-a ageing 600 promisc-policy allow-same-user
-setup as_user $ALICE intnetctl port add cj-ta1 net cj-a lock-mac 02:00:00:00:0a:01
-setup as_user $ALICE intnetctl port add cj-ta2 net cj-a promisc on
-setup as_user $ALICE intnetctl fdb add 02:00:00:00:0a:99 dev cj-ta2
-setup as_user $ALICE intnetctl port add cj-ta3 net cj-pub
+setup as_uid $ALICE intnetctl net add cj-a ageing 600 promisc-policy allow-same-user
+setup as_uid $ALICE intnetctl port add cj-ta1 net cj-a lock-mac 02:00:00:00:0a:01
+setup as_uid $ALICE intnetctl port add cj-ta2 net cj-a promisc on
+setup as_uid $ALICE intnetctl fdb add 02:00:00:00:0a:99 dev cj-ta2
+setup as_uid $ALICE intnetctl port add cj-ta3 net cj-pub
 
 # Frames into the switch (broadcast, ethertype 0x88b5; 60 bytes, cj-ta2's seventy 1514
 # so that its byte counter passes 100000, where the table turns to units and JSON must
@@ -155,13 +150,13 @@ run b_fdb_pub $BOB -- -j fdb show net cj-pub
 # whatever of root's it was going to.
 intnetctl -j monitor fdb >"$tmp/mon.out" 2>"$tmp/mon.err" &
 mon_pid=$!
-as_user $ALICE intnetctl -j monitor fdb >"$tmp/amon.out" 2>"$tmp/amon.err" &
+as_uid $ALICE intnetctl -j monitor fdb >"$tmp/amon.out" 2>"$tmp/amon.err" &
 amon_pid=$!
 in_file() { [[ $(<"$1") == *"$2"* ]]; }
 alive() { kill -0 "$mon_pid" 2>/dev/null && kill -0 "$amon_pid" 2>/dev/null; }
 for ((i = 0; i < 50; i++)); do
-	as_user $ALICE intnetctl net add cj-amon 2>/dev/null
-	as_user $ALICE intnetctl net del cj-amon 2>/dev/null
+	as_uid $ALICE intnetctl net add cj-amon 2>/dev/null
+	as_uid $ALICE intnetctl net del cj-amon 2>/dev/null
 	intnetctl net add cj-mon 2>/dev/null
 	intnetctl net del cj-mon 2>/dev/null
 	in_file "$tmp/amon.out" '"cj-amon"' && in_file "$tmp/mon.out" '"cj-mon"' && break
@@ -172,8 +167,8 @@ intnetctl fdb add 02:00:00:00:0e:01 dev cj-v1
 intnetctl fdb del 02:00:00:00:0e:01 net cj-root
 intnetctl net add cj-mon 2>/dev/null
 intnetctl net del cj-mon 2>/dev/null
-as_user $ALICE intnetctl net add cj-amon2 2>/dev/null
-as_user $ALICE intnetctl net del cj-amon2 2>/dev/null
+as_uid $ALICE intnetctl net add cj-amon2 2>/dev/null
+as_uid $ALICE intnetctl net del cj-amon2 2>/dev/null
 for ((i = 0; i < 50; i++)); do
 	in_file "$tmp/amon.out" '"cj-amon2"' && in_file "$tmp/mon.out" '"cj-amon2"' && break
 	alive || break

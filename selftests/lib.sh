@@ -50,6 +50,13 @@ kernel_reports() {
 	dmesg | grep -cE "$kernel_report_re"
 }
 
+# as_uid UID CMD [ARGS...]: CMD as the unprivileged user UID (group UID, no others).
+as_uid() {
+	local uid=$1
+	shift
+	setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"
+}
+
 module_loaded() {
 	grep -q '^intnet ' /proc/modules
 }

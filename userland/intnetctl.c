@@ -1229,15 +1229,36 @@ static int parse_args(struct args *a, int argc, char **argv)
 	return check_args(a);
 }
 
+/* The user (or @group) name in @s as its id; 1 when there is none such. */
+static int resolve_id(struct slot *s, bool group)
+{
+	struct passwd *pw = NULL;
+	struct group *gr = NULL;
+
+	if (!s->kw || !s->str)
+		return 0;
+	if (group) {
+		gr = getgrnam(s->str);
+		if (gr)
+			s->u32 = gr->gr_gid;
+	} else {
+		pw = getpwnam(s->str);
+		if (pw)
+			s->u32 = pw->pw_uid;
+	}
+	if (group ? !gr : !pw) {
+		fprintf(stderr, "intnetctl: no such %s '%s'\n",
+			group ? "group" : "user", s->str);
+		return 1;
+	}
+	return 0;
+}
+
 /* After the syntax, so that a usage error wins over a missing device or
  * user. */
 static int resolve_names(struct args *a)
 {
 	struct slot *dev = &a->slot[INTNET_ATTR_IFINDEX];
-	struct slot *user = &a->slot[INTNET_ATTR_PORT_USER];
-	struct slot *group = &a->slot[SLOT_GROUP];
-	struct passwd *pw;
-	struct group *gr;
 
 	if (dev->kw) {
 		dev->u32 = if_nametoindex(dev->str);
@@ -1247,24 +1268,9 @@ static int resolve_names(struct args *a)
 			return 1;
 		}
 	}
-	if (user->kw && user->str) {
-		pw = getpwnam(user->str);
-		if (!pw) {
-			fprintf(stderr, "intnetctl: no such user '%s'\n",
-				user->str);
-			return 1;
-		}
-		user->u32 = pw->pw_uid;
-	}
-	if (group->kw && group->str) {
-		gr = getgrnam(group->str);
-		if (!gr) {
-			fprintf(stderr, "intnetctl: no such group '%s'\n",
-				group->str);
-			return 1;
-		}
-		group->u32 = gr->gr_gid;
-	}
+	if (resolve_id(&a->slot[INTNET_ATTR_PORT_USER], false) ||
+	    resolve_id(&a->slot[SLOT_GROUP], true))
+		return 1;
 	return 0;
 }
 
