@@ -1442,6 +1442,23 @@ static int tap_fail(const char *what, const char *name)
 	return 1;
 }
 
+/* The request of @a (a PORT_ADD) for the device @ifindex; 0 or 1. */
+static int port_add_for(struct conn *c, struct args *a, uint32_t ifindex)
+{
+	struct slot *dev = &a->slot[INTNET_ATTR_IFINDEX];
+	struct nl_msg *msg;
+	int ret;
+
+	dev->kw = &kw_dev;
+	dev->u32 = ifindex;
+	msg = build_request(c, a);
+	if (!msg)
+		return 1;
+	ret = conn_run(c, msg, NULL, NULL) ? 1 : 0;
+	nlmsg_free(msg);
+	return ret;
+}
+
 /*
  * A persistent TAP owned by a user (what VBoxTunctl made), attached as a port.
  * Anything that fails takes the TAP away again: nothing is left half made.
@@ -1451,9 +1468,7 @@ static int tap_add(struct conn *c, struct args *a)
 	const char *name = a->slot[SLOT_IFNAME].str;
 	const struct slot *user = &a->slot[INTNET_ATTR_PORT_USER];
 	const struct slot *group = &a->slot[SLOT_GROUP];
-	struct slot *dev = &a->slot[INTNET_ATTR_IFINDEX];
 	int flags = IFF_TAP | IFF_NO_PI;
-	struct nl_msg *msg;
 	int fd, ret = 1;
 
 	if (a->slot[SLOT_VNET_HDR].kw)
@@ -1485,13 +1500,7 @@ static int tap_add(struct conn *c, struct args *a)
 		tap_fail("bring up", name);
 		goto out;
 	}
-	dev->kw = &kw_dev;
-	dev->u32 = if_nametoindex(name);
-	msg = build_request(c, a);
-	if (msg) {
-		ret = conn_run(c, msg, NULL, NULL) ? 1 : 0;
-		nlmsg_free(msg);
-	}
+	ret = port_add_for(c, a, if_nametoindex(name));
 out:
 	if (ret)
 		ioctl(fd, TUNSETPERSIST, 0UL);
@@ -1849,8 +1858,7 @@ out:
 static int host_add(struct conn *c, struct args *a)
 {
 	const char *name = a->slot[SLOT_IFNAME].str;
-	struct slot *dev = &a->slot[INTNET_ATTR_IFINDEX];
-	struct nl_msg *msg;
+	uint32_t ifindex;
 	int ret = 1;
 
 	if (if_nametoindex(name)) {
@@ -1860,21 +1868,14 @@ static int host_add(struct conn *c, struct args *a)
 	if (link_request(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, name, 0,
 			 HOST_KIND, "create"))
 		return 1;
-	dev->kw = &kw_dev;
-	dev->u32 = if_nametoindex(name);
-	if (link_up(name) < 0) {
+	ifindex = if_nametoindex(name);
+	if (link_up(name) < 0)
 		fprintf(stderr, "intnetctl: cannot bring up '%s': %s\n", name,
 			strerror(errno));
-		goto out;
-	}
-	msg = build_request(c, a);
-	if (msg) {
-		ret = conn_run(c, msg, NULL, NULL) ? 1 : 0;
-		nlmsg_free(msg);
-	}
-out:
+	else
+		ret = port_add_for(c, a, ifindex);
 	if (ret)
-		link_request(RTM_DELLINK, 0, NULL, dev->u32, NULL, "delete");
+		link_request(RTM_DELLINK, 0, NULL, ifindex, NULL, "delete");
 	return ret;
 }
 
