@@ -39,16 +39,11 @@ if [ "${INTNET_DKMS_BUILD:-0}" = 1 ] && [ ! -e "/lib/modules/$kver/build" ]; the
 	[ -z "$kdir" ] || ksrc=(--kernelsourcedir "$kdir")
 fi
 
-# run NAME CMD...: CMD's output goes to a log, shown as TAP comments if CMD fails.
+# run NAME CMD...: logged (lib.sh) into the log NAME.
 run() {
 	local name=$1
 	shift
-	if "$@" >"$log/$name" 2>&1; then
-		return 0
-	fi
-	echo "# failed: $*"
-	sed 's/^/#   /' "$log/$name"
-	return 1
+	logged "$log/$name" "$@"
 }
 
 # The GNU build ID of a module file (.ko, .ko.xz, .ko.zst), or of the loaded intnet.

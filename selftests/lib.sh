@@ -57,6 +57,17 @@ as_uid() {
 	setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"
 }
 
+# logged LOG CMD [ARGS...]: CMD's output goes to LOG; if CMD fails, says so and shows
+# LOG as TAP comments. Returns 0 or 1.
+logged() {
+	local log=$1
+	shift
+	"$@" >"$log" 2>&1 && return 0
+	echo "# failed: $*"
+	sed 's/^/#   /' "$log"
+	return 1
+}
+
 module_loaded() {
 	grep -q '^intnet ' /proc/modules
 }

@@ -62,19 +62,7 @@ cp -r "$repo/include/uapi" "$stage/include/"
 trees=(--dkmstree "$work/tree" --sourcetree "$work/src" --installtree "$work/lib-modules")
 mkdir -p "$work/tree" "$work/src" "$work/lib-modules"
 
-# run LOG CMD...: CMD's output goes to LOG; shown when CMD fails.
-run() {
-	local log=$1
-	shift
-	if "$@" >"$log" 2>&1; then
-		return 0
-	fi
-	echo "# failed: $*"
-	sed 's/^/#   /' "$log"
-	return 1
-}
-
-check "dkms add" run "$work/add.log" dkms add "$stage" "${trees[@]}"
+check "dkms add" logged "$work/add.log" dkms add "$stage" "${trees[@]}"
 
 mod=intnet/$conf_version
 built=$BUILD/dkms-built/intnet-$conf_version
@@ -89,7 +77,7 @@ for lane in "${lanes[@]}"; do
 		continue
 	fi
 	start=$(date +%s)
-	if run "$work/build-$kver.log" dkms build "$mod" -k "$kver" --kernelsourcedir "$kdir" "${trees[@]}"; then
+	if logged "$work/build-$kver.log" dkms build "$mod" -k "$kver" --kernelsourcedir "$kdir" "${trees[@]}"; then
 		ok "dkms build for $kver ($(($(date +%s) - start)) s)"
 	else
 		not_ok "dkms build for $kver"
@@ -105,7 +93,7 @@ for lane in "${lanes[@]}"; do
 	# dkms install wants the kernel's module directory to exist; depmod would run on
 	# the real /lib/modules, so it is left out.
 	mkdir -p "$work/lib-modules/$kver"
-	if run "$work/install-$kver.log" dkms install "$mod" -k "$kver" --kernelsourcedir "$kdir" \
+	if logged "$work/install-$kver.log" dkms install "$mod" -k "$kver" --kernelsourcedir "$kdir" \
 		--no-depmod "${trees[@]}"; then
 		installed=$(cd "$work/lib-modules/$kver" && ls updates/dkms/intnet.ko* 2>/dev/null)
 		expect_eq "dkms install for $kver puts intnet in updates/dkms" \
@@ -114,7 +102,7 @@ for lane in "${lanes[@]}"; do
 		not_ok "dkms install for $kver"
 	fi
 
-	run "$work/remove-$kver.log" dkms remove "$mod" -k "$kver" --no-depmod "${trees[@]}"
+	logged "$work/remove-$kver.log" dkms remove "$mod" -k "$kver" --no-depmod "${trees[@]}"
 	left=$(cd "$work/lib-modules/$kver" && find . -name 'intnet.ko*')
 	expect_eq "dkms remove for $kver takes the module away" "" "$left"
 done
