@@ -27,7 +27,7 @@ WARN := -Wall -Wextra -Werror
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 
-CLI_SRCS := userland/intnetctl.c include/uapi/linux/intnet.h
+CLI_SRCS := userland/intnetctl.c userland/defaults.h include/uapi/linux/intnet.h
 HELPER_SRCS := userland/intnet-qemu-helper.c include/uapi/linux/intnet.h
 
 VM := selftests/vm/vm.sh

@@ -9,12 +9,17 @@
 
 #include "intnet.h"
 
+/* The ageing worker runs at most this often, however the expiries fall. */
+#define AGEING_FLOOR HZ
+
 static struct kmem_cache *fdb_cache;
 
 static const struct rhashtable_params fdb_params = {
 	.head_offset = offsetof(struct intnet_fdb_entry, rhnode),
 	.key_offset = offsetof(struct intnet_fdb_entry, addr),
 	.key_len = ETH_ALEN,
+	/* No table grows past what the largest fdb-max needs. */
+	.max_size = INTNET_FDB_MAX_LIMIT,
 	.automatic_shrinking = true,
 };
 
@@ -30,58 +35,117 @@ static struct intnet_port *entry_port(struct intnet_network *nw,
 	return rcu_dereference_protected(e->port, lockdep_is_held(&nw->fdb_lock));
 }
 
-/* Removes @e for reason @why (enum intnet_fdb_event), announcing it first. */
+/* A change for dumps to notice (genl_dump_check_consistent). */
+void intnet_fdb_changed(struct intnet_network *nw)
+{
+	atomic_inc(&intnet_pernet(nw->net)->fdb_gen);
+}
+
+/* Counts @e in (@d = 1) or out (@d = -1) of the network, its port and user. */
+static void account(struct intnet_network *nw, struct intnet_fdb_entry *e,
+		    int d)
+{
+	struct intnet_port *port = entry_port(nw, e);
+
+	lockdep_assert_held(&nw->fdb_lock);
+	if (e->is_static) {
+		nw->fdb_static += d;
+	} else {
+		nw->fdb_learned += d;
+		port->fdb_learned += d;
+	}
+	port->share->entries += d;
+	intnet_fdb_changed(nw);
+}
+
+/* The most entries behind one user's ports. */
+static unsigned int share_max(const struct intnet_network *nw)
+{
+	u32 max = READ_ONCE(nw->port_fdb_max);
+
+	return max ?: max(READ_ONCE(nw->fdb_max) / 2, 1U);
+}
+
+/* Whether @n more entries would overfill the table. */
+static bool table_full(const struct intnet_network *nw, int n)
+{
+	return nw->fdb_learned + nw->fdb_static + n > READ_ONCE(nw->fdb_max);
+}
+
+static bool share_full(const struct intnet_network *nw,
+		       const struct intnet_share *share, int n)
+{
+	return share->entries + n > share_max(nw);
+}
+
+/* Unlinks @e (which the caller has counted out), announcing it first. */
+static void entry_unlink(struct intnet_network *nw, struct intnet_fdb_entry *e,
+			 u8 why)
+{
+	lockdep_assert_held(&nw->fdb_lock);
+	intnet_event_fdb(nw, e, INTNET_CMD_FDB_DEL, why, NULL);
+	list_del_rcu(&e->node);
+	call_rcu(&e->rcu, entry_free_rcu);
+}
+
+/* Removes @e for reason @why (enum intnet_fdb_event). */
 static void entry_remove(struct intnet_network *nw, struct intnet_fdb_entry *e,
 			 u8 why)
 {
 	lockdep_assert_held(&nw->fdb_lock);
-	intnet_event_fdb(nw, e, INTNET_CMD_FDB_DEL, why);
 	rhashtable_remove_fast(&nw->fdb, &e->rhnode, fdb_params);
-	list_del_rcu(&e->node);
-	if (e->is_static) {
-		nw->fdb_static--;
-	} else {
-		nw->fdb_learned--;
-		entry_port(nw, e)->fdb_learned--;
-	}
-	nw->fdb_gen++;
-	call_rcu(&e->rcu, entry_free_rcu);
+	account(nw, e, -1);
+	entry_unlink(nw, e, why);
 }
 
-static bool entry_expired(const struct intnet_network *nw,
-			  const struct intnet_fdb_entry *e, unsigned long now)
+/* Whether @e is still in the table (the packet path and the ageing worker
+ * find entries without the lock; they may be gone once it is taken).
+ */
+static bool entry_live(struct intnet_network *nw, struct intnet_fdb_entry *e)
 {
-	return !e->is_static && nw->ageing &&
-	       time_after_eq(now, READ_ONCE(e->updated) + nw->ageing * HZ);
+	lockdep_assert_held(&nw->fdb_lock);
+	return rhashtable_lookup_fast(&nw->fdb, e->addr, fdb_params) == e;
 }
 
-/* Wakes at the earliest expiry rather than on a fixed tick. */
+/*
+ * Scans under RCU and takes the lock only to delete, so that learning never
+ * waits behind a walk of the table; wakes at the earliest expiry, but not
+ * more often than AGEING_FLOOR.
+ */
 static void ageing_work(struct work_struct *work)
 {
 	struct intnet_network *nw = container_of(to_delayed_work(work),
 						 struct intnet_network,
 						 ageing_work);
-	unsigned long now = jiffies, next = 0, expiry;
-	struct intnet_fdb_entry *e, *tmp;
+	unsigned long now = jiffies, life, next = 0, expiry;
+	u32 ageing = READ_ONCE(nw->ageing);
+	struct intnet_fdb_entry *e;
 	bool any = false;
 
-	spin_lock_bh(&nw->fdb_lock);
-	list_for_each_entry_safe(e, tmp, &nw->fdb_list, node) {
-		if (e->is_static || !nw->ageing)
+	if (!ageing)
+		return;
+	life = (unsigned long)ageing * HZ;
+	rcu_read_lock();
+	list_for_each_entry_rcu(e, &nw->fdb_list, node) {
+		if (e->is_static)
 			continue;
-		if (entry_expired(nw, e, now)) {
-			entry_remove(nw, e, INTNET_FDB_EVENT_AGE);
+		expiry = READ_ONCE(e->updated) + life;
+		if (time_after_eq(now, expiry)) {
+			spin_lock_bh(&nw->fdb_lock);
+			if (entry_live(nw, e) &&
+			    time_after_eq(now, READ_ONCE(e->updated) + life))
+				entry_remove(nw, e, INTNET_FDB_EVENT_AGE);
+			spin_unlock_bh(&nw->fdb_lock);
 			continue;
 		}
-		expiry = READ_ONCE(e->updated) + nw->ageing * HZ;
 		if (!any || time_before(expiry, next))
 			next = expiry;
 		any = true;
 	}
+	rcu_read_unlock();
 	if (any)
 		queue_delayed_work(system_power_efficient_wq, &nw->ageing_work,
-				   next - now);
-	spin_unlock_bh(&nw->fdb_lock);
+				   max(next - now, (unsigned long)AGEING_FLOOR));
 }
 
 int intnet_fdb_init(struct intnet_network *nw)
@@ -92,16 +156,15 @@ int intnet_fdb_init(struct intnet_network *nw)
 	return rhashtable_init(&nw->fdb, &fdb_params);
 }
 
-/* The network's ports are gone (each waited for its readers), so no reader is left. */
+/*
+ * Every port has left by now, and each took its entries with it: the table
+ * is empty, and an entry left here would point at a freed port.
+ */
 void intnet_fdb_destroy(struct intnet_network *nw)
 {
-	struct intnet_fdb_entry *e, *tmp;
-
 	cancel_delayed_work_sync(&nw->ageing_work);
-	spin_lock_bh(&nw->fdb_lock);
-	list_for_each_entry_safe(e, tmp, &nw->fdb_list, node)
-		entry_remove(nw, e, INTNET_FDB_EVENT_FLUSH);
-	spin_unlock_bh(&nw->fdb_lock);
+	WARN_ON_ONCE(!list_empty(&nw->fdb_list));
+	WARN_ON_ONCE(!list_empty(&nw->shares));
 	rhashtable_destroy(&nw->fdb);
 }
 
@@ -111,46 +174,63 @@ struct intnet_fdb_entry *intnet_fdb_lookup(struct intnet_network *nw,
 	return rhashtable_lookup(&nw->fdb, addr, fdb_params);
 }
 
-static struct intnet_fdb_entry *entry_insert(struct intnet_network *nw,
-					     struct intnet_fdb_entry *e)
+/* Puts @e in the table; counted if it went in. */
+static int entry_insert(struct intnet_network *nw, struct intnet_fdb_entry *e)
 {
 	struct intnet_fdb_entry *old;
 
 	lockdep_assert_held(&nw->fdb_lock);
 	old = rhashtable_lookup_get_insert_fast(&nw->fdb, &e->rhnode,
 						fdb_params);
+	if (IS_ERR(old))
+		return PTR_ERR(old);
 	if (old)
-		return old;
+		return -EEXIST;
 	list_add_tail_rcu(&e->node, &nw->fdb_list);
-	if (e->is_static) {
-		nw->fdb_static++;
-	} else {
-		nw->fdb_learned++;
-		entry_port(nw, e)->fdb_learned++;
-	}
-	nw->fdb_gen++;
-	return NULL;
+	account(nw, e, 1);
+	return 0;
 }
 
-/* What one port may learn: its share of the table, so that it cannot fill it. */
-static unsigned int port_fdb_max(const struct intnet_network *nw)
+/* Puts @e in the place of @old (same address) without a moment without either. */
+static int entry_replace(struct intnet_network *nw,
+			 struct intnet_fdb_entry *old,
+			 struct intnet_fdb_entry *e)
 {
-	u32 max = READ_ONCE(nw->port_fdb_max);
+	int err;
 
-	return max ?: max(READ_ONCE(nw->fdb_max) / 2, 1U);
+	lockdep_assert_held(&nw->fdb_lock);
+	err = rhashtable_replace_fast(&nw->fdb, &old->rhnode, &e->rhnode,
+				      fdb_params);
+	if (err)
+		return err;
+	account(nw, old, -1);
+	entry_unlink(nw, old, INTNET_FDB_EVENT_DEL);
+	list_add_tail_rcu(&e->node, &nw->fdb_list);
+	account(nw, e, 1);
+	return 0;
+}
+
+static void arm_ageing(struct intnet_network *nw)
+{
+	u32 ageing = READ_ONCE(nw->ageing);
+
+	if (ageing && !delayed_work_pending(&nw->ageing_work))
+		queue_delayed_work(system_power_efficient_wq, &nw->ageing_work,
+				   (unsigned long)ageing * HZ);
 }
 
 static void learn_new(struct intnet_port *port, const u8 *addr)
 {
 	struct intnet_network *nw = port->network;
 	struct intnet_fdb_entry *e;
-	void *old;
 
 	spin_lock(&nw->fdb_lock);
-	if (port->gone)
+	/* Nothing learns behind a port that left or was pulled down since the
+	 * frame passed its checks: the flush that went with it is done.
+	 */
+	if (port->gone || !READ_ONCE(port->up))
 		goto unlock;
-	if (nw->fdb_learned >= READ_ONCE(nw->fdb_max) ||
-	    port->fdb_learned >= port_fdb_max(nw)) {
+	if (table_full(nw, 1) || share_full(nw, port->share, 1)) {
 		intnet_count(port, INTNET_STATS_FDB_FULL);
 		goto unlock;
 	}
@@ -162,16 +242,40 @@ static void learn_new(struct intnet_port *port, const u8 *addr)
 	e->locked = false;
 	RCU_INIT_POINTER(e->port, port);
 	e->updated = jiffies;
-	old = entry_insert(nw, e);
-	if (old) {
+	if (entry_insert(nw, e)) {
 		/* Another CPU learned it first (or the table refused). */
 		kmem_cache_free(fdb_cache, e);
 		goto unlock;
 	}
-	intnet_event_fdb(nw, e, INTNET_CMD_FDB_ADD, INTNET_FDB_EVENT_LEARN);
-	if (nw->ageing && !delayed_work_pending(&nw->ageing_work))
-		queue_delayed_work(system_power_efficient_wq, &nw->ageing_work,
-				   nw->ageing * HZ);
+	intnet_event_fdb(nw, e, INTNET_CMD_FDB_ADD, INTNET_FDB_EVENT_LEARN,
+			 NULL);
+	arm_ageing(nw);
+unlock:
+	spin_unlock(&nw->fdb_lock);
+}
+
+/* The station behind @e moved to @port: re-learn it there, within the limits. */
+static void learn_move(struct intnet_port *port, struct intnet_fdb_entry *e)
+{
+	struct intnet_network *nw = port->network;
+	struct intnet_port *prev;
+
+	spin_lock(&nw->fdb_lock);
+	if (port->gone || !READ_ONCE(port->up) || e->is_static ||
+	    !entry_live(nw, e))
+		goto unlock;
+	prev = entry_port(nw, e);
+	if (prev == port)
+		goto unlock;
+	if (prev->share != port->share && share_full(nw, port->share, 1)) {
+		intnet_count(port, INTNET_STATS_FDB_FULL);
+		goto unlock;
+	}
+	account(nw, e, -1);
+	rcu_assign_pointer(e->port, port);
+	account(nw, e, 1);
+	intnet_event_fdb(nw, e, INTNET_CMD_FDB_ADD, INTNET_FDB_EVENT_MOVE,
+			 prev);
 unlock:
 	spin_unlock(&nw->fdb_lock);
 }
@@ -195,31 +299,18 @@ bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr)
 		return !e->locked || rcu_access_pointer(e->port) == port;
 	if (READ_ONCE(e->updated) != now)
 		WRITE_ONCE(e->updated, now);
-	if (likely(rcu_access_pointer(e->port) == port))
-		return true;
-
-	/* The station moved: re-learn it behind this port at once. The entry may
-	 * have been removed meanwhile (only under the lock): moving it is moot then.
-	 */
-	spin_lock(&nw->fdb_lock);
-	if (!port->gone && !e->is_static &&
-	    rhashtable_lookup_fast(&nw->fdb, addr, fdb_params) == e) {
-		entry_port(nw, e)->fdb_learned--;
-		port->fdb_learned++;
-		rcu_assign_pointer(e->port, port);
-		intnet_event_fdb(nw, e, INTNET_CMD_FDB_ADD,
-				 INTNET_FDB_EVENT_MOVE);
-	}
-	nw->fdb_gen++;
-	spin_unlock(&nw->fdb_lock);
+	if (unlikely(rcu_access_pointer(e->port) != port))
+		learn_move(port, e);
 	return true;
 }
 
 static struct intnet_fdb_entry *static_new(struct intnet_port *port,
 					   const u8 *addr, bool locked)
 {
-	struct intnet_fdb_entry *e = kmem_cache_zalloc(fdb_cache, GFP_KERNEL);
+	struct intnet_fdb_entry *e;
 
+	/* Made on a request: charged to the caller's memory cgroup. */
+	e = kmem_cache_zalloc(fdb_cache, GFP_KERNEL_ACCOUNT);
 	if (!e)
 		return NULL;
 	ether_addr_copy(e->addr, addr);
@@ -231,20 +322,32 @@ static struct intnet_fdb_entry *static_new(struct intnet_port *port,
 }
 
 /*
- * Whether a static entry (a MAC lock if @locked) for @addr behind @port (NULL: a
- * port still to come) may take the place of what the table holds: a learned
- * entry gives way, and so does anything behind the same port for a lock.
+ * Whether a static entry (a MAC lock if @locked) for @addr behind a port of
+ * @user (@port, or NULL for a port still to come) may take the place of @old,
+ * what the table holds for @addr: a learned entry gives way to a static one;
+ * to a lock only if it is behind a port of the same user, or @displace_any
+ * (the network's owner or an administrator asks). A lock also replaces the
+ * same port's own lock.
  */
-static int static_conflict(struct intnet_network *nw, const u8 *addr,
-			   struct intnet_port *port, bool locked,
-			   struct netlink_ext_ack *extack)
+static int static_conflict(struct intnet_network *nw,
+			   struct intnet_fdb_entry *old,
+			   struct intnet_port *port, kuid_t user, bool locked,
+			   bool displace_any, struct netlink_ext_ack *extack)
 {
-	struct intnet_fdb_entry *old;
+	struct intnet_port *behind;
 
-	old = rhashtable_lookup_fast(&nw->fdb, addr, fdb_params);
-	if (!old || !old->is_static)
+	if (!old)
 		return 0;
-	if (locked && entry_port(nw, old) == port)
+	behind = entry_port(nw, old);
+	if (!old->is_static) {
+		if (!locked || displace_any || behind == port ||
+		    uid_eq(behind->user, user))
+			return 0;
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the address is in use behind another user's port");
+		return -EPERM;
+	}
+	if (locked && port && behind == port)
 		return 0;
 	if (old->locked && locked)
 		NL_SET_ERR_MSG_MOD(extack, "another port has locked this address");
@@ -258,61 +361,100 @@ static int static_conflict(struct intnet_network *nw, const u8 *addr,
 	return -EEXIST;
 }
 
-/* Puts @e in place of whatever static_conflict() let go. */
-static int static_insert(struct intnet_network *nw, struct intnet_fdb_entry *e)
+/*
+ * Whether one more entry behind @port fits, in place of @old (or of nothing)
+ * and with @freed entries of @port's user going at the same time.
+ */
+static int static_fits(struct intnet_network *nw, struct intnet_fdb_entry *old,
+		       struct intnet_port *port, int freed,
+		       struct netlink_ext_ack *extack)
 {
-	struct intnet_fdb_entry *old;
-
-	old = rhashtable_lookup_fast(&nw->fdb, e->addr, fdb_params);
-	if (old)
-		entry_remove(nw, old, INTNET_FDB_EVENT_DEL);
-	old = entry_insert(nw, e);
-	if (!old) {
-		intnet_event_fdb(nw, e, INTNET_CMD_FDB_ADD, INTNET_FDB_EVENT_ADD);
-		return 0;
+	if (!old && table_full(nw, 1 - freed)) {
+		NL_SET_ERR_MSG_MOD(extack, "the FDB is full (fdb-max)");
+		return -ENOSPC;
 	}
-	return IS_ERR(old) ? PTR_ERR(old) : -EBUSY;
+	if ((!old || entry_port(nw, old)->share != port->share) &&
+	    share_full(nw, port->share, 1 - freed)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the port's user has as many FDB entries as port-fdb-max allows");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/* Puts @e in place of @old (or of nothing); announces it. */
+static int static_place(struct intnet_network *nw, struct intnet_fdb_entry *old,
+			struct intnet_fdb_entry *e)
+{
+	int err = old ? entry_replace(nw, old, e) : entry_insert(nw, e);
+
+	if (!err)
+		intnet_event_fdb(nw, e, INTNET_CMD_FDB_ADD,
+				 INTNET_FDB_EVENT_ADD, NULL);
+	return err;
 }
 
 int intnet_fdb_add_static(struct intnet_port *port, const u8 *addr,
 			  struct netlink_ext_ack *extack)
 {
 	struct intnet_network *nw = port->network;
-	struct intnet_fdb_entry *e;
+	struct intnet_fdb_entry *e, *old;
 	int err;
 
 	e = static_new(port, addr, false);
 	if (!e)
 		return -ENOMEM;
 	spin_lock_bh(&nw->fdb_lock);
-	err = static_conflict(nw, addr, port, false, extack);
+	old = rhashtable_lookup_fast(&nw->fdb, addr, fdb_params);
+	err = static_conflict(nw, old, port, port->user, false, true, extack);
 	if (!err)
-		err = static_insert(nw, e);
+		err = static_fits(nw, old, port, 0, extack);
+	if (!err)
+		err = static_place(nw, old, e);
 	spin_unlock_bh(&nw->fdb_lock);
 	if (err)
 		kmem_cache_free(fdb_cache, e);
 	return err;
 }
 
-/* Whether a port still to come may lock @addr on @nw (RTNL keeps the answer). */
-int intnet_fdb_lock_check(struct intnet_network *nw, struct intnet_port *port,
-			  const u8 *addr, struct netlink_ext_ack *extack)
+/* Whether a port of @user still to come may lock @addr on @nw (RTNL keeps the answer). */
+int intnet_fdb_lock_check(struct intnet_network *nw, kuid_t user,
+			  const u8 *addr, bool displace_any,
+			  struct netlink_ext_ack *extack)
 {
+	struct intnet_fdb_entry *old;
 	int err;
 
 	spin_lock_bh(&nw->fdb_lock);
-	err = static_conflict(nw, addr, port, true, extack);
+	old = rhashtable_lookup_fast(&nw->fdb, addr, fdb_params);
+	err = static_conflict(nw, old, NULL, user, true, displace_any, extack);
 	spin_unlock_bh(&nw->fdb_lock);
 	return err;
 }
 
-/* Locks @port to source @addr, or unlocks it (@addr NULL); RTNL held. */
-int intnet_fdb_lock(struct intnet_port *port, const u8 *addr,
-		    struct netlink_ext_ack *extack)
+/* @port's own lock entry, if the table still holds it. */
+static struct intnet_fdb_entry *lock_entry(struct intnet_port *port)
 {
 	struct intnet_network *nw = port->network;
-	struct intnet_fdb_entry *e = NULL, *old;
+	struct intnet_fdb_entry *e;
 	u8 cur[ETH_ALEN];
+
+	if (!port->lock_mac)
+		return NULL;
+	u64_to_ether_addr(port->lock_mac, cur);
+	e = rhashtable_lookup_fast(&nw->fdb, cur, fdb_params);
+	return e && e->locked && entry_port(nw, e) == port ? e : NULL;
+}
+
+/*
+ * Locks @port to source @addr, or unlocks it (@addr NULL); RTNL held. The new
+ * lock is in place before the old one goes, and a refusal changes nothing.
+ */
+int intnet_fdb_lock(struct intnet_port *port, const u8 *addr,
+		    bool displace_any, struct netlink_ext_ack *extack)
+{
+	struct intnet_network *nw = port->network;
+	struct intnet_fdb_entry *e = NULL, *old = NULL, *cur;
 	int err = 0;
 
 	ASSERT_RTNL();
@@ -322,23 +464,22 @@ int intnet_fdb_lock(struct intnet_port *port, const u8 *addr,
 			return -ENOMEM;
 	}
 	spin_lock_bh(&nw->fdb_lock);
+	cur = lock_entry(port);
 	if (e) {
-		err = static_conflict(nw, addr, port, true, extack);
-		if (err)
-			goto unlock;
-	}
-	if (port->lock_mac) {
-		u64_to_ether_addr(port->lock_mac, cur);
-		old = rhashtable_lookup_fast(&nw->fdb, cur, fdb_params);
-		if (old && old->locked && entry_port(nw, old) == port)
-			entry_remove(nw, old, INTNET_FDB_EVENT_DEL);
-	}
-	if (e) {
-		err = static_insert(nw, e);
+		old = rhashtable_lookup_fast(&nw->fdb, addr, fdb_params);
+		err = static_conflict(nw, old, port, port->user, true,
+				      displace_any, extack);
+		if (!err)
+			err = static_fits(nw, old, port,
+					  cur && cur != old ? 1 : 0, extack);
+		if (!err)
+			err = static_place(nw, old, e);
 		if (err)
 			goto unlock;
 		e = NULL;
 	}
+	if (cur && cur != old)
+		entry_remove(nw, cur, INTNET_FDB_EVENT_DEL);
 	WRITE_ONCE(port->lock_mac, addr ? ether_addr_to_u64(addr) : 0);
 unlock:
 	spin_unlock_bh(&nw->fdb_lock);
@@ -401,6 +542,59 @@ void intnet_fdb_port_gone(struct intnet_port *port)
 void intnet_fdb_set_ageing(struct intnet_network *nw)
 {
 	mod_delayed_work(system_power_efficient_wq, &nw->ageing_work, 0);
+}
+
+/* @user's share of @nw's FDB, made for their first port; RTNL held. */
+struct intnet_share *intnet_share_get(struct intnet_network *nw, kuid_t user)
+{
+	struct intnet_share *sh;
+
+	ASSERT_RTNL();
+	list_for_each_entry(sh, &nw->shares, node) {
+		if (uid_eq(sh->user, user)) {
+			sh->ports++;
+			return sh;
+		}
+	}
+	sh = kzalloc(sizeof(*sh), GFP_KERNEL_ACCOUNT);
+	if (!sh)
+		return NULL;
+	sh->user = user;
+	sh->ports = 1;
+	list_add(&sh->node, &nw->shares);
+	return sh;
+}
+
+/* A port of the share's user left it (its entries went before). */
+void intnet_share_put(struct intnet_network *nw, struct intnet_share *sh)
+{
+	ASSERT_RTNL();
+	if (--sh->ports)
+		return;
+	WARN_ON_ONCE(sh->entries);
+	list_del(&sh->node);
+	/* Only ever read under RTNL or the FDB lock through a port that held it. */
+	kfree(sh);
+}
+
+/* @port becomes @user's, its entries counted in @share from now on. */
+void intnet_fdb_reown(struct intnet_port *port, struct intnet_share *share,
+		      kuid_t user)
+{
+	struct intnet_network *nw = port->network;
+	struct intnet_fdb_entry *e;
+	unsigned int n = 0;
+
+	ASSERT_RTNL();
+	spin_lock_bh(&nw->fdb_lock);
+	list_for_each_entry(e, &nw->fdb_list, node)
+		n += entry_port(nw, e) == port;
+	port->share->entries -= n;
+	share->entries += n;
+	port->share = share;
+	WRITE_ONCE(port->user, user);
+	intnet_fdb_changed(nw);
+	spin_unlock_bh(&nw->fdb_lock);
 }
 
 int __init intnet_fdb_cache_init(void)

@@ -6,7 +6,38 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 
+#include "compat.h"
 #include "intnet.h"
+
+/* MAC PAUSE (01:80:C2:00:00:01) is never forwarded, whatever the mask says. */
+#define GROUP_PAUSE 1
+
+/* Why a frame counted as dropped under each counter goes, for drop monitors. */
+static const enum skb_drop_reason drop_reason[__INTNET_STATS_MAX] = {
+	[INTNET_STATS_RX_DROP_PORT_DOWN] = SKB_DROP_REASON_DEV_READY,
+	[INTNET_STATS_RX_DROP_DEST_DOWN] = SKB_DROP_REASON_DEV_READY,
+	[INTNET_STATS_RX_DROP_INVALID_SRC] = INTNET_DROP_BAD_SOURCE,
+	[INTNET_STATS_RX_DROP_MAC_LOCKED] = INTNET_DROP_BAD_SOURCE,
+	[INTNET_STATS_RX_DROP_LOCAL] = SKB_DROP_REASON_OTHERHOST,
+	[INTNET_STATS_RX_DROP_NOMEM] = SKB_DROP_REASON_NOMEM,
+	[INTNET_STATS_RX_DROP_LINK_LOCAL] = SKB_DROP_REASON_UNHANDLED_PROTO,
+	[INTNET_STATS_RX_DROP_NO_DEST] = INTNET_DROP_NO_TARGET,
+	[INTNET_STATS_RX_DROP_BAD_HEADER] = SKB_DROP_REASON_DEV_HDR,
+	[INTNET_STATS_TX_DROP_OVERSIZE] = SKB_DROP_REASON_PKT_TOO_BIG,
+};
+
+static void drop(struct intnet_port *port, enum intnet_stats why,
+		 struct sk_buff *skb)
+{
+	intnet_count(port, why);
+	kfree_skb_reason(skb, drop_reason[why] ?: SKB_DROP_REASON_NOT_SPECIFIED);
+}
+
+/* Whether frames may leave through @p now: up, and its device able to send. */
+static bool takes_frames(const struct intnet_port *p)
+{
+	return READ_ONCE(p->up) && intnet_port_dev_ok(p);
+}
 
 /*
  * Whether promiscuous port @p gets a copy of a frame from @in to @to (NULL: an
@@ -15,13 +46,17 @@
 static bool gets_copy(const struct intnet_port *p, const struct intnet_port *in,
 		      const struct intnet_port *to, u8 policy)
 {
-	if (!READ_ONCE(p->up) || !READ_ONCE(p->promisc))
+	kuid_t user;
+
+	if (!READ_ONCE(p->promisc) || !takes_frames(p))
 		return false;
 	switch (policy) {
 	case INTNET_PROMISC_ALLOW_ALL:
 		return true;
 	case INTNET_PROMISC_ALLOW_SAME_USER:
-		return uid_eq(p->user, in->user) || (to && uid_eq(p->user, to->user));
+		user = READ_ONCE(p->user);
+		return uid_eq(user, READ_ONCE(in->user)) ||
+		       (to && uid_eq(user, READ_ONCE(to->user)));
 	default:
 		return false;
 	}
@@ -45,9 +80,8 @@ static void xmit(struct intnet_port *port, struct sk_buff *skb)
 	int rc;
 
 	skb_push(skb, ETH_HLEN);
-	if (unlikely(mtu_len(skb) > dev->mtu && !skb_is_gso(skb))) {
-		intnet_count(port, INTNET_STATS_TX_DROP_OVERSIZE);
-		kfree_skb(skb);
+	if (unlikely(mtu_len(skb) > READ_ONCE(dev->mtu) && !skb_is_gso(skb))) {
+		drop(port, INTNET_STATS_TX_DROP_OVERSIZE, skb);
 		return;
 	}
 	skb_forward_csum(skb);
@@ -87,9 +121,9 @@ static void xmit_copy(struct intnet_port *to, struct sk_buff *skb)
 }
 
 /*
- * Every up port but the ingress (only the promiscuous ones the policy lets see
- * the frame when @copies_only); clones for all but the last, which takes the
- * original.
+ * Every port but the ingress that takes frames now (only the promiscuous ones
+ * the policy lets see the frame when @copies_only); clones for all but the
+ * last, which takes the original. Counted as flooded if any port got it.
  */
 static void flood(struct intnet_port *in, struct sk_buff *skb, bool copies_only)
 {
@@ -97,7 +131,7 @@ static void flood(struct intnet_port *in, struct sk_buff *skb, bool copies_only)
 	struct intnet_port *p, *prev = NULL;
 
 	list_for_each_entry_rcu(p, &in->network->ports, node) {
-		if (p == in || !READ_ONCE(p->up))
+		if (p == in || !takes_frames(p))
 			continue;
 		if (copies_only && !gets_copy(p, in, NULL, policy))
 			continue;
@@ -105,10 +139,12 @@ static void flood(struct intnet_port *in, struct sk_buff *skb, bool copies_only)
 			xmit_copy(prev, skb);
 		prev = p;
 	}
-	if (prev)
-		xmit(prev, skb);
-	else
-		consume_skb(skb);
+	if (!prev) {
+		drop(in, INTNET_STATS_RX_DROP_NO_DEST, skb);
+		return;
+	}
+	intnet_count(in, INTNET_STATS_RX_FLOODED);
+	xmit(prev, skb);
 }
 
 /* Known unicast: promiscuous ports get a copy, the destination the original. */
@@ -125,11 +161,12 @@ static void forward(struct intnet_port *in, struct intnet_port *to,
 	xmit(to, skb);
 }
 
-static void drop(struct intnet_port *port, enum intnet_stats why,
-		 struct sk_buff *skb)
+/* An IEEE 802.1D link-local group frame that the network does not forward. */
+static bool link_local_dropped(const struct intnet_network *nw, const u8 *dest)
 {
-	intnet_count(port, why);
-	kfree_skb(skb);
+	return is_link_local_ether_addr(dest) &&
+	       (dest[5] == GROUP_PAUSE ||
+		!(READ_ONCE(nw->group_fwd_mask) & BIT(dest[5] & 0xf)));
 }
 
 /*
@@ -161,20 +198,29 @@ void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb)
 		return;
 	}
 	lock = READ_ONCE(port->lock_mac);
-	if (unlikely(lock && ether_addr_to_u64(eth->h_source) != lock) ||
-	    unlikely(!intnet_fdb_learn(port, eth->h_source))) {
+	if (unlikely(lock && ether_addr_to_u64(eth->h_source) != lock)) {
 		drop(port, INTNET_STATS_RX_DROP_MAC_LOCKED, skb);
 		return;
 	}
 
 	if (is_multicast_ether_addr(eth->h_dest)) {
-		intnet_count(port, INTNET_STATS_RX_FLOODED);
+		if (unlikely(link_local_dropped(port->network, eth->h_dest))) {
+			drop(port, INTNET_STATS_RX_DROP_LINK_LOCAL, skb);
+			return;
+		}
+		if (unlikely(!intnet_fdb_learn(port, eth->h_source))) {
+			drop(port, INTNET_STATS_RX_DROP_MAC_LOCKED, skb);
+			return;
+		}
 		flood(port, skb, false);
+		return;
+	}
+	if (unlikely(!intnet_fdb_learn(port, eth->h_source))) {
+		drop(port, INTNET_STATS_RX_DROP_MAC_LOCKED, skb);
 		return;
 	}
 	e = intnet_fdb_lookup(port->network, eth->h_dest);
 	if (!e) {
-		intnet_count(port, INTNET_STATS_RX_FLOODED);
 		flood(port, skb, !READ_ONCE(port->network->flood_unknown));
 		return;
 	}
@@ -183,7 +229,7 @@ void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb)
 		drop(port, INTNET_STATS_RX_DROP_LOCAL, skb);
 		return;
 	}
-	if (unlikely(!READ_ONCE(to->up))) {
+	if (unlikely(!takes_frames(to))) {
 		drop(port, INTNET_STATS_RX_DROP_DEST_DOWN, skb);
 		return;
 	}
@@ -191,12 +237,25 @@ void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb)
 	forward(port, to, skb);
 }
 
+/*
+ * A port's receive hook. Only a frame with a 14-byte Ethernet header is ours
+ * to switch: anything else (a device that frames otherwise) would have the
+ * switch read its payload as addresses.
+ */
 rx_handler_result_t intnet_handle_frame(struct sk_buff **pskb)
 {
 	struct sk_buff *skb = *pskb;
+	struct intnet_port *port;
 
 	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
 		return RX_HANDLER_PASS;
-	intnet_port_rx(rcu_dereference(skb->dev->rx_handler_data), skb);
+	port = rcu_dereference(skb->dev->rx_handler_data);
+	if (unlikely(skb->mac_len != ETH_HLEN)) {
+		intnet_count_len(port, INTNET_STATS_RX_PACKETS,
+				 INTNET_STATS_RX_BYTES, skb->len + skb->mac_len);
+		drop(port, INTNET_STATS_RX_DROP_BAD_HEADER, skb);
+		return RX_HANDLER_CONSUMED;
+	}
+	intnet_port_rx(port, skb);
 	return RX_HANDLER_CONSUMED;
 }

@@ -13,10 +13,15 @@
 #include <linux/rtnetlink.h>
 #include <net/rtnetlink.h>
 
+#include "compat.h"
 #include "intnet.h"
 
 struct intnet_host {
 	struct intnet_port __rcu *port;
+	/* What ports that left counted, so that the device's counters never go
+	 * back; written under RTNL, read by get_stats64 from anywhere.
+	 */
+	u64 gone[__INTNET_STATS_MAX];
 };
 
 static netdev_tx_t host_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -40,25 +45,30 @@ static netdev_tx_t host_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 }
 
-/* The device's counters are its port's, seen from the host's side. */
+/*
+ * The device's counters are its ports', seen from the host's side: the port
+ * it has now plus those it had before.
+ */
 static void host_get_stats64(struct net_device *dev,
 			     struct rtnl_link_stats64 *s)
 {
 	struct intnet_host *h = netdev_priv(dev);
-	u64 sum[__INTNET_STATS_MAX];
+	u64 sum[__INTNET_STATS_MAX] = { 0 };
 	struct intnet_port *port;
+	int i;
 
 	rcu_read_lock();
 	port = rcu_dereference(h->port);
-	if (port) {
+	if (port)
 		intnet_stats_port_sum(port, sum);
-		s->tx_packets = sum[INTNET_STATS_RX_PACKETS];
-		s->tx_bytes = sum[INTNET_STATS_RX_BYTES];
-		s->rx_packets = sum[INTNET_STATS_TX_PACKETS];
-		s->rx_bytes = sum[INTNET_STATS_TX_BYTES];
-		s->rx_dropped = sum[INTNET_STATS_TX_DROP_ERROR];
-	}
 	rcu_read_unlock();
+	for (i = 0; i < __INTNET_STATS_MAX; i++)
+		sum[i] += READ_ONCE(h->gone[i]);
+	s->tx_packets = sum[INTNET_STATS_RX_PACKETS];
+	s->tx_bytes = sum[INTNET_STATS_RX_BYTES];
+	s->rx_packets = sum[INTNET_STATS_TX_PACKETS];
+	s->rx_bytes = sum[INTNET_STATS_TX_BYTES];
+	s->rx_dropped = sum[INTNET_STATS_TX_DROP_ERROR];
 }
 
 static const struct net_device_ops host_ops = {
@@ -73,7 +83,11 @@ static void host_setup(struct net_device *dev)
 	ether_setup(dev);
 	dev->netdev_ops = &host_ops;
 	dev->needs_free_netdev = true;
-	dev->priv_flags |= IFF_NO_QUEUE;
+	/* Its transmit is the switch's receive: no lock of its own is needed,
+	 * and netpoll (which sends with interrupts off) cannot go through it.
+	 */
+	intnet_set_lltx(dev);
+	dev->priv_flags |= IFF_NO_QUEUE | IFF_DISABLE_NETPOLL;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	/* Other ports segment and checksum what their devices cannot. */
 	dev->features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA |
@@ -112,6 +126,17 @@ void intnet_host_set_port(struct net_device *dev, struct intnet_port *port)
 	ASSERT_RTNL();
 	rcu_assign_pointer(h->port, port);
 	intnet_host_set_carrier(dev, port && port->up);
+}
+
+/* @dev's port left, having counted @sum (its final counts). */
+void intnet_host_port_gone(struct net_device *dev, const u64 *sum)
+{
+	struct intnet_host *h = netdev_priv(dev);
+	int i;
+
+	ASSERT_RTNL();
+	for (i = 0; i < __INTNET_STATS_MAX; i++)
+		WRITE_ONCE(h->gone[i], h->gone[i] + sum[i]);
 }
 
 void intnet_host_set_carrier(struct net_device *dev, bool on)

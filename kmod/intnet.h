@@ -3,6 +3,7 @@
 #ifndef _INTNET_H
 #define _INTNET_H
 
+#include <linux/hashtable.h>
 #include <linux/if_ether.h>
 #include <linux/intnet.h>
 #include <linux/list.h>
@@ -16,9 +17,14 @@
 #include "version.h"
 
 /* What this build of the module implements, answered by INTNET_CMD_VERSION_GET. */
-#define INTNET_FEATURES                                        \
-	((u64)(INTNET_FEATURE_NETNS | INTNET_FEATURE_SWITCH | \
-	       INTNET_FEATURE_ACCESS | INTNET_FEATURE_EVENTS))
+#define INTNET_FEATURES                                                  \
+	((u64)(INTNET_FEATURE_NETNS | INTNET_FEATURE_SWITCH |           \
+	       INTNET_FEATURE_ACCESS | INTNET_FEATURE_EVENTS |          \
+	       INTNET_FEATURE_OWNER_NAMES))
+
+/* Defaults of a new network (policy, not contract: not in the uapi). */
+#define INTNET_AGEING_DEFAULT	300	/* seconds */
+#define INTNET_FDB_MAX_DEFAULT	16384	/* entries; also a user's ceiling */
 
 /*
  * Locking: every control-plane change (netlink requests, the netdev notifier,
@@ -28,12 +34,17 @@
  * spinlock because learning happens on the packet path.
  */
 
-/* Per network namespace: the networks by name. */
+/* Per network namespace: the networks by owner and name. */
 struct intnet_pernet {
-	struct hlist_head nets[64];
+	DECLARE_HASHTABLE(nets, 6);	/* RTNL */
 	unsigned int n_nets;
-	/* Bumped on every change, so that dumps can flag a change mid-way. */
+	/* Bumped on every change of networks and ports (RTNL), and of FDB
+	 * entries (fdb_gen, atomic: learning changes it from the packet path),
+	 * so that dumps can flag a change mid-way. Both only grow, so their
+	 * sum never repeats a value a dump has seen.
+	 */
 	unsigned int gen;
+	atomic_t fdb_gen;
 	/* INTNET_CMD_MONITOR subscribers, read under RCU (FDB events come from
 	 * the packet path).
 	 */
@@ -49,27 +60,29 @@ struct intnet_pcpu_stats {
 };
 
 struct intnet_network {
-	struct hlist_node node;		/* in intnet_pernet.nets, RCU */
+	struct hlist_node node;		/* in intnet_pernet.nets, RTNL */
 	struct net *net;
-	struct list_head ports;		/* RTNL */
+	struct list_head ports;		/* RTNL + RCU */
 	unsigned int n_ports;
 	kuid_t owner;
-	bool explicit;
+	bool explicit;			/* RTNL */
 	bool announced;			/* NET_NEW event sent; RTNL */
 	bool flood_unknown;
 	u8 access;			/* enum intnet_access */
 	u8 promisc_policy;		/* enum intnet_promisc_policy */
+	u16 group_fwd_mask;		/* link-local groups to forward */
 	u32 ageing;			/* seconds, 0 = never */
 	u32 fdb_max;
-	u32 port_fdb_max;		/* 0 = half of fdb_max */
+	u32 port_fdb_max;		/* per user; 0 = half of fdb_max */
 
 	/* The FDB: lookups under RCU, changes under fdb_lock. */
 	struct rhashtable fdb;
 	struct list_head fdb_list;	/* every entry, for dumps and flushes */
 	spinlock_t fdb_lock;
-	unsigned int fdb_learned;
-	unsigned int fdb_static;
-	unsigned int fdb_gen;
+	unsigned int fdb_learned;	/* fdb_lock */
+	unsigned int fdb_static;	/* fdb_lock */
+	/* Each user's entries (struct intnet_share): RTNL for the list. */
+	struct list_head shares;
 	struct delayed_work ageing_work;
 
 	/* Counters of ports that left, so that network totals don't go down. */
@@ -78,13 +91,40 @@ struct intnet_network {
 	char name[INTNET_NAME_MAX + 1];
 };
 
+/*
+ * What the ports of one user on a network hold of its FDB, so that a user's
+ * limit is theirs however many ports they attach. Lives while the user has a
+ * port on the network; @entries changes under the network's fdb_lock.
+ */
+struct intnet_share {
+	struct list_head node;		/* in intnet_network.shares, RTNL */
+	kuid_t user;
+	unsigned int ports;		/* RTNL */
+	unsigned int entries;		/* learned and static, fdb_lock */
+};
+
+/* A port's device name, replaced whole on a rename so that readers in any
+ * context (FDB events come from the packet path) see a stable string.
+ */
+struct intnet_port_name {
+	struct rcu_head rcu;
+	char name[IFNAMSIZ];
+};
+
 struct intnet_port {
 	struct list_head node;		/* in intnet_network.ports, RTNL + RCU */
 	struct intnet_network *network;
 	struct net_device *dev;
 	netdevice_tracker dev_tracker;
-	/* Whose port it is: the TAP's owner, or who attached it. */
+	struct intnet_port_name __rcu *name;
+	/* Whose port it is: the TAP's owner, or who attached it. Changes only
+	 * under RTNL and the FDB lock together (a re-own), with @share.
+	 */
 	kuid_t user;
+	struct intnet_share *share;
+	/* A TAP's owner as last read, to tell when TUNSETOWNER changed it. */
+	kuid_t tap_owner;
+	bool tap;
 	bool up;
 	bool promisc;
 	bool announced;			/* PORT_ADD event sent; RTNL */
@@ -96,7 +136,6 @@ struct intnet_port {
 	bool gone;
 	unsigned int fdb_learned;	/* learned entries behind it, fdb_lock */
 	struct intnet_pcpu_stats __percpu *stats;
-	struct rcu_head rcu;
 };
 
 struct intnet_fdb_entry {
@@ -112,36 +151,106 @@ struct intnet_fdb_entry {
 	struct rcu_head rcu;
 };
 
+/* Who sends a request: an administrator may do everything (access.c). */
+struct intnet_caller {
+	kuid_t uid;
+	bool admin;
+};
+
+/* What tun says of a device (tap.c); owner and group invalid when unset. */
+struct intnet_tap_ids {
+	bool tun;			/* a device of the tun driver */
+	bool tap;			/* ... in TAP (Ethernet) mode */
+	kuid_t owner;
+	kgid_t group;
+};
+
 /* main.c */
 extern unsigned int intnet_net_id;
 extern unsigned int intnet_max_networks_per_user;
+extern unsigned int intnet_max_ports_per_user;
+extern unsigned int intnet_max_monitors_per_user;
 struct intnet_pernet *intnet_pernet(struct net *net);
+
+/* access.c: who may do what */
+struct intnet_caller intnet_caller_of(const struct sk_buff *skb,
+				      struct net *net);
+bool intnet_owns_net(const struct intnet_caller *c,
+		     const struct intnet_network *nw);
+bool intnet_sees_net(const struct intnet_caller *c,
+		     const struct intnet_network *nw);
+bool intnet_sees_port(const struct intnet_caller *c,
+		      const struct intnet_port *port);
+struct intnet_network *intnet_resolve(const struct intnet_caller *c,
+				      struct net *net, const char *name,
+				      const kuid_t *owner, kuid_t user);
+int intnet_may_create(const struct intnet_caller *c, struct net *net,
+		      kuid_t owner, struct netlink_ext_ack *extack);
+int intnet_may_change_net(const struct intnet_caller *c,
+			  const struct intnet_network *nw,
+			  struct netlink_ext_ack *extack);
+int intnet_may_set(const struct intnet_caller *c, struct nlattr **attrs,
+		   struct netlink_ext_ack *extack);
+int intnet_port_user(const struct intnet_caller *c, struct net_device *dev,
+		     const struct intnet_tap_ids *ids, struct nlattr *user_attr,
+		     kuid_t *user, struct netlink_ext_ack *extack);
+int intnet_may_join(const struct intnet_caller *c, struct net *net,
+		    const struct intnet_network *nw, kuid_t user, bool promisc,
+		    struct netlink_ext_ack *extack);
+bool intnet_admits(const struct intnet_network *nw, kuid_t user);
+int intnet_may_add_port(const struct intnet_caller *c, struct net *net,
+			kuid_t user, struct netlink_ext_ack *extack);
+int intnet_may_promisc(const struct intnet_caller *c,
+		       const struct intnet_network *nw,
+		       struct netlink_ext_ack *extack);
+int intnet_may_change_fdb(const struct intnet_caller *c,
+			  const struct intnet_network *nw,
+			  struct netlink_ext_ack *extack);
 
 /* network.c */
 bool intnet_name_valid(const char *name);
-struct intnet_network *intnet_network_find(struct net *net, const char *name);
+struct intnet_network *intnet_network_find(struct net *net, kuid_t owner,
+					   const char *name);
 struct intnet_network *intnet_network_create(struct net *net, const char *name,
 					     kuid_t owner, bool explicit);
 void intnet_network_destroy(struct intnet_network *nw);
 void intnet_network_put_implicit(struct intnet_network *nw);
 unsigned int intnet_network_count_owned(struct net *net, kuid_t owner);
+unsigned int intnet_ports_of_user(struct net *net, kuid_t user);
 void intnet_pernet_changed(struct net *net);
+void intnet_pernet_init(struct net *net);
 void intnet_pernet_exit(struct net *net);
+#define intnet_for_each_network(pn, bkt, nw) \
+	hash_for_each((pn)->nets, bkt, nw, node)
+
+/* tap.c */
+int intnet_tap_ids(struct net_device *dev, struct intnet_tap_ids *ids);
+int intnet_tap_init(void);
+void intnet_tap_exit(void);
 
 /* port.c */
 int intnet_port_check_kind(struct net_device *dev,
+			   const struct intnet_tap_ids *ids,
 			   struct netlink_ext_ack *extack);
-int intnet_tap_ids(struct net_device *dev, kuid_t *owner, kgid_t *group);
 struct intnet_port *intnet_port_add(struct intnet_network *nw,
 				    struct net_device *dev, kuid_t user,
+				    const struct intnet_tap_ids *ids,
 				    bool up, bool promisc,
 				    struct netlink_ext_ack *extack);
 void intnet_port_del(struct intnet_port *port);
 struct intnet_port *intnet_port_get_rtnl(const struct net_device *dev);
 void intnet_port_set_up(struct intnet_port *port, bool up);
 void intnet_port_set_promisc(struct intnet_port *port, bool promisc);
+int intnet_port_name_put(struct sk_buff *msg, int attr,
+			 const struct intnet_port *port);
 int intnet_notifier_init(void);
 void intnet_notifier_exit(void);
+
+/* Whether frames can leave through @port's device now: up, with a carrier. */
+static inline bool intnet_port_dev_ok(const struct intnet_port *port)
+{
+	return netif_running(port->dev) && netif_carrier_ok(port->dev);
+}
 
 /* fdb.c */
 int intnet_fdb_init(struct intnet_network *nw);
@@ -149,10 +258,11 @@ void intnet_fdb_destroy(struct intnet_network *nw);
 struct intnet_fdb_entry *intnet_fdb_lookup(struct intnet_network *nw,
 					   const u8 *addr);
 bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr);
-int intnet_fdb_lock_check(struct intnet_network *nw, struct intnet_port *port,
-			  const u8 *addr, struct netlink_ext_ack *extack);
+int intnet_fdb_lock_check(struct intnet_network *nw, kuid_t user,
+			  const u8 *addr, bool displace_any,
+			  struct netlink_ext_ack *extack);
 int intnet_fdb_lock(struct intnet_port *port, const u8 *addr,
-		    struct netlink_ext_ack *extack);
+		    bool displace_any, struct netlink_ext_ack *extack);
 int intnet_fdb_add_static(struct intnet_port *port, const u8 *addr,
 			  struct netlink_ext_ack *extack);
 int intnet_fdb_del(struct intnet_network *nw, const u8 *addr,
@@ -160,6 +270,11 @@ int intnet_fdb_del(struct intnet_network *nw, const u8 *addr,
 void intnet_fdb_flush(struct intnet_network *nw, struct intnet_port *port);
 void intnet_fdb_port_gone(struct intnet_port *port);
 void intnet_fdb_set_ageing(struct intnet_network *nw);
+struct intnet_share *intnet_share_get(struct intnet_network *nw, kuid_t user);
+void intnet_share_put(struct intnet_network *nw, struct intnet_share *share);
+void intnet_fdb_reown(struct intnet_port *port, struct intnet_share *share,
+		      kuid_t user);
+void intnet_fdb_changed(struct intnet_network *nw);
 int intnet_fdb_cache_init(void);
 void intnet_fdb_cache_exit(void);
 
@@ -171,6 +286,7 @@ rx_handler_result_t intnet_handle_frame(struct sk_buff **pskb);
 bool intnet_is_host(const struct net_device *dev);
 struct intnet_port *intnet_host_port_rtnl(const struct net_device *dev);
 void intnet_host_set_port(struct net_device *dev, struct intnet_port *port);
+void intnet_host_port_gone(struct net_device *dev, const u64 *sum);
 void intnet_host_set_carrier(struct net_device *dev, bool on);
 int intnet_host_receive(struct net_device *dev, struct sk_buff *skb);
 int intnet_host_init(void);
@@ -210,6 +326,6 @@ void intnet_monitors_exit(struct intnet_pernet *pn);
 void intnet_event_net(struct intnet_network *nw, u8 cmd, bool was_public);
 void intnet_event_port(struct intnet_port *port, u8 cmd);
 void intnet_event_fdb(struct intnet_network *nw, struct intnet_fdb_entry *e,
-		      u8 cmd, u8 why);
+		      u8 cmd, u8 why, struct intnet_port *prev);
 
 #endif /* _INTNET_H */

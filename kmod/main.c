@@ -17,6 +17,17 @@ module_param_named(max_networks_per_user, intnet_max_networks_per_user, uint,
 MODULE_PARM_DESC(max_networks_per_user,
 		 "networks a user without CAP_NET_ADMIN may own per network namespace (default 64)");
 
+unsigned int intnet_max_ports_per_user __read_mostly = 64;
+module_param_named(max_ports_per_user, intnet_max_ports_per_user, uint, 0644);
+MODULE_PARM_DESC(max_ports_per_user,
+		 "ports a user without CAP_NET_ADMIN may have per network namespace (default 64)");
+
+unsigned int intnet_max_monitors_per_user __read_mostly = 64;
+module_param_named(max_monitors_per_user, intnet_max_monitors_per_user, uint,
+		   0644);
+MODULE_PARM_DESC(max_monitors_per_user,
+		 "sockets of a user without CAP_NET_ADMIN that may subscribe to events per network namespace (default 64)");
+
 struct intnet_pernet *intnet_pernet(struct net *net)
 {
 	return net_generic(net, intnet_net_id);
@@ -24,7 +35,7 @@ struct intnet_pernet *intnet_pernet(struct net *net)
 
 static int __net_init intnet_net_init(struct net *net)
 {
-	intnet_monitors_init(intnet_pernet(net));
+	intnet_pernet_init(net);
 	return 0;
 }
 
@@ -50,9 +61,12 @@ static int __init intnet_init(void)
 {
 	int err;
 
-	err = intnet_fdb_cache_init();
+	err = intnet_tap_init();
 	if (err)
 		return err;
+	err = intnet_fdb_cache_init();
+	if (err)
+		goto tap_exit;
 	err = register_pernet_subsys(&intnet_net_ops);
 	if (err)
 		goto free_cache;
@@ -77,6 +91,8 @@ unregister_pernet:
 	unregister_pernet_subsys(&intnet_net_ops);
 free_cache:
 	intnet_fdb_cache_exit();
+tap_exit:
+	intnet_tap_exit();
 	return err;
 }
 
@@ -91,6 +107,7 @@ static void __exit intnet_exit(void)
 	intnet_notifier_exit();
 	rcu_barrier();
 	intnet_fdb_cache_exit();
+	intnet_tap_exit();
 }
 
 module_init(intnet_init);

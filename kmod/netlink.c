@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* intnet: the generic netlink family "intnet", its policy and its operations. */
+/* intnet: the generic netlink family "intnet", its policies and its operations. */
 
 #include <linux/etherdevice.h>
 #include <linux/rtnetlink.h>
@@ -9,8 +9,6 @@
 
 #include "compat.h"
 #include "intnet.h"
-
-#define REPLY_ONLY { .type = NLA_REJECT }
 
 /* Not const: 6.1 takes a plain pointer. */
 static struct netlink_range_validation ageing_range = {
@@ -26,126 +24,174 @@ static struct netlink_range_validation port_fdb_max_range = {
 	.max = INTNET_FDB_MAX_LIMIT,
 };
 
-static const struct nla_policy intnet_policy[INTNET_ATTR_MAX + 1] = {
-	[INTNET_ATTR_VERSION] = REPLY_ONLY,
-	[INTNET_ATTR_FEATURES] = REPLY_ONLY,
-	[INTNET_ATTR_PAD] = REPLY_ONLY,
-	/* Content and length are checked by get_name(), with a clear message. */
-	[INTNET_ATTR_NET_NAME] = { .type = NLA_NUL_STRING },
-	[INTNET_ATTR_NET_FLOOD_UNKNOWN] = NLA_POLICY_MAX(NLA_U8, 1),
-	[INTNET_ATTR_NET_AGEING] = NLA_POLICY_FULL_RANGE(NLA_U32, &ageing_range),
-	[INTNET_ATTR_NET_FDB_MAX] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &fdb_max_range),
-	[INTNET_ATTR_NET_EXPLICIT] = NLA_POLICY_MAX(NLA_U8, 1),
-	[INTNET_ATTR_NET_OWNER] = REPLY_ONLY,
-	[INTNET_ATTR_NET_PORTS] = REPLY_ONLY,
-	[INTNET_ATTR_NET_FDB_LEARNED] = REPLY_ONLY,
-	[INTNET_ATTR_NET_FDB_STATIC] = REPLY_ONLY,
-	[INTNET_ATTR_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[INTNET_ATTR_IFNAME] = REPLY_ONLY,
-	[INTNET_ATTR_PORT_UP] = NLA_POLICY_MAX(NLA_U8, 1),
-	[INTNET_ATTR_PORT_PROMISC] = NLA_POLICY_MAX(NLA_U8, 1),
-	[INTNET_ATTR_PORT_PROMISC_ACTIVE] = REPLY_ONLY,
-	[INTNET_ATTR_MAC] = NLA_POLICY_ETH_ADDR,
-	[INTNET_ATTR_FDB_IS_STATIC] = REPLY_ONLY,
-	[INTNET_ATTR_FDB_AGE] = REPLY_ONLY,
-	[INTNET_ATTR_STATS] = REPLY_ONLY,
-	[INTNET_ATTR_NET_ACCESS] = NLA_POLICY_MAX(NLA_U8, INTNET_ACCESS_PUBLIC),
-	[INTNET_ATTR_NET_PROMISC_POLICY] =
-		NLA_POLICY_MAX(NLA_U8, INTNET_PROMISC_ALLOW_ALL),
-	[INTNET_ATTR_NET_PORT_FDB_MAX] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &port_fdb_max_range),
+/*
+ * Each operation takes only its own attributes: one policy per operation,
+ * built from these entries, and strict validation refuses any other.
+ */
+#define P_NET_NAME \
+	[INTNET_ATTR_NET_NAME] = { .type = NLA_NUL_STRING, .len = INTNET_NAME_MAX }
+#define P_NET_OWNER [INTNET_ATTR_NET_OWNER] = { .type = NLA_U32 }
+#define P_NET_SETTINGS                                                        \
+	[INTNET_ATTR_NET_FLOOD_UNKNOWN] = NLA_POLICY_MAX(NLA_U8, 1),          \
+	[INTNET_ATTR_NET_AGEING] =                                            \
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ageing_range),                \
+	[INTNET_ATTR_NET_FDB_MAX] =                                           \
+		NLA_POLICY_FULL_RANGE(NLA_U32, &fdb_max_range),               \
+	[INTNET_ATTR_NET_EXPLICIT] = NLA_POLICY_MAX(NLA_U8, 1),               \
+	[INTNET_ATTR_NET_ACCESS] = NLA_POLICY_MAX(NLA_U8, INTNET_ACCESS_PUBLIC), \
+	[INTNET_ATTR_NET_PROMISC_POLICY] =                                    \
+		NLA_POLICY_MAX(NLA_U8, INTNET_PROMISC_ALLOW_ALL),             \
+	[INTNET_ATTR_NET_PORT_FDB_MAX] =                                      \
+		NLA_POLICY_FULL_RANGE(NLA_U32, &port_fdb_max_range),          \
+	[INTNET_ATTR_NET_GROUP_FWD_MASK] = { .type = NLA_U16 }
+#define P_IFINDEX [INTNET_ATTR_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1)
+#define P_MAC [INTNET_ATTR_MAC] = NLA_POLICY_ETH_ADDR
+#define P_PORT_SETTINGS                                          \
+	[INTNET_ATTR_PORT_UP] = NLA_POLICY_MAX(NLA_U8, 1),       \
+	[INTNET_ATTR_PORT_PROMISC] = NLA_POLICY_MAX(NLA_U8, 1),  \
+	[INTNET_ATTR_PORT_LOCK_MAC] = NLA_POLICY_ETH_ADDR
+
+static const struct nla_policy no_policy[INTNET_ATTR_MAX + 1] = {};
+
+static const struct nla_policy net_change_policy[INTNET_ATTR_MAX + 1] = {
+	P_NET_NAME,
+	P_NET_OWNER,
+	P_NET_SETTINGS,
+};
+
+static const struct nla_policy net_policy[INTNET_ATTR_MAX + 1] = {
+	P_NET_NAME,
+	P_NET_OWNER,
+};
+
+static const struct nla_policy port_add_policy[INTNET_ATTR_MAX + 1] = {
+	P_NET_NAME,
+	P_NET_OWNER,
+	P_IFINDEX,
+	P_PORT_SETTINGS,
 	[INTNET_ATTR_PORT_USER] = { .type = NLA_U32 },
-	[INTNET_ATTR_PORT_LOCK_MAC] = NLA_POLICY_ETH_ADDR,
-	[INTNET_ATTR_PORT_FDB_LEARNED] = REPLY_ONLY,
-	[INTNET_ATTR_FDB_LOCKED] = REPLY_ONLY,
+	[INTNET_ATTR_PORT_NO_CREATE] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static const struct nla_policy port_policy[INTNET_ATTR_MAX + 1] = {
+	P_IFINDEX,
+};
+
+static const struct nla_policy port_set_policy[INTNET_ATTR_MAX + 1] = {
+	P_IFINDEX,
+	P_PORT_SETTINGS,
+};
+
+/* PORT_GET: a port by ifindex, or a dump filtered by network. */
+static const struct nla_policy port_get_policy[INTNET_ATTR_MAX + 1] = {
+	P_IFINDEX,
+	P_NET_NAME,
+	P_NET_OWNER,
+};
+
+static const struct nla_policy fdb_add_policy[INTNET_ATTR_MAX + 1] = {
+	P_IFINDEX,
+	P_MAC,
+};
+
+/* FDB_DEL and FDB_GET: an address of a network. */
+static const struct nla_policy fdb_entry_policy[INTNET_ATTR_MAX + 1] = {
+	P_NET_NAME,
+	P_NET_OWNER,
+	P_MAC,
+};
+
+static const struct nla_policy fdb_flush_policy[INTNET_ATTR_MAX + 1] = {
+	P_NET_NAME,
+	P_NET_OWNER,
+	P_IFINDEX,
+};
+
+static const struct nla_policy monitor_policy[INTNET_ATTR_MAX + 1] = {
 	[INTNET_ATTR_MONITOR] =
 		NLA_POLICY_MASK(NLA_U32,
 				INTNET_MONITOR_OBJECTS | INTNET_MONITOR_FDB),
-	[INTNET_ATTR_FDB_EVENT] = REPLY_ONLY,
 };
 
 static struct genl_family intnet_family;
 
-/* ---- who asks, and what they may see and change ---- */
-
-/*
- * An administrator (CAP_NET_ADMIN over the namespace's user namespace) may do
- * everything; anyone else acts on what they own: their networks, their ports and
- * the ports of their networks. What they may not see is answered as absent.
- */
-struct caller {
-	kuid_t uid;
-	bool admin;
-};
-
-static struct caller caller_of(const struct sk_buff *skb, struct net *net)
-{
-	return (struct caller){
-		.uid = current_euid(),
-		.admin = netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN),
-	};
-}
-
-static bool owns_net(const struct caller *c, const struct intnet_network *nw)
-{
-	return c->admin || uid_eq(c->uid, nw->owner);
-}
-
-static bool sees_net(const struct caller *c, const struct intnet_network *nw)
-{
-	return owns_net(c, nw) || READ_ONCE(nw->access) == INTNET_ACCESS_PUBLIC;
-}
-
-/* Seeing a port is also the right to change or detach it. */
-static bool sees_port(const struct caller *c, const struct intnet_port *port)
-{
-	return owns_net(c, port->network) || uid_eq(c->uid, port->user);
-}
-
-/* A refusal for want of a right: EPERM with the reason. */
-#define DENY(extack, msg)                             \
-	({                                            \
-		NL_SET_ERR_MSG_MOD((extack), msg);    \
-		-EPERM;                               \
-	})
-
 /* ---- request helpers: each says what is wrong in the extack ---- */
 
-static const char *get_name(struct nlattr **attrs,
-			    struct netlink_ext_ack *extack)
+/* A required attribute is missing: say which, and why in words. */
+#define missing(extack, attrs, type, msg)                                   \
+	({                                                                  \
+		bool __missing = NL_REQ_ATTR_CHECK(extack, NULL, attrs, type); \
+		if (__missing)                                              \
+			NL_SET_ERR_MSG_MOD(extack, msg);                    \
+		__missing;                                                  \
+	})
+
+/* How a request names a network: a name, and maybe its owner. */
+struct net_ref {
+	const char *name;
+	bool has_owner;
+	kuid_t owner;
+};
+
+static int get_net_ref(struct nlattr **attrs, struct netlink_ext_ack *extack,
+		       struct net_ref *r)
 {
 	struct nlattr *a = attrs[INTNET_ATTR_NET_NAME];
+	struct nlattr *o = attrs[INTNET_ATTR_NET_OWNER];
 
-	if (!a) {
-		NL_SET_ERR_MSG_MOD(extack, "a network name is required");
-		return NULL;
-	}
+	if (missing(extack, attrs, INTNET_ATTR_NET_NAME,
+		    "a network name is required"))
+		return -EINVAL;
 	if (!intnet_name_valid(nla_data(a))) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "a network name is 1 to 127 printable ASCII characters without spaces");
-		return NULL;
+				    "a network name is 1 to 127 printable ASCII characters without spaces or slashes");
+		return -EINVAL;
 	}
-	return nla_data(a);
+	r->name = nla_data(a);
+	r->has_owner = o;
+	if (!o)
+		return 0;
+	r->owner = make_kuid(current_user_ns(), nla_get_u32(o));
+	if (!uid_valid(r->owner)) {
+		NL_SET_ERR_MSG_ATTR(extack, o,
+				    "the owner has no mapping in this user namespace");
+		return -EINVAL;
+	}
+	return 0;
 }
 
+static struct intnet_network *resolve(struct net *net,
+				      const struct intnet_caller *c,
+				      const struct net_ref *r, kuid_t user)
+{
+	return intnet_resolve(c, net, r->name, r->has_owner ? &r->owner : NULL,
+			      user);
+}
+
+static struct intnet_network *no_network(struct nlattr **attrs,
+					 struct netlink_ext_ack *extack)
+{
+	NL_SET_ERR_MSG_ATTR(extack, attrs[INTNET_ATTR_NET_NAME],
+			    "no such network");
+	return ERR_PTR(-ENOENT);
+}
+
+/* The network a request names, if the caller may see it. */
 static struct intnet_network *get_network(struct net *net,
 					  struct nlattr **attrs,
-					  const struct caller *c,
+					  const struct intnet_caller *c,
 					  struct netlink_ext_ack *extack)
 {
 	struct intnet_network *nw;
-	const char *name;
+	struct net_ref r;
+	int err;
 
-	name = get_name(attrs, extack);
-	if (!name)
-		return ERR_PTR(-EINVAL);
-	nw = intnet_network_find(net, name);
-	if (!nw || !sees_net(c, nw)) {
-		NL_SET_ERR_MSG_ATTR(extack, attrs[INTNET_ATTR_NET_NAME],
-				    "no such network");
-		return ERR_PTR(-ENOENT);
-	}
+	err = get_net_ref(attrs, extack, &r);
+	if (err)
+		return ERR_PTR(err);
+	nw = resolve(net, c, &r, c->uid);
+	if (!nw || !intnet_sees_net(c, nw))
+		return no_network(attrs, extack);
 	return nw;
 }
 
@@ -155,10 +201,9 @@ static struct net_device *lookup_device(struct net *net,
 {
 	struct net_device *dev;
 
-	if (!attrs[INTNET_ATTR_IFINDEX]) {
-		NL_SET_ERR_MSG_MOD(extack, "a device (ifindex) is required");
+	if (missing(extack, attrs, INTNET_ATTR_IFINDEX,
+		    "a device (ifindex) is required"))
 		return ERR_PTR(-EINVAL);
-	}
 	dev = __dev_get_by_index(net, nla_get_u32(attrs[INTNET_ATTR_IFINDEX]));
 	if (!dev) {
 		NL_SET_ERR_MSG_ATTR(extack, attrs[INTNET_ATTR_IFINDEX],
@@ -169,7 +214,7 @@ static struct net_device *lookup_device(struct net *net,
 }
 
 static struct intnet_port *get_port(struct net *net, struct nlattr **attrs,
-				    const struct caller *c,
+				    const struct intnet_caller *c,
 				    struct netlink_ext_ack *extack)
 {
 	struct intnet_port *port;
@@ -179,7 +224,7 @@ static struct intnet_port *get_port(struct net *net, struct nlattr **attrs,
 	if (IS_ERR(dev))
 		return ERR_CAST(dev);
 	port = intnet_port_get_rtnl(dev);
-	if (!port || !sees_port(c, port)) {
+	if (!port || !intnet_sees_port(c, port)) {
 		NL_SET_ERR_MSG_ATTR(extack, attrs[INTNET_ATTR_IFINDEX],
 				    "the device is not a port");
 		return ERR_PTR(-ENOENT);
@@ -231,10 +276,11 @@ static int fill_net(struct sk_buff *msg, struct intnet_network *nw,
 
 	intnet_stats_network_sum(nw, sum);
 	if (nla_put_string(msg, INTNET_ATTR_NET_NAME, nw->name) ||
-	    nla_put_u8(msg, INTNET_ATTR_NET_FLOOD_UNKNOWN, nw->flood_unknown) ||
-	    nla_put_u32(msg, INTNET_ATTR_NET_AGEING, nw->ageing) ||
-	    nla_put_u32(msg, INTNET_ATTR_NET_FDB_MAX, nw->fdb_max) ||
-	    nla_put_u8(msg, INTNET_ATTR_NET_EXPLICIT, nw->explicit) ||
+	    nla_put_u8(msg, INTNET_ATTR_NET_FLOOD_UNKNOWN,
+		       READ_ONCE(nw->flood_unknown)) ||
+	    nla_put_u32(msg, INTNET_ATTR_NET_AGEING, READ_ONCE(nw->ageing)) ||
+	    nla_put_u32(msg, INTNET_ATTR_NET_FDB_MAX, READ_ONCE(nw->fdb_max)) ||
+	    nla_put_u8(msg, INTNET_ATTR_NET_EXPLICIT, READ_ONCE(nw->explicit)) ||
 	    nla_put_u32(msg, INTNET_ATTR_NET_OWNER,
 			from_kuid_munged(ns, nw->owner)) ||
 	    nla_put_u32(msg, INTNET_ATTR_NET_PORTS, nw->n_ports) ||
@@ -245,7 +291,9 @@ static int fill_net(struct sk_buff *msg, struct intnet_network *nw,
 	    nla_put_u8(msg, INTNET_ATTR_NET_ACCESS, READ_ONCE(nw->access)) ||
 	    nla_put_u8(msg, INTNET_ATTR_NET_PROMISC_POLICY, policy_of(nw)) ||
 	    nla_put_u32(msg, INTNET_ATTR_NET_PORT_FDB_MAX,
-			READ_ONCE(nw->port_fdb_max)))
+			READ_ONCE(nw->port_fdb_max)) ||
+	    nla_put_u16(msg, INTNET_ATTR_NET_GROUP_FWD_MASK,
+			READ_ONCE(nw->group_fwd_mask)))
 		return -EMSGSIZE;
 	return intnet_stats_put(msg, sum);
 }
@@ -264,43 +312,54 @@ static int fill_port(struct sk_buff *msg, struct intnet_port *port,
 	intnet_stats_port_sum(port, sum);
 	u64_to_ether_addr(lock, mac);
 	if (nla_put_u32(msg, INTNET_ATTR_IFINDEX, port->dev->ifindex) ||
-	    nla_put_string(msg, INTNET_ATTR_IFNAME, port->dev->name) ||
+	    intnet_port_name_put(msg, INTNET_ATTR_IFNAME, port) ||
 	    nla_put_string(msg, INTNET_ATTR_NET_NAME, port->network->name) ||
+	    nla_put_u32(msg, INTNET_ATTR_NET_OWNER,
+			from_kuid_munged(ns, port->network->owner)) ||
 	    nla_put_u8(msg, INTNET_ATTR_PORT_UP, up) ||
 	    nla_put_u8(msg, INTNET_ATTR_PORT_PROMISC, promisc) ||
 	    nla_put_u8(msg, INTNET_ATTR_PORT_PROMISC_ACTIVE, active) ||
 	    nla_put_u32(msg, INTNET_ATTR_PORT_USER,
-			from_kuid_munged(ns, port->user)) ||
+			from_kuid_munged(ns, READ_ONCE(port->user))) ||
 	    nla_put_u32(msg, INTNET_ATTR_PORT_FDB_LEARNED,
 			READ_ONCE(port->fdb_learned)) ||
+	    nla_put_u8(msg, INTNET_ATTR_PORT_CARRIER,
+		       intnet_port_dev_ok(port)) ||
 	    (lock && nla_put(msg, INTNET_ATTR_PORT_LOCK_MAC, ETH_ALEN, mac)))
 		return -EMSGSIZE;
 	return intnet_stats_put(msg, sum);
 }
 
+/* An FDB entry (its port read under RCU: it may move meanwhile). */
 static int fill_fdb(struct sk_buff *msg, struct intnet_network *nw,
-		    struct intnet_fdb_entry *e)
+		    struct intnet_fdb_entry *e, struct user_namespace *ns)
 {
-	struct intnet_port *port = rcu_dereference(e->port);
 	u64 idle = jiffies - READ_ONCE(e->updated);
-	u32 age = e->is_static ? 0 : min_t(u64, idle * 1000 / HZ, U32_MAX);
+	u32 age = e->is_static ? 0 : min_t(u64, jiffies_to_msecs(idle), U32_MAX);
+	struct intnet_port *port;
+	int err;
 
-	if (nla_put(msg, INTNET_ATTR_MAC, ETH_ALEN, e->addr) ||
-	    nla_put_u32(msg, INTNET_ATTR_IFINDEX, port->dev->ifindex) ||
-	    nla_put_string(msg, INTNET_ATTR_IFNAME, port->dev->name) ||
-	    nla_put_string(msg, INTNET_ATTR_NET_NAME, nw->name) ||
-	    nla_put_u8(msg, INTNET_ATTR_FDB_IS_STATIC, e->is_static) ||
-	    nla_put_u8(msg, INTNET_ATTR_FDB_LOCKED, e->locked) ||
-	    nla_put_u32(msg, INTNET_ATTR_FDB_AGE, age))
-		return -EMSGSIZE;
-	return 0;
+	rcu_read_lock();
+	port = rcu_dereference(e->port);
+	err = nla_put(msg, INTNET_ATTR_MAC, ETH_ALEN, e->addr) ||
+	      nla_put_u32(msg, INTNET_ATTR_IFINDEX, port->dev->ifindex) ||
+	      intnet_port_name_put(msg, INTNET_ATTR_IFNAME, port) ||
+	      nla_put_string(msg, INTNET_ATTR_NET_NAME, nw->name) ||
+	      nla_put_u32(msg, INTNET_ATTR_NET_OWNER,
+			  from_kuid_munged(ns, nw->owner)) ||
+	      nla_put_u8(msg, INTNET_ATTR_FDB_IS_STATIC, e->is_static) ||
+	      nla_put_u8(msg, INTNET_ATTR_FDB_LOCKED, e->locked) ||
+	      nla_put_u32(msg, INTNET_ATTR_FDB_AGE, age);
+	rcu_read_unlock();
+	return err ? -EMSGSIZE : 0;
 }
 
 /* Fills a message with object @a (and @b, where it takes two). */
 typedef int (*fill_fn)(struct sk_buff *msg, void *a, void *b);
 
 /* One object as the answer to a request. */
-static int reply(struct genl_info *info, u8 cmd, fill_fn fill, void *obj)
+static int reply(struct genl_info *info, u8 cmd, fill_fn fill, void *a,
+		 void *b)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -309,7 +368,7 @@ static int reply(struct genl_info *info, u8 cmd, fill_fn fill, void *obj)
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &intnet_family, 0, cmd);
-	if (!hdr || fill(msg, obj, NULL)) {
+	if (!hdr || fill(msg, a, b)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -348,7 +407,7 @@ static int fill_port_any(struct sk_buff *msg, void *port, void *unused)
 
 static int fill_fdb_any(struct sk_buff *msg, void *nw, void *e)
 {
-	return fill_fdb(msg, nw, e);
+	return fill_fdb(msg, nw, e, current_user_ns());
 }
 
 /* ---- version ---- */
@@ -364,10 +423,23 @@ static int fill_version(struct sk_buff *msg, void *unused, void *unused2)
 
 static int intnet_nl_version_get(struct sk_buff *skb, struct genl_info *info)
 {
-	return reply(info, INTNET_CMD_VERSION_GET, fill_version, NULL);
+	return reply(info, INTNET_CMD_VERSION_GET, fill_version, NULL, NULL);
 }
 
 /* ---- networks ---- */
+
+/* MAC PAUSE is never forwarded: a mask that asks for it is refused. */
+static int check_settings(struct nlattr **attrs, struct netlink_ext_ack *extack)
+{
+	struct nlattr *a = attrs[INTNET_ATTR_NET_GROUP_FWD_MASK];
+
+	if (a && (nla_get_u16(a) & BIT(1))) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "PAUSE frames (01:80:C2:00:00:01, bit 1) are never forwarded");
+		return -EINVAL;
+	}
+	return 0;
+}
 
 static void apply_net_settings(struct intnet_network *nw, struct nlattr **attrs)
 {
@@ -385,66 +457,53 @@ static void apply_net_settings(struct intnet_network *nw, struct nlattr **attrs)
 	if (attrs[INTNET_ATTR_NET_PROMISC_POLICY])
 		WRITE_ONCE(nw->promisc_policy,
 			   nla_get_u8(attrs[INTNET_ATTR_NET_PROMISC_POLICY]));
+	if (attrs[INTNET_ATTR_NET_GROUP_FWD_MASK])
+		WRITE_ONCE(nw->group_fwd_mask,
+			   nla_get_u16(attrs[INTNET_ATTR_NET_GROUP_FWD_MASK]));
 	if (attrs[INTNET_ATTR_NET_AGEING]) {
 		WRITE_ONCE(nw->ageing,
 			   nla_get_u32(attrs[INTNET_ATTR_NET_AGEING]));
 		intnet_fdb_set_ageing(nw);
 	}
 	if (attrs[INTNET_ATTR_NET_EXPLICIT])
-		nw->explicit = nla_get_u8(attrs[INTNET_ATTR_NET_EXPLICIT]);
+		WRITE_ONCE(nw->explicit,
+			   nla_get_u8(attrs[INTNET_ATTR_NET_EXPLICIT]));
 	intnet_pernet_changed(nw->net);
-}
-
-/*
- * Settings only an administrator may give: a table larger than the default
- * would let a user pin that much kernel memory per network.
- */
-static int check_settings(const struct caller *c, struct nlattr **attrs,
-			  struct netlink_ext_ack *extack)
-{
-	struct nlattr *a = attrs[INTNET_ATTR_NET_FDB_MAX];
-
-	if (c->admin || !a || nla_get_u32(a) <= INTNET_FDB_MAX_DEFAULT)
-		return 0;
-	return DENY(extack,
-		    "only an administrator can set fdb-max above 16384");
-}
-
-/* Whether @owner may own one more network of @net. */
-static int check_quota(const struct caller *c, struct net *net, kuid_t owner,
-		       struct netlink_ext_ack *extack)
-{
-	if (c->admin || intnet_network_count_owned(net, owner) <
-			READ_ONCE(intnet_max_networks_per_user))
-		return 0;
-	return DENY(extack,
-		    "you own as many networks as max_networks_per_user allows");
 }
 
 static int intnet_nl_net_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
-	struct caller c = caller_of(skb, net);
+	struct intnet_caller c = intnet_caller_of(skb, net);
 	struct intnet_network *nw;
-	const char *name;
-	int err = 0;
+	struct net_ref r;
+	kuid_t owner;
+	int err;
 
-	name = get_name(info->attrs, info->extack);
-	if (!name)
-		return -EINVAL;
+	err = get_net_ref(info->attrs, info->extack, &r);
+	if (!err)
+		err = check_settings(info->attrs, info->extack);
+	if (err)
+		return err;
+	owner = r.has_owner ? r.owner : c.uid;
 	rtnl_lock();
-	if (intnet_network_find(net, name)) {
+	/* Whether another user has the name is none of the caller's business. */
+	if (!c.admin && !uid_eq(owner, c.uid)) {
+		err = intnet_may_create(&c, net, owner, info->extack);
+		goto unlock;
+	}
+	if (intnet_network_find(net, owner, r.name)) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "a network with this name exists");
 		err = -EEXIST;
 		goto unlock;
 	}
-	err = check_quota(&c, net, c.uid, info->extack);
+	err = intnet_may_create(&c, net, owner, info->extack);
 	if (!err)
-		err = check_settings(&c, info->attrs, info->extack);
+		err = intnet_may_set(&c, info->attrs, info->extack);
 	if (err)
 		goto unlock;
-	nw = intnet_network_create(net, name, c.uid, true);
+	nw = intnet_network_create(net, r.name, owner, true);
 	if (!nw) {
 		err = -ENOMEM;
 		goto unlock;
@@ -463,17 +522,16 @@ static struct intnet_network *owned_network(struct sk_buff *skb,
 					    struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
-	struct caller c = caller_of(skb, net);
+	struct intnet_caller c = intnet_caller_of(skb, net);
 	struct intnet_network *nw;
 	int err;
 
 	nw = get_network(net, info->attrs, &c, info->extack);
 	if (IS_ERR(nw))
 		return nw;
-	if (!owns_net(&c, nw))
-		return ERR_PTR(DENY(info->extack,
-				    "only the network's owner can change it"));
-	err = check_settings(&c, info->attrs, info->extack);
+	err = intnet_may_change_net(&c, nw, info->extack);
+	if (!err)
+		err = intnet_may_set(&c, info->attrs, info->extack);
 	return err ? ERR_PTR(err) : nw;
 }
 
@@ -496,8 +554,11 @@ static int intnet_nl_net_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct intnet_network *nw;
 	bool was_public;
-	int err = 0;
+	int err;
 
+	err = check_settings(info->attrs, info->extack);
+	if (err)
+		return err;
 	rtnl_lock();
 	nw = owned_network(skb, info);
 	if (IS_ERR(nw)) {
@@ -515,14 +576,15 @@ static int intnet_nl_net_set(struct sk_buff *skb, struct genl_info *info)
 static int intnet_nl_net_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
-	struct caller c = caller_of(skb, net);
+	struct intnet_caller c = intnet_caller_of(skb, net);
 	struct intnet_network *nw;
 	int err;
 
 	rtnl_lock();
 	nw = get_network(net, info->attrs, &c, info->extack);
 	err = IS_ERR(nw) ? PTR_ERR(nw) :
-			   reply(info, INTNET_CMD_NET_GET, fill_net_any, nw);
+			   reply(info, INTNET_CMD_NET_GET, fill_net_any, nw,
+				 NULL);
 	rtnl_unlock();
 	return err;
 }
@@ -532,25 +594,22 @@ static int intnet_nl_net_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
 	struct intnet_pernet *pn = intnet_pernet(net);
-	struct caller c = caller_of(cb->skb, net);
+	struct intnet_caller c = intnet_caller_of(cb->skb, net);
 	long idx = 0, skip = cb->args[0];
 	struct intnet_network *nw;
-	unsigned int i;
+	unsigned int bkt;
 
 	rtnl_lock();
 	cb->seq = pn->gen;
-	for (i = 0; i < ARRAY_SIZE(pn->nets); i++) {
-		hlist_for_each_entry(nw, &pn->nets[i], node) {
-			if (!sees_net(&c, nw) || idx++ < skip)
-				continue;
-			if (dump_one(skb, cb, INTNET_CMD_NET_GET,
-				     fill_net_any, nw, NULL)) {
-				idx--;
-				goto out;
-			}
+	intnet_for_each_network(pn, bkt, nw) {
+		if (!intnet_sees_net(&c, nw) || idx++ < skip)
+			continue;
+		if (dump_one(skb, cb, INTNET_CMD_NET_GET, fill_net_any, nw,
+			     NULL)) {
+			idx--;
+			break;
 		}
 	}
-out:
 	rtnl_unlock();
 	cb->args[0] = idx;
 	return skb->len;
@@ -559,90 +618,45 @@ out:
 /* ---- ports ---- */
 
 /*
- * Whose port @dev becomes: the user an administrator names, else the TAP's
- * owner, else the caller; and whether the caller may attach @dev at all.
+ * The network a port of @user joins: the one the request names, if the
+ * caller may see it; NULL if it is to be made (for @user, or the named
+ * owner if an administrator names one).
  */
-static int port_user(const struct caller *c, struct net_device *dev,
-		     struct nlattr **attrs, kuid_t *user,
-		     struct netlink_ext_ack *extack)
+static struct intnet_network *join_network(struct net *net,
+					   const struct intnet_caller *c,
+					   const struct net_ref *r, kuid_t user,
+					   struct nlattr **attrs,
+					   struct netlink_ext_ack *extack)
 {
-	struct nlattr *a = attrs[INTNET_ATTR_PORT_USER];
-	kuid_t owner;
-	kgid_t group;
-	int tap;
+	struct intnet_network *nw = resolve(net, c, r, user);
 
-	if (a && !c->admin)
-		return DENY(extack,
-			    "only an administrator can attach a port for another user");
-	tap = intnet_tap_ids(dev, &owner, &group);
-	if (tap < 0)
-		return tap;
-	if (a) {
-		*user = make_kuid(current_user_ns(), nla_get_u32(a));
-		if (!uid_valid(*user)) {
-			NL_SET_ERR_MSG_ATTR(extack, a,
-					    "the user has no mapping in this user namespace");
-			return -EINVAL;
-		}
-		return 0;
-	}
-	*user = uid_valid(owner) ? owner : c->uid;
-	if (c->admin)
-		return 0;
-	if (!tap)
-		return DENY(extack,
-			    "only an administrator can attach a device that is not a TAP");
-	if ((uid_valid(owner) && uid_eq(owner, c->uid)) ||
-	    (gid_valid(group) && in_egroup_p(group)))
-		return 0;
-	return DENY(extack, "the TAP belongs to another user");
-}
-
-/*
- * Whether a port of @user may join @nw (NULL: a network still to be made for
- * it), asking for promiscuous mode if @promisc.
- */
-static int may_join(const struct caller *c, struct net *net,
-		    struct intnet_network *nw, kuid_t user, bool promisc,
-		    struct netlink_ext_ack *extack)
-{
-	int err;
-
-	if (c->admin)
-		return 0;
-	if (!nw) {
-		err = check_quota(c, net, user, extack);
-		if (err)
-			return err;
-	} else if (READ_ONCE(nw->access) != INTNET_ACCESS_PUBLIC &&
-		   !uid_eq(nw->owner, user)) {
-		return DENY(extack,
-			    "the network is restricted to its owner's ports");
-	}
-	if (promisc && (!nw || policy_of(nw) == INTNET_PROMISC_DENY))
-		return DENY(extack, "the network's promiscuous policy is deny");
-	return 0;
+	if (nw)
+		return intnet_sees_net(c, nw) ? nw : no_network(attrs, extack);
+	if (get_flag(attrs, INTNET_ATTR_PORT_NO_CREATE, false) ||
+	    (r->has_owner && !c->admin && !uid_eq(r->owner, user)))
+		return no_network(attrs, extack);
+	return NULL;
 }
 
 static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
-	struct caller c = caller_of(skb, net);
+	struct intnet_caller c = intnet_caller_of(skb, net);
 	struct nlattr **attrs = info->attrs;
 	bool promisc = get_flag(attrs, INTNET_ATTR_PORT_PROMISC, false);
 	struct intnet_network *nw;
+	struct intnet_tap_ids ids;
 	struct intnet_port *port;
 	struct net_device *dev;
-	const char *name;
-	const u8 *lock;
 	bool has_lock, created = false;
+	const u8 *lock;
+	struct net_ref r;
 	kuid_t user;
 	int err;
 
-	name = get_name(attrs, info->extack);
-	if (!name)
-		return -EINVAL;
-	err = get_lock_mac(attrs, &has_lock, &lock, info->extack);
+	err = get_net_ref(attrs, info->extack, &r);
+	if (!err)
+		err = get_lock_mac(attrs, &has_lock, &lock, info->extack);
 	if (err)
 		return err;
 	rtnl_lock();
@@ -651,33 +665,47 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(dev);
 		goto unlock;
 	}
-	err = intnet_port_check_kind(dev, info->extack);
+	err = intnet_tap_ids(dev, &ids);
 	if (!err)
-		err = port_user(&c, dev, attrs, &user, info->extack);
+		err = intnet_port_check_kind(dev, &ids, info->extack);
+	if (!err)
+		err = intnet_port_user(&c, dev, &ids,
+				       attrs[INTNET_ATTR_PORT_USER], &user,
+				       info->extack);
 	if (err)
 		goto unlock;
-	nw = intnet_network_find(net, name);
-	err = may_join(&c, net, nw, user, promisc, info->extack);
+	nw = join_network(net, &c, &r, user, attrs, info->extack);
+	if (IS_ERR(nw)) {
+		err = PTR_ERR(nw);
+		goto unlock;
+	}
+	err = intnet_may_add_port(&c, net, user, info->extack);
+	if (!err)
+		err = intnet_may_join(&c, net, nw, user, promisc, info->extack);
 	if (!err && nw && lock)
-		err = intnet_fdb_lock_check(nw, NULL, lock, info->extack);
+		err = intnet_fdb_lock_check(nw, user, lock,
+					    intnet_owns_net(&c, nw),
+					    info->extack);
 	if (err)
 		goto unlock;
 	/* A network is created by the first port that names it, for its user. */
 	if (!nw) {
-		nw = intnet_network_create(net, name, user, false);
+		nw = intnet_network_create(net, r.name,
+					   r.has_owner ? r.owner : user, false);
+		if (!nw) {
+			err = -ENOMEM;
+			goto unlock;
+		}
 		created = true;
 	}
-	if (!nw) {
-		err = -ENOMEM;
-		goto unlock;
-	}
-	port = intnet_port_add(nw, dev, user,
+	port = intnet_port_add(nw, dev, user, &ids,
 			       get_flag(attrs, INTNET_ATTR_PORT_UP, true),
 			       promisc, info->extack);
 	if (IS_ERR(port)) {
 		err = PTR_ERR(port);
 	} else if (lock) {
-		err = intnet_fdb_lock(port, lock, info->extack);
+		err = intnet_fdb_lock(port, lock, intnet_owns_net(&c, nw),
+				      info->extack);
 		if (err)
 			intnet_port_del(port);
 	}
@@ -695,7 +723,7 @@ unlock:
 static int intnet_nl_port_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
-	struct caller c = caller_of(skb, net);
+	struct intnet_caller c = intnet_caller_of(skb, net);
 	struct intnet_network *nw;
 	struct intnet_port *port;
 	int err = 0;
@@ -716,7 +744,7 @@ static int intnet_nl_port_del(struct sk_buff *skb, struct genl_info *info)
 static int intnet_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
-	struct caller c = caller_of(skb, net);
+	struct intnet_caller c = intnet_caller_of(skb, net);
 	struct nlattr **attrs = info->attrs;
 	struct intnet_port *port;
 	const u8 *lock;
@@ -737,15 +765,16 @@ static int intnet_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(port);
 		goto unlock;
 	}
-	if (get_flag(attrs, INTNET_ATTR_PORT_PROMISC, false) && !c.admin &&
-	    policy_of(port->network) == INTNET_PROMISC_DENY) {
-		err = DENY(info->extack,
-			   "the network's promiscuous policy is deny");
-		goto unlock;
+	if (get_flag(attrs, INTNET_ATTR_PORT_PROMISC, false)) {
+		err = intnet_may_promisc(&c, port->network, info->extack);
+		if (err)
+			goto unlock;
 	}
 	/* The one change that can fail goes first. */
 	if (has_lock) {
-		err = intnet_fdb_lock(port, lock, info->extack);
+		err = intnet_fdb_lock(port, lock,
+				      intnet_owns_net(&c, port->network),
+				      info->extack);
 		if (err)
 			goto unlock;
 	}
@@ -764,14 +793,15 @@ unlock:
 static int intnet_nl_port_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
-	struct caller c = caller_of(skb, net);
+	struct intnet_caller c = intnet_caller_of(skb, net);
 	struct intnet_port *port;
 	int err;
 
 	rtnl_lock();
 	port = get_port(net, info->attrs, &c, info->extack);
 	err = IS_ERR(port) ? PTR_ERR(port) :
-			     reply(info, INTNET_CMD_PORT_GET, fill_port_any, port);
+			     reply(info, INTNET_CMD_PORT_GET, fill_port_any,
+				   port, NULL);
 	rtnl_unlock();
 	return err;
 }
@@ -779,7 +809,7 @@ static int intnet_nl_port_get(struct sk_buff *skb, struct genl_info *info)
 struct dump_state {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
-	struct caller caller;
+	struct intnet_caller caller;
 	long idx, skip;
 };
 
@@ -794,19 +824,18 @@ static int walk_dump_networks(struct net *net, struct dump_state *st,
 	struct nlattr **attrs = intnet_dump_attrs(st->cb);
 	struct intnet_pernet *pn = intnet_pernet(net);
 	struct intnet_network *nw;
-	unsigned int i;
+	unsigned int bkt;
 	int err;
 
 	if (attrs[INTNET_ATTR_NET_NAME]) {
 		nw = get_network(net, attrs, &st->caller, st->cb->extack);
 		return IS_ERR(nw) ? PTR_ERR(nw) : fn(nw, arg);
 	}
-	for (i = 0; i < ARRAY_SIZE(pn->nets); i++)
-		hlist_for_each_entry(nw, &pn->nets[i], node) {
-			err = fn(nw, arg);
-			if (err)
-				return err;
-		}
+	intnet_for_each_network(pn, bkt, nw) {
+		err = fn(nw, arg);
+		if (err)
+			return err;
+	}
 	return 0;
 }
 
@@ -816,7 +845,8 @@ static int dump_ports_of(struct intnet_network *nw, void *arg)
 	struct intnet_port *port;
 
 	list_for_each_entry(port, &nw->ports, node) {
-		if (!sees_port(&st->caller, port) || st->idx++ < st->skip)
+		if (!intnet_sees_port(&st->caller, port) ||
+		    st->idx++ < st->skip)
 			continue;
 		if (dump_one(st->skb, st->cb, INTNET_CMD_PORT_GET,
 			     fill_port_any, port, NULL)) {
@@ -832,7 +862,7 @@ static void dump_state_init(struct dump_state *st, struct sk_buff *skb,
 {
 	st->skb = skb;
 	st->cb = cb;
-	st->caller = caller_of(cb->skb, sock_net(skb->sk));
+	st->caller = intnet_caller_of(cb->skb, sock_net(skb->sk));
 	st->idx = 0;
 	st->skip = cb->args[0];
 }
@@ -854,45 +884,46 @@ static int intnet_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 /* ---- FDB ---- */
 
-#define FDB_OWNER_ONLY "only the network's owner can change its FDB"
-
 /* The network whose FDB a request changes, if the caller may. */
 static struct intnet_network *fdb_network(struct net *net,
 					  struct nlattr **attrs,
-					  const struct caller *c,
+					  const struct intnet_caller *c,
 					  struct netlink_ext_ack *extack)
 {
 	struct intnet_network *nw = get_network(net, attrs, c, extack);
+	int err;
 
-	if (!IS_ERR(nw) && !owns_net(c, nw))
-		return ERR_PTR(DENY(extack, FDB_OWNER_ONLY));
-	return nw;
+	if (IS_ERR(nw))
+		return nw;
+	err = intnet_may_change_fdb(c, nw, extack);
+	return err ? ERR_PTR(err) : nw;
 }
 
 /* The port a request changes the FDB of (or behind), if the caller may. */
 static struct intnet_port *fdb_port(struct net *net, struct nlattr **attrs,
-				    const struct caller *c,
+				    const struct intnet_caller *c,
 				    struct netlink_ext_ack *extack)
 {
 	struct intnet_port *port = get_port(net, attrs, c, extack);
+	int err;
 
-	if (!IS_ERR(port) && !owns_net(c, port->network))
-		return ERR_PTR(DENY(extack, FDB_OWNER_ONLY));
-	return port;
+	if (IS_ERR(port))
+		return port;
+	err = intnet_may_change_fdb(c, port->network, extack);
+	return err ? ERR_PTR(err) : port;
 }
 
 static int intnet_nl_fdb_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
-	struct caller c = caller_of(skb, net);
+	struct intnet_caller c = intnet_caller_of(skb, net);
 	struct nlattr **attrs = info->attrs;
 	struct intnet_port *port;
 	int err;
 
-	if (!attrs[INTNET_ATTR_MAC]) {
-		NL_SET_ERR_MSG_MOD(info->extack, "a MAC address is required");
+	if (missing(info->extack, attrs, INTNET_ATTR_MAC,
+		    "a MAC address is required"))
 		return -EINVAL;
-	}
 	if (!is_valid_ether_addr(nla_data(attrs[INTNET_ATTR_MAC]))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[INTNET_ATTR_MAC],
 				    "a static entry needs a unicast, non-zero address");
@@ -911,15 +942,14 @@ static int intnet_nl_fdb_add(struct sk_buff *skb, struct genl_info *info)
 static int intnet_nl_fdb_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
-	struct caller c = caller_of(skb, net);
+	struct intnet_caller c = intnet_caller_of(skb, net);
 	struct nlattr **attrs = info->attrs;
 	struct intnet_network *nw;
 	int err;
 
-	if (!attrs[INTNET_ATTR_MAC]) {
-		NL_SET_ERR_MSG_MOD(info->extack, "a MAC address is required");
+	if (missing(info->extack, attrs, INTNET_ATTR_MAC,
+		    "a MAC address is required"))
 		return -EINVAL;
-	}
 	rtnl_lock();
 	nw = fdb_network(net, attrs, &c, info->extack);
 	err = IS_ERR(nw) ? PTR_ERR(nw) :
@@ -935,7 +965,7 @@ static int intnet_nl_fdb_del(struct sk_buff *skb, struct genl_info *info)
 static int intnet_nl_fdb_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
-	struct caller c = caller_of(skb, net);
+	struct intnet_caller c = intnet_caller_of(skb, net);
 	struct nlattr **attrs = info->attrs;
 	struct intnet_network *nw;
 	struct intnet_port *port;
@@ -959,6 +989,45 @@ static int intnet_nl_fdb_flush(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* One entry: the network and address a request names, if the caller sees it. */
+static int intnet_nl_fdb_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct intnet_caller c = intnet_caller_of(skb, net);
+	struct nlattr **attrs = info->attrs;
+	struct intnet_fdb_entry *e = NULL;
+	struct intnet_network *nw;
+	int err;
+
+	if (missing(info->extack, attrs, INTNET_ATTR_MAC,
+		    "a MAC address is required"))
+		return -EINVAL;
+	rtnl_lock();
+	nw = get_network(net, attrs, &c, info->extack);
+	if (IS_ERR(nw)) {
+		err = PTR_ERR(nw);
+		goto unlock;
+	}
+	rcu_read_lock();
+	e = intnet_fdb_lookup(nw, nla_data(attrs[INTNET_ATTR_MAC]));
+	if (e && !intnet_sees_port(&c, rcu_dereference(e->port)))
+		e = NULL;
+	rcu_read_unlock();
+	/* RTNL keeps the entry: ports, and so their entries, leave under it;
+	 * learning can only move it, which fill_fdb() reads under RCU.
+	 */
+	if (!e) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[INTNET_ATTR_MAC],
+				    "no such FDB entry");
+		err = -ENOENT;
+		goto unlock;
+	}
+	err = reply(info, INTNET_CMD_FDB_GET, fill_fdb_any, nw, e);
+unlock:
+	rtnl_unlock();
+	return err;
+}
+
 static int dump_fdb_of(struct intnet_network *nw, void *arg)
 {
 	struct dump_state *st = arg;
@@ -967,7 +1036,7 @@ static int dump_fdb_of(struct intnet_network *nw, void *arg)
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(e, &nw->fdb_list, node) {
-		if (!sees_port(&st->caller, rcu_dereference(e->port)) ||
+		if (!intnet_sees_port(&st->caller, rcu_dereference(e->port)) ||
 		    st->idx++ < st->skip)
 			continue;
 		if (dump_one(st->skb, st->cb, INTNET_CMD_FDB_GET,
@@ -981,27 +1050,17 @@ static int dump_fdb_of(struct intnet_network *nw, void *arg)
 	return err;
 }
 
-static int add_fdb_gen(struct intnet_network *nw, void *arg)
-{
-	*(unsigned int *)arg += READ_ONCE(nw->fdb_gen);
-	return 0;
-}
-
 static int intnet_nl_fdb_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
+	struct intnet_pernet *pn = intnet_pernet(net);
 	struct dump_state st;
-	unsigned int gen;
 	int err;
 
 	dump_state_init(&st, skb, cb);
 	rtnl_lock();
-	gen = intnet_pernet(net)->gen;
-	err = walk_dump_networks(net, &st, add_fdb_gen, &gen);
-	if (!err) {
-		cb->seq = gen;
-		err = walk_dump_networks(net, &st, dump_fdb_of, &st);
-	}
+	cb->seq = pn->gen + atomic_read(&pn->fdb_gen);
+	err = walk_dump_networks(net, &st, dump_fdb_of, &st);
 	rtnl_unlock();
 	cb->args[0] = st.idx;
 	return err && err != -EMSGSIZE ? err : skb->len;
@@ -1036,7 +1095,7 @@ static const struct genl_multicast_group intnet_mcgrps[] = {
 
 struct intnet_listener {
 	struct list_head node;		/* in intnet_pernet.monitors, RCU */
-	struct caller caller;		/* as it was when subscribing */
+	struct intnet_caller caller;	/* as it was when subscribing */
 	u32 portid;
 	u32 groups;			/* enum intnet_monitor */
 	struct rcu_head rcu;
@@ -1049,14 +1108,17 @@ static bool events_on;
 struct event_obj {
 	struct intnet_network *nw;
 	struct intnet_port *port;	/* port and FDB events */
+	struct intnet_port *prev;	/* an FDB move: where the entry was */
 	bool was_public;		/* a NET_SET that restricted it */
 };
 
-static bool event_visible(const struct caller *c, const struct event_obj *o)
+static bool event_visible(const struct intnet_caller *c,
+			  const struct event_obj *o)
 {
 	if (o->port)
-		return sees_port(c, o->port);
-	return o->was_public || sees_net(c, o->nw);
+		return intnet_sees_port(c, o->port) ||
+		       (o->prev && intnet_sees_port(c, o->prev));
+	return o->was_public || intnet_sees_net(c, o->nw);
 }
 
 static bool heard(struct net *net, int grp)
@@ -1161,35 +1223,50 @@ void intnet_event_port(struct intnet_port *port, u8 cmd)
 	event_send(net, msg, GRP_EVENTS, &o, GFP_KERNEL);
 }
 
+/* The largest FDB event: what fill_fdb() puts, the reason and a move's origin. */
+static size_t fdb_event_size(void)
+{
+	return nla_total_size(ETH_ALEN) +		/* MAC */
+	       2 * nla_total_size(sizeof(u32)) +	/* IFINDEX, PREV_ */
+	       2 * nla_total_size(IFNAMSIZ) +		/* IFNAME, PREV_ */
+	       nla_total_size(INTNET_NAME_MAX + 1) +	/* NET_NAME */
+	       nla_total_size(sizeof(u32)) +		/* NET_OWNER */
+	       3 * nla_total_size(sizeof(u8)) +		/* STATIC, LOCKED, EVENT */
+	       nla_total_size(sizeof(u32));		/* AGE */
+}
+
 /*
- * FDB_ADD or FDB_DEL of @e for reason @why (enum intnet_fdb_event). Called
- * under the FDB lock, from the packet path too: atomic, and nothing is built
- * unless someone listens.
+ * FDB_ADD or FDB_DEL of @e for reason @why (enum intnet_fdb_event); @prev is
+ * where a moved entry was. Called under the FDB lock, from the packet path
+ * too: atomic, and nothing is built unless someone listens.
  */
 void intnet_event_fdb(struct intnet_network *nw, struct intnet_fdb_entry *e,
-		      u8 cmd, u8 why)
+		      u8 cmd, u8 why, struct intnet_port *prev)
 {
-	struct event_obj o = { .nw = nw };
+	struct event_obj o = { .nw = nw, .prev = prev };
 	struct sk_buff *msg;
 	void *hdr;
 
 	lockdep_assert_held(&nw->fdb_lock);
 	if (!heard(nw->net, GRP_FDB))
 		return;
-	msg = event_new(cmd, 512, GFP_ATOMIC, &hdr);
+	msg = event_new(cmd, fdb_event_size(), GFP_ATOMIC, &hdr);
 	if (!msg)
 		return;
-	rcu_read_lock();
-	o.port = rcu_dereference(e->port);
-	if (fill_fdb(msg, nw, e) ||
-	    nla_put_u8(msg, INTNET_ATTR_FDB_EVENT, why)) {
-		rcu_read_unlock();
+	o.port = rcu_dereference_protected(e->port,
+					   lockdep_is_held(&nw->fdb_lock));
+	if (WARN_ON_ONCE(fill_fdb(msg, nw, e, nw->net->user_ns) ||
+			 nla_put_u8(msg, INTNET_ATTR_FDB_EVENT, why) ||
+			 (prev && (nla_put_u32(msg, INTNET_ATTR_FDB_PREV_IFINDEX,
+					       prev->dev->ifindex) ||
+				   intnet_port_name_put(msg,
+							INTNET_ATTR_FDB_PREV_IFNAME,
+							prev))))) {
 		nlmsg_free(msg);
 		return;
 	}
 	genlmsg_end(msg, hdr);
 	event_send(nw->net, msg, GRP_FDB, &o, GFP_ATOMIC);
-	rcu_read_unlock();
 }
 
 static void monitor_link(struct intnet_pernet *pn, struct intnet_listener *m)
@@ -1219,17 +1296,16 @@ static int intnet_nl_monitor(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct intnet_pernet *pn = intnet_pernet(net);
-	struct caller c = caller_of(skb, net);
+	struct intnet_caller c = intnet_caller_of(skb, net);
 	struct intnet_listener *m, *old = NULL, *new = NULL;
 	unsigned int n = 0;
 	int err = 0;
 
-	if (!info->attrs[INTNET_ATTR_MONITOR]) {
-		NL_SET_ERR_MSG_MOD(info->extack, "what to monitor is required");
+	if (missing(info->extack, info->attrs, INTNET_ATTR_MONITOR,
+		    "what to monitor is required"))
 		return -EINVAL;
-	}
 	if (nla_get_u32(info->attrs[INTNET_ATTR_MONITOR])) {
-		new = kzalloc(sizeof(*new), GFP_KERNEL);
+		new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
 		if (!new)
 			return -ENOMEM;
 		new->caller = c;
@@ -1243,10 +1319,10 @@ static int intnet_nl_monitor(struct sk_buff *skb, struct genl_info *info)
 		else if (uid_eq(m->caller.uid, c.uid))
 			n++;
 	}
-	if (new && !c.admin && n >= INTNET_MONITOR_MAX_PER_USER) {
+	if (new && !c.admin && n >= READ_ONCE(intnet_max_monitors_per_user)) {
 		NL_SET_ERR_MSG_MOD(info->extack,
-				   "you have as many subscriptions as allowed");
-		err = -ENOSPC;
+				   "you have as many subscriptions as max_monitors_per_user allows");
+		err = -EDQUOT;
 		goto unlock;
 	}
 	if (old)
@@ -1306,39 +1382,46 @@ void intnet_monitors_exit(struct intnet_pernet *pn)
 	spin_unlock_bh(&pn->monitors_lock);
 }
 
-#define OP(c, fn) { .cmd = (c), .doit = (fn) }
-#define DUMP_OP(c, fn, dfn) { .cmd = (c), .doit = (fn), .dumpit = (dfn) }
+#define OP(c, fn, pol)                                      \
+	{ .cmd = (c), .doit = (fn), .policy = (pol),        \
+	  .maxattr = INTNET_ATTR_MAX }
+#define DUMP_OP(c, fn, dfn, pol)                            \
+	{ .cmd = (c), .doit = (fn), .dumpit = (dfn),        \
+	  .policy = (pol), .maxattr = INTNET_ATTR_MAX }
 
 /* No operation needs a capability as such: each decides what the caller may do. */
-static const struct genl_small_ops intnet_ops[] = {
-	OP(INTNET_CMD_VERSION_GET, intnet_nl_version_get),
-	OP(INTNET_CMD_NET_NEW, intnet_nl_net_new),
-	OP(INTNET_CMD_NET_DEL, intnet_nl_net_del),
-	OP(INTNET_CMD_NET_SET, intnet_nl_net_set),
-	DUMP_OP(INTNET_CMD_NET_GET, intnet_nl_net_get, intnet_nl_net_dump),
-	OP(INTNET_CMD_PORT_ADD, intnet_nl_port_add),
-	OP(INTNET_CMD_PORT_DEL, intnet_nl_port_del),
-	OP(INTNET_CMD_PORT_SET, intnet_nl_port_set),
-	DUMP_OP(INTNET_CMD_PORT_GET, intnet_nl_port_get, intnet_nl_port_dump),
-	OP(INTNET_CMD_FDB_ADD, intnet_nl_fdb_add),
-	OP(INTNET_CMD_FDB_DEL, intnet_nl_fdb_del),
-	OP(INTNET_CMD_FDB_FLUSH, intnet_nl_fdb_flush),
-	DUMP_OP(INTNET_CMD_FDB_GET, NULL, intnet_nl_fdb_dump),
-	OP(INTNET_CMD_MONITOR, intnet_nl_monitor),
+static const struct genl_ops intnet_ops[] = {
+	OP(INTNET_CMD_VERSION_GET, intnet_nl_version_get, no_policy),
+	OP(INTNET_CMD_NET_NEW, intnet_nl_net_new, net_change_policy),
+	OP(INTNET_CMD_NET_DEL, intnet_nl_net_del, net_policy),
+	OP(INTNET_CMD_NET_SET, intnet_nl_net_set, net_change_policy),
+	DUMP_OP(INTNET_CMD_NET_GET, intnet_nl_net_get, intnet_nl_net_dump,
+		net_policy),
+	OP(INTNET_CMD_PORT_ADD, intnet_nl_port_add, port_add_policy),
+	OP(INTNET_CMD_PORT_DEL, intnet_nl_port_del, port_policy),
+	OP(INTNET_CMD_PORT_SET, intnet_nl_port_set, port_set_policy),
+	DUMP_OP(INTNET_CMD_PORT_GET, intnet_nl_port_get, intnet_nl_port_dump,
+		port_get_policy),
+	OP(INTNET_CMD_FDB_ADD, intnet_nl_fdb_add, fdb_add_policy),
+	OP(INTNET_CMD_FDB_DEL, intnet_nl_fdb_del, fdb_entry_policy),
+	OP(INTNET_CMD_FDB_FLUSH, intnet_nl_fdb_flush, fdb_flush_policy),
+	DUMP_OP(INTNET_CMD_FDB_GET, intnet_nl_fdb_get, intnet_nl_fdb_dump,
+		fdb_entry_policy),
+	OP(INTNET_CMD_MONITOR, intnet_nl_monitor, monitor_policy),
 };
 
 static struct genl_family intnet_family __ro_after_init = {
 	.name = INTNET_GENL_NAME,
 	.version = INTNET_GENL_VERSION,
 	.maxattr = INTNET_ATTR_MAX,
-	.policy = intnet_policy,
 	.netnsok = true,
 	.module = THIS_MODULE,
-	.small_ops = intnet_ops,
-	.n_small_ops = ARRAY_SIZE(intnet_ops),
+	.ops = intnet_ops,
+	.n_ops = ARRAY_SIZE(intnet_ops),
 	.mcgrps = intnet_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(intnet_mcgrps),
-	.resv_start_op = INTNET_CMD_MAX + 1,
+	/* A new family validates every operation strictly. */
+	.resv_start_op = 0,
 };
 
 int __init intnet_genl_init(void)
@@ -1357,9 +1440,16 @@ int __init intnet_genl_init(void)
 	return 0;
 }
 
+/*
+ * Events stop first, and whoever was sending one (under RTNL, or from the
+ * packet path under RCU) is done before the family goes.
+ */
 void intnet_genl_exit(void)
 {
-	genl_unregister_family(&intnet_family);
 	WRITE_ONCE(events_on, false);
+	rtnl_lock();
+	rtnl_unlock();
+	synchronize_net();
+	genl_unregister_family(&intnet_family);
 	netlink_unregister_notifier(&monitor_notifier);
 }

@@ -9,6 +9,9 @@
 
 #include "intnet.h"
 
+/* Printable ASCII without space, and without '/', which tools put between a
+ * network's owner and its name.
+ */
 bool intnet_name_valid(const char *name)
 {
 	size_t len = strnlen(name, INTNET_NAME_MAX + 1);
@@ -17,16 +20,14 @@ bool intnet_name_valid(const char *name)
 	if (len == 0 || len > INTNET_NAME_MAX)
 		return false;
 	for (i = 0; i < len; i++)
-		if (name[i] <= ' ' || name[i] > '~')
+		if (name[i] <= ' ' || name[i] > '~' || name[i] == '/')
 			return false;
 	return true;
 }
 
-static struct hlist_head *bucket(struct intnet_pernet *pn, const char *name)
+static u32 key_of(kuid_t owner, const char *name)
 {
-	u32 h = jhash(name, strlen(name), 0);
-
-	return &pn->nets[h % ARRAY_SIZE(pn->nets)];
+	return jhash(name, strlen(name), __kuid_val(owner));
 }
 
 void intnet_pernet_changed(struct net *net)
@@ -34,14 +35,15 @@ void intnet_pernet_changed(struct net *net)
 	intnet_pernet(net)->gen++;
 }
 
-struct intnet_network *intnet_network_find(struct net *net, const char *name)
+struct intnet_network *intnet_network_find(struct net *net, kuid_t owner,
+					   const char *name)
 {
 	struct intnet_pernet *pn = intnet_pernet(net);
 	struct intnet_network *nw;
 
 	ASSERT_RTNL();
-	hlist_for_each_entry(nw, bucket(pn, name), node)
-		if (!strcmp(nw->name, name))
+	hash_for_each_possible(pn->nets, nw, node, key_of(owner, name))
+		if (uid_eq(nw->owner, owner) && !strcmp(nw->name, name))
 			return nw;
 	return NULL;
 }
@@ -53,7 +55,8 @@ struct intnet_network *intnet_network_create(struct net *net, const char *name,
 	struct intnet_network *nw;
 
 	ASSERT_RTNL();
-	nw = kzalloc(sizeof(*nw), GFP_KERNEL);
+	/* Charged to the caller's memory cgroup, as is all a request allocates. */
+	nw = kzalloc(sizeof(*nw), GFP_KERNEL_ACCOUNT);
 	if (!nw)
 		return NULL;
 	strscpy(nw->name, name, sizeof(nw->name));
@@ -66,11 +69,12 @@ struct intnet_network *intnet_network_create(struct net *net, const char *name,
 	nw->ageing = INTNET_AGEING_DEFAULT;
 	nw->fdb_max = INTNET_FDB_MAX_DEFAULT;
 	INIT_LIST_HEAD(&nw->ports);
+	INIT_LIST_HEAD(&nw->shares);
 	if (intnet_fdb_init(nw)) {
 		kfree(nw);
 		return NULL;
 	}
-	hlist_add_head_rcu(&nw->node, bucket(pn, name));
+	hash_add(pn->nets, &nw->node, key_of(owner, name));
 	pn->n_nets++;
 	pn->gen++;
 	return nw;
@@ -86,7 +90,7 @@ void intnet_network_destroy(struct intnet_network *nw)
 	list_for_each_entry_safe(port, tmp, &nw->ports, node)
 		intnet_port_del(port);
 	intnet_event_net(nw, INTNET_CMD_NET_DEL, false);
-	hlist_del_rcu(&nw->node);
+	hash_del(&nw->node);
 	pn->n_nets--;
 	pn->gen++;
 	intnet_fdb_destroy(nw);
@@ -106,13 +110,39 @@ unsigned int intnet_network_count_owned(struct net *net, kuid_t owner)
 {
 	struct intnet_pernet *pn = intnet_pernet(net);
 	struct intnet_network *nw;
-	unsigned int i, n = 0;
+	unsigned int bkt, n = 0;
 
 	ASSERT_RTNL();
-	for (i = 0; i < ARRAY_SIZE(pn->nets); i++)
-		hlist_for_each_entry(nw, &pn->nets[i], node)
-			n += uid_eq(nw->owner, owner);
+	intnet_for_each_network(pn, bkt, nw)
+		n += uid_eq(nw->owner, owner);
 	return n;
+}
+
+/* How many ports of @net are @user's (for the per-user quota). */
+unsigned int intnet_ports_of_user(struct net *net, kuid_t user)
+{
+	struct intnet_pernet *pn = intnet_pernet(net);
+	struct intnet_network *nw;
+	struct intnet_share *sh;
+	unsigned int bkt, n = 0;
+
+	ASSERT_RTNL();
+	intnet_for_each_network(pn, bkt, nw)
+		list_for_each_entry(sh, &nw->shares, node)
+			if (uid_eq(sh->user, user))
+				n += sh->ports;
+	return n;
+}
+
+void intnet_pernet_init(struct net *net)
+{
+	struct intnet_pernet *pn = intnet_pernet(net);
+
+	hash_init(pn->nets);
+	/* A dump's sequence 0 would mean "no generation yet". */
+	pn->gen = 1;
+	atomic_set(&pn->fdb_gen, 0);
+	intnet_monitors_init(pn);
 }
 
 void intnet_pernet_exit(struct net *net)
@@ -120,10 +150,9 @@ void intnet_pernet_exit(struct net *net)
 	struct intnet_pernet *pn = intnet_pernet(net);
 	struct intnet_network *nw;
 	struct hlist_node *tmp;
-	unsigned int i;
+	unsigned int bkt;
 
 	ASSERT_RTNL();
-	for (i = 0; i < ARRAY_SIZE(pn->nets); i++)
-		hlist_for_each_entry_safe(nw, tmp, &pn->nets[i], node)
-			intnet_network_destroy(nw);
+	hash_for_each_safe(pn->nets, bkt, tmp, nw, node)
+		intnet_network_destroy(nw);
 }

@@ -21,15 +21,29 @@ struct intnet_port *intnet_port_get_rtnl(const struct net_device *dev)
 	return rtnl_dereference(dev->rx_handler_data);
 }
 
-/* What any caller is told first: devices that can never be ports. */
+/*
+ * What any caller is told first: devices that can never be ports. A port must
+ * frame as Ethernet does, with a 14-byte header and a valid address, as a
+ * bridge port must: a TUN (layer 3) device retyped ARPHRD_ETHER with
+ * TUNSETLINK has neither, and the switch would read its IP header as an
+ * Ethernet one and send stale headroom as a header.
+ */
 int intnet_port_check_kind(struct net_device *dev,
+			   const struct intnet_tap_ids *ids,
 			   struct netlink_ext_ack *extack)
 {
 	if (dev->flags & IFF_LOOPBACK) {
 		NL_SET_ERR_MSG_MOD(extack, "a loopback device cannot be a port");
 		return -EINVAL;
 	}
-	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN) {
+	if (ids->tun && !ids->tap) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the device is a TUN (layer 3) device, not a TAP");
+		return -EINVAL;
+	}
+	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN ||
+	    dev->hard_header_len < ETH_HLEN ||
+	    !is_valid_ether_addr(dev->dev_addr)) {
 		NL_SET_ERR_MSG_MOD(extack, "the device is not an Ethernet device");
 		return -EINVAL;
 	}
@@ -50,62 +64,77 @@ static int check_free(struct net_device *dev, struct netlink_ext_ack *extack)
 	return 0;
 }
 
-/* A numeric sysfs attribute @name of @dev's groups; -1 when absent or unset. */
-static long dev_attr_number(struct net_device *dev, const char *name,
-			    char *page)
+static void name_free(struct intnet_port *port)
 {
-	const struct attribute_group *const *grp;
-	struct device_attribute *da;
-	struct attribute *const *a;
-	long v;
-
-	for (grp = dev->sysfs_groups; grp < dev->sysfs_groups +
-	     ARRAY_SIZE(dev->sysfs_groups) && *grp; grp++) {
-		for (a = (*grp)->attrs; a && *a; a++) {
-			if (strcmp((*a)->name, name))
-				continue;
-			da = container_of(*a, struct device_attribute, attr);
-			if (!da->show || da->show(&dev->dev, da, page) <= 0 ||
-			    kstrtol(page, 10, &v))
-				return -1;
-			return v;
-		}
-	}
-	return -1;
+	kfree(rcu_dereference_protected(port->name, true));
 }
 
-/*
- * Whether @dev is a TAP (1, else 0, or -ENOMEM), and its owner and group
- * (invalid when unset). The tun driver keeps them private and offers them as
- * the sysfs attributes "owner" and "group" (numbers in the reader's user
- * namespace), so they are read the way sysfs reads them, into a page of our
- * own.
- */
-int intnet_tap_ids(struct net_device *dev, kuid_t *owner, kgid_t *group)
+/* Takes @dev's current name for @port; the old one goes after a grace period. */
+static int name_update(struct intnet_port *port)
 {
-	char *page;
-	long v;
+	struct intnet_port_name *n, *old;
 
-	*owner = INVALID_UID;
-	*group = INVALID_GID;
-	if (!dev->rtnl_link_ops || strcmp(dev->rtnl_link_ops->kind, "tun") ||
-	    dev->type != ARPHRD_ETHER)
-		return 0;
-	page = (char *)get_zeroed_page(GFP_KERNEL);
-	if (!page)
+	ASSERT_RTNL();
+	n = kzalloc(sizeof(*n), GFP_KERNEL_ACCOUNT);
+	if (!n)
 		return -ENOMEM;
-	v = dev_attr_number(dev, "owner", page);
-	if (v >= 0)
-		*owner = make_kuid(current_user_ns(), v);
-	v = dev_attr_number(dev, "group", page);
-	if (v >= 0)
-		*group = make_kgid(current_user_ns(), v);
-	free_page((unsigned long)page);
-	return 1;
+	strscpy(n->name, port->dev->name, sizeof(n->name));
+	old = rtnl_dereference(port->name);
+	rcu_assign_pointer(port->name, n);
+	if (old)
+		kfree_rcu(old, rcu);
+	return 0;
+}
+
+/* Puts @port's device name as attribute @attr, from any context. */
+int intnet_port_name_put(struct sk_buff *msg, int attr,
+			 const struct intnet_port *port)
+{
+	const struct intnet_port_name *n;
+	int err;
+
+	rcu_read_lock();
+	n = rcu_dereference(port->name);
+	err = nla_put_string(msg, attr, n->name);
+	rcu_read_unlock();
+	return err;
+}
+
+static void port_free(struct intnet_port *port)
+{
+	name_free(port);
+	free_percpu(port->stats);
+	kfree(port);
+}
+
+static struct intnet_port *port_new(struct intnet_network *nw,
+				    struct net_device *dev, kuid_t user,
+				    const struct intnet_tap_ids *ids)
+{
+	struct intnet_port *port;
+
+	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
+	if (!port)
+		return NULL;
+	port->network = nw;
+	port->dev = dev;
+	port->user = user;
+	port->tap = ids->tap;
+	port->tap_owner = ids->owner;
+	port->host = intnet_is_host(dev);
+	port->stats = __alloc_percpu_gfp(sizeof(*port->stats),
+					 __alignof__(*port->stats),
+					 GFP_KERNEL_ACCOUNT);
+	if (!port->stats || name_update(port)) {
+		port_free(port);
+		return NULL;
+	}
+	return port;
 }
 
 struct intnet_port *intnet_port_add(struct intnet_network *nw,
 				    struct net_device *dev, kuid_t user,
+				    const struct intnet_tap_ids *ids,
 				    bool up, bool promisc,
 				    struct netlink_ext_ack *extack)
 {
@@ -113,26 +142,22 @@ struct intnet_port *intnet_port_add(struct intnet_network *nw,
 	int err;
 
 	ASSERT_RTNL();
-	err = intnet_port_check_kind(dev, extack);
+	err = intnet_port_check_kind(dev, ids, extack);
 	if (!err)
 		err = check_free(dev, extack);
 	if (err)
 		return ERR_PTR(err);
 
-	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	port = port_new(nw, dev, user, ids);
 	if (!port)
 		return ERR_PTR(-ENOMEM);
-	port->stats = netdev_alloc_pcpu_stats(struct intnet_pcpu_stats);
-	if (!port->stats) {
+	port->up = up;
+	port->promisc = promisc;
+	port->share = intnet_share_get(nw, user);
+	if (!port->share) {
 		err = -ENOMEM;
 		goto free_port;
 	}
-	port->network = nw;
-	port->dev = dev;
-	port->user = user;
-	port->up = up;
-	port->promisc = promisc;
-	port->host = intnet_is_host(dev);
 
 	/* A host port's frames come from its own transmit (host.c). */
 	if (port->host)
@@ -140,12 +165,14 @@ struct intnet_port *intnet_port_add(struct intnet_network *nw,
 	/* Frames for the VMs behind the port carry other MACs than the device's. */
 	err = dev_set_promiscuity(dev, 1);
 	if (err)
-		goto free_stats;
+		goto put_share;
 	err = netdev_rx_handler_register(dev, intnet_handle_frame, port);
 	if (err) {
 		NL_SET_ERR_MSG_MOD(extack, "cannot take the device's receive path");
 		goto unpromisc;
 	}
+	/* As a bridge does: merged frames (LRO) cannot be forwarded. */
+	dev_disable_lro(dev);
 hold:
 	netdev_hold(dev, &port->dev_tracker, GFP_KERNEL);
 	list_add_tail_rcu(&port->node, &nw->ports);
@@ -157,22 +184,20 @@ hold:
 
 unpromisc:
 	dev_set_promiscuity(dev, -1);
-free_stats:
-	free_percpu(port->stats);
+put_share:
+	intnet_share_put(nw, port->share);
 free_port:
-	kfree(port);
+	port_free(port);
 	return ERR_PTR(err);
 }
 
-static void port_free_rcu(struct rcu_head *head)
-{
-	struct intnet_port *port = container_of(head, struct intnet_port, rcu);
-
-	free_percpu(port->stats);
-	kfree(port);
-}
-
-/* Detaches @port; the caller decides whether an implicit network goes with it. */
+/*
+ * Detaches @port; the caller decides whether an implicit network goes with
+ * it. The port is unlinked from everything a reader could find it through
+ * (the network's ports, the FDB, the device) first, so that one grace period
+ * covers all of them: the one netdev_rx_handler_unregister() waits for, or
+ * for a host port our own.
+ */
 void intnet_port_del(struct intnet_port *port)
 {
 	struct intnet_network *nw = port->network;
@@ -181,27 +206,28 @@ void intnet_port_del(struct intnet_port *port)
 	int i;
 
 	ASSERT_RTNL();
-	if (port->host) {
-		intnet_host_set_port(dev, NULL);
-	} else {
-		netdev_rx_handler_unregister(dev);
-		dev_set_promiscuity(dev, -1);
-	}
 	list_del_rcu(&port->node);
 	nw->n_ports--;
 	intnet_fdb_port_gone(port);
 	intnet_event_port(port, INTNET_CMD_PORT_DEL);
+	if (port->host) {
+		intnet_host_set_port(dev, NULL);
+		synchronize_net();
+	} else {
+		netdev_rx_handler_unregister(dev);
+		dev_set_promiscuity(dev, -1);
+	}
 
-	/* Readers may still see the port until the grace period ends; keep its
-	 * counts in the network's totals from here on.
-	 */
-	synchronize_net();
+	/* No reader is left: the counts are final. */
 	intnet_stats_port_sum(port, sum);
 	for (i = 0; i < __INTNET_STATS_MAX; i++)
 		nw->gone[i] += sum[i];
+	if (port->host)
+		intnet_host_port_gone(dev, sum);
+	intnet_share_put(nw, port->share);
 	netdev_put(dev, &port->dev_tracker);
 	intnet_pernet_changed(nw->net);
-	call_rcu(&port->rcu, port_free_rcu);
+	port_free(port);
 }
 
 void intnet_port_set_up(struct intnet_port *port, bool up)
@@ -220,25 +246,84 @@ void intnet_port_set_promisc(struct intnet_port *port, bool promisc)
 	WRITE_ONCE(port->promisc, promisc);
 }
 
-/* A port follows its device: gone with it, and out of the network when it moves
- * to another namespace (that move sends NETDEV_UNREGISTER first).
+/* Detaches @port, and its network if that was its last port and implicit. */
+static void port_leave(struct intnet_port *port)
+{
+	struct intnet_network *nw = port->network;
+
+	intnet_port_del(port);
+	intnet_network_put_implicit(nw);
+}
+
+/*
+ * A TAP's owner changed (TUNSETOWNER, by whoever holds it open, or a
+ * persistent TAP given to someone else): the port becomes the new owner's,
+ * who can then see and detach it and the old owner no longer can. If its
+ * network does not take the new owner's ports, it leaves. If tun cannot be
+ * asked (no memory), the port leaves too: it must not stay the old owner's.
+ */
+static void follow_owner(struct intnet_port *port)
+{
+	struct intnet_tap_ids ids;
+	struct intnet_share *share;
+
+	if (!port->tap)
+		return;
+	if (intnet_tap_ids(port->dev, &ids))
+		goto leave;
+	if (!uid_valid(ids.owner) || uid_eq(ids.owner, port->tap_owner))
+		return;
+	port->tap_owner = ids.owner;
+	if (uid_eq(ids.owner, port->user))
+		return;
+	if (!intnet_admits(port->network, ids.owner))
+		goto leave;
+	share = intnet_share_get(port->network, ids.owner);
+	if (!share)
+		goto leave;
+	intnet_share_put(port->network, port->share);
+	intnet_fdb_reown(port, share, ids.owner);
+	intnet_pernet_changed(port->network->net);
+	intnet_event_port(port, INTNET_CMD_PORT_SET);
+	return;
+leave:
+	port_leave(port);
+}
+
+/*
+ * A port follows its device: gone with it, and out of the network when it moves
+ * to another namespace (that move sends NETDEV_UNREGISTER first); its FDB
+ * entries go when it loses its carrier or goes down, as a bridge port's do;
+ * its user follows the TAP's owner; and its type cannot change under it.
  */
 static int intnet_netdev_event(struct notifier_block *nb, unsigned long event,
 			       void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
-	struct intnet_network *nw;
 	struct intnet_port *port;
 
-	if (event != NETDEV_UNREGISTER)
-		return NOTIFY_DONE;
 	port = intnet_port_get_rtnl(dev);
 	if (!port)
 		return NOTIFY_DONE;
-	nw = port->network;
-	intnet_port_del(port);
-	intnet_network_put_implicit(nw);
-	return NOTIFY_OK;
+	switch (event) {
+	case NETDEV_UNREGISTER:
+		port_leave(port);
+		return NOTIFY_OK;
+	case NETDEV_PRE_TYPE_CHANGE:
+		return notifier_from_errno(-EBUSY);
+	case NETDEV_CHANGENAME:
+		/* Without memory the old name stays: only what events say. */
+		name_update(port);
+		return NOTIFY_OK;
+	case NETDEV_CHANGE:
+	case NETDEV_DOWN:
+		if (!intnet_port_dev_ok(port))
+			intnet_fdb_flush(port->network, port);
+		if (event == NETDEV_CHANGE)
+			follow_owner(port);
+		return NOTIFY_OK;
+	}
+	return NOTIFY_DONE;
 }
 
 static struct notifier_block intnet_notifier = {

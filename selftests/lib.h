@@ -24,6 +24,13 @@
 
 #define NL_BUF 65536
 
+/* The module's defaults and limits that are policy, not contract (kmod/intnet.h
+ * and its module parameters).
+ */
+#define INTNET_AGEING_DEFAULT 300
+#define INTNET_FDB_MAX_DEFAULT 16384
+#define INTNET_MONITOR_MAX_PER_USER 64
+
 struct nl_reply {
 	/* The error the kernel answered (0 or a negative errno), and its extack
 	 * text. */

@@ -32,6 +32,8 @@
 
 #include <linux/intnet.h>
 
+#include "defaults.h"
+
 #ifndef INTNET_VERSION
 #error "INTNET_VERSION must be defined by the build"
 #endif

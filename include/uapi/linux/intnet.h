@@ -18,21 +18,19 @@
 #define INTNET_GENL_NAME	"intnet"
 #define INTNET_GENL_VERSION	1
 
-/* A network name: 1..INTNET_NAME_MAX bytes of printable ASCII other than space. */
+/*
+ * A network name: 1..INTNET_NAME_MAX bytes of printable ASCII other than space
+ * and '/' (tools write another user's network as OWNER/NAME). Names are per
+ * owner: see "Names" below.
+ */
 #define INTNET_NAME_MAX		127
-/* The name used by intnetctl when a command names no network. */
-#define INTNET_NAME_DEFAULT	"intnet"
 
-#define INTNET_AGEING_DEFAULT	300	/* seconds */
 #define INTNET_AGEING_MAX	1000000	/* seconds; 0 means never */
-#define INTNET_FDB_MAX_DEFAULT	16384	/* learned entries */
-#define INTNET_FDB_MAX_LIMIT	1048576
+#define INTNET_FDB_MAX_LIMIT	1048576	/* FDB entries, learned and static */
 
 /* The multicast groups of the family (see "Events" below). */
 #define INTNET_MCGRP_EVENTS	"events"
 #define INTNET_MCGRP_FDB	"fdb"
-/* Subscriptions (%INTNET_CMD_MONITOR) one user may hold per namespace. */
-#define INTNET_MONITOR_MAX_PER_USER	64
 
 /**
  * enum intnet_cmd - generic netlink commands of the "intnet" family
@@ -40,21 +38,27 @@
  * @INTNET_CMD_VERSION_GET: read-only, open to everyone. The reply carries
  *	%INTNET_ATTR_VERSION and %INTNET_ATTR_FEATURES.
  * @INTNET_CMD_NET_NEW: create an explicit network. Needs %INTNET_ATTR_NET_NAME;
- *	takes %INTNET_ATTR_NET_FLOOD_UNKNOWN, %INTNET_ATTR_NET_AGEING and
- *	%INTNET_ATTR_NET_FDB_MAX. -EEXIST if the name is taken (an implicit
- *	network of that name becomes explicit only through %INTNET_CMD_NET_SET).
+ *	takes %INTNET_ATTR_NET_OWNER (the caller's own uid, or any user's from
+ *	an administrator) and the settings of %INTNET_CMD_NET_SET. -EEXIST if
+ *	the owner has a network of that name (an implicit network becomes
+ *	explicit only through %INTNET_CMD_NET_SET).
  * @INTNET_CMD_NET_DEL: delete the network %INTNET_ATTR_NET_NAME, detaching
  *	its ports.
- * @INTNET_CMD_NET_SET: change the settings given; %INTNET_ATTR_NET_EXPLICIT
- *	set to 1 keeps an implicit network after its last port leaves, set to 0
- *	makes the network implicit (freed at once if it has no port).
+ * @INTNET_CMD_NET_SET: change the settings given (%INTNET_ATTR_NET_ACCESS,
+ *	%INTNET_ATTR_NET_PROMISC_POLICY, %INTNET_ATTR_NET_FLOOD_UNKNOWN,
+ *	%INTNET_ATTR_NET_AGEING, %INTNET_ATTR_NET_FDB_MAX,
+ *	%INTNET_ATTR_NET_PORT_FDB_MAX, %INTNET_ATTR_NET_GROUP_FWD_MASK);
+ *	%INTNET_ATTR_NET_EXPLICIT set to 1 keeps an implicit network after its
+ *	last port leaves, set to 0 makes the network implicit (freed at once if
+ *	it has no port).
  * @INTNET_CMD_NET_GET: one network (%INTNET_ATTR_NET_NAME) or, as a dump,
- *	every network of the namespace. Replies carry the NET_ attributes and
- *	%INTNET_ATTR_STATS (sums over the network's ports).
+ *	every network of the namespace the caller may see. Replies carry the
+ *	NET_ attributes and %INTNET_ATTR_STATS (sums over the network's ports).
  * @INTNET_CMD_PORT_ADD: attach the device %INTNET_ATTR_IFINDEX to the network
- *	%INTNET_ATTR_NET_NAME, creating an implicit network (owned by the port's
- *	user) if there is none. Takes %INTNET_ATTR_PORT_UP (default 1),
- *	%INTNET_ATTR_PORT_PROMISC, %INTNET_ATTR_PORT_LOCK_MAC and (from an
+ *	%INTNET_ATTR_NET_NAME, creating an implicit network owned by the port's
+ *	user if that user has none of the name (see "Names"). Takes
+ *	%INTNET_ATTR_PORT_UP (default 1), %INTNET_ATTR_PORT_PROMISC,
+ *	%INTNET_ATTR_PORT_LOCK_MAC, %INTNET_ATTR_PORT_NO_CREATE and (from an
  *	administrator) %INTNET_ATTR_PORT_USER.
  * @INTNET_CMD_PORT_DEL: detach the port %INTNET_ATTR_IFINDEX.
  * @INTNET_CMD_PORT_SET: change %INTNET_ATTR_PORT_UP, %INTNET_ATTR_PORT_PROMISC
@@ -69,22 +73,45 @@
  * @INTNET_CMD_FDB_FLUSH: delete the learned entries of the network
  *	%INTNET_ATTR_NET_NAME, or of the port %INTNET_ATTR_IFINDEX only (which
  *	wins when both are given). Static entries stay.
- * @INTNET_CMD_FDB_GET: dump the entries of the network %INTNET_ATTR_NET_NAME
- *	(of every network when absent).
+ * @INTNET_CMD_FDB_GET: the entry %INTNET_ATTR_MAC of the network
+ *	%INTNET_ATTR_NET_NAME or, as a dump, the entries of that network (of
+ *	every network when absent).
  * @INTNET_CMD_MONITOR: subscribe the requesting socket to the events of
  *	&enum intnet_monitor %INTNET_ATTR_MONITOR (0 ends the subscription; a
  *	new request replaces the old one). Open to everyone; see "Events".
  *
+ * Every command takes only the attributes listed for it (and
+ * %INTNET_ATTR_NET_OWNER wherever it takes %INTNET_ATTR_NET_NAME); any other
+ * is refused with -EINVAL. A missing required attribute is reported with
+ * the extended ack's missing-attribute field and a message.
+ *
+ * Names: a network is named by its owner and its name, so every user has
+ * their own "lab". A request names a network with %INTNET_ATTR_NET_NAME and,
+ * optionally, %INTNET_ATTR_NET_OWNER (a uid in the caller's user namespace).
+ * With an owner, it is that user's network of that name. Without one it is
+ * the caller's own network of that name (for %INTNET_CMD_PORT_ADD: the port
+ * user's), or else the one of that name owned by the root user of the
+ * namespace (uid 0 of the user namespace owning the network namespace) if
+ * that one is public or the caller an administrator. So another user's
+ * network is only ever joined when named with its owner, and nothing is
+ * joined by accident.
+ *
  * Access control: a caller with CAP_NET_ADMIN over the user namespace that owns
  * the request's network namespace is an *administrator* and may do everything.
  * Any other caller may create networks (at most the module parameter
- * max_networks_per_user of them), attach a TAP that it owns (or whose group it
- * is in) to a network it may join, and change, detach or delete what it owns: its
- * networks, its ports and the ports of its networks. Networks it neither owns
- * nor may join (public ones) are invisible to it, as are ports and FDB entries
- * that are neither its own nor on its networks: requests about them answer
- * -ENOENT as if they did not exist, and dumps leave them out. Every refusal of a
- * visible object is -EPERM with an extended ack message.
+ * max_networks_per_user of them), attach a TAP it may open by tun's own rule
+ * (its owner, if set, is the caller's effective uid, and the caller is in its
+ * group, if set; a TAP with neither is an administrator's) to a network that
+ * admits both the caller and the port's user (their own, or a public one), at
+ * most max_ports_per_user ports, and change, detach or delete what it owns:
+ * its networks, its ports and the ports of its networks. A port's user
+ * follows its TAP: when the TAP's owner changes (TUNSETOWNER), so does the
+ * port's user, and the port is detached if its network does not admit the
+ * new one. Networks a caller neither owns nor may join (public ones) are
+ * invisible to it, as are ports and FDB entries that are neither its own nor
+ * on its networks: requests about them answer -ENOENT as if they did not
+ * exist, and dumps leave them out. Every refusal of a visible object is
+ * -EPERM with an extended ack message; a quota reached is -EDQUOT.
  *
  * Events (%INTNET_FEATURE_EVENTS): changes are announced as messages that reuse
  * the command numbers and the attributes of the GET replies, sent with
@@ -99,12 +126,14 @@
  *   the PORT_DEL of each of its ports.
  * - %INTNET_CMD_PORT_ADD: a port was attached; attributes as in PORT_GET.
  * - %INTNET_CMD_PORT_SET: a port's up, promiscuous or MAC lock setting
- *   changed (PORT_SET).
+ *   changed (PORT_SET), or its user changed with its TAP's owner.
  * - %INTNET_CMD_PORT_DEL: a port left (PORT_DEL, its device went away or
  *   left the namespace, or its network was deleted); it follows the FDB_DEL
  *   events of the entries behind it.
  * - %INTNET_CMD_FDB_ADD: an entry appeared or moved; attributes as in
- *   FDB_GET, plus %INTNET_ATTR_FDB_EVENT saying why (learned, moved, added).
+ *   FDB_GET, plus %INTNET_ATTR_FDB_EVENT saying why (learned, moved, added)
+ *   and, for a move, %INTNET_ATTR_FDB_PREV_IFINDEX and
+ *   %INTNET_ATTR_FDB_PREV_IFNAME (the port it was behind).
  * - %INTNET_CMD_FDB_DEL: an entry is gone; %INTNET_ATTR_FDB_EVENT says why
  *   (aged out, deleted, flushed).
  *
@@ -122,8 +151,8 @@
  * the subscriber may see to the subscribing socket as a unicast message (the
  * same message as on the group), judged by the uid and rights the subscriber
  * had when subscribing. The subscription ends with the socket, and at most
- * %INTNET_MONITOR_MAX_PER_USER sockets of one user may hold one per namespace
- * (-ENOSPC beyond). (A multicast group cannot be filtered per listener on
+ * max_monitors_per_user (a module parameter) sockets of one user may hold one
+ * per namespace (-EDQUOT beyond). (A multicast group cannot be filtered per listener on
  * every supported kernel: 6.1 lacks genlmsg_multicast_netns_filtered(). So
  * the module filters for each subscriber itself, the same way on every
  * kernel.)
@@ -166,15 +195,17 @@ enum intnet_cmd {
  * @INTNET_ATTR_NET_FLOOD_UNKNOWN: u8 0 or 1; 1 (default) floods unicast to
  *	unknown MACs to every port, 0 only to promiscuous ports
  * @INTNET_ATTR_NET_AGEING: u32, seconds a learned entry lives unrefreshed;
- *	0 = never (default %INTNET_AGEING_DEFAULT, at most %INTNET_AGEING_MAX)
- * @INTNET_ATTR_NET_FDB_MAX: u32, the most learned entries (1 to
- *	%INTNET_FDB_MAX_LIMIT, default %INTNET_FDB_MAX_DEFAULT); beyond it new
- *	sources are not learned and %INTNET_STATS_FDB_FULL counts them
+ *	0 = never (default 300, at most %INTNET_AGEING_MAX)
+ * @INTNET_ATTR_NET_FDB_MAX: u32, the most FDB entries, learned and static
+ *	together (1 to %INTNET_FDB_MAX_LIMIT, default 16384; above the default
+ *	only from an administrator); beyond it new sources are not learned
+ *	(%INTNET_STATS_FDB_FULL counts them) and static entries are refused
  * @INTNET_ATTR_NET_EXPLICIT: u8; 1 for a network made by NET_NEW (or kept by
  *	NET_SET), 0 for one made by its first port and freed with its last
  * @INTNET_ATTR_NET_OWNER: u32, the uid (in the caller's user namespace) that
- *	created the network; the overflow uid (65534) when it has no mapping
- *	there (reply only)
+ *	owns the network; the overflow uid (65534) when it has no mapping there.
+ *	In a request, it qualifies %INTNET_ATTR_NET_NAME (see "Names"); in
+ *	PORT_GET and FDB_GET replies it is the owner of their network
  * @INTNET_ATTR_NET_PORTS: u32, how many ports the network has (reply only)
  * @INTNET_ATTR_NET_FDB_LEARNED: u32, learned FDB entries (reply only)
  * @INTNET_ATTR_NET_FDB_STATIC: u32, static FDB entries (reply only)
@@ -194,9 +225,11 @@ enum intnet_cmd {
  * @INTNET_ATTR_NET_ACCESS: u8 &enum intnet_access (default restricted)
  * @INTNET_ATTR_NET_PROMISC_POLICY: u8 &enum intnet_promisc_policy (default
  *	deny)
- * @INTNET_ATTR_NET_PORT_FDB_MAX: u32, the most learned entries behind one
- *	port (at most %INTNET_FDB_MAX_LIMIT); 0 (default) means half of
- *	%INTNET_ATTR_NET_FDB_MAX, at least 1
+ * @INTNET_ATTR_NET_PORT_FDB_MAX: u32, the most FDB entries behind the ports
+ *	of one user, learned and static together (at most
+ *	%INTNET_FDB_MAX_LIMIT); 0 (default) means half of
+ *	%INTNET_ATTR_NET_FDB_MAX, at least 1. Shared by all of a user's ports
+ *	on the network, so that no user fills the table with more ports
  * @INTNET_ATTR_PORT_USER: u32, the uid (in the caller's user namespace) the
  *	port belongs to: the TAP's owner if it has one, else the user who attached
  *	it; only an administrator may give it in a request
@@ -209,6 +242,18 @@ enum intnet_cmd {
  *	only; such an entry is also static)
  * @INTNET_ATTR_MONITOR: u32, a bitmask of &enum intnet_monitor (MONITOR)
  * @INTNET_ATTR_FDB_EVENT: u8 &enum intnet_fdb_event (FDB events only)
+ * @INTNET_ATTR_NET_GROUP_FWD_MASK: u16; bit N set forwards frames to the IEEE
+ *	802.1D link-local group address 01:80:C2:00:00:0N, which are dropped
+ *	otherwise (default 0: none, as on a bridge). Bit 1, MAC PAUSE
+ *	(01:80:C2:00:00:01), can never be set: PAUSE is never forwarded
+ * @INTNET_ATTR_FDB_PREV_IFINDEX: u32, in an FDB move event: the port the
+ *	entry was behind (reply only)
+ * @INTNET_ATTR_FDB_PREV_IFNAME: string, that port's name (reply only)
+ * @INTNET_ATTR_PORT_CARRIER: u8; 1 when the port's device is up and has a
+ *	carrier, so that frames go out of it (reply only). A TAP has a carrier
+ *	while a process holds it open
+ * @INTNET_ATTR_PORT_NO_CREATE: u8; 1 in PORT_ADD: join only a network that
+ *	exists, never make one (-ENOENT "no such network" instead)
  */
 enum intnet_attr {
 	INTNET_ATTR_UNSPEC,
@@ -242,6 +287,11 @@ enum intnet_attr {
 	INTNET_ATTR_FDB_LOCKED,
 	INTNET_ATTR_MONITOR,
 	INTNET_ATTR_FDB_EVENT,
+	INTNET_ATTR_NET_GROUP_FWD_MASK,
+	INTNET_ATTR_FDB_PREV_IFINDEX,
+	INTNET_ATTR_FDB_PREV_IFNAME,
+	INTNET_ATTR_PORT_CARRIER,
+	INTNET_ATTR_PORT_NO_CREATE,
 
 	__INTNET_ATTR_MAX,
 	INTNET_ATTR_MAX = __INTNET_ATTR_MAX - 1
@@ -280,6 +330,13 @@ enum intnet_attr {
  *	locked one, or is locked to another port
  * @INTNET_STATS_TX_DROP_NOMEM: not sent: no memory for this port's copy of a
  *	flooded frame, or of a frame a promiscuous port sees
+ * @INTNET_STATS_RX_DROP_LINK_LOCAL: an IEEE 802.1D link-local frame
+ *	(01:80:C2:00:00:0X) that %INTNET_ATTR_NET_GROUP_FWD_MASK does not forward
+ * @INTNET_STATS_RX_DROP_NO_DEST: a flooded frame that no port could take (no
+ *	other port is up with a carrier, or unknown unicast with flood-unknown
+ *	off and no promiscuous port to see it)
+ * @INTNET_STATS_RX_DROP_BAD_HEADER: the frame did not come with a 14-byte
+ *	Ethernet header
  */
 enum intnet_stats {
 	INTNET_STATS_UNSPEC,
@@ -300,6 +357,9 @@ enum intnet_stats {
 	INTNET_STATS_TX_DROP_ERROR,
 	INTNET_STATS_RX_DROP_MAC_LOCKED,
 	INTNET_STATS_TX_DROP_NOMEM,
+	INTNET_STATS_RX_DROP_LINK_LOCAL,
+	INTNET_STATS_RX_DROP_NO_DEST,
+	INTNET_STATS_RX_DROP_BAD_HEADER,
 
 	__INTNET_STATS_MAX,
 	INTNET_STATS_MAX = __INTNET_STATS_MAX - 1
@@ -316,6 +376,9 @@ enum intnet_stats {
  *	use
  * @INTNET_FEATURE_EVENTS: events: the multicast groups %INTNET_MCGRP_EVENTS
  *	and %INTNET_MCGRP_FDB, and %INTNET_CMD_MONITOR
+ * @INTNET_FEATURE_OWNER_NAMES: names per owner (%INTNET_ATTR_NET_OWNER in
+ *	requests, see "Names"), ports that follow their TAP's owner, and
+ *	%INTNET_ATTR_NET_GROUP_FWD_MASK
  *
  * New capabilities add a bit here when they land, so that a newer intnetctl
  * can tell what an older module supports.
@@ -325,6 +388,7 @@ enum intnet_feature {
 	INTNET_FEATURE_SWITCH = 1 << 1,
 	INTNET_FEATURE_ACCESS = 1 << 2,
 	INTNET_FEATURE_EVENTS = 1 << 3,
+	INTNET_FEATURE_OWNER_NAMES = 1 << 4,
 };
 
 /**
