@@ -30,7 +30,8 @@ static struct netlink_range_validation port_fdb_max_range = {
  */
 #define P_NET_NAME \
 	[INTNET_ATTR_NET_NAME] = { .type = NLA_NUL_STRING, .len = INTNET_NAME_MAX }
-#define P_NET_OWNER [INTNET_ATTR_NET_OWNER] = { .type = NLA_U32 }
+#define P_NET_OWNER \
+	[INTNET_ATTR_NET_OWNER] = { .type = NLA_U32 }
 #define P_NET_SETTINGS                                                        \
 	[INTNET_ATTR_NET_FLOOD_UNKNOWN] = NLA_POLICY_MAX(NLA_U8, 1),          \
 	[INTNET_ATTR_NET_AGEING] =                                            \
@@ -44,8 +45,10 @@ static struct netlink_range_validation port_fdb_max_range = {
 	[INTNET_ATTR_NET_PORT_FDB_MAX] =                                      \
 		NLA_POLICY_FULL_RANGE(NLA_U32, &port_fdb_max_range),          \
 	[INTNET_ATTR_NET_GROUP_FWD_MASK] = { .type = NLA_U16 }
-#define P_IFINDEX [INTNET_ATTR_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1)
-#define P_MAC [INTNET_ATTR_MAC] = NLA_POLICY_ETH_ADDR
+#define P_IFINDEX \
+	[INTNET_ATTR_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1)
+#define P_MAC \
+	[INTNET_ATTR_MAC] = NLA_POLICY_ETH_ADDR
 #define P_PORT_SETTINGS                                          \
 	[INTNET_ATTR_PORT_UP] = NLA_POLICY_MAX(NLA_U8, 1),       \
 	[INTNET_ATTR_PORT_PROMISC] = NLA_POLICY_MAX(NLA_U8, 1),  \
@@ -118,12 +121,13 @@ static struct genl_family intnet_family;
 /* ---- request helpers: each says what is wrong in the extack ---- */
 
 /* A required attribute is missing: say which, and why in words. */
-#define missing(extack, attrs, type, msg)                                   \
-	({                                                                  \
-		bool __missing = NL_REQ_ATTR_CHECK(extack, NULL, attrs, type); \
-		if (__missing)                                              \
-			NL_SET_ERR_MSG_MOD(extack, msg);                    \
-		__missing;                                                  \
+#define missing(extack, attrs, type, msg)                                 \
+	({                                                                \
+		struct netlink_ext_ack *__ack = (extack);                 \
+		bool __missing = NL_REQ_ATTR_CHECK(__ack, NULL, attrs, type); \
+		if (__missing)                                            \
+			NL_SET_ERR_MSG_MOD(__ack, msg);                   \
+		__missing;                                                \
 	})
 
 /* How a request names a network: a name, and maybe its owner. */

@@ -65,7 +65,7 @@ TEST(port_add_refuses_non_ethernet)
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EINVAL,
 		  port_add(self, "lab", if_nametoindex("tun0"), NONE, NONE));
-	EXPECT_STREQ("intnet: the device is not an Ethernet device",
+	EXPECT_STREQ("intnet: the device is a TUN (layer 3) device, not a TAP",
 		     reply.extack);
 	EXPECT_EQ(-EINVAL,
 		  port_add(self, "new", if_nametoindex("tun0"), NONE, NONE));
@@ -127,10 +127,23 @@ TEST(port_add_refuses_unknown_ifindex)
 	EXPECT_UNCHANGED();
 }
 
+/* A request with @name as NET_NAME as it is (no OWNER/NAME splitting). */
+static int raw_name_req(struct sw *self, uint8_t cmd, const char *name,
+			long ifindex)
+{
+	struct req q;
+
+	req_init(self, &q, cmd);
+	req_str(&q, INTNET_ATTR_NET_NAME, name);
+	req_u32(&q, INTNET_ATTR_IFINDEX, ifindex);
+	return req_call(self, &q);
+}
+
 TEST(net_new_refuses_bad_names)
 {
 	static const char *const bad[] = { "",	   "a b",    "a\x01z",
-					   "a\tz", "a\x7fz", "caf\xc3\xa9" };
+					   "a\tz", "a\x7fz", "caf\xc3\xa9",
+					   "a/b",  "/" };
 	struct sw *self = sw_new(_metadata);
 	char name[INTNET_NAME_MAX + 2];
 	struct net_info ni;
@@ -138,27 +151,30 @@ TEST(net_new_refuses_bad_names)
 
 	some_state(_metadata, self);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		EXPECT_EQ(-EINVAL, net_new(self, bad[i]))
+		EXPECT_EQ(-EINVAL,
+			  raw_name_req(self, INTNET_CMD_NET_NEW, bad[i], NONE))
 		TH_LOG("name %u", i);
 		EXPECT_STREQ("a network name is 1 to 127 printable ASCII "
-			     "characters without spaces",
+			     "characters without spaces or slashes",
 			     reply.extack);
-		EXPECT_EQ(-EINVAL,
-			  port_add(self, bad[i], self->ifindex[0], NONE, NONE));
+		EXPECT_EQ(-EINVAL, raw_name_req(self, INTNET_CMD_PORT_ADD,
+						bad[i], self->ifindex[0]));
 	}
 	memset(name, 'n', INTNET_NAME_MAX + 1);
 	name[INTNET_NAME_MAX + 1] = '\0';
+	/* Too long for the policy, before the module reads it. */
 	EXPECT_EQ(-EINVAL, net_new(self, name));
-	EXPECT_STREQ("a network name is 1 to 127 printable ASCII "
-		     "characters without spaces",
-		     reply.extack);
+	EXPECT_STREQ("Attribute failed policy validation", reply.extack);
 	EXPECT_EQ(-EINVAL, net_new(self, NULL));
 	EXPECT_STREQ("intnet: a network name is required", reply.extack);
 	EXPECT_UNCHANGED();
 
-	/* 127 bytes, every printable character but space: fine. */
-	for (i = 0; i < INTNET_NAME_MAX; i++)
+	/* 127 bytes, every printable character but space and '/': fine. */
+	for (i = 0; i < INTNET_NAME_MAX; i++) {
 		name[i] = '!' + i % ('~' - '!' + 1);
+		if (name[i] == '/')
+			name[i] = '.';
+	}
 	name[INTNET_NAME_MAX] = '\0';
 	ASSERT_EQ(0, net_new(self, name));
 	ASSERT_EQ(0, net_get(self, name, &ni));
@@ -281,7 +297,10 @@ TEST(unknown_attribute_is_refused)
 	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_UNSPEC, &v, 4));
 	/* Reply-only attributes are not settings. */
 	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_NET_PORTS, &v, 4));
-	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_NET_OWNER, &v, 4));
+	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_PORT_CARRIER, &v, 1));
+	/* Nor are another command's attributes. */
+	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_IFINDEX, &v, 4));
+	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_MONITOR, &v, 4));
 	EXPECT_EQ(-EINVAL,
 		  net_new_with(self, INTNET_ATTR_NET_FDB_LEARNED, &v, 4));
 	EXPECT_EQ(-EINVAL,
@@ -1038,13 +1057,19 @@ TEST(unprivileged_user_sees_nothing_of_roots_restricted_network)
 	EXPECT_EQ(-ENOENT, intnet_dump(self, INTNET_CMD_FDB_GET, "lab", NULL,
 				       NULL, &st));
 	EXPECT_STREQ("no such network", st.extack);
-	/* Nor can it join it: the network is restricted to root's ports. */
-	EXPECT_EQ(-EPERM, port_add(self, "lab", self->ifindex[2], NONE, NONE));
-	EXPECT_STREQ("intnet: the network is restricted to its owner's ports",
-		     reply.extack);
-	/* Names are shared: it cannot take this one. */
-	EXPECT_EQ(-EEXIST, net_new(self, "lab"));
-	EXPECT_STREQ("intnet: a network with this name exists", reply.extack);
+	/* Nor can it join it, named with its owner. */
+	EXPECT_EQ(-ENOENT,
+		  port_add(self, "0/lab", self->ifindex[2], NONE, NONE));
+	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_EQ(-ENOENT, net_get(self, "0/lab", &ni));
+	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_UNCHANGED();
+	/* Names are per owner: "lab" is free for it, another network. */
+	ASSERT_EQ(0, net_new(self, "lab"));
+	ASSERT_EQ(0, net_get(self, "lab", &ni));
+	EXPECT_EQ(65534u, ni.owner);
+	EXPECT_EQ(0u, ni.ports);
+	ASSERT_EQ(0, net_del(self, "lab"));
 	EXPECT_UNCHANGED();
 
 	/* The version is open to all. */

@@ -474,7 +474,8 @@ TEST(user_sees_own_and_public_objects_only)
 	ASSERT_EQ(0, port_add(self, "u2pub", self->ifindex[2], NONE, NONE));
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, port_add(self, "mine", self->ifindex[0], NONE, NONE));
-	ASSERT_EQ(0, port_add(self, "u2pub", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0,
+		  port_add(self, "1002/u2pub", self->ifindex[1], NONE, NONE));
 	ASSERT_EQ(0, port_set(self, self->ifindex[1], 0, NONE));
 	sw_as(self, U2, NONE);
 	ASSERT_EQ(0, port_set(self, self->ifindex[2], 0, NONE));
@@ -537,8 +538,8 @@ TEST(user_sees_fdb_of_own_ports_only)
 	send_frame(_metadata, self, 3, frame_make(&f, BCAST, MAC(0x2b), 60));
 	send_frame(_metadata, self, 0, frame_make(&f, BCAST, MAC(0x1a), 60));
 	send_frame(_metadata, self, 1, frame_make(&f, BCAST, MAC(0x1b), 60));
-	ASSERT_EQ(0, fdb_flush(self, "u2", NONE));
-	ASSERT_EQ(0, fdb_flush(self, "u1", self->ifindex[1]));
+	ASSERT_EQ(0, fdb_flush(self, "1002/u2", NONE));
+	ASSERT_EQ(0, fdb_flush(self, "1001/u1", self->ifindex[1]));
 	EXPECT_EVENTS(fdb, "FDB_DEL 1b",
 		      "FDB_ADD 1a t0 net=u1 static=0 learn\n"
 		      "FDB_ADD 1b t1 net=u1 static=0 learn\n"
@@ -587,7 +588,7 @@ TEST(subscriptions_change_end_and_are_limited)
 	/* Closed sockets' subscriptions are gone: U1 may have the maximum. */
 	ASSERT_EQ(0, listen_many_as(U1, INTNET_MONITOR_FDB, NULL, fd,
 				    INTNET_MONITOR_MAX_PER_USER));
-	EXPECT_EQ(-ENOSPC, listen_as(U1, INTNET_MONITOR_FDB, NULL));
+	EXPECT_EQ(-EDQUOT, listen_as(U1, INTNET_MONITOR_FDB, NULL));
 	i = INTNET_MONITOR_MAX_PER_USER;
 	/* Another user is not counted with him. */
 	fd[i] = listen_as(U2, INTNET_MONITOR_FDB, NULL);
@@ -667,7 +668,8 @@ TEST(overrun_is_reported)
 	ASSERT_EQ(0, net_new(self, "x"));
 	sw_as(self, NONE, NONE);
 	for (i = 0; i < 64; i++)
-		ASSERT_EQ(0, net_set(self, "x", INTNET_ATTR_NET_AGEING, i));
+		ASSERT_EQ(0,
+			  net_set(self, "1001/x", INTNET_ATTR_NET_AGEING, i));
 	for (i = 0; i < 2; i++) {
 		int fd = i ? sub : ev;
 

@@ -32,6 +32,7 @@
 #define DUMP_READ 8192
 
 #define U1 1001
+#define U2 1002
 
 /* Stations. */
 static const uint8_t A[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0a };
@@ -463,7 +464,7 @@ static void build(struct sw *self, const struct op *op, struct req *q)
 	unsigned int i;
 
 	req_init(self, q, op->cmd);
-	req_str(q, INTNET_ATTR_NET_NAME, op->net);
+	req_net(q, op->net);
 	if (op->dev)
 		req_u32(q, INTNET_ATTR_IFINDEX, if_nametoindex(op->dev));
 	if (op->mac)
@@ -702,6 +703,14 @@ TEST_F(fault, network_requests_fail_cleanly)
 		  .cmd = INTNET_CMD_NET_SET,
 		  .net = "spare",
 		  .set = { { INTNET_ATTR_NET_EXPLICIT, 0 } } },
+		{ .what = "net set group-fwd-mask",
+		  .cmd = INTNET_CMD_NET_SET,
+		  .net = "lab",
+		  .set = { { INTNET_ATTR_NET_GROUP_FWD_MASK, 0x8 } } },
+		{ .what = "net new for another user",
+		  .cmd = INTNET_CMD_NET_NEW,
+		  .net = "1001/fi",
+		  .allocates = true },
 		{ .what = "net del with ports and FDB entries",
 		  .cmd = INTNET_CMD_NET_DEL,
 		  .net = "lab" },
@@ -757,6 +766,18 @@ TEST_F(fault, port_requests_fail_cleanly)
 		  .dev = "t3",
 		  .mac = M,
 		  .mac_attr = INTNET_ATTR_PORT_LOCK_MAC,
+		  .allocates = true },
+		{ .what = "port set lock over an address learned elsewhere",
+		  .cmd = INTNET_CMD_PORT_SET,
+		  .dev = "t2",
+		  .mac = B,
+		  .mac_attr = INTNET_ATTR_PORT_LOCK_MAC,
+		  .allocates = true },
+		{ .what = "port add joining only",
+		  .cmd = INTNET_CMD_PORT_ADD,
+		  .net = "lab",
+		  .dev = "t0",
+		  .set = { { INTNET_ATTR_PORT_NO_CREATE, 1 } },
 		  .allocates = true },
 		{ .what = "port del", .cmd = INTNET_CMD_PORT_DEL, .dev = "t3" },
 	};
@@ -824,6 +845,12 @@ TEST_F(fault, replies_fail_cleanly)
 		  .dev = "t3",
 		  .allocates = true,
 		  .show = text_port },
+		{ .what = "fdb get",
+		  .cmd = INTNET_CMD_FDB_GET,
+		  .net = "lab",
+		  .mac = B,
+		  .allocates = true,
+		  .show = text_fdb },
 	};
 
 	try_ops(_metadata, ops, ARRAY_SIZE(ops));
@@ -846,6 +873,62 @@ TEST_F(fault, user_requests_fail_cleanly)
 	};
 
 	try_ops(_metadata, ops, ARRAY_SIZE(ops));
+}
+
+/*
+ * A TAP given to another user while it is a port (TUNSETOWNER on the held fd)
+ * with the Nth failable allocation failing: the port becomes the new owner's,
+ * or leaves; it never stays the old owner's. root's network "pub" is public,
+ * so the new owner may have the port.
+ */
+static void follow_owner(struct __test_metadata *_metadata)
+{
+	struct sw *self = world(_metadata);
+	unsigned int n, reowned = 0, left_net = 0;
+	struct port_info pi;
+	long left;
+	int err;
+
+	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
+				"pub", INTNET_ATTR_NET_ACCESS,
+				INTNET_ACCESS_PUBLIC, 0));
+	for (n = 1;; n++) {
+		ASSERT_GE((unsigned int)MAX_POINTS, n);
+		ASSERT_EQ(0, ioctl(self->fd[1], TUNSETOWNER, U1));
+		if (port_get(self, self->ifindex[1], &pi))
+			ASSERT_EQ(0, port_add(self, "0/pub", self->ifindex[1],
+					      NONE, NONE));
+		ASSERT_EQ(0, port_get(self, self->ifindex[1], &pi));
+		ASSERT_EQ(U1, pi.user);
+		totals->requests++;
+		ASSERT_EQ(0, nth_set(nth_fd, n));
+		err = ioctl(self->fd[1], TUNSETOWNER, U2);
+		left = nth_left(nth_fd);
+		ASSERT_EQ(0, nth_set(nth_fd, 0));
+		ASSERT_EQ(0, err);
+		err = port_get(self, self->ifindex[1], &pi);
+		if (err) {
+			EXPECT_EQ(-ENOENT, err);
+			left_net++;
+		} else {
+			EXPECT_EQ(U2, pi.user)
+			TH_LOG("fault %u: the port stayed its old owner's", n);
+			reowned++;
+		}
+		if (left) {
+			EXPECT_EQ(0, err);
+			break;
+		}
+	}
+	note("TUNSETOWNER: %u fault points: %u ports left, %u re-owned", n - 1,
+	     left_net, reowned);
+	EXPECT_LT(0u, n - 1);
+	totals->faults += n - 1;
+}
+
+TEST_F(fault, port_follows_its_taps_owner_or_leaves)
+{
+	follow_owner(_metadata);
 }
 
 /* ---- dumps ---- */

@@ -303,6 +303,24 @@ static const char *pick_name(struct fuzzer *fz)
 			: PICK(&fz->rng, root_names);
 }
 
+/*
+ * A network's name, now and then qualified with an owner (names are per
+ * owner). The user names the guard only as root's: a "fz-guard" of its own
+ * would be its to see.
+ */
+static void add_name(struct fuzzer *fz, struct fmsg *m)
+{
+	static const uint32_t owners[] = { 0, FUZZ_UID, OTHER_UID, 65534,
+					   0xffffffff };
+	const char *name = pick_name(fz);
+
+	add_str(m, INTNET_ATTR_NET_NAME, name);
+	if (fz->user && !strcmp(name, GUARD))
+		add_u32(m, INTNET_ATTR_NET_OWNER, 0);
+	else if (chance(&fz->rng, 25))
+		add_u32(m, INTNET_ATTR_NET_OWNER, PICK(&fz->rng, owners));
+}
+
 static uint32_t pick_ifindex(struct fuzzer *fz)
 {
 	struct rng *r = &fz->rng;
@@ -349,6 +367,9 @@ static void add_mac(struct fuzzer *fz, struct fmsg *m, uint16_t type)
 	add_attr(m, type, mac, ETH_ALEN);
 }
 
+/* 802.1X alone, all but PAUSE, PAUSE (refused), every bit (refused). */
+static const uint16_t fwd_masks[] = { 0, 0x8, 0xfffd, 0x2, 0xffff };
+
 static void net_settings(struct fuzzer *fz, struct fmsg *m, int set)
 {
 	struct rng *r = &fz->rng;
@@ -369,6 +390,11 @@ static void net_settings(struct fuzzer *fz, struct fmsg *m, int set)
 	if (chance(r, 30))
 		add_u8(m, INTNET_ATTR_NET_PROMISC_POLICY,
 		       pick_u8(r, INTNET_PROMISC_ALLOW_ALL));
+	if (chance(r, 15))
+		add_attr(m, INTNET_ATTR_NET_GROUP_FWD_MASK,
+			 &(uint16_t){ chance(r, 70) ? PICK(r, fwd_masks)
+						    : (uint16_t)rnd(r) },
+			 sizeof(uint16_t));
 	if (set && chance(r, 30))
 		add_u8(m, INTNET_ATTR_NET_EXPLICIT, pick_u8(r, 1));
 }
@@ -389,12 +415,19 @@ static void port_settings(struct fuzzer *fz, struct fmsg *m, int pct)
 		add_u32(m, INTNET_ATTR_PORT_USER, PICK(r, users));
 }
 
+static void port_add_settings(struct fuzzer *fz, struct fmsg *m)
+{
+	port_settings(fz, m, 30);
+	if (chance(&fz->rng, 15))
+		add_u8(m, INTNET_ATTR_PORT_NO_CREATE, pick_u8(&fz->rng, 1));
+}
+
 /* A network's name and a device, each with the chance given (percent). */
 static void name_and_dev(struct fuzzer *fz, struct fmsg *m, int name_pct,
 			 int dev_pct)
 {
 	if (chance(&fz->rng, name_pct))
-		add_str(m, INTNET_ATTR_NET_NAME, pick_name(fz));
+		add_name(fz, m);
 	if (chance(&fz->rng, dev_pct))
 		add_u32(m, INTNET_ATTR_IFINDEX, pick_ifindex(fz));
 }
@@ -406,9 +439,9 @@ static void valid_request(struct fuzzer *fz, struct fmsg *m)
 	uint8_t cmd = 1 + below(r, INTNET_CMD_MAX);
 	int dump = 0;
 
-	if (cmd == INTNET_CMD_FDB_GET ||
-	    ((cmd == INTNET_CMD_NET_GET || cmd == INTNET_CMD_PORT_GET) &&
-	     chance(r, 50)))
+	if ((cmd == INTNET_CMD_FDB_GET || cmd == INTNET_CMD_NET_GET ||
+	     cmd == INTNET_CMD_PORT_GET) &&
+	    chance(r, cmd == INTNET_CMD_FDB_GET ? 70 : 50))
 		dump = 1;
 	msg_init(m, cmd, dump ? NLM_F_DUMP : 0);
 	if (chance(r, 10))
@@ -417,20 +450,25 @@ static void valid_request(struct fuzzer *fz, struct fmsg *m)
 	case INTNET_CMD_NET_NEW:
 	case INTNET_CMD_NET_SET:
 		if (chance(r, 95))
-			add_str(m, INTNET_ATTR_NET_NAME, pick_name(fz));
+			add_name(fz, m);
 		net_settings(fz, m, cmd == INTNET_CMD_NET_SET);
 		break;
 	case INTNET_CMD_NET_DEL:
-		add_str(m, INTNET_ATTR_NET_NAME, pick_name(fz));
+		add_name(fz, m);
 		break;
 	case INTNET_CMD_NET_GET:
+		if (!dump || chance(r, 40))
+			add_name(fz, m);
+		break;
 	case INTNET_CMD_FDB_GET:
 		if (!dump || chance(r, 40))
-			add_str(m, INTNET_ATTR_NET_NAME, pick_name(fz));
+			add_name(fz, m);
+		if (!dump)
+			add_mac(fz, m, INTNET_ATTR_MAC);
 		break;
 	case INTNET_CMD_PORT_ADD:
 		name_and_dev(fz, m, 90, 95);
-		port_settings(fz, m, 30);
+		port_add_settings(fz, m);
 		break;
 	case INTNET_CMD_PORT_SET:
 		add_u32(m, INTNET_ATTR_IFINDEX, pick_ifindex(fz));
@@ -443,14 +481,14 @@ static void valid_request(struct fuzzer *fz, struct fmsg *m)
 		if (!dump)
 			add_u32(m, INTNET_ATTR_IFINDEX, pick_ifindex(fz));
 		else if (chance(r, 40))
-			add_str(m, INTNET_ATTR_NET_NAME, pick_name(fz));
+			add_name(fz, m);
 		break;
 	case INTNET_CMD_FDB_ADD:
 		add_u32(m, INTNET_ATTR_IFINDEX, pick_ifindex(fz));
 		add_mac(fz, m, INTNET_ATTR_MAC);
 		break;
 	case INTNET_CMD_FDB_DEL:
-		add_str(m, INTNET_ATTR_NET_NAME, pick_name(fz));
+		add_name(fz, m);
 		add_mac(fz, m, INTNET_ATTR_MAC);
 		break;
 	case INTNET_CMD_FDB_FLUSH:
@@ -801,6 +839,28 @@ static void note_bad(struct fuzzer *fz, const char *what, const struct pend *p)
 }
 
 /*
+ * Whether a message shows the guard: root's network of that name (a
+ * "fz-guard" of the user's own is the user's to see), or one of its devices.
+ */
+static int shows_guard(struct nlmsghdr *nh)
+{
+	struct nlattr *tb[INTNET_ATTR_MAX + 1];
+	char name[INTNET_NAME_MAX + 1];
+	int i;
+
+	genl_index(nh, tb, INTNET_ATTR_MAX);
+	attr_str(tb[INTNET_ATTR_NET_NAME], name, sizeof(name));
+	if (!strcmp(name, GUARD) && attr_u32(tb[INTNET_ATTR_NET_OWNER]) == 0)
+		return 1;
+	for (i = 0; i < N_GUARD; i++)
+		if (tb[INTNET_ATTR_IFINDEX] &&
+		    attr_u32(tb[INTNET_ATTR_IFINDEX]) ==
+			(uint32_t)world.guard[i])
+			return 1;
+	return 0;
+}
+
+/*
  * The user must not see a network that is neither its own nor public, nor
  * anything of the guard's.
  */
@@ -813,7 +873,7 @@ static void check_visible(struct fuzzer *fz, struct nlmsghdr *nh,
 	if (!fz->user || nh->nlmsg_type != world.family ||
 	    nh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
 		return;
-	if (memmem(nh, nh->nlmsg_len, GUARD, sizeof(GUARD))) {
+	if (shows_guard(nh)) {
 		fz->st->leaks++;
 		note_bad(fz, "the user saw the guard", p);
 		return;
@@ -1020,7 +1080,11 @@ static void exchange(struct fuzzer *fz, uint8_t *buf, size_t len, int honest)
 struct probe {
 	uint8_t cmd;
 	uint16_t flags;
+	/* A network: root's (the user's probes name the guard as root's) or,
+	 * with @own, the user's own.
+	 */
 	const char *name;
+	int own;
 	const int *ifindex;
 	uint16_t u8_attr, u32_attr;
 	uint32_t value;
@@ -1037,7 +1101,20 @@ static const struct probe probes[] = {
 	  .value = 5,
 	  .expect = -ENOENT },
 	{ .cmd = INTNET_CMD_NET_DEL, .name = GUARD, .expect = -ENOENT },
-	{ .cmd = INTNET_CMD_NET_NEW, .name = GUARD, .expect = -EEXIST },
+	/* another user's network is an administrator's to make */
+	{ .cmd = INTNET_CMD_NET_NEW, .name = GUARD, .expect = -EPERM },
+	{ .cmd = INTNET_CMD_FDB_GET,
+	  .name = GUARD,
+	  .mac = GUARD_STATIC,
+	  .expect = -ENOENT },
+	/* join only: the user's own "fz-u9" does not exist */
+	{ .cmd = INTNET_CMD_PORT_ADD,
+	  .name = "fz-u9",
+	  .own = 1,
+	  .ifindex = &world.tap[0],
+	  .u8_attr = INTNET_ATTR_PORT_NO_CREATE,
+	  .value = 1,
+	  .expect = -ENOENT },
 	{ .cmd = INTNET_CMD_PORT_GET,
 	  .ifindex = &world.guard[0],
 	  .expect = -ENOENT },
@@ -1077,11 +1154,13 @@ static const struct probe probes[] = {
 	/* the guard's device is not the user's TAP */
 	{ .cmd = INTNET_CMD_PORT_ADD,
 	  .name = "fz-u9",
+	  .own = 1,
 	  .ifindex = &world.guard[0],
 	  .expect = -EPERM },
 	/* settings and ports for others are an administrator's */
 	{ .cmd = INTNET_CMD_PORT_ADD,
 	  .name = "fz-u9",
+	  .own = 1,
 	  .ifindex = &world.tap[0],
 	  .u32_attr = INTNET_ATTR_PORT_USER,
 	  .value = 0,
@@ -1095,6 +1174,8 @@ static void probe(struct fuzzer *fz, struct fmsg *m, int *expect)
 	msg_init(m, p->cmd, p->flags);
 	if (p->name)
 		add_str(m, INTNET_ATTR_NET_NAME, p->name);
+	if (p->name && !p->own)
+		add_u32(m, INTNET_ATTR_NET_OWNER, 0);
 	if (p->ifindex)
 		add_u32(m, INTNET_ATTR_IFINDEX, *p->ifindex);
 	if (p->u8_attr)

@@ -292,8 +292,10 @@ TEST(fdb_limit_stops_learning_but_not_switching)
 	struct net_info ni;
 	struct frame f;
 
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, NONE, 2, NONE));
+	/* The network's limit; its one user (root) may fill it all. */
+	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
+				"lab", INTNET_ATTR_NET_FDB_MAX, 2,
+				INTNET_ATTR_NET_PORT_FDB_MAX, 2, 0));
 	add_ports(_metadata, self, 4, "lab");
 	ASSERT_EQ(0, net_get(self, "lab", &ni));
 	EXPECT_EQ(2u, ni.fdb_max);
@@ -727,8 +729,10 @@ TEST(counters_account_for_every_frame)
 	int s;
 
 	ASSERT_NE(NULL, f);
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, NONE, 4, NONE));
+	/* Five entries in all (static ones count), for any one user. */
+	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
+				"lab", INTNET_ATTR_NET_FDB_MAX, 5,
+				INTNET_ATTR_NET_PORT_FDB_MAX, 5, 0));
 	add_ports(_metadata, self, 4, "lab");
 	ASSERT_EQ(0, dev_set_mtu("t0", 9000));
 	ASSERT_EQ(0, fdb_add(self, self->ifindex[3], D));

@@ -344,10 +344,33 @@ static inline void req_str(struct req *q, uint16_t type, const char *s)
 		req_put(q, type, s, strlen(s) + 1);
 }
 
-/* A setting @attr = @value in its type's format: a u8 or a u32. */
+/*
+ * A network as the tools write it: "NAME", or "UID/NAME" for UID's network
+ * (NET_NAME and NET_OWNER); NULL puts nothing.
+ */
+static inline void req_net(struct req *q, const char *name)
+{
+	const char *slash = name ? strchr(name, '/') : NULL;
+
+	if (!slash) {
+		req_str(q, INTNET_ATTR_NET_NAME, name);
+		return;
+	}
+	req_str(q, INTNET_ATTR_NET_NAME, slash + 1);
+	req_u32(q, INTNET_ATTR_NET_OWNER, strtol(name, NULL, 10));
+}
+
+/* A setting @attr = @value in its type's format: a u8, u16 or u32. */
 static inline void req_setting(struct req *q, int attr, long value)
 {
+	uint16_t u16 = value;
+
 	switch (attr) {
+	case INTNET_ATTR_NET_GROUP_FWD_MASK:
+		if (value != NONE)
+			req_put(q, attr, &u16, sizeof(u16));
+		break;
+	case INTNET_ATTR_PORT_NO_CREATE:
 	case INTNET_ATTR_NET_FLOOD_UNKNOWN:
 	case INTNET_ATTR_NET_EXPLICIT:
 	case INTNET_ATTR_NET_ACCESS:
@@ -524,7 +547,7 @@ static inline int intnet_req(struct sw *self, uint8_t cmd, ...)
 	while ((type = va_arg(ap, int))) {
 		switch (type) {
 		case INTNET_ATTR_NET_NAME:
-			req_str(&q, type, va_arg(ap, const char *));
+			req_net(&q, va_arg(ap, const char *));
 			break;
 		case INTNET_ATTR_MAC:
 		case INTNET_ATTR_PORT_LOCK_MAC:
@@ -548,7 +571,7 @@ static inline int net_req(struct sw *self, uint8_t cmd, const char *name,
 	struct req q;
 
 	req_init(self, &q, cmd);
-	req_str(&q, INTNET_ATTR_NET_NAME, name);
+	req_net(&q, name);
 	req_u8(&q, INTNET_ATTR_NET_FLOOD_UNKNOWN, flood_unknown);
 	req_u32(&q, INTNET_ATTR_NET_AGEING, ageing);
 	req_u32(&q, INTNET_ATTR_NET_FDB_MAX, fdb_max);
@@ -566,7 +589,7 @@ static inline int net_del(struct sw *self, const char *name)
 	struct req q;
 
 	req_init(self, &q, INTNET_CMD_NET_DEL);
-	req_str(&q, INTNET_ATTR_NET_NAME, name);
+	req_net(&q, name);
 	return req_call(self, &q);
 }
 
@@ -576,7 +599,7 @@ static inline int port_add(struct sw *self, const char *name, long ifindex,
 	struct req q;
 
 	req_init(self, &q, INTNET_CMD_PORT_ADD);
-	req_str(&q, INTNET_ATTR_NET_NAME, name);
+	req_net(&q, name);
 	req_u32(&q, INTNET_ATTR_IFINDEX, ifindex);
 	req_u8(&q, INTNET_ATTR_PORT_UP, up);
 	req_u8(&q, INTNET_ATTR_PORT_PROMISC, promisc);
@@ -618,7 +641,7 @@ static inline int fdb_del(struct sw *self, const char *name, const uint8_t *mac)
 	struct req q;
 
 	req_init(self, &q, INTNET_CMD_FDB_DEL);
-	req_str(&q, INTNET_ATTR_NET_NAME, name);
+	req_net(&q, name);
 	req_put(&q, INTNET_ATTR_MAC, mac, ETH_ALEN);
 	return req_call(self, &q);
 }
@@ -629,7 +652,7 @@ static inline int fdb_flush(struct sw *self, const char *name, long ifindex)
 	struct req q;
 
 	req_init(self, &q, INTNET_CMD_FDB_FLUSH);
-	req_str(&q, INTNET_ATTR_NET_NAME, name);
+	req_net(&q, name);
 	req_u32(&q, INTNET_ATTR_IFINDEX, ifindex);
 	return req_call(self, &q);
 }
@@ -787,7 +810,7 @@ static inline int net_get(struct sw *self, const char *name,
 
 	memset(ni, 0, sizeof(*ni));
 	req_init(self, &q, INTNET_CMD_NET_GET);
-	req_str(&q, INTNET_ATTR_NET_NAME, name);
+	req_net(&q, name);
 	err = req_call(self, &q);
 	if (!err && !reply.msg)
 		err = -ENODATA;
@@ -829,6 +852,9 @@ static inline uint64_t rx_outcomes(const uint64_t *st)
 		INTNET_STATS_RX_DROP_DEST_DOWN,
 		INTNET_STATS_RX_DROP_NOMEM,
 		INTNET_STATS_RX_DROP_MAC_LOCKED,
+		INTNET_STATS_RX_DROP_LINK_LOCAL,
+		INTNET_STATS_RX_DROP_NO_DEST,
+		INTNET_STATS_RX_DROP_BAD_HEADER,
 	};
 	uint64_t sum = 0;
 	unsigned int i;
@@ -869,7 +895,7 @@ static inline int intnet_dump(struct sw *self, uint8_t cmd, const char *name,
 	int err = 0;
 
 	req_init(self, &q, cmd);
-	req_str(&q, INTNET_ATTR_NET_NAME, name);
+	req_net(&q, name);
 	if (self->uid == NONE)
 		return nl_dump(self->nl, q.buf, q.len, cb, arg, st);
 	/* As another user: the child collects the messages, @cb reads them. */
@@ -1077,7 +1103,7 @@ static inline int text_net_name(struct nlmsghdr *nh, void *arg)
 	struct net_info ni;
 
 	parse_net(nh, &ni);
-	return text_add(arg, "%s\n", ni.name);
+	return text_add(arg, "%u/%s\n", ni.owner, ni.name);
 }
 
 /* Deletes every network the sender sees, and with them their ports and FDB. */
@@ -1136,6 +1162,27 @@ static inline void add_ports(struct __test_metadata *_metadata, struct sw *self,
 	for (i = 0; i < n; i++) {
 		tap_create(_metadata, self, i);
 		ASSERT_EQ(0, port_add(self, name, self->ifindex[i], NONE, NONE))
+		TH_LOG("PORT_ADD t%d: %s", i, reply.extack);
+	}
+}
+
+/*
+ * TAPs t0..t(@n - 1) as ports of root's network @name, attached by the
+ * administrator for the users @uid0, @uid0 + 1, ...: each port a user of its
+ * own, with the user's own share of the FDB.
+ */
+static inline void add_user_ports(struct __test_metadata *_metadata,
+				  struct sw *self, int n, const char *name,
+				  long uid0)
+{
+	char qualified[INTNET_NAME_MAX + 8];
+	int i;
+
+	snprintf(qualified, sizeof(qualified), "0/%s", name);
+	for (i = 0; i < n; i++) {
+		tap_create(_metadata, self, i);
+		ASSERT_EQ(0, port_add_for(self, qualified, self->ifindex[i],
+					  uid0 + i))
 		TH_LOG("PORT_ADD t%d: %s", i, reply.extack);
 	}
 }
