@@ -8,12 +8,29 @@
  */
 
 #include <linux/cred.h>
+#include <linux/module.h>
 #include <linux/rtnetlink.h>
 #include <linux/user_namespace.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 
 #include "intnet.h"
+
+/* What one user who is not an administrator may have per network namespace. */
+static unsigned int max_networks_per_user __read_mostly = 64;
+module_param(max_networks_per_user, uint, 0644);
+MODULE_PARM_DESC(max_networks_per_user,
+		 "networks a user without CAP_NET_ADMIN may own per network namespace (default 64)");
+
+static unsigned int max_ports_per_user __read_mostly = 64;
+module_param(max_ports_per_user, uint, 0644);
+MODULE_PARM_DESC(max_ports_per_user,
+		 "ports a user without CAP_NET_ADMIN may have per network namespace (default 64)");
+
+static unsigned int max_monitors_per_user __read_mostly = 64;
+module_param(max_monitors_per_user, uint, 0644);
+MODULE_PARM_DESC(max_monitors_per_user,
+		 "sockets of a user without CAP_NET_ADMIN that may subscribe to events per network namespace (default 64)");
 
 /* A refusal for want of a right: EPERM with the reason. */
 #define DENY(extack, msg)                          \
@@ -106,7 +123,7 @@ int intnet_may_create(const struct intnet_caller *c, struct net *net,
 		return DENY(extack,
 			    "only an administrator can make a network for another user");
 	if (intnet_network_count_owned(net, owner) <
-	    READ_ONCE(intnet_max_networks_per_user))
+	    READ_ONCE(max_networks_per_user))
 		return 0;
 	return QUOTA(extack,
 		     "you own as many networks as max_networks_per_user allows");
@@ -220,8 +237,8 @@ int intnet_may_join(const struct intnet_caller *c, struct net *net,
 int intnet_may_add_port(const struct intnet_caller *c, struct net *net,
 			kuid_t user, struct netlink_ext_ack *extack)
 {
-	if (c->admin || intnet_ports_of_user(net, user) <
-			READ_ONCE(intnet_max_ports_per_user))
+	if (c->admin ||
+	    intnet_ports_of_user(net, user) < READ_ONCE(max_ports_per_user))
 		return 0;
 	return QUOTA(extack,
 		     "you have as many ports as max_ports_per_user allows");
@@ -244,4 +261,14 @@ int intnet_may_change_fdb(const struct intnet_caller *c,
 	if (intnet_owns_net(c, nw))
 		return 0;
 	return DENY(extack, "only the network's owner can change its FDB");
+}
+
+/* Whether the caller, holding @held subscriptions, may hold one more. */
+int intnet_may_monitor(const struct intnet_caller *c, unsigned int held,
+		       struct netlink_ext_ack *extack)
+{
+	if (c->admin || held < READ_ONCE(max_monitors_per_user))
+		return 0;
+	return QUOTA(extack,
+		     "you have as many subscriptions as max_monitors_per_user allows");
 }

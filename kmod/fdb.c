@@ -6,6 +6,7 @@
 #include <linux/rhashtable.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <net/netlink.h>
 
 #include "intnet.h"
 
@@ -595,6 +596,69 @@ void intnet_fdb_reown(struct intnet_port *port, struct intnet_share *share,
 	WRITE_ONCE(port->user, user);
 	intnet_fdb_changed(nw);
 	spin_unlock_bh(&nw->fdb_lock);
+}
+
+/* An FDB entry as replies and events give it (its port read under RCU: it
+ * may move meanwhile), the owner's uid in @ns.
+ */
+int intnet_fdb_fill(struct sk_buff *msg, struct intnet_network *nw,
+		    struct intnet_fdb_entry *e, struct user_namespace *ns)
+{
+	unsigned long idle = jiffies - READ_ONCE(e->updated);
+	u32 age = e->is_static ? 0 :
+				 min_t(u64, jiffies64_to_msecs(idle), U32_MAX);
+	struct intnet_port *port;
+	int err;
+
+	rcu_read_lock();
+	port = rcu_dereference(e->port);
+	err = nla_put(msg, INTNET_ATTR_MAC, ETH_ALEN, e->addr) ||
+	      nla_put_u32(msg, INTNET_ATTR_IFINDEX, port->dev->ifindex) ||
+	      intnet_port_name_put(msg, INTNET_ATTR_IFNAME, port) ||
+	      nla_put_string(msg, INTNET_ATTR_NET_NAME, nw->name) ||
+	      nla_put_u32(msg, INTNET_ATTR_NET_OWNER,
+			  from_kuid_munged(ns, nw->owner)) ||
+	      nla_put_u8(msg, INTNET_ATTR_FDB_IS_STATIC, e->is_static) ||
+	      nla_put_u8(msg, INTNET_ATTR_FDB_LOCKED, e->locked) ||
+	      nla_put_u32(msg, INTNET_ATTR_FDB_AGE, age);
+	rcu_read_unlock();
+	return err ? -EMSGSIZE : 0;
+}
+
+/*
+ * The most intnet_fdb_fill() puts: MAC, IFINDEX, IFNAME, NET_NAME, NET_OWNER,
+ * IS_STATIC, LOCKED and AGE.
+ */
+size_t intnet_fdb_msg_size(void)
+{
+	return nla_total_size(ETH_ALEN) + nla_total_size(sizeof(u32)) +
+	       nla_total_size(IFNAMSIZ) + nla_total_size(INTNET_NAME_MAX + 1) +
+	       nla_total_size(sizeof(u32)) + 2 * nla_total_size(sizeof(u8)) +
+	       nla_total_size(sizeof(u32));
+}
+
+/* An FDB event: the entry, why (enum intnet_fdb_event), and where a moved
+ * entry was (@prev, or NULL).
+ */
+int intnet_fdb_event_fill(struct sk_buff *msg, struct intnet_network *nw,
+			  struct intnet_fdb_entry *e, u8 why,
+			  struct intnet_port *prev, struct user_namespace *ns)
+{
+	if (intnet_fdb_fill(msg, nw, e, ns) ||
+	    nla_put_u8(msg, INTNET_ATTR_FDB_EVENT, why))
+		return -EMSGSIZE;
+	if (prev &&
+	    (nla_put_u32(msg, INTNET_ATTR_FDB_PREV_IFINDEX, prev->dev->ifindex) ||
+	     intnet_port_name_put(msg, INTNET_ATTR_FDB_PREV_IFNAME, prev)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* The most intnet_fdb_event_fill() puts. */
+size_t intnet_fdb_event_size(void)
+{
+	return intnet_fdb_msg_size() + nla_total_size(sizeof(u8)) +
+	       nla_total_size(sizeof(u32)) + nla_total_size(IFNAMSIZ);
 }
 
 int __init intnet_fdb_cache_init(void)

@@ -13,6 +13,7 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/uidgid.h>
 #include <linux/workqueue.h>
+#include <net/genetlink.h>
 
 #include "version.h"
 
@@ -151,6 +152,23 @@ struct intnet_fdb_entry {
 	struct rcu_head rcu;
 };
 
+/* A required attribute is missing: say which, and why in words. */
+#define INTNET_MISSING(extack, attrs, type, msg)                          \
+	({                                                                \
+		struct netlink_ext_ack *__ack = (extack);                 \
+		bool __missing = NL_REQ_ATTR_CHECK(__ack, NULL, attrs, type); \
+		if (__missing)                                            \
+			NL_SET_ERR_MSG_MOD(__ack, msg);                   \
+		__missing;                                                \
+	})
+
+/* How a request names a network: a name, and maybe its owner. */
+struct intnet_net_ref {
+	const char *name;
+	bool has_owner;
+	kuid_t owner;
+};
+
 /* Who sends a request: an administrator may do everything (access.c). */
 struct intnet_caller {
 	kuid_t uid;
@@ -164,13 +182,6 @@ struct intnet_tap_ids {
 	kuid_t owner;
 	kgid_t group;
 };
-
-/* main.c */
-extern unsigned int intnet_net_id;
-extern unsigned int intnet_max_networks_per_user;
-extern unsigned int intnet_max_ports_per_user;
-extern unsigned int intnet_max_monitors_per_user;
-struct intnet_pernet *intnet_pernet(struct net *net);
 
 /* access.c: who may do what */
 struct intnet_caller intnet_caller_of(const struct sk_buff *skb,
@@ -206,8 +217,40 @@ int intnet_may_promisc(const struct intnet_caller *c,
 int intnet_may_change_fdb(const struct intnet_caller *c,
 			  const struct intnet_network *nw,
 			  struct netlink_ext_ack *extack);
+int intnet_may_monitor(const struct intnet_caller *c, unsigned int held,
+		       struct netlink_ext_ack *extack);
+
+/* request.c: what a request names, found for the caller */
+int intnet_req_net_ref(struct nlattr **attrs, struct netlink_ext_ack *extack,
+		       struct intnet_net_ref *r);
+struct intnet_network *intnet_req_network(struct net *net, struct nlattr **attrs,
+					  const struct intnet_caller *c,
+					  struct netlink_ext_ack *extack);
+struct intnet_network *intnet_req_join_network(struct net *net,
+					       const struct intnet_caller *c,
+					       const struct intnet_net_ref *r,
+					       kuid_t user, struct nlattr **attrs,
+					       struct netlink_ext_ack *extack);
+struct net_device *intnet_req_device(struct net *net, struct nlattr **attrs,
+				     struct netlink_ext_ack *extack);
+struct intnet_port *intnet_req_port(struct net *net, struct nlattr **attrs,
+				    const struct intnet_caller *c,
+				    struct netlink_ext_ack *extack);
+struct intnet_network *intnet_req_fdb_network(struct net *net,
+					      struct nlattr **attrs,
+					      const struct intnet_caller *c,
+					      struct netlink_ext_ack *extack);
+struct intnet_port *intnet_req_fdb_port(struct net *net, struct nlattr **attrs,
+					const struct intnet_caller *c,
+					struct netlink_ext_ack *extack);
+bool intnet_req_flag(struct nlattr **attrs, int type, bool dflt);
+int intnet_req_lock_mac(struct nlattr **attrs, bool *given, const u8 **addr,
+			struct netlink_ext_ack *extack);
 
 /* network.c */
+int intnet_network_init(void);
+void intnet_network_exit(void);
+struct intnet_pernet *intnet_pernet(struct net *net);
 bool intnet_name_valid(const char *name);
 struct intnet_network *intnet_network_find(struct net *net, kuid_t owner,
 					   const char *name);
@@ -218,8 +261,11 @@ void intnet_network_put_implicit(struct intnet_network *nw);
 unsigned int intnet_network_count_owned(struct net *net, kuid_t owner);
 unsigned int intnet_ports_of_user(struct net *net, kuid_t user);
 void intnet_pernet_changed(struct net *net);
-void intnet_pernet_init(struct net *net);
-void intnet_pernet_exit(struct net *net);
+int intnet_network_check(struct nlattr **attrs, struct netlink_ext_ack *extack);
+void intnet_network_apply(struct intnet_network *nw, struct nlattr **attrs);
+int intnet_network_fill(struct sk_buff *msg, struct intnet_network *nw,
+			struct user_namespace *ns);
+size_t intnet_network_msg_size(void);
 #define intnet_for_each_network(pn, bkt, nw) \
 	hash_for_each((pn)->nets, bkt, nw, node)
 
@@ -243,6 +289,9 @@ void intnet_port_set_up(struct intnet_port *port, bool up);
 void intnet_port_set_promisc(struct intnet_port *port, bool promisc);
 int intnet_port_name_put(struct sk_buff *msg, int attr,
 			 const struct intnet_port *port);
+int intnet_port_fill(struct sk_buff *msg, struct intnet_port *port,
+		     struct user_namespace *ns);
+size_t intnet_port_msg_size(void);
 int intnet_notifier_init(void);
 void intnet_notifier_exit(void);
 
@@ -275,6 +324,13 @@ void intnet_share_put(struct intnet_network *nw, struct intnet_share *share);
 void intnet_fdb_reown(struct intnet_port *port, struct intnet_share *share,
 		      kuid_t user);
 void intnet_fdb_changed(struct intnet_network *nw);
+int intnet_fdb_fill(struct sk_buff *msg, struct intnet_network *nw,
+		    struct intnet_fdb_entry *e, struct user_namespace *ns);
+size_t intnet_fdb_msg_size(void);
+int intnet_fdb_event_fill(struct sk_buff *msg, struct intnet_network *nw,
+			  struct intnet_fdb_entry *e, u8 why,
+			  struct intnet_port *prev, struct user_namespace *ns);
+size_t intnet_fdb_event_size(void);
 int intnet_fdb_cache_init(void);
 void intnet_fdb_cache_exit(void);
 
@@ -317,15 +373,26 @@ static inline void intnet_count_len(struct intnet_port *port,
 void intnet_stats_port_sum(const struct intnet_port *port, u64 *sum);
 void intnet_stats_network_sum(const struct intnet_network *nw, u64 *sum);
 int intnet_stats_put(struct sk_buff *msg, const u64 *sum);
+size_t intnet_stats_size(void);
 
-/* netlink.c */
-int intnet_genl_init(void);
-void intnet_genl_exit(void);
+/* events.c */
+#define INTNET_N_MCGRPS 3
+extern const struct genl_multicast_group intnet_mcgrps[INTNET_N_MCGRPS];
+int intnet_events_init(void);
+void intnet_events_exit(void);
+void intnet_events_start(const struct genl_family *family);
+void intnet_events_stop(void);
 void intnet_monitors_init(struct intnet_pernet *pn);
 void intnet_monitors_exit(struct intnet_pernet *pn);
+int intnet_monitor(struct net *net, const struct intnet_caller *c, u32 portid,
+		   u32 groups, struct netlink_ext_ack *extack);
 void intnet_event_net(struct intnet_network *nw, u8 cmd, bool was_public);
 void intnet_event_port(struct intnet_port *port, u8 cmd);
 void intnet_event_fdb(struct intnet_network *nw, struct intnet_fdb_entry *e,
 		      u8 cmd, u8 why, struct intnet_port *prev);
+
+/* netlink.c */
+int intnet_genl_init(void);
+void intnet_genl_exit(void);
 
 #endif /* _INTNET_H */

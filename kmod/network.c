@@ -6,8 +6,17 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/net_namespace.h>
+#include <net/netlink.h>
+#include <net/netns/generic.h>
 
 #include "intnet.h"
+
+static unsigned int intnet_net_id __read_mostly;
+
+struct intnet_pernet *intnet_pernet(struct net *net)
+{
+	return net_generic(net, intnet_net_id);
+}
 
 /* Printable ASCII without space, and without '/', which tools put between a
  * network's owner and its name.
@@ -134,7 +143,98 @@ unsigned int intnet_ports_of_user(struct net *net, kuid_t user)
 	return n;
 }
 
-void intnet_pernet_init(struct net *net)
+/* Settings a request may not give: MAC PAUSE is never forwarded. */
+int intnet_network_check(struct nlattr **attrs, struct netlink_ext_ack *extack)
+{
+	struct nlattr *a = attrs[INTNET_ATTR_NET_GROUP_FWD_MASK];
+
+	if (a && (nla_get_u16(a) & BIT(1))) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "PAUSE frames (01:80:C2:00:00:01, bit 1) are never forwarded");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The settings a request gives (checked), made the network's; RTNL held. */
+void intnet_network_apply(struct intnet_network *nw, struct nlattr **attrs)
+{
+	if (attrs[INTNET_ATTR_NET_FLOOD_UNKNOWN])
+		WRITE_ONCE(nw->flood_unknown,
+			   nla_get_u8(attrs[INTNET_ATTR_NET_FLOOD_UNKNOWN]));
+	if (attrs[INTNET_ATTR_NET_FDB_MAX])
+		WRITE_ONCE(nw->fdb_max,
+			   nla_get_u32(attrs[INTNET_ATTR_NET_FDB_MAX]));
+	if (attrs[INTNET_ATTR_NET_PORT_FDB_MAX])
+		WRITE_ONCE(nw->port_fdb_max,
+			   nla_get_u32(attrs[INTNET_ATTR_NET_PORT_FDB_MAX]));
+	if (attrs[INTNET_ATTR_NET_ACCESS])
+		WRITE_ONCE(nw->access, nla_get_u8(attrs[INTNET_ATTR_NET_ACCESS]));
+	if (attrs[INTNET_ATTR_NET_PROMISC_POLICY])
+		WRITE_ONCE(nw->promisc_policy,
+			   nla_get_u8(attrs[INTNET_ATTR_NET_PROMISC_POLICY]));
+	if (attrs[INTNET_ATTR_NET_GROUP_FWD_MASK])
+		WRITE_ONCE(nw->group_fwd_mask,
+			   nla_get_u16(attrs[INTNET_ATTR_NET_GROUP_FWD_MASK]));
+	if (attrs[INTNET_ATTR_NET_AGEING]) {
+		WRITE_ONCE(nw->ageing,
+			   nla_get_u32(attrs[INTNET_ATTR_NET_AGEING]));
+		intnet_fdb_set_ageing(nw);
+	}
+	if (attrs[INTNET_ATTR_NET_EXPLICIT])
+		WRITE_ONCE(nw->explicit,
+			   nla_get_u8(attrs[INTNET_ATTR_NET_EXPLICIT]));
+	intnet_pernet_changed(nw->net);
+}
+
+/*
+ * A network as replies and events give it, uids in @ns (the caller's user
+ * namespace, or for events the one owning the network namespace).
+ */
+int intnet_network_fill(struct sk_buff *msg, struct intnet_network *nw,
+			struct user_namespace *ns)
+{
+	u64 sum[__INTNET_STATS_MAX];
+
+	intnet_stats_network_sum(nw, sum);
+	if (nla_put_string(msg, INTNET_ATTR_NET_NAME, nw->name) ||
+	    nla_put_u8(msg, INTNET_ATTR_NET_FLOOD_UNKNOWN,
+		       READ_ONCE(nw->flood_unknown)) ||
+	    nla_put_u32(msg, INTNET_ATTR_NET_AGEING, READ_ONCE(nw->ageing)) ||
+	    nla_put_u32(msg, INTNET_ATTR_NET_FDB_MAX, READ_ONCE(nw->fdb_max)) ||
+	    nla_put_u8(msg, INTNET_ATTR_NET_EXPLICIT, READ_ONCE(nw->explicit)) ||
+	    nla_put_u32(msg, INTNET_ATTR_NET_OWNER,
+			from_kuid_munged(ns, nw->owner)) ||
+	    nla_put_u32(msg, INTNET_ATTR_NET_PORTS, nw->n_ports) ||
+	    nla_put_u32(msg, INTNET_ATTR_NET_FDB_LEARNED,
+			READ_ONCE(nw->fdb_learned)) ||
+	    nla_put_u32(msg, INTNET_ATTR_NET_FDB_STATIC,
+			READ_ONCE(nw->fdb_static)) ||
+	    nla_put_u8(msg, INTNET_ATTR_NET_ACCESS, READ_ONCE(nw->access)) ||
+	    nla_put_u8(msg, INTNET_ATTR_NET_PROMISC_POLICY,
+		       READ_ONCE(nw->promisc_policy)) ||
+	    nla_put_u32(msg, INTNET_ATTR_NET_PORT_FDB_MAX,
+			READ_ONCE(nw->port_fdb_max)) ||
+	    nla_put_u16(msg, INTNET_ATTR_NET_GROUP_FWD_MASK,
+			READ_ONCE(nw->group_fwd_mask)))
+		return -EMSGSIZE;
+	return intnet_stats_put(msg, sum);
+}
+
+/*
+ * The most intnet_network_fill() puts: the name; four u8 (FLOOD_UNKNOWN,
+ * EXPLICIT, ACCESS, PROMISC_POLICY); seven u32 (AGEING, FDB_MAX, OWNER, PORTS,
+ * FDB_LEARNED, FDB_STATIC, PORT_FDB_MAX); GROUP_FWD_MASK; the counters.
+ */
+size_t intnet_network_msg_size(void)
+{
+	return nla_total_size(INTNET_NAME_MAX + 1) +
+	       4 * nla_total_size(sizeof(u8)) +
+	       7 * nla_total_size(sizeof(u32)) +
+	       nla_total_size(sizeof(u16)) + intnet_stats_size();
+}
+
+static int __net_init pernet_init(struct net *net)
 {
 	struct intnet_pernet *pn = intnet_pernet(net);
 
@@ -143,16 +243,40 @@ void intnet_pernet_init(struct net *net)
 	pn->gen = 1;
 	atomic_set(&pn->fdb_gen, 0);
 	intnet_monitors_init(pn);
+	return 0;
 }
 
-void intnet_pernet_exit(struct net *net)
+/* The namespace's devices are gone by now (and their ports with them): what is
+ * left are explicit networks.
+ */
+static void __net_exit pernet_exit(struct net *net)
 {
 	struct intnet_pernet *pn = intnet_pernet(net);
 	struct intnet_network *nw;
 	struct hlist_node *tmp;
 	unsigned int bkt;
 
-	ASSERT_RTNL();
+	rtnl_lock();
 	hash_for_each_safe(pn->nets, bkt, tmp, nw, node)
 		intnet_network_destroy(nw);
+	rtnl_unlock();
+	intnet_monitors_exit(pn);
+}
+
+static struct pernet_operations pernet_ops = {
+	.init = pernet_init,
+	.exit = pernet_exit,
+	.id = &intnet_net_id,
+	.size = sizeof(struct intnet_pernet),
+};
+
+int __init intnet_network_init(void)
+{
+	return register_pernet_subsys(&pernet_ops);
+}
+
+/* Tears down every namespace's networks. */
+void intnet_network_exit(void)
+{
+	unregister_pernet_subsys(&pernet_ops);
 }

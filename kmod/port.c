@@ -6,6 +6,7 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <net/netlink.h>
 #include <net/rtnetlink.h>
 
 #include "intnet.h"
@@ -98,6 +99,54 @@ int intnet_port_name_put(struct sk_buff *msg, int attr,
 	err = nla_put_string(msg, attr, n->name);
 	rcu_read_unlock();
 	return err;
+}
+
+/* A port as replies and events give it, uids in @ns. */
+int intnet_port_fill(struct sk_buff *msg, struct intnet_port *port,
+		     struct user_namespace *ns)
+{
+	struct intnet_network *nw = port->network;
+	u64 sum[__INTNET_STATS_MAX];
+	bool up = READ_ONCE(port->up);
+	bool promisc = READ_ONCE(port->promisc);
+	bool active = up && promisc &&
+		      READ_ONCE(nw->promisc_policy) != INTNET_PROMISC_DENY;
+	u64 lock = READ_ONCE(port->lock_mac);
+	u8 mac[ETH_ALEN];
+
+	intnet_stats_port_sum(port, sum);
+	u64_to_ether_addr(lock, mac);
+	if (nla_put_u32(msg, INTNET_ATTR_IFINDEX, port->dev->ifindex) ||
+	    intnet_port_name_put(msg, INTNET_ATTR_IFNAME, port) ||
+	    nla_put_string(msg, INTNET_ATTR_NET_NAME, nw->name) ||
+	    nla_put_u32(msg, INTNET_ATTR_NET_OWNER,
+			from_kuid_munged(ns, nw->owner)) ||
+	    nla_put_u8(msg, INTNET_ATTR_PORT_UP, up) ||
+	    nla_put_u8(msg, INTNET_ATTR_PORT_PROMISC, promisc) ||
+	    nla_put_u8(msg, INTNET_ATTR_PORT_PROMISC_ACTIVE, active) ||
+	    nla_put_u32(msg, INTNET_ATTR_PORT_USER,
+			from_kuid_munged(ns, READ_ONCE(port->user))) ||
+	    nla_put_u32(msg, INTNET_ATTR_PORT_FDB_LEARNED,
+			READ_ONCE(port->fdb_learned)) ||
+	    nla_put_u8(msg, INTNET_ATTR_PORT_CARRIER,
+		       intnet_port_dev_ok(port)) ||
+	    (lock && nla_put(msg, INTNET_ATTR_PORT_LOCK_MAC, ETH_ALEN, mac)))
+		return -EMSGSIZE;
+	return intnet_stats_put(msg, sum);
+}
+
+/*
+ * The most intnet_port_fill() puts: IFINDEX, IFNAME, NET_NAME, NET_OWNER;
+ * four u8 (UP, PROMISC, PROMISC_ACTIVE, CARRIER); USER and FDB_LEARNED; the
+ * lock; the counters.
+ */
+size_t intnet_port_msg_size(void)
+{
+	return nla_total_size(sizeof(u32)) + nla_total_size(IFNAMSIZ) +
+	       nla_total_size(INTNET_NAME_MAX + 1) +
+	       nla_total_size(sizeof(u32)) + 4 * nla_total_size(sizeof(u8)) +
+	       2 * nla_total_size(sizeof(u32)) + nla_total_size(ETH_ALEN) +
+	       intnet_stats_size();
 }
 
 static void port_free(struct intnet_port *port)

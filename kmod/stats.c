@@ -43,6 +43,14 @@ void intnet_stats_network_sum(const struct intnet_network *nw, u64 *sum)
 	}
 }
 
+/* What intnet_stats_put() puts: the nest and a u64 per counter. */
+size_t intnet_stats_size(void)
+{
+	return nla_total_size(0) +
+	       (__INTNET_STATS_MAX - INTNET_STATS_RX_PACKETS) *
+		       nla_total_size_64bit(sizeof(u64));
+}
+
 int intnet_stats_put(struct sk_buff *msg, const u64 *sum)
 {
 	struct nlattr *nest;

@@ -31,6 +31,7 @@
 /* The multicast groups of the family (see "Events" below). */
 #define INTNET_MCGRP_EVENTS	"events"
 #define INTNET_MCGRP_FDB	"fdb"
+#define INTNET_MCGRP_MONITOR	"monitor"
 
 /**
  * enum intnet_cmd - generic netlink commands of the "intnet" family
@@ -159,8 +160,11 @@
  *
  * No event is dropped silently: when a listener's receive buffer is full, its
  * socket reports ENOBUFS (as for any netlink overrun) and it should re-read
- * the state with the GET dumps. An event the module has no memory to build
- * is not sent (nor reported).
+ * the state with the GET dumps. An event the module cannot build or copy
+ * (no memory) is reported the same way, as ENOBUFS, to the members of its
+ * group and to the members of %INTNET_MCGRP_MONITOR: a group open to
+ * everyone that carries no message, which subscribers join to hear of such
+ * losses.
  */
 enum intnet_cmd {
 	INTNET_CMD_UNSPEC,
@@ -319,9 +323,10 @@ enum intnet_attr {
  * @INTNET_STATS_RX_DROP_NOMEM: no memory to take the frame (a copy that
  *	cannot be made for one egress port counts there, as
  *	%INTNET_STATS_TX_DROP_NOMEM)
- * @INTNET_STATS_FDB_FULL: sources not learned because the FDB, or the port's
- *	share of it (%INTNET_ATTR_NET_PORT_FDB_MAX), was full (the frames were
- *	still switched)
+ * @INTNET_STATS_FDB_FULL: sources not learned (or not moved to this port)
+ *	because the FDB, or the share of it of the port's user
+ *	(%INTNET_ATTR_NET_PORT_FDB_MAX), was full (the frames were still
+ *	switched)
  * @INTNET_STATS_TX_PACKETS: frames sent out of the port's device
  * @INTNET_STATS_TX_BYTES: their bytes, Ethernet header included
  * @INTNET_STATS_TX_DROP_OVERSIZE: not sent: larger than the device's MTU
