@@ -470,7 +470,11 @@ static void acl_check(const char *net)
 
 /* ---- the TAP ---- */
 
-/* Creates the TAP, owned by the user: its fd; its index in @ifindex. */
+/*
+ * Creates the TAP, owned by the user and by no group (QEMU needs none, and
+ * a group shared with others would let them open it when QEMU does not
+ * hold it): its fd; its index in @ifindex.
+ */
 static int tap_create(bool vnet, int *ifindex)
 {
 	struct ifreq ifr;
@@ -484,8 +488,7 @@ static int tap_create(bool vnet, int *ifindex)
 	net_admin(true);
 	if (ioctl(fd, TUNSETIFF, &ifr))
 		die("cannot create a TAP: %s", strerror(errno));
-	if (ioctl(fd, TUNSETOWNER, (unsigned long)getuid()) ||
-	    ioctl(fd, TUNSETGROUP, (unsigned long)getgid()))
+	if (ioctl(fd, TUNSETOWNER, (unsigned long)getuid()))
 		die("cannot give the TAP to uid %u: %s", (unsigned int)getuid(),
 		    strerror(errno));
 	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
