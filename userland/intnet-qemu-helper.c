@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -249,10 +250,16 @@ bad:
 	die("--fd must be a file descriptor number, not %s", Q(s));
 }
 
+/*
+ * QEMU's end must be there to take the TAP: a unix stream socket connected
+ * to a peer that has not closed it. Checked before anything is created.
+ */
 static void check_socket(int fd)
 {
-	int domain, type;
+	int domain, type, listening;
 	socklen_t len = sizeof(int);
+	struct sockaddr_storage peer;
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT | POLLRDHUP };
 	struct stat st;
 
 	if (fstat(fd, &st))
@@ -262,6 +269,16 @@ static void check_socket(int fd)
 	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) ||
 	    domain != AF_UNIX || type != SOCK_STREAM)
 		die("--fd=%d is not a unix stream socket", fd);
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) ||
+	    listening)
+		die("--fd=%d is a listening socket, not a connected one", fd);
+	len = sizeof(peer);
+	if (getpeername(fd, (struct sockaddr *)&peer, &len))
+		die("--fd=%d is not connected", fd);
+	/* A closed peer leaves the socket "connected", but hung up. */
+	if (poll(&pfd, 1, 0) < 0 ||
+	    (pfd.revents & (POLLHUP | POLLRDHUP | POLLERR | POLLNVAL)))
+		die("--fd=%d is not connected: the other end is closed", fd);
 }
 
 static void parse_args(int argc, char **argv, struct args *a)
