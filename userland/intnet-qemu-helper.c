@@ -451,7 +451,11 @@ static void acl_read(struct acl *acl, const char *path, int depth)
 	if (!f)
 		die("%s: %s", path, strerror(errno));
 	/* Paths are printed as read: only printable lines are taken. */
-	while ((len = getline(&line, &size, f)) >= 0) {
+	for (;;) {
+		errno = 0;
+		len = getline(&line, &size, f);
+		if (len < 0)
+			break;
 		n++;
 		if (len && line[len - 1] == '\n')
 			line[--len] = '\0';
@@ -464,8 +468,12 @@ static void acl_read(struct acl *acl, const char *path, int depth)
 				    path, n);
 		acl_line(acl, path, n, line, depth);
 	}
-	if (ferror(f))
-		die("%s: %s", path, strerror(errno));
+	/*
+	 * Only the end of the file ends its rules. glibc's getline() fails
+	 * for want of memory with ENOMEM but without the error flag.
+	 */
+	if (ferror(f) || !feof(f) || errno == ENOMEM)
+		die("%s: %s", path, strerror(errno ? errno : EIO));
 	free(line);
 	fclose(f);
 }
