@@ -166,6 +166,9 @@ static bool drop_privileges(void)
 	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		die("no_new_privs: %s", strerror(errno));
+	/* Whatever fs.suid_dumpable says: no core, no ptrace by the user. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+		die("cannot make the helper non-dumpable: %s", strerror(errno));
 	if (getresuid(&ruid, &euid, &suid) || euid != ruid || suid != ruid ||
 	    getresgid(&rgid, &egid, &sgid) || egid != rgid || sgid != rgid ||
 	    caps_get(&c) || c.data[0].effective || c.data[1].effective ||
@@ -212,10 +215,19 @@ struct args {
 	const char *net;
 };
 
+/* Whether @s is printable ASCII only. */
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			return false;
+	return true;
+}
+
 /* A network name as intnet takes it: 1..INTNET_NAME_MAX, no space. */
 static const char *name_problem(const char *s)
 {
-	size_t len = strlen(s), i;
+	size_t len = strlen(s);
 
 	if (!len)
 		return "is empty";
@@ -223,10 +235,8 @@ static const char *name_problem(const char *s)
 		return "is longer than 127 bytes";
 	if (strchr(s, ' '))
 		return "contains a space";
-	for (i = 0; i < len; i++)
-		if (s[i] < 0x20 || s[i] >= 0x7f)
-			return "has a byte that is not printable "
-			       "ASCII";
+	if (!printable(s))
+		return "has a byte that is not printable ASCII";
 	return NULL;
 }
 
@@ -297,12 +307,11 @@ static void parse_args(int argc, char **argv, struct args *a)
 		if (len > ARG_MAX_LEN)
 			die("argument %d is too long (%s)", i,
 			    quote(argv[i], len));
-		for (p = argv[i]; *p; p++)
-			if ((unsigned char)*p < 0x20 ||
-			    (unsigned char)*p >= 0x7f)
-				die("argument %d has a byte that is not "
-				    "printable ASCII (%s)",
-				    i, Q(argv[i]));
+		/* clang-format off */
+		if (!printable(argv[i]))
+			die("argument %d has a byte that is not printable ASCII (%s)",
+			    i, Q(argv[i]));
+		/* clang-format on */
 	}
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -383,10 +392,11 @@ static void acl_line(struct acl *acl, const char *path, unsigned int n,
 		return;
 	arg = strtok_r(NULL, " \t", &save);
 	extra = arg ? strtok_r(NULL, " \t", &save) : NULL;
+	/* clang-format off */
 	if (!arg || extra)
-		die("%s:%u: expected \"allow NAME\", \"deny NAME\" or "
-		    "\"include FILE\"",
+		die("%s:%u: expected \"allow NAME\", \"deny NAME\" or \"include FILE\"",
 		    path, n);
+	/* clang-format on */
 	if (!strcmp(word, "include")) {
 		if (arg[0] != '/')
 			die("%s:%u: include %s: the path must be absolute",
@@ -734,10 +744,10 @@ int main(int argc, char **argv)
 	clearenv();
 	parse_args(argc, argv, &a);
 	acl_check(a.net);
+	/* clang-format off */
 	if (!have)
-		die("no CAP_NET_ADMIN to create a TAP: install the helper "
-		    "with the file capability cap_net_admin+ep (setcap), or "
-		    "setuid root");
+		die("no CAP_NET_ADMIN to create a TAP: install the helper with the file capability cap_net_admin+ep (setcap), or setuid root");
+	/* clang-format on */
 	tap = tap_create(a.vnet, &ifindex);
 	drop_net_admin();
 	port_add(ifindex, a.net);
