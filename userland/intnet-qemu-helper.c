@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * intnet-qemu-helper: QEMU's network helper for intnet. QEMU runs it as
- * "intnet-qemu-helper [--use-vnet] --fd=N --br=NAME"; it creates a TAP owned by
- * the user who ran QEMU, attaches it to the intnet network NAME as that user
- * and passes the TAP's fd back over the socket N.
+ * "intnet-qemu-helper [--use-vnet] --fd=N --br=[OWNER/]NAME"; it creates a TAP
+ * owned by the user who ran QEMU, attaches it to the intnet network as that
+ * user and passes the TAP's fd back over the socket N.
  *
  * It runs with CAP_NET_ADMIN (a file capability, or setuid root) and keeps it
  * only to create the TAP and give it to the user; the port is attached with no
@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -45,9 +46,9 @@
 #endif
 
 #define PROG  "intnet-qemu-helper"
-#define USAGE "usage: " PROG " [--use-vnet] --fd=N --br=NAME"
-/* Longer than any valid argument ("--br=" and a name of INTNET_NAME_MAX). */
-#define ARG_MAX_LEN 160
+#define USAGE "usage: " PROG " [--use-vnet] --fd=N --br=[OWNER/]NAME"
+/* Longer than any valid argument ("--br=", an owner, '/' and a name). */
+#define ARG_MAX_LEN 200
 /* How deep "include" may nest below the ACL file. */
 #define INCLUDE_DEPTH 8
 /* The longest ACL line read; a longer one is an error. */
@@ -212,13 +213,7 @@ static void std_fds_open(void)
 	close(fd);
 }
 
-/* ---- arguments ---- */
-
-struct args {
-	bool vnet;
-	int fd;
-	const char *net;
-};
+/* ---- names and owners ---- */
 
 /* Whether @s is printable ASCII only. */
 static bool printable(const char *s)
@@ -229,7 +224,7 @@ static bool printable(const char *s)
 	return true;
 }
 
-/* A network name as intnet takes it: 1..INTNET_NAME_MAX, no space. */
+/* A network name as intnet takes it: 1..INTNET_NAME_MAX, no space or '/'. */
 static const char *name_problem(const char *s)
 {
 	size_t len = strlen(s);
@@ -238,12 +233,63 @@ static const char *name_problem(const char *s)
 		return "is empty";
 	if (len > INTNET_NAME_MAX)
 		return "is longer than 127 bytes";
-	if (strchr(s, ' '))
-		return "contains a space";
 	if (!printable(s))
 		return "has a byte that is not printable ASCII";
+	if (strchr(s, ' '))
+		return "contains a space";
+	if (strchr(s, '/'))
+		return "contains a slash";
 	return NULL;
 }
+
+/*
+ * The uid of the user @s: a decimal number is a uid, anything else a user
+ * name. False if there is no such user.
+ */
+static bool owner_uid(const char *s, uid_t *uid)
+{
+	unsigned long long v = 0;
+	struct passwd *pw;
+	const char *p;
+
+	if (*s && s[strspn(s, "0123456789")] == '\0') {
+		if (s[0] == '0' && s[1])
+			return false;
+		for (p = s; *p; p++) {
+			v = v * 10 + (*p - '0');
+			/* (uid_t)-1 is nobody's: "no change" to the kernel. */
+			if (v >= UINT32_MAX)
+				return false;
+		}
+		*uid = (uid_t)v;
+		return true;
+	}
+	pw = getpwnam(s);
+	if (!pw)
+		return false;
+	*uid = pw->pw_uid;
+	return true;
+}
+
+/*
+ * A network as named: NAME (whichever network the kernel takes the name to
+ * mean for the user: their own, else root's public one) or OWNER/NAME.
+ */
+struct target {
+	const char *arg; /* as given, for messages */
+	char name[INTNET_NAME_MAX + 1];
+	/* Whether the network's owner is known: given, or asked of intnet. */
+	bool has_owner;
+	uid_t owner;
+};
+
+/* ---- arguments ---- */
+
+struct args {
+	bool vnet;
+	int fd;
+	struct target net;
+};
 
 /* The fd in "--fd=N": decimal, no sign, no leading zero, at most INT_MAX. */
 static int parse_fd(const char *s)
@@ -296,14 +342,43 @@ static void check_socket(int fd)
 		die("--fd=%d is not connected: the other end is closed", fd);
 }
 
+/* --br=NAME or --br=OWNER/NAME, whose OWNER is looked up now. */
+static void parse_br(const char *arg, struct target *t)
+{
+	static char owner[ARG_MAX_LEN + 1];
+	const char *slash = strchr(arg, '/'), *p;
+	size_t len;
+
+	t->arg = arg;
+	t->has_owner = false;
+	if (slash) {
+		len = slash - arg;
+		if (!len)
+			die("the owner in %s is empty", Q(arg));
+		memcpy(owner, arg, len);
+		owner[len] = '\0';
+		if (strchr(owner, ' '))
+			die("the owner %s contains a space", Q(owner));
+		arg = slash + 1;
+	}
+	p = name_problem(arg);
+	if (p)
+		die("the network name %s %s", Q(arg), p);
+	snprintf(t->name, sizeof(t->name), "%s", arg);
+	if (slash) {
+		if (!owner_uid(owner, &t->owner))
+			die("no such user %s (--br=OWNER/NAME)", Q(owner));
+		t->has_owner = true;
+	}
+}
+
 static void parse_args(int argc, char **argv, struct args *a)
 {
+	const char *br = NULL;
 	bool have_fd = false;
-	const char *p;
 	int i;
 
 	a->vnet = false;
-	a->net = NULL;
 	a->fd = -1;
 	/* Every argument is checked before any is believed. */
 	for (i = 1; i < argc; i++) {
@@ -331,21 +406,216 @@ static void parse_args(int argc, char **argv, struct args *a)
 			a->fd = parse_fd(arg + 5);
 			have_fd = true;
 		} else if (!strncmp(arg, "--br=", 5)) {
-			if (a->net)
+			if (br)
 				die("--br given twice");
-			a->net = arg + 5;
+			br = arg + 5;
 		} else {
 			die("unknown argument %s (" USAGE ")", Q(arg));
 		}
 	}
 	if (!have_fd)
 		die("no --fd=N (" USAGE ")");
-	if (!a->net)
+	if (!br)
 		die("no --br=NAME (" USAGE ")");
-	p = name_problem(a->net);
-	if (p)
-		die("the network name %s %s", Q(a->net), p);
+	parse_br(br, &a->net);
 	check_socket(a->fd);
+}
+
+/* ---- intnet ---- */
+
+/* The most of a reply's attributes that nl_call() keeps. */
+#define DATA_MAX 4096
+
+struct nlreq {
+	struct nlmsghdr nh;
+	struct genlmsghdr gh;
+	char attrs[256];
+} __attribute__((aligned(NLMSG_ALIGNTO)));
+
+static void put_attr(struct nlreq *r, uint16_t type, const void *data,
+		     size_t len)
+{
+	struct nlattr *a =
+	    (struct nlattr *)((char *)r + NLMSG_ALIGN(r->nh.nlmsg_len));
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	memcpy((char *)a + NLA_HDRLEN, data, len);
+	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + NLA_ALIGN(a->nla_len);
+}
+
+static void req_init(struct nlreq *r, uint16_t family, uint8_t cmd)
+{
+	memset(r, 0, sizeof(*r));
+	r->nh.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN;
+	r->nh.nlmsg_type = family;
+	r->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	r->nh.nlmsg_seq = 1;
+	r->gh.cmd = cmd;
+	r->gh.version = INTNET_GENL_VERSION;
+}
+
+/* The first attribute @type in @len bytes at @p, or NULL. */
+static const struct nlattr *find_attr(const void *p, size_t len, uint16_t type)
+{
+	const struct nlattr *a = p;
+	size_t step;
+
+	while (len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+	       a->nla_len <= len) {
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			return a;
+		step = NLA_ALIGN(a->nla_len);
+		if (step >= len)
+			break;
+		len -= step;
+		a = (const struct nlattr *)((const char *)a + step);
+	}
+	return NULL;
+}
+
+/*
+ * Sends @r and reads up to its ack: 0 or the negative errno, with the
+ * kernel's message in @msg ("" without one); the first data message's
+ * attributes are copied to @data (@data_len bytes, 0 without).
+ */
+static int nl_call(int s, struct nlreq *r, char *msg, size_t msg_size,
+		   void *data, size_t *data_len)
+{
+	static char buf[32768];
+	struct nlmsghdr *nh;
+	ssize_t n;
+
+	msg[0] = '\0';
+	if (data_len)
+		*data_len = 0;
+	if (send(s, r, r->nh.nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		n = recv(s, buf, sizeof(buf), 0);
+		if (n < 0)
+			return -errno;
+		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, n);
+		     nh = NLMSG_NEXT(nh, n)) {
+			struct nlmsgerr *e = NLMSG_DATA(nh);
+			const struct nlattr *a;
+			size_t off;
+
+			if (nh->nlmsg_type != NLMSG_ERROR) {
+				if (data_len && !*data_len &&
+				    nh->nlmsg_len >=
+					NLMSG_HDRLEN + GENL_HDRLEN) {
+					off = nh->nlmsg_len - NLMSG_HDRLEN -
+					      GENL_HDRLEN;
+					*data_len =
+					    off < DATA_MAX ? off : DATA_MAX;
+					memcpy(data,
+					       (char *)NLMSG_DATA(nh) +
+						   GENL_HDRLEN,
+					       *data_len);
+				}
+				continue;
+			}
+			if (nh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
+				return -EPROTO;
+			off = sizeof(*e);
+			if (!(nh->nlmsg_flags & NLM_F_CAPPED))
+				off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+			off = NLMSG_ALIGN(off);
+			if ((nh->nlmsg_flags & NLM_F_ACK_TLVS) &&
+			    NLMSG_HDRLEN + off < nh->nlmsg_len) {
+				a = find_attr((char *)e + off,
+					      nh->nlmsg_len - NLMSG_HDRLEN -
+						  off,
+					      NLMSGERR_ATTR_MSG);
+				if (a)
+					snprintf(msg, msg_size, "%.*s",
+						 (int)strnlen(
+						     (char *)a + NLA_HDRLEN,
+						     a->nla_len - NLA_HDRLEN),
+						 (char *)a + NLA_HDRLEN);
+			}
+			return e->error;
+		}
+	}
+}
+
+/* The intnet netlink socket and family, opened when first needed. */
+static struct {
+	int s;
+	uint16_t family;
+} nl = { .s = -1 };
+
+/*
+ * Opens the socket. Never with a capability in effect (only tap_create() has
+ * one): the kernel judges a request by the rights of the socket's opener as
+ * well as the sender's.
+ */
+static void nl_open(void)
+{
+	static char data[DATA_MAX];
+	const struct nlattr *a;
+	char msg[256];
+	struct nlreq r;
+	int one = 1, err;
+	size_t len;
+
+	if (nl.s >= 0)
+		return;
+	nl.s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (nl.s < 0)
+		die("cannot open a netlink socket: %s", strerror(errno));
+	/* Without extended acks (old kernels) the errno alone is shown. */
+	(void)setsockopt(nl.s, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)setsockopt(nl.s, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+
+	req_init(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	put_attr(&r, CTRL_ATTR_FAMILY_NAME, INTNET_GENL_NAME,
+		 sizeof(INTNET_GENL_NAME));
+	err = nl_call(nl.s, &r, msg, sizeof(msg), data, &len);
+	if (err == -ENOENT)
+		die("the intnet module is not loaded");
+	a = err ? NULL : find_attr(data, len, CTRL_ATTR_FAMILY_ID);
+	if (!a || a->nla_len != NLA_HDRLEN + sizeof(uint16_t))
+		die("cannot resolve the intnet netlink family: %s",
+		    err ? strerror(-err) : "no family id");
+	nl.family = *(const uint16_t *)((const char *)a + NLA_HDRLEN);
+}
+
+/*
+ * Whose network NAME is, as the kernel takes it for us (our own, else
+ * root's public one); ours if none, for then the port would make ours. The
+ * port is then attached to that owner's network by name, so that it goes to
+ * the network the ACL was read for or nowhere.
+ */
+static void resolve_owner(struct target *t)
+{
+	static char data[DATA_MAX];
+	const struct nlattr *a;
+	char msg[256];
+	struct nlreq r;
+	size_t len;
+	int err;
+
+	if (t->has_owner)
+		return;
+	nl_open();
+	req_init(&r, nl.family, INTNET_CMD_NET_GET);
+	put_attr(&r, INTNET_ATTR_NET_NAME, t->name, strlen(t->name) + 1);
+	err = nl_call(nl.s, &r, msg, sizeof(msg), data, &len);
+	if (err == -ENOENT) {
+		t->owner = getuid();
+	} else if (err) {
+		die("cannot look up the network %s: %s", Q(t->arg),
+		    msg[0] ? msg : strerror(-err));
+	} else {
+		a = find_attr(data, len, INTNET_ATTR_NET_OWNER);
+		if (!a || a->nla_len != NLA_HDRLEN + sizeof(uint32_t))
+			die("no owner for %s in intnet's reply", Q(t->arg));
+		memcpy(&t->owner, (const char *)a + NLA_HDRLEN,
+		       sizeof(uint32_t));
+	}
+	t->has_owner = true;
 }
 
 /* ---- opening the ACL files ---- */
@@ -595,21 +865,64 @@ static int acl_open(const char *path, bool top, struct stat *st)
 
 /* ---- the ACL file ---- */
 
+enum rule { ALLOW, ALLOW_CREATE, DENY, RULES };
+
+static const char *const rule_word[RULES] = {
+	[ALLOW] = "allow",
+	[ALLOW_CREATE] = "allow-create",
+	[DENY] = "deny",
+};
+
 struct acl {
-	const char *net;
-	/* Where the network was first allowed and denied (line 0: never). */
-	char allow_file[PATH_MAX], deny_file[PATH_MAX];
-	unsigned int allow_line, deny_line;
+	struct target *net;
+	/* Where each kind of rule first named the network (line 0: never). */
+	struct {
+		char file[PATH_MAX];
+		unsigned int line;
+	} first[RULES];
 	/* The files being read, outermost first, to refuse loops. */
 	struct stat open[INCLUDE_DEPTH + 1];
 };
 
 static void acl_read(struct acl *acl, const char *path, int depth);
 
+/*
+ * Whether @arg names the network: "all" every one (as for
+ * qemu-bridge-helper), NAME every network of that name whoever owns it,
+ * OWNER/NAME only OWNER's.
+ */
+static bool acl_names(struct acl *acl, const char *path, unsigned int n,
+		      const char *arg)
+{
+	char owner[LINE_MAX_LEN + 1];
+	const char *slash, *name = arg;
+	struct target *t = acl->net;
+	uid_t uid;
+
+	if (!strcmp(arg, "all"))
+		return true;
+	slash = strchr(arg, '/');
+	if (slash)
+		name = slash + 1;
+	if ((slash && slash == arg) || name_problem(name))
+		die("%s:%u: %s is not NAME, OWNER/NAME or all", path, n,
+		    Q(arg));
+	if (strcmp(name, t->name))
+		return false;
+	if (!slash)
+		return true;
+	snprintf(owner, sizeof(owner), "%.*s", (int)(slash - arg), arg);
+	if (!owner_uid(owner, &uid))
+		die("%s:%u: no such user %s", path, n, Q(owner));
+	resolve_owner(t);
+	return uid == t->owner;
+}
+
 static void acl_line(struct acl *acl, const char *path, unsigned int n,
 		     char *line, int depth)
 {
 	char *word, *arg, *extra, *save;
+	enum rule r;
 
 	word = strtok_r(line, " \t", &save);
 	if (!word || word[0] == '#')
@@ -618,7 +931,7 @@ static void acl_line(struct acl *acl, const char *path, unsigned int n,
 	extra = arg ? strtok_r(NULL, " \t", &save) : NULL;
 	/* clang-format off */
 	if (!arg || extra)
-		die("%s:%u: expected \"allow NAME\", \"deny NAME\" or \"include FILE\"",
+		die("%s:%u: expected \"allow NAME\", \"allow-create NAME\", \"deny NAME\" or \"include FILE\"",
 		    path, n);
 	/* clang-format on */
 	if (!strcmp(word, "include")) {
@@ -631,19 +944,14 @@ static void acl_line(struct acl *acl, const char *path, unsigned int n,
 		acl_read(acl, arg, depth + 1);
 		return;
 	}
-	if (strcmp(word, "allow") && strcmp(word, "deny"))
+	for (r = 0; r < RULES && strcmp(word, rule_word[r]); r++)
+		;
+	if (r == RULES)
 		die("%s:%u: unknown keyword %s", path, n, Q(word));
-	if (strcmp(arg, "all") && name_problem(arg))
-		die("%s:%u: %s is not a network name", path, n, Q(arg));
-	if (strcmp(arg, "all") && strcmp(arg, acl->net))
+	if (!acl_names(acl, path, n, arg) || acl->first[r].line)
 		return;
-	if (word[0] == 'a' && !acl->allow_line) {
-		snprintf(acl->allow_file, sizeof(acl->allow_file), "%s", path);
-		acl->allow_line = n;
-	} else if (word[0] == 'd' && !acl->deny_line) {
-		snprintf(acl->deny_file, sizeof(acl->deny_file), "%s", path);
-		acl->deny_line = n;
-	}
+	snprintf(acl->first[r].file, sizeof(acl->first[r].file), "%s", path);
+	acl->first[r].line = n;
 }
 
 /* Reads the rules of @path into @acl; any problem refuses everything. */
@@ -693,19 +1001,24 @@ static void acl_read(struct acl *acl, const char *path, int depth)
 	fclose(f);
 }
 
-/* Deny wins over allow, wherever they are; by default, deny. */
-static void acl_check(const char *net)
+/*
+ * Whether the ACL lets the helper make the network (allow-create) or only
+ * join it (allow); it dies if no rule allows the network or one denies it
+ * (deny wins over both, wherever it is). @acl says where the rule was.
+ */
+static bool acl_check(struct acl *acl, struct target *net)
 {
-	static struct acl acl;
-
-	acl.net = net;
-	acl_read(&acl, INTNET_QEMU_HELPER_CONF, 0);
-	if (acl.deny_line)
-		die("the network %s is denied by %s:%u", Q(net), acl.deny_file,
-		    acl.deny_line);
-	if (!acl.allow_line)
-		die("the network %s is not allowed by %s", Q(net),
+	acl->net = net;
+	acl_read(acl, INTNET_QEMU_HELPER_CONF, 0);
+	if (acl->first[DENY].line)
+		die("the network %s is denied by %s:%u", Q(net->arg),
+		    acl->first[DENY].file, acl->first[DENY].line);
+	if (acl->first[ALLOW_CREATE].line)
+		return true;
+	if (!acl->first[ALLOW].line)
+		die("the network %s is not allowed by %s", Q(net->arg),
 		    INTNET_QEMU_HELPER_CONF);
+	return false;
 }
 
 /* ---- the TAP ---- */
@@ -747,165 +1060,40 @@ static int tap_create(bool vnet, int *ifindex)
 	return fd;
 }
 
-/* ---- intnet ---- */
-
-/* The most of a reply's attributes that nl_call() keeps. */
-#define DATA_MAX 4096
-
-struct nlreq {
-	struct nlmsghdr nh;
-	struct genlmsghdr gh;
-	char attrs[256];
-} __attribute__((aligned(NLMSG_ALIGNTO)));
-
-static void put_attr(struct nlreq *r, uint16_t type, const void *data,
-		     size_t len)
-{
-	struct nlattr *a =
-	    (struct nlattr *)((char *)r + NLMSG_ALIGN(r->nh.nlmsg_len));
-
-	a->nla_type = type;
-	a->nla_len = NLA_HDRLEN + len;
-	memcpy((char *)a + NLA_HDRLEN, data, len);
-	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + NLA_ALIGN(a->nla_len);
-}
-
-static void req_init(struct nlreq *r, uint16_t family, uint8_t cmd)
-{
-	memset(r, 0, sizeof(*r));
-	r->nh.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN;
-	r->nh.nlmsg_type = family;
-	r->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	r->nh.nlmsg_seq = 1;
-	r->gh.cmd = cmd;
-	r->gh.version = INTNET_GENL_VERSION;
-}
-
-/* The first attribute @type in @len bytes at @p, or NULL. */
-static const struct nlattr *find_attr(const void *p, size_t len, uint16_t type)
-{
-	const struct nlattr *a = p;
-	size_t step;
-
-	while (len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
-	       a->nla_len <= len) {
-		if ((a->nla_type & NLA_TYPE_MASK) == type)
-			return a;
-		step = NLA_ALIGN(a->nla_len);
-		if (step >= len)
-			break;
-		len -= step;
-		a = (const struct nlattr *)((const char *)a + step);
-	}
-	return NULL;
-}
-
 /*
- * Sends @r and reads up to its ack: 0 or the negative errno, with the
- * kernel's message in @msg ("" without one); the first data message's
- * attributes are copied to @data (@data_len bytes, 0 without).
+ * Attaches the device @ifindex to the network @t as whoever we are now;
+ * @create lets the port make the network, else it joins one that exists
+ * (@acl says which rule allowed that).
  */
-static int nl_call(int s, struct nlreq *r, char *msg, size_t msg_size,
-		   void *data, size_t *data_len)
+static void port_add(int ifindex, const struct target *t, bool create,
+		     const struct acl *acl)
 {
-	static char buf[32768];
-	struct nlmsghdr *nh;
-	ssize_t n;
-
-	msg[0] = '\0';
-	if (data_len)
-		*data_len = 0;
-	if (send(s, r, r->nh.nlmsg_len, 0) < 0)
-		return -errno;
-	for (;;) {
-		n = recv(s, buf, sizeof(buf), 0);
-		if (n < 0)
-			return -errno;
-		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, n);
-		     nh = NLMSG_NEXT(nh, n)) {
-			struct nlmsgerr *e = NLMSG_DATA(nh);
-			const struct nlattr *a;
-			size_t off;
-
-			if (nh->nlmsg_type != NLMSG_ERROR) {
-				if (data_len && !*data_len &&
-				    nh->nlmsg_len >=
-					NLMSG_HDRLEN + GENL_HDRLEN) {
-					off = nh->nlmsg_len - NLMSG_HDRLEN -
-					      GENL_HDRLEN;
-					*data_len =
-					    off < DATA_MAX ? off : DATA_MAX;
-					memcpy(data,
-					       (char *)NLMSG_DATA(nh) +
-						   GENL_HDRLEN,
-					       *data_len);
-				}
-				continue;
-			}
-			if (nh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
-				return -EPROTO;
-			off = sizeof(*e);
-			if (!(nh->nlmsg_flags & NLM_F_CAPPED))
-				off += e->msg.nlmsg_len - NLMSG_HDRLEN;
-			off = NLMSG_ALIGN(off);
-			if ((nh->nlmsg_flags & NLM_F_ACK_TLVS) &&
-			    NLMSG_HDRLEN + off < nh->nlmsg_len) {
-				a = find_attr((char *)e + off,
-					      nh->nlmsg_len - NLMSG_HDRLEN -
-						  off,
-					      NLMSGERR_ATTR_MSG);
-				if (a)
-					snprintf(msg, msg_size, "%.*s",
-						 (int)strnlen(
-						     (char *)a + NLA_HDRLEN,
-						     a->nla_len - NLA_HDRLEN),
-						 (char *)a + NLA_HDRLEN);
-			}
-			return e->error;
-		}
-	}
-}
-
-/* Attaches the device @ifindex to @net, as whoever we are now. */
-static void port_add(int ifindex, const char *net)
-{
-	static char data[DATA_MAX];
-	const struct nlattr *a;
-	uint32_t idx = ifindex;
+	uint32_t idx = ifindex, owner = t->owner;
+	uint8_t one = 1;
 	char msg[256];
 	struct nlreq r;
-	int s, one = 1, family, err;
-	size_t len;
+	int err;
 
-	s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (s < 0)
-		die("cannot open a netlink socket: %s", strerror(errno));
-	/* Without extended acks (old kernels) the errno alone is shown. */
-	(void)setsockopt(s, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	(void)setsockopt(s, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-
-	req_init(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
-	put_attr(&r, CTRL_ATTR_FAMILY_NAME, INTNET_GENL_NAME,
-		 sizeof(INTNET_GENL_NAME));
-	err = nl_call(s, &r, msg, sizeof(msg), data, &len);
-	if (err == -ENOENT)
-		die("the intnet module is not loaded");
-	a = err ? NULL : find_attr(data, len, CTRL_ATTR_FAMILY_ID);
-	if (!a || a->nla_len != NLA_HDRLEN + sizeof(uint16_t))
-		die("cannot resolve the intnet netlink family: %s",
-		    err ? strerror(-err) : "no family id");
-	family = *(const uint16_t *)((const char *)a + NLA_HDRLEN);
-
-	req_init(&r, family, INTNET_CMD_PORT_ADD);
+	nl_open();
+	req_init(&r, nl.family, INTNET_CMD_PORT_ADD);
 	put_attr(&r, INTNET_ATTR_IFINDEX, &idx, sizeof(idx));
-	put_attr(&r, INTNET_ATTR_NET_NAME, net, strlen(net) + 1);
-	err = nl_call(s, &r, msg, sizeof(msg), NULL, NULL);
+	put_attr(&r, INTNET_ATTR_NET_NAME, t->name, strlen(t->name) + 1);
+	if (t->has_owner)
+		put_attr(&r, INTNET_ATTR_NET_OWNER, &owner, sizeof(owner));
+	if (!create)
+		put_attr(&r, INTNET_ATTR_PORT_NO_CREATE, &one, sizeof(one));
+	err = nl_call(nl.s, &r, msg, sizeof(msg), NULL, NULL);
+	if (err == -ENOENT && !create)
+		die("%s (%s:%u allows joining %s, not creating it)",
+		    msg[0] ? msg : "no such network", acl->first[ALLOW].file,
+		    acl->first[ALLOW].line, Q(t->arg));
 	if (err && msg[0])
 		die("%s", msg);
 	if (err)
-		die("cannot attach the TAP to the network %s: %s", Q(net),
+		die("cannot attach the TAP to the network %s: %s", Q(t->arg),
 		    strerror(-err));
-	close(s);
+	close(nl.s);
+	nl.s = -1;
 }
 
 /* Hands the TAP to QEMU: one byte, with the fd. */
@@ -939,8 +1127,9 @@ static void send_fd(int sock, int fd)
 
 int main(int argc, char **argv)
 {
+	static struct acl acl;
 	struct args a;
-	bool have;
+	bool have, create;
 	int tap, ifindex;
 
 	std_fds_open();
@@ -948,14 +1137,14 @@ int main(int argc, char **argv)
 	/* Nothing of the caller's environment is wanted, or trusted. */
 	clearenv();
 	parse_args(argc, argv, &a);
-	acl_check(a.net);
+	create = acl_check(&acl, &a.net);
 	/* clang-format off */
 	if (!have)
 		die("no CAP_NET_ADMIN to create a TAP: install the helper with the file capability cap_net_admin+ep (setcap), or setuid root");
 	/* clang-format on */
 	tap = tap_create(a.vnet, &ifindex);
 	drop_net_admin();
-	port_add(ifindex, a.net);
+	port_add(ifindex, &a.net, create, &acl);
 	send_fd(a.fd, tap);
 	return 0;
 }
