@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * intnet-qemu-helper: QEMU's network helper for intnet. QEMU runs it as
- * "intnet-qemu-helper [--use-vnet] --fd=N --br=NAME"; it creates a TAP owned by
- * the user who ran QEMU, attaches it to the intnet network NAME as that user
- * and passes the TAP's fd back over the socket N.
+ * "intnet-qemu-helper [--use-vnet] --fd=N --br=[OWNER/]NAME"; it creates a TAP
+ * owned by the user who ran QEMU, attaches it to the intnet network as that
+ * user and passes the TAP's fd back over the socket N.
  *
  * It runs with CAP_NET_ADMIN (a file capability, or setuid root) and keeps it
  * only to create the TAP and give it to the user; the port is attached with no
@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,10 +30,12 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/vfs.h>
 
 #include <linux/capability.h>
 #include <linux/genetlink.h>
 #include <linux/if_tun.h>
+#include <linux/magic.h>
 #include <linux/netlink.h>
 
 #include <linux/intnet.h>
@@ -42,13 +46,16 @@
 #endif
 
 #define PROG  "intnet-qemu-helper"
-#define USAGE "usage: " PROG " [--use-vnet] --fd=N --br=NAME"
-/* Longer than any valid argument ("--br=" and a name of INTNET_NAME_MAX). */
-#define ARG_MAX_LEN 160
+#define USAGE "usage: " PROG " [--use-vnet] --fd=N --br=[OWNER/]NAME"
+/* Longer than any valid argument ("--br=", an owner, '/' and a name). */
+#define ARG_MAX_LEN 200
 /* How deep "include" may nest below the ACL file. */
 #define INCLUDE_DEPTH 8
 /* The longest ACL line read; a longer one is an error. */
 #define LINE_MAX_LEN 1024
+/* How many directories deep, and how many symbolic links, a path may go. */
+#define WALK_DEPTH 64
+#define WALK_LINKS 40
 
 #ifndef PR_CAP_AMBIENT
 #define PR_CAP_AMBIENT		 47
@@ -165,6 +172,9 @@ static bool drop_privileges(void)
 	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		die("no_new_privs: %s", strerror(errno));
+	/* Whatever fs.suid_dumpable says: no core, no ptrace by the user. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+		die("cannot make the helper non-dumpable: %s", strerror(errno));
 	if (getresuid(&ruid, &euid, &suid) || euid != ruid || suid != ruid ||
 	    getresgid(&rgid, &egid, &sgid) || egid != rgid || sgid != rgid ||
 	    caps_get(&c) || c.data[0].effective || c.data[1].effective ||
@@ -203,31 +213,83 @@ static void std_fds_open(void)
 	close(fd);
 }
 
-/* ---- arguments ---- */
+/* ---- names and owners ---- */
 
-struct args {
-	bool vnet;
-	int fd;
-	const char *net;
-};
+/* Whether @s is printable ASCII only. */
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			return false;
+	return true;
+}
 
-/* A network name as intnet takes it: 1..INTNET_NAME_MAX, no space. */
+/* A network name as intnet takes it: 1..INTNET_NAME_MAX, no space or '/'. */
 static const char *name_problem(const char *s)
 {
-	size_t len = strlen(s), i;
+	size_t len = strlen(s);
 
 	if (!len)
 		return "is empty";
 	if (len > INTNET_NAME_MAX)
 		return "is longer than 127 bytes";
+	if (!printable(s))
+		return "has a byte that is not printable ASCII";
 	if (strchr(s, ' '))
 		return "contains a space";
-	for (i = 0; i < len; i++)
-		if (s[i] < 0x20 || s[i] >= 0x7f)
-			return "has a byte that is not printable "
-			       "ASCII";
+	if (strchr(s, '/'))
+		return "contains a slash";
 	return NULL;
 }
+
+/*
+ * The uid of the user @s: a decimal number is a uid, anything else a user
+ * name. False if there is no such user.
+ */
+static bool owner_uid(const char *s, uid_t *uid)
+{
+	unsigned long long v = 0;
+	struct passwd *pw;
+	const char *p;
+
+	if (*s && s[strspn(s, "0123456789")] == '\0') {
+		if (s[0] == '0' && s[1])
+			return false;
+		for (p = s; *p; p++) {
+			v = v * 10 + (*p - '0');
+			/* (uid_t)-1 is nobody's: "no change" to the kernel. */
+			if (v >= UINT32_MAX)
+				return false;
+		}
+		*uid = (uid_t)v;
+		return true;
+	}
+	pw = getpwnam(s);
+	if (!pw)
+		return false;
+	*uid = pw->pw_uid;
+	return true;
+}
+
+/*
+ * A network as named: NAME (whichever network the kernel takes the name to
+ * mean for the user: their own, else root's public one) or OWNER/NAME.
+ */
+struct target {
+	const char *arg; /* as given, for messages */
+	char name[INTNET_NAME_MAX + 1];
+	/* Whether the network's owner is known: given, or asked of intnet. */
+	bool has_owner;
+	uid_t owner;
+};
+
+/* ---- arguments ---- */
+
+struct args {
+	bool vnet;
+	int fd;
+	struct target net;
+};
 
 /* The fd in "--fd=N": decimal, no sign, no leading zero, at most INT_MAX. */
 static int parse_fd(const char *s)
@@ -249,10 +311,16 @@ bad:
 	die("--fd must be a file descriptor number, not %s", Q(s));
 }
 
+/*
+ * QEMU's end must be there to take the TAP: a unix stream socket connected
+ * to a peer that has not closed it. Checked before anything is created.
+ */
 static void check_socket(int fd)
 {
-	int domain, type;
+	int domain, type, listening;
 	socklen_t len = sizeof(int);
+	struct sockaddr_storage peer;
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT | POLLRDHUP };
 	struct stat st;
 
 	if (fstat(fd, &st))
@@ -262,16 +330,55 @@ static void check_socket(int fd)
 	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) ||
 	    domain != AF_UNIX || type != SOCK_STREAM)
 		die("--fd=%d is not a unix stream socket", fd);
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) ||
+	    listening)
+		die("--fd=%d is a listening socket, not a connected one", fd);
+	len = sizeof(peer);
+	if (getpeername(fd, (struct sockaddr *)&peer, &len))
+		die("--fd=%d is not connected", fd);
+	/* A closed peer leaves the socket "connected", but hung up. */
+	if (poll(&pfd, 1, 0) < 0 ||
+	    (pfd.revents & (POLLHUP | POLLRDHUP | POLLERR | POLLNVAL)))
+		die("--fd=%d is not connected: the other end is closed", fd);
+}
+
+/* --br=NAME or --br=OWNER/NAME, whose OWNER is looked up now. */
+static void parse_br(const char *arg, struct target *t)
+{
+	static char owner[ARG_MAX_LEN + 1];
+	const char *slash = strchr(arg, '/'), *p;
+	size_t len;
+
+	t->arg = arg;
+	t->has_owner = false;
+	if (slash) {
+		len = slash - arg;
+		if (!len)
+			die("the owner in %s is empty", Q(arg));
+		memcpy(owner, arg, len);
+		owner[len] = '\0';
+		if (strchr(owner, ' '))
+			die("the owner %s contains a space", Q(owner));
+		arg = slash + 1;
+	}
+	p = name_problem(arg);
+	if (p)
+		die("the network name %s %s", Q(arg), p);
+	snprintf(t->name, sizeof(t->name), "%s", arg);
+	if (slash) {
+		if (!owner_uid(owner, &t->owner))
+			die("no such user %s (--br=OWNER/NAME)", Q(owner));
+		t->has_owner = true;
+	}
 }
 
 static void parse_args(int argc, char **argv, struct args *a)
 {
+	const char *br = NULL;
 	bool have_fd = false;
-	const char *p;
 	int i;
 
 	a->vnet = false;
-	a->net = NULL;
 	a->fd = -1;
 	/* Every argument is checked before any is believed. */
 	for (i = 1; i < argc; i++) {
@@ -280,12 +387,11 @@ static void parse_args(int argc, char **argv, struct args *a)
 		if (len > ARG_MAX_LEN)
 			die("argument %d is too long (%s)", i,
 			    quote(argv[i], len));
-		for (p = argv[i]; *p; p++)
-			if ((unsigned char)*p < 0x20 ||
-			    (unsigned char)*p >= 0x7f)
-				die("argument %d has a byte that is not "
-				    "printable ASCII (%s)",
-				    i, Q(argv[i]));
+		/* clang-format off */
+		if (!printable(argv[i]))
+			die("argument %d has a byte that is not printable ASCII (%s)",
+			    i, Q(argv[i]));
+		/* clang-format on */
 	}
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -300,208 +406,19 @@ static void parse_args(int argc, char **argv, struct args *a)
 			a->fd = parse_fd(arg + 5);
 			have_fd = true;
 		} else if (!strncmp(arg, "--br=", 5)) {
-			if (a->net)
+			if (br)
 				die("--br given twice");
-			a->net = arg + 5;
+			br = arg + 5;
 		} else {
 			die("unknown argument %s (" USAGE ")", Q(arg));
 		}
 	}
 	if (!have_fd)
 		die("no --fd=N (" USAGE ")");
-	if (!a->net)
+	if (!br)
 		die("no --br=NAME (" USAGE ")");
-	p = name_problem(a->net);
-	if (p)
-		die("the network name %s %s", Q(a->net), p);
+	parse_br(br, &a->net);
 	check_socket(a->fd);
-}
-
-/* ---- the ACL file ---- */
-
-struct acl {
-	const char *net;
-	/* Where the network was first allowed and denied (line 0: never). */
-	char allow_file[PATH_MAX], deny_file[PATH_MAX];
-	unsigned int allow_line, deny_line;
-	/* The files being read, outermost first, to refuse loops. */
-	struct stat open[INCLUDE_DEPTH + 1];
-};
-
-/* Nobody but root can change the directories above @path. */
-static void check_dirs(const char *path)
-{
-	char dir[PATH_MAX], *slash;
-	struct stat st;
-
-	/* Where the file really is, whatever symbolic links lead there. */
-	if (!realpath(path, dir))
-		die("%s: %s", path, strerror(errno));
-	while ((slash = strrchr(dir, '/'))) {
-		if (slash == dir)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-		if (stat(dir, &st))
-			die("%s: %s", dir, strerror(errno));
-		if (st.st_uid != 0)
-			die("%s is not owned by root: refusing %s", dir, path);
-		if (st.st_mode & (S_IWGRP | S_IWOTH))
-			die("%s is writable by group or others: refusing %s",
-			    dir, path);
-		if (slash == dir)
-			break;
-	}
-}
-
-static void acl_read(struct acl *acl, const char *path, int depth);
-
-static void acl_line(struct acl *acl, const char *path, unsigned int n,
-		     char *line, int depth)
-{
-	char *word, *arg, *extra, *save;
-
-	word = strtok_r(line, " \t", &save);
-	if (!word || word[0] == '#')
-		return;
-	arg = strtok_r(NULL, " \t", &save);
-	extra = arg ? strtok_r(NULL, " \t", &save) : NULL;
-	if (!arg || extra)
-		die("%s:%u: expected \"allow NAME\", \"deny NAME\" or "
-		    "\"include FILE\"",
-		    path, n);
-	if (!strcmp(word, "include")) {
-		if (arg[0] != '/')
-			die("%s:%u: include %s: the path must be absolute",
-			    path, n, Q(arg));
-		if (depth >= INCLUDE_DEPTH)
-			die("%s:%u: includes nest deeper than %d", path, n,
-			    INCLUDE_DEPTH);
-		acl_read(acl, arg, depth + 1);
-		return;
-	}
-	if (strcmp(word, "allow") && strcmp(word, "deny"))
-		die("%s:%u: unknown keyword %s", path, n, Q(word));
-	if (strcmp(arg, "all") && name_problem(arg))
-		die("%s:%u: %s is not a network name", path, n, Q(arg));
-	if (strcmp(arg, "all") && strcmp(arg, acl->net))
-		return;
-	if (word[0] == 'a' && !acl->allow_line) {
-		snprintf(acl->allow_file, sizeof(acl->allow_file), "%s", path);
-		acl->allow_line = n;
-	} else if (word[0] == 'd' && !acl->deny_line) {
-		snprintf(acl->deny_file, sizeof(acl->deny_file), "%s", path);
-		acl->deny_line = n;
-	}
-}
-
-/*
- * Reads the rules of @path into @acl. A file that the user may not read
- * (EACCES) holds no rules for them: that is how rules are given to some
- * users only. Any other problem refuses everything.
- */
-static void acl_read(struct acl *acl, const char *path, int depth)
-{
-	struct stat *st = &acl->open[depth];
-	unsigned int n = 0;
-	char *line = NULL;
-	size_t size = 0;
-	ssize_t len, j;
-	FILE *f;
-	int fd, i;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0 && errno == EACCES && depth > 0)
-		return;
-	if (fd < 0 && errno == ENOENT && depth == 0)
-		die("%s does not exist: every network is denied", path);
-	if (fd < 0)
-		die("%s: %s", path, strerror(errno));
-	if (fstat(fd, st))
-		die("%s: %s", path, strerror(errno));
-	if (!S_ISREG(st->st_mode))
-		die("%s is not a regular file", path);
-	if (st->st_uid != 0)
-		die("%s is not owned by root: refusing it", path);
-	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		die("%s is writable by group or others: refusing it", path);
-	for (i = 0; i < depth; i++)
-		if (acl->open[i].st_dev == st->st_dev &&
-		    acl->open[i].st_ino == st->st_ino)
-			die("%s is included in itself", path);
-	check_dirs(path);
-	f = fdopen(fd, "r");
-	if (!f)
-		die("%s: %s", path, strerror(errno));
-	/* Paths are printed as read: only printable lines are taken. */
-	while ((len = getline(&line, &size, f)) >= 0) {
-		n++;
-		if (len && line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (len > LINE_MAX_LEN)
-			die("%s:%u: the line is too long", path, n);
-		for (j = 0; j < len; j++)
-			if (line[j] != '\t' &&
-			    (line[j] < 0x20 || line[j] >= 0x7f))
-				die("%s:%u: a byte that is not printable ASCII",
-				    path, n);
-		acl_line(acl, path, n, line, depth);
-	}
-	if (ferror(f))
-		die("%s: %s", path, strerror(errno));
-	free(line);
-	fclose(f);
-}
-
-/* Deny wins over allow, wherever they are; by default, deny. */
-static void acl_check(const char *net)
-{
-	static struct acl acl;
-
-	acl.net = net;
-	acl_read(&acl, INTNET_QEMU_HELPER_CONF, 0);
-	if (acl.deny_line)
-		die("the network %s is denied by %s:%u", Q(net), acl.deny_file,
-		    acl.deny_line);
-	if (!acl.allow_line)
-		die("the network %s is not allowed by %s", Q(net),
-		    INTNET_QEMU_HELPER_CONF);
-}
-
-/* ---- the TAP ---- */
-
-/* Creates the TAP, owned by the user: its fd; its index in @ifindex. */
-static int tap_create(bool vnet, int *ifindex)
-{
-	struct ifreq ifr;
-	int fd, s;
-
-	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		die("cannot open /dev/net/tun: %s", strerror(errno));
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0);
-	net_admin(true);
-	if (ioctl(fd, TUNSETIFF, &ifr))
-		die("cannot create a TAP: %s", strerror(errno));
-	if (ioctl(fd, TUNSETOWNER, (unsigned long)getuid()) ||
-	    ioctl(fd, TUNSETGROUP, (unsigned long)getgid()))
-		die("cannot give the TAP to uid %u: %s", (unsigned int)getuid(),
-		    strerror(errno));
-	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		die("socket: %s", strerror(errno));
-	if (ioctl(s, SIOCGIFFLAGS, &ifr))
-		die("%s: %s", ifr.ifr_name, strerror(errno));
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr))
-		die("cannot bring %s up: %s", ifr.ifr_name, strerror(errno));
-	if (ioctl(s, SIOCGIFINDEX, &ifr))
-		die("%s: %s", ifr.ifr_name, strerror(errno));
-	*ifindex = ifr.ifr_ifindex;
-	close(s);
-	net_admin(false);
-	return fd;
 }
 
 /* ---- intnet ---- */
@@ -623,46 +540,560 @@ static int nl_call(int s, struct nlreq *r, char *msg, size_t msg_size,
 	}
 }
 
-/* Attaches the device @ifindex to @net, as whoever we are now. */
-static void port_add(int ifindex, const char *net)
+/* The intnet netlink socket and family, opened when first needed. */
+static struct {
+	int s;
+	uint16_t family;
+} nl = { .s = -1 };
+
+/*
+ * Opens the socket. Never with a capability in effect (only tap_create() has
+ * one): the kernel judges a request by the rights of the socket's opener as
+ * well as the sender's.
+ */
+static void nl_open(void)
 {
 	static char data[DATA_MAX];
 	const struct nlattr *a;
-	uint32_t idx = ifindex;
 	char msg[256];
 	struct nlreq r;
-	int s, one = 1, family, err;
+	int one = 1, err;
 	size_t len;
 
-	s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (s < 0)
+	if (nl.s >= 0)
+		return;
+	nl.s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (nl.s < 0)
 		die("cannot open a netlink socket: %s", strerror(errno));
 	/* Without extended acks (old kernels) the errno alone is shown. */
-	(void)setsockopt(s, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	(void)setsockopt(s, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	(void)setsockopt(nl.s, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)setsockopt(nl.s, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 
 	req_init(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
 	put_attr(&r, CTRL_ATTR_FAMILY_NAME, INTNET_GENL_NAME,
 		 sizeof(INTNET_GENL_NAME));
-	err = nl_call(s, &r, msg, sizeof(msg), data, &len);
+	err = nl_call(nl.s, &r, msg, sizeof(msg), data, &len);
 	if (err == -ENOENT)
 		die("the intnet module is not loaded");
 	a = err ? NULL : find_attr(data, len, CTRL_ATTR_FAMILY_ID);
 	if (!a || a->nla_len != NLA_HDRLEN + sizeof(uint16_t))
 		die("cannot resolve the intnet netlink family: %s",
 		    err ? strerror(-err) : "no family id");
-	family = *(const uint16_t *)((const char *)a + NLA_HDRLEN);
+	nl.family = *(const uint16_t *)((const char *)a + NLA_HDRLEN);
+}
 
-	req_init(&r, family, INTNET_CMD_PORT_ADD);
+/*
+ * Whose network NAME is, as the kernel takes it for us (our own, else
+ * root's public one); ours if none, for then the port would make ours. The
+ * port is then attached to that owner's network by name, so that it goes to
+ * the network the ACL was read for or nowhere.
+ */
+static void resolve_owner(struct target *t)
+{
+	static char data[DATA_MAX];
+	const struct nlattr *a;
+	char msg[256];
+	struct nlreq r;
+	size_t len;
+	int err;
+
+	if (t->has_owner)
+		return;
+	nl_open();
+	req_init(&r, nl.family, INTNET_CMD_NET_GET);
+	put_attr(&r, INTNET_ATTR_NET_NAME, t->name, strlen(t->name) + 1);
+	err = nl_call(nl.s, &r, msg, sizeof(msg), data, &len);
+	if (err == -ENOENT) {
+		t->owner = getuid();
+	} else if (err) {
+		die("cannot look up the network %s: %s", Q(t->arg),
+		    msg[0] ? msg : strerror(-err));
+	} else {
+		a = find_attr(data, len, INTNET_ATTR_NET_OWNER);
+		if (!a || a->nla_len != NLA_HDRLEN + sizeof(uint32_t))
+			die("no owner for %s in intnet's reply", Q(t->arg));
+		memcpy(&t->owner, (const char *)a + NLA_HDRLEN,
+		       sizeof(uint32_t));
+	}
+	t->has_owner = true;
+}
+
+/* ---- opening the ACL files ---- */
+
+/* File systems whose files the kernel makes up: never an ACL. */
+static const struct {
+	long magic;
+	const char *name;
+} made_up_fs[] = {
+	{ PROC_SUPER_MAGIC, "procfs" },	    { SYSFS_MAGIC, "sysfs" },
+	{ DEBUGFS_MAGIC, "debugfs" },	    { TRACEFS_MAGIC, "tracefs" },
+	{ SECURITYFS_MAGIC, "securityfs" },
+};
+
+/* The made-up file system @fd is on: its name, "" if none, NULL on error. */
+static const char *made_up(int fd)
+{
+	struct statfs sfs;
+	unsigned int i;
+
+	if (fstatfs(fd, &sfs))
+		return NULL;
+	for (i = 0; i < sizeof(made_up_fs) / sizeof(made_up_fs[0]); i++)
+		if ((long)sfs.f_type == made_up_fs[i].magic)
+			return made_up_fs[i].name;
+	return "";
+}
+
+/* Walking a path from "/" to a file, one directory at a time. */
+struct walk {
+	const char *file;    /* the path as given, for messages */
+	char at[PATH_MAX];   /* where the walk is ("" for "/"), for messages */
+	char todo[PATH_MAX]; /* what is left to walk */
+	size_t pos;	     /* how much of todo is walked */
+	int dir[WALK_DEPTH]; /* the directories walked, "/" first */
+	int depth;	     /* how many of them */
+	int links;	     /* symbolic links followed */
+	bool top;	     /* the ACL file itself, not an include */
+};
+
+static const char *at(const struct walk *w)
+{
+	return w->at[0] ? w->at : "/";
+}
+
+/* The file as given, and where the walk found it when that differs. */
+static const char *walked(const struct walk *w)
+{
+	static char s[2 * PATH_MAX + 8];
+
+	if (!strcmp(w->file, at(w)))
+		return w->file;
+	snprintf(s, sizeof(s), "%s (%s)", w->file, at(w));
+	return s;
+}
+
+static void walk_fail(const struct walk *w, int err)
+{
+	if (w->top && err == ENOENT)
+		die("%s does not exist: every network is denied", w->file);
+	if (!strcmp(w->file, at(w)))
+		die("%s: %s", w->file, strerror(err));
+	die("%s: %s: refusing %s", at(w), strerror(err), w->file);
+}
+
+/* Only root can change what is in the directory @fd, which is real. */
+static void check_dir(const struct walk *w, int fd)
+{
+	const char *fs = made_up(fd);
+	struct stat st;
+
+	if (fstat(fd, &st) || !fs)
+		walk_fail(w, errno);
+	if (!S_ISDIR(st.st_mode))
+		walk_fail(w, ENOTDIR);
+	if (*fs)
+		die("%s is on %s: refusing %s", at(w), fs, w->file);
+	if (st.st_uid != 0)
+		die("%s is not owned by root: refusing %s", at(w), w->file);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		die("%s is writable by group or others: refusing %s", at(w),
+		    w->file);
+}
+
+/* Only root can change the file @fd, which is real. */
+static void check_file(const struct walk *w, int fd, struct stat *st)
+{
+	const char *fs = made_up(fd);
+
+	if (fstat(fd, st) || !fs)
+		walk_fail(w, errno);
+	if (!S_ISREG(st->st_mode))
+		die("%s is not a regular file", walked(w));
+	if (*fs)
+		die("%s is on %s: refusing it", walked(w), fs);
+	if (st->st_uid != 0)
+		die("%s is not owned by root: refusing it", walked(w));
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		die("%s is writable by group or others: refusing it",
+		    walked(w));
+}
+
+/* The next name to walk into @name; false at the end of the path. */
+static bool next_name(struct walk *w, char *name, bool *last)
+{
+	size_t len;
+
+	while (w->todo[w->pos] == '/')
+		w->pos++;
+	if (!w->todo[w->pos])
+		return false;
+	len = strcspn(w->todo + w->pos, "/");
+	if (len > NAME_MAX) {
+		snprintf(name, NAME_MAX + 1, "%.*s", NAME_MAX,
+			 w->todo + w->pos);
+		walk_fail(w, ENAMETOOLONG);
+	}
+	memcpy(name, w->todo + w->pos, len);
+	name[len] = '\0';
+	w->pos += len;
+	*last = !w->todo[w->pos + strspn(w->todo + w->pos, "/")];
+	return true;
+}
+
+static void at_push(struct walk *w, const char *name)
+{
+	size_t len = strlen(w->at);
+
+	if (len + 1 + strlen(name) >= sizeof(w->at))
+		walk_fail(w, ENAMETOOLONG);
+	snprintf(w->at + len, sizeof(w->at) - len, "/%s", name);
+}
+
+static void at_pop(struct walk *w)
+{
+	char *slash = strrchr(w->at, '/');
+
+	if (slash)
+		*slash = '\0';
+}
+
+/* Back to the directory above, which was checked on the way down. */
+static void walk_up(struct walk *w)
+{
+	if (w->depth > 1)
+		close(w->dir[--w->depth]);
+	at_pop(w);
+}
+
+/*
+ * Follows the symbolic link @fd as the kernel would, but with every
+ * directory on its way checked: its target replaces it in what is left.
+ */
+static void walk_link(struct walk *w, int fd)
+{
+	char target[PATH_MAX], rest[PATH_MAX];
+	ssize_t n;
+
+	if (++w->links > WALK_LINKS)
+		walk_fail(w, ELOOP);
+	n = readlinkat(fd, "", target, sizeof(target));
+	if (n < 0)
+		walk_fail(w, errno);
+	if (n == 0 || (size_t)n >= sizeof(target))
+		walk_fail(w, n ? ENAMETOOLONG : ENOENT);
+	target[n] = '\0';
+	at_pop(w);
+	if (target[0] == '/') {
+		while (w->depth > 1)
+			close(w->dir[--w->depth]);
+		w->at[0] = '\0';
+	}
+	if ((size_t)snprintf(rest, sizeof(rest), "%s/%s", target,
+			     w->todo + w->pos) >= sizeof(rest))
+		walk_fail(w, ENAMETOOLONG);
+	memcpy(w->todo, rest, sizeof(rest));
+	w->pos = 0;
+}
+
+/*
+ * Opens the file @path for reading by walking from "/", one name at a time
+ * and never following a symbolic link blindly: every directory on the way,
+ * those that hold symbolic links included, and the file itself must be real
+ * (not procfs or sysfs) and only root's to change. Anything that cannot be
+ * walked, checked or opened refuses everything: a rule is never skipped.
+ */
+static int acl_open(const char *path, bool top, struct stat *st)
+{
+	static struct walk w;
+	char name[NAME_MAX + 1];
+	struct stat pst;
+	bool last;
+	int fd, rfd;
+
+	memset(&w, 0, sizeof(w));
+	w.file = path;
+	w.top = top;
+	if ((size_t)snprintf(w.todo, sizeof(w.todo), "%s", path) >=
+	    sizeof(w.todo))
+		walk_fail(&w, ENAMETOOLONG);
+	w.dir[w.depth] = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (w.dir[w.depth] < 0)
+		walk_fail(&w, errno);
+	check_dir(&w, w.dir[w.depth++]);
+	while (next_name(&w, name, &last)) {
+		if (!strcmp(name, "."))
+			continue;
+		if (!strcmp(name, "..")) {
+			walk_up(&w);
+			continue;
+		}
+		at_push(&w, name);
+		fd = openat(w.dir[w.depth - 1], name,
+			    O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &pst))
+			walk_fail(&w, errno);
+		if (S_ISLNK(pst.st_mode)) {
+			walk_link(&w, fd);
+			close(fd);
+			continue;
+		}
+		if (S_ISDIR(pst.st_mode)) {
+			if (w.depth >= WALK_DEPTH)
+				walk_fail(&w, ENAMETOOLONG);
+			w.dir[w.depth++] = fd;
+			check_dir(&w, fd);
+			continue;
+		}
+		if (!last)
+			walk_fail(&w, ENOTDIR);
+		/* The file, for reading: the very one that was looked at. */
+		rfd = openat(w.dir[w.depth - 1], name,
+			     O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+				 O_CLOEXEC);
+		if (rfd < 0)
+			walk_fail(&w, errno);
+		check_file(&w, rfd, st);
+		if (st->st_dev != pst.st_dev || st->st_ino != pst.st_ino)
+			die("%s changed while it was opened", walked(&w));
+		close(fd);
+		while (w.depth > 0)
+			close(w.dir[--w.depth]);
+		return rfd;
+	}
+	die("%s is not a regular file", walked(&w));
+}
+
+/* ---- the ACL file ---- */
+
+enum rule { ALLOW, ALLOW_CREATE, DENY, RULES };
+
+static const char *const rule_word[RULES] = {
+	[ALLOW] = "allow",
+	[ALLOW_CREATE] = "allow-create",
+	[DENY] = "deny",
+};
+
+struct acl {
+	struct target *net;
+	/* Where each kind of rule first named the network (line 0: never). */
+	struct {
+		char file[PATH_MAX];
+		unsigned int line;
+	} first[RULES];
+	/* The files being read, outermost first, to refuse loops. */
+	struct stat open[INCLUDE_DEPTH + 1];
+};
+
+static void acl_read(struct acl *acl, const char *path, int depth);
+
+/*
+ * Whether @arg names the network: "all" every one (as for
+ * qemu-bridge-helper), NAME every network of that name whoever owns it,
+ * OWNER/NAME only OWNER's.
+ */
+static bool acl_names(struct acl *acl, const char *path, unsigned int n,
+		      const char *arg)
+{
+	char owner[LINE_MAX_LEN + 1];
+	const char *slash, *name = arg;
+	struct target *t = acl->net;
+	uid_t uid;
+
+	if (!strcmp(arg, "all"))
+		return true;
+	slash = strchr(arg, '/');
+	if (slash)
+		name = slash + 1;
+	if ((slash && slash == arg) || name_problem(name))
+		die("%s:%u: %s is not NAME, OWNER/NAME or all", path, n,
+		    Q(arg));
+	if (strcmp(name, t->name))
+		return false;
+	if (!slash)
+		return true;
+	snprintf(owner, sizeof(owner), "%.*s", (int)(slash - arg), arg);
+	if (!owner_uid(owner, &uid))
+		die("%s:%u: no such user %s", path, n, Q(owner));
+	resolve_owner(t);
+	return uid == t->owner;
+}
+
+static void acl_line(struct acl *acl, const char *path, unsigned int n,
+		     char *line, int depth)
+{
+	char *word, *arg, *extra, *save;
+	enum rule r;
+
+	word = strtok_r(line, " \t", &save);
+	if (!word || word[0] == '#')
+		return;
+	arg = strtok_r(NULL, " \t", &save);
+	extra = arg ? strtok_r(NULL, " \t", &save) : NULL;
+	/* clang-format off */
+	if (!arg || extra)
+		die("%s:%u: expected \"allow NAME\", \"allow-create NAME\", \"deny NAME\" or \"include FILE\"",
+		    path, n);
+	/* clang-format on */
+	if (!strcmp(word, "include")) {
+		if (arg[0] != '/')
+			die("%s:%u: include %s: the path must be absolute",
+			    path, n, Q(arg));
+		if (depth >= INCLUDE_DEPTH)
+			die("%s:%u: includes nest deeper than %d", path, n,
+			    INCLUDE_DEPTH);
+		acl_read(acl, arg, depth + 1);
+		return;
+	}
+	for (r = 0; r < RULES && strcmp(word, rule_word[r]); r++)
+		;
+	if (r == RULES)
+		die("%s:%u: unknown keyword %s", path, n, Q(word));
+	if (!acl_names(acl, path, n, arg) || acl->first[r].line)
+		return;
+	snprintf(acl->first[r].file, sizeof(acl->first[r].file), "%s", path);
+	acl->first[r].line = n;
+}
+
+/* Reads the rules of @path into @acl; any problem refuses everything. */
+static void acl_read(struct acl *acl, const char *path, int depth)
+{
+	struct stat *st = &acl->open[depth];
+	unsigned int n = 0;
+	char *line = NULL;
+	size_t size = 0;
+	ssize_t len, j;
+	FILE *f;
+	int fd, i;
+
+	fd = acl_open(path, depth == 0, st);
+	for (i = 0; i < depth; i++)
+		if (acl->open[i].st_dev == st->st_dev &&
+		    acl->open[i].st_ino == st->st_ino)
+			die("%s is included in itself", path);
+	f = fdopen(fd, "r");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	/* Paths are printed as read: only printable lines are taken. */
+	for (;;) {
+		errno = 0;
+		len = getline(&line, &size, f);
+		if (len < 0)
+			break;
+		n++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len > LINE_MAX_LEN)
+			die("%s:%u: the line is too long", path, n);
+		for (j = 0; j < len; j++)
+			if (line[j] != '\t' &&
+			    (line[j] < 0x20 || line[j] >= 0x7f))
+				die("%s:%u: a byte that is not printable ASCII",
+				    path, n);
+		acl_line(acl, path, n, line, depth);
+	}
+	/*
+	 * Only the end of the file ends its rules. glibc's getline() fails
+	 * for want of memory with ENOMEM but without the error flag.
+	 */
+	if (ferror(f) || !feof(f) || errno == ENOMEM)
+		die("%s: %s", path, strerror(errno ? errno : EIO));
+	free(line);
+	fclose(f);
+}
+
+/*
+ * Whether the ACL lets the helper make the network (allow-create) or only
+ * join it (allow); it dies if no rule allows the network or one denies it
+ * (deny wins over both, wherever it is). @acl says where the rule was.
+ */
+static bool acl_check(struct acl *acl, struct target *net)
+{
+	acl->net = net;
+	acl_read(acl, INTNET_QEMU_HELPER_CONF, 0);
+	if (acl->first[DENY].line)
+		die("the network %s is denied by %s:%u", Q(net->arg),
+		    acl->first[DENY].file, acl->first[DENY].line);
+	if (acl->first[ALLOW_CREATE].line)
+		return true;
+	if (!acl->first[ALLOW].line)
+		die("the network %s is not allowed by %s", Q(net->arg),
+		    INTNET_QEMU_HELPER_CONF);
+	return false;
+}
+
+/* ---- the TAP ---- */
+
+/*
+ * Creates the TAP, owned by the user and by no group (QEMU needs none, and
+ * a group shared with others would let them open it when QEMU does not
+ * hold it): its fd; its index in @ifindex.
+ */
+static int tap_create(bool vnet, int *ifindex)
+{
+	struct ifreq ifr;
+	int fd, s;
+
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		die("cannot open /dev/net/tun: %s", strerror(errno));
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0);
+	net_admin(true);
+	if (ioctl(fd, TUNSETIFF, &ifr))
+		die("cannot create a TAP: %s", strerror(errno));
+	if (ioctl(fd, TUNSETOWNER, (unsigned long)getuid()))
+		die("cannot give the TAP to uid %u: %s", (unsigned int)getuid(),
+		    strerror(errno));
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		die("socket: %s", strerror(errno));
+	if (ioctl(s, SIOCGIFFLAGS, &ifr))
+		die("%s: %s", ifr.ifr_name, strerror(errno));
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr))
+		die("cannot bring %s up: %s", ifr.ifr_name, strerror(errno));
+	if (ioctl(s, SIOCGIFINDEX, &ifr))
+		die("%s: %s", ifr.ifr_name, strerror(errno));
+	*ifindex = ifr.ifr_ifindex;
+	close(s);
+	net_admin(false);
+	return fd;
+}
+
+/*
+ * Attaches the device @ifindex to the network @t as whoever we are now;
+ * @create lets the port make the network, else it joins one that exists
+ * (@acl says which rule allowed that).
+ */
+static void port_add(int ifindex, const struct target *t, bool create,
+		     const struct acl *acl)
+{
+	uint32_t idx = ifindex, owner = t->owner;
+	uint8_t one = 1;
+	char msg[256];
+	struct nlreq r;
+	int err;
+
+	nl_open();
+	req_init(&r, nl.family, INTNET_CMD_PORT_ADD);
 	put_attr(&r, INTNET_ATTR_IFINDEX, &idx, sizeof(idx));
-	put_attr(&r, INTNET_ATTR_NET_NAME, net, strlen(net) + 1);
-	err = nl_call(s, &r, msg, sizeof(msg), NULL, NULL);
+	put_attr(&r, INTNET_ATTR_NET_NAME, t->name, strlen(t->name) + 1);
+	if (t->has_owner)
+		put_attr(&r, INTNET_ATTR_NET_OWNER, &owner, sizeof(owner));
+	if (!create)
+		put_attr(&r, INTNET_ATTR_PORT_NO_CREATE, &one, sizeof(one));
+	err = nl_call(nl.s, &r, msg, sizeof(msg), NULL, NULL);
+	if (err == -ENOENT && !create)
+		die("%s (%s:%u allows joining %s, not creating it)",
+		    msg[0] ? msg : "no such network", acl->first[ALLOW].file,
+		    acl->first[ALLOW].line, Q(t->arg));
 	if (err && msg[0])
 		die("%s", msg);
 	if (err)
-		die("cannot attach the TAP to the network %s: %s", Q(net),
+		die("cannot attach the TAP to the network %s: %s", Q(t->arg),
 		    strerror(-err));
-	close(s);
+	close(nl.s);
+	nl.s = -1;
 }
 
 /* Hands the TAP to QEMU: one byte, with the fd. */
@@ -696,8 +1127,9 @@ static void send_fd(int sock, int fd)
 
 int main(int argc, char **argv)
 {
+	static struct acl acl;
 	struct args a;
-	bool have;
+	bool have, create;
 	int tap, ifindex;
 
 	std_fds_open();
@@ -705,14 +1137,14 @@ int main(int argc, char **argv)
 	/* Nothing of the caller's environment is wanted, or trusted. */
 	clearenv();
 	parse_args(argc, argv, &a);
-	acl_check(a.net);
+	create = acl_check(&acl, &a.net);
+	/* clang-format off */
 	if (!have)
-		die("no CAP_NET_ADMIN to create a TAP: install the helper "
-		    "with the file capability cap_net_admin+ep (setcap), or "
-		    "setuid root");
+		die("no CAP_NET_ADMIN to create a TAP: install the helper with the file capability cap_net_admin+ep (setcap), or setuid root");
+	/* clang-format on */
 	tap = tap_create(a.vnet, &ifindex);
 	drop_net_admin();
-	port_add(ifindex, a.net);
+	port_add(ifindex, &a.net, create, &acl);
 	send_fd(a.fd, tap);
 	return 0;
 }
