@@ -18,6 +18,10 @@ cp=("$src/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types)
 # compat.h is the one place allowed to test LINUX_VERSION_CODE (STYLE.md).
 "${cp[@]}" --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f "$repo/kmod/compat.h" || rc=1
 
+echo "lint: the YNL spec, the uapi header and the module's policies agree"
+/usr/bin/python3 "$repo/selftests/ynl_spec.py" "$src/Documentation/netlink/genetlink.yaml" >"$BUILD/ynl_spec.tap" ||
+	{ grep -A1 '^not ok' "$BUILD/ynl_spec.tap"; rc=1; }
+
 echo "lint: dkms.conf follows kmod/version.h"
 version=$(sed -n 's/^#define INTNET_VERSION "\(.*\)"/\1/p' "$repo/kmod/version.h")
 grep -qx "PACKAGE_VERSION=\"$version\"" "$repo/dkms.conf" ||

@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The family driven by a client nobody here wrote: the kernel's own generic netlink
+# client, tools/net/ynl from Debian's linux-source-6.12, reading our YNL spec
+# (Documentation/netlink/specs/intnet.yaml). cli.py itself for a request and for the
+# events of both groups; the do and dump of every object, and refusals with their
+# messages, through the library cli.py wraps, in one Python process (each start of
+# Python costs seconds under emulation). Every reply is checked field by field.
+. "$(dirname "$0")/lib.sh"
+
+plan 30
+load_module
+repo=$(cd "$(dirname "$0")/.." && pwd)
+src=$("$repo/selftests/vm/source.sh")
+ynl_dir=$src/tools/net/ynl
+spec=$repo/Documentation/netlink/specs/intnet.yaml
+schema=$src/Documentation/netlink/genetlink.yaml
+NS=ynl-test
+
+cleanup() {
+	ip netns del $NS 2>/dev/null
+}
+trap cleanup EXIT
+cleanup
+ip netns add $NS
+ip -n $NS link add yd0 type dummy
+ip -n $NS link add yd1 type dummy
+ip -n $NS link set yd0 up
+ip -n $NS link set yd1 up
+yd0=$(ip netns exec $NS cat /sys/class/net/yd0/ifindex)
+yd1=$(ip netns exec $NS cat /sys/class/net/yd1/ifindex)
+out=$(mktemp -d)
+
+# cli OPTIONS...: cli.py in the test's namespace, with JSON output.
+cli() {
+	ip netns exec $NS /usr/bin/python3 "$ynl_dir/cli.py" --spec "$spec" \
+		--schema "$schema" --output-json "$@"
+}
+
+# field JSON EXPR: a Python expression over the reply "r", printed.
+field() {
+	python3 -c 'import json, sys; r = json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+r=$(cli --do version-get)
+expect_eq "cli.py version-get: the module's version" "$(cat /sys/module/intnet/version)" \
+	"$(field "$r" 'r["version"]')"
+expect_eq "cli.py version-get: the features, by the spec's names" \
+	"['access', 'events', 'netns', 'owner-names', 'switch']" "$(field "$r" 'sorted(r["features"])')"
+
+# The requests, one a line; their results come back a line each, in order.
+cat >"$out/steps" <<EOF
+{"do": "net-new", "json": {"net-name": "ylab", "net-ageing": 120, "net-access": "public", "net-group-fwd-mask": 8}}
+{"do": "net-get", "json": {"net-name": "ylab"}}
+{"do": "net-new", "json": {"net-name": "ylab", "net-owner": 1001}}
+{"dump": "net-get"}
+{"do": "net-get", "json": {"net-name": "ylab", "net-owner": 1001}}
+{"do": "port-add", "json": {"net-name": "ylab", "ifindex": $yd0}}
+{"do": "port-add", "json": {"net-name": "ylab", "ifindex": $yd1, "port-lock-mac": "02000000b001"}}
+{"do": "port-get", "json": {"ifindex": $yd1}}
+{"dump": "port-get", "json": {"net-name": "ylab"}}
+{"do": "port-set", "json": {"ifindex": $yd0, "port-up": 0}}
+{"do": "port-get", "json": {"ifindex": $yd0}}
+{"do": "fdb-add", "json": {"ifindex": $yd0, "mac": "02000000a001"}}
+{"do": "fdb-get", "json": {"net-name": "ylab", "mac": "02000000a001"}}
+{"dump": "fdb-get", "json": {"net-name": "ylab"}}
+{"do": "fdb-del", "json": {"net-name": "ylab", "mac": "02000000a001"}}
+{"do": "fdb-get", "json": {"net-name": "ylab", "mac": "02000000a001"}}
+{"do": "net-new", "json": {"net-name": "a/b"}}
+{"do": "port-del", "json": {"ifindex": $yd0, "net-name": "ylab"}}
+{"do": "net-set", "json": {"net-name": "ylab", "net-ageing": 90}}
+{"do": "port-del", "json": {"ifindex": $yd0}}
+{"do": "monitor", "json": {"monitor": ["objects", "fdb"]}}
+EOF
+ip netns exec $NS /usr/bin/python3 "$repo/selftests/ynl_steps.py" "$ynl_dir" "$spec" \
+	"$schema" "$out/steps" >"$out/results" 2>"$out/errors"
+expect_eq "every request answered, nothing on stderr" "21 " \
+	"$(wc -l <"$out/results") $(cat "$out/errors")"
+# step N: the result of the Nth request.
+step() { sed -n "${1}p" "$out/results"; }
+ok_reply() { [ "$(field "$(step "$1")" '"error" in r')" = False ]; }
+
+check "net-new: a public network with settings" ok_reply 1
+r=$(step 2)
+expect_eq "net-get: what net-new set" "ylab 120 public 8 0 1" \
+	"$(field "$r" '" ".join(str(x) for x in (r["reply"]["net-name"], r["reply"]["net-ageing"], r["reply"]["net-access"], r["reply"]["net-group-fwd-mask"], r["reply"]["net-owner"], r["reply"]["net-explicit"]))')"
+expect_eq "net-get: the counters, nested" "0 0" \
+	"$(field "$r" '"%d %d" % (r["reply"]["stats"]["rx-packets"], r["reply"]["stats"]["tx-drop-nomem"])')"
+check "net-new: a network of the same name for another owner" ok_reply 3
+expect_eq "net-get dump: both, by owner" "[('ylab', 0), ('ylab', 1001)]" \
+	"$(field "$(step 4)" 'sorted((n["net-name"], n["net-owner"]) for n in r["reply"])')"
+expect_eq "net-get of the owner's network" "1001 restricted" \
+	"$(field "$(step 5)" '"%d %s" % (r["reply"]["net-owner"], r["reply"]["net-access"])')"
+check "port-add" ok_reply 6
+check "port-add, locked" ok_reply 7
+expect_eq "port-get: the port, its lock and its carrier" "yd1 ylab 0 1 1 02:00:00:00:b0:01" \
+	"$(field "$(step 8)" '" ".join(str(r["reply"][k]) for k in ("ifname", "net-name", "net-owner", "port-up", "port-carrier", "port-lock-mac"))')"
+expect_eq "port-get dump of the network" "['yd0', 'yd1']" \
+	"$(field "$(step 9)" 'sorted(p["ifname"] for p in r["reply"])')"
+check "port-set down" ok_reply 10
+expect_eq "port-get: down" 0 "$(field "$(step 11)" 'r["reply"]["port-up"]')"
+check "fdb-add" ok_reply 12
+expect_eq "fdb-get (do): the static entry" "02:00:00:00:a0:01 yd0 1 0" \
+	"$(field "$(step 13)" '" ".join(str(r["reply"][k]) for k in ("mac", "ifname", "fdb-is-static", "fdb-locked"))')"
+expect_eq "fdb-get dump: the entry and the lock" \
+	"[('02:00:00:00:a0:01', 0), ('02:00:00:00:b0:01', 1)]" \
+	"$(field "$(step 14)" 'sorted((e["mac"], e["fdb-locked"]) for e in r["reply"])')"
+check "fdb-del" ok_reply 15
+expect_eq "fdb-get of what is gone: the kernel's message" 1 \
+	"$(step 16 | grep -c "no such FDB entry")"
+expect_eq "net-new of a bad name: refused with the kernel's message" 1 \
+	"$(step 17 | grep -c "a network name is 1 to 127 printable ASCII characters without spaces or slashes")"
+expect_eq "port-del with another command's attribute: refused" 1 \
+	"$(step 18 | grep -c "Unsupported attribute")"
+check "net-set" ok_reply 19
+check "port-del" ok_reply 20
+check "monitor (a user's subscription; here the administrator's)" ok_reply 21
+
+# subscribed GROUP CMD...: cli.py joins the multicast group GROUP, then sleeps; once it
+# sleeps (clock_nanosleep, syscall 230 on x86_64, in /proc/PID/syscall) it is in the
+# group, and CMD (quick intnetctl requests) makes the events; what cli.py printed when
+# it woke up is left in $out/GROUP.
+subscribed() {
+	local group=$1 pid asleep=0
+	shift
+	ip netns exec $NS /usr/bin/python3 "$ynl_dir/cli.py" --spec "$spec" \
+		--schema "$schema" --output-json \
+		--subscribe "$group" --sleep 4 >"$out/$group" 2>"$out/$group.err" &
+	pid=$!
+	for _ in $(seq 1200); do
+		if [ "$(cut -d' ' -f1 "/proc/$pid/syscall" 2>/dev/null)" = 230 ]; then
+			asleep=1
+			break
+		fi
+		sleep 0.05
+	done
+	[ "$asleep" = 1 ] && ip netns exec $NS "$@"
+	wait "$pid"
+}
+
+subscribed events bash -c "intnetctl net set ylab ageing 60 && intnetctl port add yd0 net ylab \
+	&& intnetctl port set yd0 down && intnetctl port del yd0"
+r=$(cat "$out/events")
+expect_eq "cli.py subscribed: the events, in order" \
+	"[('net-set-ntf', 'ylab', 60), ('port-add-ntf', 'yd0', 1), ('port-set-ntf', 'yd0', 0), ('port-del-ntf', 'yd0', 0)]" \
+	"$(field "$r" '[(m["name"], m["msg"].get("ifname", m["msg"]["net-name"]), m["msg"]["net-ageing"] if m["name"] == "net-set-ntf" else m["msg"]["port-up"]) for m in r]')"
+subscribed fdb bash -c "intnetctl fdb add 02:00:00:00:a0:02 dev yd1 && intnetctl fdb del 02:00:00:00:a0:02 net ylab"
+r=$(cat "$out/fdb")
+expect_eq "cli.py subscribed: FDB events, added and deleted, with the reason" \
+	"[('fdb-add-ntf', '02:00:00:00:a0:02', 'yd1', 'add'), ('fdb-del-ntf', '02:00:00:00:a0:02', 'yd1', 'del')]" \
+	"$(field "$r" '[(m["name"], m["msg"]["mac"], m["msg"]["ifname"], m["msg"]["fdb-event"]) for m in r]')"
+expect_eq "cli.py printed no error while listening" "" "$(cat "$out/events.err" "$out/fdb.err")"
+check "net-del" ip netns exec $NS intnetctl net del ylab
+r=$(cli --dump net-get)
+expect_eq "cli.py net-get dump: only the other owner's network is left" "[('ylab', 1001)]" \
+	"$(field "$r" 'sorted((n["net-name"], n["net-owner"]) for n in r)')"
+rm -rf "$out"
+finish
