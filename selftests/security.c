@@ -1440,6 +1440,61 @@ TEST(tap_given_away_while_down_is_the_new_owners_when_up)
 	EXPECT_REFUSED(-ENOENT, NOT_A_PORT, port_del(self, self->ifindex[0]));
 }
 
+/*
+ * Whoever holds a TAP may give it to anyone (TUNSETOWNER asks nothing), and
+ * keeps reading it: bob's promiscuous port on a network whose policy shows a
+ * user the frames of their own ports must not become a window on alice's
+ * frames by giving his TAP to her.
+ */
+TEST(tap_given_away_gets_none_of_its_new_owners_frames)
+{
+	struct sw *self = sw_new(_metadata);
+	struct frame f;
+
+	ASSERT_EQ(0,
+		  net_new_public(self, "pub", INTNET_PROMISC_ALLOW_SAME_USER));
+	tap_create_owned(_metadata, self, 0, ALICE, NONE);
+	tap_create_owned(_metadata, self, 1, ALICE, NONE);
+	tap_create_owned(_metadata, self, 2, BOB, NONE);
+	sw_as(self, ALICE, NONE);
+	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[1], NONE, NONE));
+	sw_as(self, BOB, NONE);
+	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[2], NONE, 1))
+	TH_LOG("PORT_ADD promiscuous: %s", reply.extack);
+	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60),
+		PORT(1) | PORT(2));
+	deliver(_metadata, self, 1, frame_make(&f, BCAST, C, 60),
+		PORT(0) | PORT(2));
+	deliver(_metadata, self, 0, frame_make(&f, C, A, 60), PORT(1));
+
+	ASSERT_EQ(0, ioctl(self->fd[2], TUNSETOWNER, ALICE));
+	deliver(_metadata, self, 0, frame_make(&f, C, A, 60), PORT(1));
+	deliver(_metadata, self, 1, frame_make(&f, A, C, 60), PORT(0));
+}
+
+/*
+ * A TAP with a group only is its member's port; moved to a group he is not
+ * in (TUNSETGROUP), it is no longer his to use, by tun's rule or intnet's.
+ */
+TEST(group_only_tap_moved_to_another_group_is_no_longer_the_members)
+{
+	struct sw *self = sw_new(_metadata);
+	struct port_info pi;
+
+	ASSERT_EQ(0, net_new_public(self, "pub", INTNET_PROMISC_DENY));
+	tap_create_owned(_metadata, self, 0, NONE, G);
+	sw_as(self, BOB, G);
+	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, port_get(self, self->ifindex[0], &pi));
+	EXPECT_EQ(BOB, pi.user);
+	ASSERT_EQ(0, ioctl(self->fd[0], TUNSETGROUP, G + 1));
+	EXPECT_REFUSED(-ENOENT, NOT_A_PORT,
+		       port_get(self, self->ifindex[0], &pi));
+	EXPECT_REFUSED(-ENOENT, NOT_A_PORT,
+		       port_set(self, self->ifindex[0], NONE, 1));
+}
+
 /* ---- 8. carrier ---- */
 
 TEST(tap_without_carrier_gets_no_copies_and_loses_its_entries)
