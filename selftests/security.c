@@ -1366,6 +1366,90 @@ TEST(tap_given_to_another_user_on_a_public_network_becomes_theirs)
 	deliver(_metadata, self, 1, frame_make(&f, BCAST, B, 60), 0);
 }
 
+/* The kernel log from now on: /dev/kmsg read from its end; or -errno. */
+static int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/*
+ * The first message logged on @fd since kmsg_open() that reports a kernel
+ * problem, in @line: 1, or 0 if there is none.
+ */
+static int kmsg_report(int fd, char *line, size_t size)
+{
+	static const char *const reports[] = { "WARNING:", "BUG:", "Oops" };
+	char rec[2048], *msg;
+	unsigned int i;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			return 0;
+		rec[n] = '\0';
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		for (i = 0; i < sizeof(reports) / sizeof(reports[0]); i++) {
+			if (strstr(msg, reports[i])) {
+				snprintf(line, size, "%.400s", msg);
+				return 1;
+			}
+		}
+	}
+}
+
+/*
+ * The same, for the only port its user has on the network, with a station
+ * learned behind it: the entry goes to the new owner's share with the port,
+ * and the old user's share, now empty, goes without a trace in the kernel log.
+ */
+TEST(tap_given_away_as_its_users_only_port_takes_its_entries_along)
+{
+	struct sw *self = sw_new(_metadata);
+	char report[512] = "";
+	struct port_info pi;
+	struct fdb_info fi;
+	struct net_info ni;
+	struct frame f;
+	int kmsg;
+
+	ASSERT_EQ(0, net_new_public(self, "pub", INTNET_PROMISC_DENY));
+	tap_create_owned(_metadata, self, 0, ALICE, NONE);
+	tap_create_owned(_metadata, self, 1, MALLORY, NONE);
+	sw_as(self, ALICE, NONE);
+	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	sw_as(self, MALLORY, NONE);
+	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[1], NONE, NONE));
+	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), PORT(1));
+
+	kmsg = kmsg_open();
+	ASSERT_LE(0, kmsg);
+	ASSERT_EQ(0, ioctl(self->fd[0], TUNSETOWNER, BOB));
+	EXPECT_EQ(0, kmsg_report(kmsg, report, sizeof(report)))
+	TH_LOG("the kernel reported: %s", report);
+	close(kmsg);
+	EXPECT_PORT_ON(0, "pub", 0, BOB);
+	sw_as(self, BOB, NONE);
+	ASSERT_EQ(0, port_get(self, self->ifindex[0], &pi));
+	EXPECT_EQ(1, pi.fdb_learned);
+	ASSERT_EQ(0, fdb_get(self, "pub", A, &fi));
+	EXPECT_EQ(self->ifindex[0], (int)fi.ifindex);
+	deliver(_metadata, self, 1, frame_make(&f, A, M, 60), PORT(0));
+	ASSERT_EQ(0, port_del(self, self->ifindex[0]));
+	sw_as(self, NONE, NONE);
+	ASSERT_EQ(0, net_get(self, "pub", &ni));
+	EXPECT_EQ(1u, ni.fdb_learned);
+	EXPECT_EQ(1u, ni.ports);
+}
+
 /* Root opens persistent TAP @name again, gives it to @uid, and lets it go. */
 static int give_persistent(const char *name, long uid)
 {
