@@ -578,26 +578,6 @@ void intnet_share_put(struct intnet_network *nw, struct intnet_share *sh)
 	kfree(sh);
 }
 
-/* @port becomes @user's, its entries counted in @share from now on. */
-void intnet_fdb_reown(struct intnet_port *port, struct intnet_share *share,
-		      kuid_t user)
-{
-	struct intnet_network *nw = port->network;
-	struct intnet_fdb_entry *e;
-	unsigned int n = 0;
-
-	ASSERT_RTNL();
-	spin_lock_bh(&nw->fdb_lock);
-	list_for_each_entry(e, &nw->fdb_list, node)
-		n += entry_port(nw, e) == port;
-	port->share->entries -= n;
-	share->entries += n;
-	port->share = share;
-	WRITE_ONCE(port->user, user);
-	intnet_fdb_changed(nw);
-	spin_unlock_bh(&nw->fdb_lock);
-}
-
 /* An FDB entry as replies and events give it (its port read under RCU: it
  * may move meanwhile), the owner's uid in @ns.
  */

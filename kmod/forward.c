@@ -46,17 +46,14 @@ static bool takes_frames(const struct intnet_port *p)
 static bool gets_copy(const struct intnet_port *p, const struct intnet_port *in,
 		      const struct intnet_port *to, u8 policy)
 {
-	kuid_t user;
-
 	if (!READ_ONCE(p->promisc) || !takes_frames(p))
 		return false;
 	switch (policy) {
 	case INTNET_PROMISC_ALLOW_ALL:
 		return true;
 	case INTNET_PROMISC_ALLOW_SAME_USER:
-		user = READ_ONCE(p->user);
-		return uid_eq(user, READ_ONCE(in->user)) ||
-		       (to && uid_eq(user, READ_ONCE(to->user)));
+		return uid_eq(p->user, in->user) ||
+		       (to && uid_eq(p->user, to->user));
 	default:
 		return false;
 	}

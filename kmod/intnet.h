@@ -118,13 +118,12 @@ struct intnet_port {
 	struct net_device *dev;
 	netdevice_tracker dev_tracker;
 	struct intnet_port_name __rcu *name;
-	/* Whose port it is: the TAP's owner, or who attached it. Changes only
-	 * under RTNL and the FDB lock together (a re-own), with @share.
-	 */
+	/* Whose port it is: the TAP's owner, or who attached it. */
 	kuid_t user;
 	struct intnet_share *share;
-	/* A TAP's owner as last read, to tell when TUNSETOWNER changed it. */
+	/* A TAP's owner and group when attached: the port leaves if they change. */
 	kuid_t tap_owner;
+	kgid_t tap_group;
 	bool tap;
 	bool up;
 	bool promisc;
@@ -284,6 +283,7 @@ struct intnet_port *intnet_port_add(struct intnet_network *nw,
 				    bool up, bool promisc,
 				    struct netlink_ext_ack *extack);
 void intnet_port_del(struct intnet_port *port);
+bool intnet_port_follow_tap(struct intnet_port *port);
 struct intnet_port *intnet_port_get_rtnl(const struct net_device *dev);
 void intnet_port_set_up(struct intnet_port *port, bool up);
 void intnet_port_set_promisc(struct intnet_port *port, bool promisc);
@@ -321,8 +321,6 @@ void intnet_fdb_port_gone(struct intnet_port *port);
 void intnet_fdb_set_ageing(struct intnet_network *nw);
 struct intnet_share *intnet_share_get(struct intnet_network *nw, kuid_t user);
 void intnet_share_put(struct intnet_network *nw, struct intnet_share *share);
-void intnet_fdb_reown(struct intnet_port *port, struct intnet_share *share,
-		      kuid_t user);
 void intnet_fdb_changed(struct intnet_network *nw);
 int intnet_fdb_fill(struct sk_buff *msg, struct intnet_network *nw,
 		    struct intnet_fdb_entry *e, struct user_namespace *ns);

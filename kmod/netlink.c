@@ -372,6 +372,12 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(dev);
 		goto unlock;
 	}
+	/* A port whose TAP changed hands while down leaves before anything
+	 * else is looked up (its network may go with it).
+	 */
+	port = intnet_port_get_rtnl(dev);
+	if (port)
+		intnet_port_follow_tap(port);
 	err = intnet_tap_ids(dev, &ids);
 	if (!err)
 		err = intnet_port_check_kind(dev, &ids, info->extack);

@@ -125,7 +125,7 @@ int intnet_port_fill(struct sk_buff *msg, struct intnet_port *port,
 	    nla_put_u8(msg, INTNET_ATTR_PORT_PROMISC, promisc) ||
 	    nla_put_u8(msg, INTNET_ATTR_PORT_PROMISC_ACTIVE, active) ||
 	    nla_put_u32(msg, INTNET_ATTR_PORT_USER,
-			from_kuid_munged(ns, READ_ONCE(port->user))) ||
+			from_kuid_munged(ns, port->user)) ||
 	    nla_put_u32(msg, INTNET_ATTR_PORT_FDB_LEARNED,
 			READ_ONCE(port->fdb_learned)) ||
 	    nla_put_u8(msg, INTNET_ATTR_PORT_CARRIER,
@@ -170,6 +170,7 @@ static struct intnet_port *port_new(struct intnet_network *nw,
 	port->user = user;
 	port->tap = ids->tap;
 	port->tap_owner = ids->owner;
+	port->tap_group = ids->group;
 	port->host = intnet_is_host(dev);
 	port->stats = __alloc_percpu_gfp(sizeof(*port->stats),
 					 __alignof__(*port->stats),
@@ -305,45 +306,43 @@ static void port_leave(struct intnet_port *port)
 }
 
 /*
- * A TAP's owner changed (TUNSETOWNER, by whoever holds it open, or a
- * persistent TAP given to someone else): the port becomes the new owner's,
- * who can then see and detach it and the old owner no longer can. If its
- * network does not take the new owner's ports, it leaves. If tun cannot be
- * asked (no memory), the port leaves too: it must not stay the old owner's.
+ * Whether @port's TAP may still be opened by the same users as when it was
+ * attached: tun changes its owner and group (TUNSETOWNER, TUNSETGROUP) at the
+ * word of whoever holds it open, and that holder keeps it. Handing the port
+ * to the new owner would give the holder the new owner's view of the network;
+ * keeping it the old owner's would let whoever may open it now use the old
+ * owner's port. So the port leaves, and the new owner attaches it again. If
+ * tun cannot be asked (no memory), the port leaves too.
  */
-static void follow_owner(struct intnet_port *port)
+static bool tap_unchanged(struct intnet_port *port)
 {
 	struct intnet_tap_ids ids;
-	struct intnet_share *share;
 
-	if (!port->tap)
-		return;
-	if (intnet_tap_ids(port->dev, &ids))
-		goto leave;
-	if (!uid_valid(ids.owner) || uid_eq(ids.owner, port->tap_owner))
-		return;
-	port->tap_owner = ids.owner;
-	if (uid_eq(ids.owner, port->user))
-		return;
-	if (!intnet_admits(port->network, ids.owner))
-		goto leave;
-	share = intnet_share_get(port->network, ids.owner);
-	if (!share)
-		goto leave;
-	intnet_share_put(port->network, port->share);
-	intnet_fdb_reown(port, share, ids.owner);
-	intnet_pernet_changed(port->network->net);
-	intnet_event_port(port, INTNET_CMD_PORT_SET);
-	return;
-leave:
+	return !intnet_tap_ids(port->dev, &ids) &&
+	       uid_eq(ids.owner, port->tap_owner) &&
+	       gid_eq(ids.group, port->tap_group);
+}
+
+/*
+ * Checks @port against its TAP's owner and group; true if the port left for
+ * it. tun announces a change only while the device is up, so the notifier
+ * looks again when it comes up, and so does every request that names the
+ * port or its device. RTNL held.
+ */
+bool intnet_port_follow_tap(struct intnet_port *port)
+{
+	ASSERT_RTNL();
+	if (!port->tap || tap_unchanged(port))
+		return false;
 	port_leave(port);
+	return true;
 }
 
 /*
  * A port follows its device: gone with it, and out of the network when it moves
  * to another namespace (that move sends NETDEV_UNREGISTER first); its FDB
  * entries go when it loses its carrier or goes down, as a bridge port's do;
- * its user follows the TAP's owner; and its type cannot change under it.
+ * it leaves when its TAP changes hands; and its type cannot change under it.
  */
 static int intnet_netdev_event(struct notifier_block *nb, unsigned long event,
 			       void *ptr)
@@ -364,12 +363,15 @@ static int intnet_netdev_event(struct notifier_block *nb, unsigned long event,
 		/* Without memory the old name stays: only what events say. */
 		name_update(port);
 		return NOTIFY_OK;
+	case NETDEV_UP:
+		intnet_port_follow_tap(port);
+		return NOTIFY_OK;
 	case NETDEV_CHANGE:
 	case NETDEV_DOWN:
+		if (event == NETDEV_CHANGE && intnet_port_follow_tap(port))
+			return NOTIFY_OK;
 		if (!intnet_port_dev_ok(port))
 			intnet_fdb_flush(port->network, port);
-		if (event == NETDEV_CHANGE)
-			follow_owner(port);
 		return NOTIFY_OK;
 	}
 	return NOTIFY_DONE;

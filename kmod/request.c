@@ -102,6 +102,8 @@ struct intnet_port *intnet_req_port(struct net *net, struct nlattr **attrs,
 	if (IS_ERR(dev))
 		return ERR_CAST(dev);
 	port = intnet_port_get_rtnl(dev);
+	if (port && intnet_port_follow_tap(port))
+		port = NULL;
 	if (!port || !intnet_sees_port(c, port)) {
 		NL_SET_ERR_MSG_ATTR(extack, attrs[INTNET_ATTR_IFINDEX],
 				    "the device is not a port");

@@ -1332,11 +1332,17 @@ TEST(tap_given_to_another_user_leaves_a_restricted_network)
 	EXPECT_PORT_ON(0, "bnet", BOB, BOB);
 }
 
-TEST(tap_given_to_another_user_on_a_public_network_becomes_theirs)
+/*
+ * On a network that would take the new owner's ports too, the port still
+ * leaves: whoever gave the TAP away may still hold it, and must not get the
+ * new owner's view of the network. The new owner attaches it again.
+ */
+TEST(tap_given_to_another_user_on_a_public_network_leaves_it)
 {
 	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct fdb_info fi;
+	struct net_info ni;
 	struct frame f;
 
 	ASSERT_EQ(0, net_new_public(self, "pub", INTNET_PROMISC_DENY));
@@ -1348,22 +1354,24 @@ TEST(tap_given_to_another_user_on_a_public_network_becomes_theirs)
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), PORT(1));
 
 	ASSERT_EQ(0, ioctl(self->fd[0], TUNSETOWNER, BOB));
-	EXPECT_PORT_ON(0, "pub", 0, BOB);
-	/* Alice no longer sees it, nor what is behind it. */
+	/* Nobody's port: not alice's, not bob's, and nothing behind it. */
 	EXPECT_REFUSED(-ENOENT, NOT_A_PORT,
 		       port_get(self, self->ifindex[0], &pi));
-	EXPECT_REFUSED(-ENOENT, NOT_A_PORT, port_del(self, self->ifindex[0]));
-	EXPECT_EQ(-ENOENT, fdb_get(self, "pub", A, &fi));
-	/* Bob does, and detaches it. */
 	sw_as(self, BOB, NONE);
-	ASSERT_EQ(0, port_get(self, self->ifindex[0], &pi))
-	TH_LOG("PORT_GET by the new owner: %s", reply.extack);
-	EXPECT_EQ(BOB, pi.user);
-	ASSERT_EQ(0, fdb_get(self, "pub", A, &fi));
-	EXPECT_EQ(self->ifindex[0], (int)fi.ifindex);
-	ASSERT_EQ(0, port_del(self, self->ifindex[0]))
-	TH_LOG("PORT_DEL by the new owner: %s", reply.extack);
+	EXPECT_REFUSED(-ENOENT, NOT_A_PORT,
+		       port_get(self, self->ifindex[0], &pi));
+	sw_as(self, NONE, NONE);
+	EXPECT_EQ(-ENOENT, port_get(self, self->ifindex[0], &pi));
+	EXPECT_EQ(-ENOENT, fdb_get(self, "pub", A, &fi));
+	ASSERT_EQ(0, net_get(self, "pub", &ni));
+	EXPECT_EQ(1u, ni.ports);
 	deliver(_metadata, self, 1, frame_make(&f, BCAST, B, 60), 0);
+	/* Bob's to attach, now, and his port then. */
+	sw_as(self, BOB, NONE);
+	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE))
+	TH_LOG("PORT_ADD by the new owner: %s", reply.extack);
+	EXPECT_PORT_ON(0, "pub", 0, BOB);
+	deliver(_metadata, self, 1, frame_make(&f, BCAST, B, 60), PORT(0));
 }
 
 /* The kernel log from now on: /dev/kmsg read from its end; or -errno. */
@@ -1408,10 +1416,10 @@ static int kmsg_report(int fd, char *line, size_t size)
 
 /*
  * The same, for the only port its user has on the network, with a station
- * learned behind it: the entry goes to the new owner's share with the port,
- * and the old user's share, now empty, goes without a trace in the kernel log.
+ * learned behind it: the entry and the user's share of the FDB go with the
+ * port, without a trace in the kernel log.
  */
-TEST(tap_given_away_as_its_users_only_port_takes_its_entries_along)
+TEST(tap_given_away_as_its_users_only_port_leaves_cleanly)
 {
 	struct sw *self = sw_new(_metadata);
 	char report[512] = "";
@@ -1436,18 +1444,19 @@ TEST(tap_given_away_as_its_users_only_port_takes_its_entries_along)
 	EXPECT_EQ(0, kmsg_report(kmsg, report, sizeof(report)))
 	TH_LOG("the kernel reported: %s", report);
 	close(kmsg);
-	EXPECT_PORT_ON(0, "pub", 0, BOB);
-	sw_as(self, BOB, NONE);
+	sw_as(self, NONE, NONE);
+	EXPECT_EQ(-ENOENT, port_get(self, self->ifindex[0], &pi));
+	EXPECT_EQ(-ENOENT, fdb_get(self, "pub", A, &fi));
+	ASSERT_EQ(0, net_get(self, "pub", &ni));
+	EXPECT_EQ(0u, ni.fdb_learned);
+	EXPECT_EQ(1u, ni.ports);
+	/* Alice may have a port there again, with her share whole. */
+	ioctl(self->fd[0], TUNSETOWNER, ALICE);
+	sw_as(self, ALICE, NONE);
+	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), PORT(1));
 	ASSERT_EQ(0, port_get(self, self->ifindex[0], &pi));
 	EXPECT_EQ(1, pi.fdb_learned);
-	ASSERT_EQ(0, fdb_get(self, "pub", A, &fi));
-	EXPECT_EQ(self->ifindex[0], (int)fi.ifindex);
-	deliver(_metadata, self, 1, frame_make(&f, A, M, 60), PORT(0));
-	ASSERT_EQ(0, port_del(self, self->ifindex[0]));
-	sw_as(self, NONE, NONE);
-	ASSERT_EQ(0, net_get(self, "pub", &ni));
-	EXPECT_EQ(1u, ni.fdb_learned);
-	EXPECT_EQ(1u, ni.ports);
 }
 
 /* Root opens persistent TAP @name again, gives it to @uid, and lets it go. */
@@ -1463,7 +1472,7 @@ static int give_persistent(const char *name, long uid)
 	return err;
 }
 
-TEST(persistent_tap_given_away_by_root_follows_its_new_owner)
+TEST(persistent_tap_given_away_by_root_leaves_its_network)
 {
 	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
@@ -1483,45 +1492,55 @@ TEST(persistent_tap_given_away_by_root_follows_its_new_owner)
 
 	ASSERT_EQ(0, give_persistent("t0", BOB));
 	ASSERT_EQ(0, give_persistent("t1", BOB));
-	EXPECT_PORT_ON(0, "pub", 0, BOB);
+	EXPECT_EQ(-ENOENT, port_get(self, self->ifindex[0], &pi));
 	sw_as(self, NONE, NONE);
+	EXPECT_EQ(-ENOENT, port_get(self, self->ifindex[0], &pi));
 	EXPECT_EQ(-ENOENT, port_get(self, self->ifindex[1], &pi));
 	ASSERT_EQ(0, net_get_of(self, "alab", ALICE, &ni));
 	EXPECT_EQ(0u, ni.ports);
-	sw_as(self, ALICE, NONE);
-	EXPECT_EQ(-ENOENT, port_get(self, self->ifindex[0], &pi));
+	ASSERT_EQ(0, net_get(self, "pub", &ni));
+	EXPECT_EQ(0u, ni.ports);
 	sw_as(self, BOB, NONE);
-	ASSERT_EQ(0, port_get(self, self->ifindex[0], &pi));
-	EXPECT_EQ(BOB, pi.user);
+	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	EXPECT_PORT_ON(0, "pub", 0, BOB);
 }
 
 /*
  * tun announces a new owner (NETDEV_CHANGE) only while the device is up: a
- * TAP given away while down must still become its new owner's once up (the
- * kernel's link watch may take a second to tell of the change).
+ * TAP given away while down leaves its network when it comes up, or as soon
+ * as a request names it, whichever comes first.
  */
-TEST(tap_given_away_while_down_is_the_new_owners_when_up)
+TEST(tap_given_away_while_down_leaves_when_up_or_named)
 {
 	struct sw *self = sw_new(_metadata);
-	struct port_net pn;
+	struct nl_dump_status st;
+	static struct text t;
 	int i;
 
 	ASSERT_EQ(0, net_new_public(self, "pub", INTNET_PROMISC_DENY));
-	tap_create_owned(_metadata, self, 0, ALICE, NONE);
 	sw_as(self, ALICE, NONE);
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
-	ASSERT_EQ(0, dev_set_up("t0", 0));
-	ASSERT_EQ(0, ioctl(self->fd[0], TUNSETOWNER, BOB));
-	ASSERT_EQ(0, dev_set_up("t0", 1));
-	for (i = 0; i < 30; i++) {
-		ASSERT_EQ(0, port_net_of(self, self->ifindex[0], &pn));
-		if (pn.port_user == BOB)
-			break;
-		usleep(100 * 1000);
+	for (i = 0; i < 3; i++) {
+		tap_create_owned(_metadata, self, i, ALICE, NONE);
+		ASSERT_EQ(0,
+			  port_add(self, "pub", self->ifindex[i], NONE, NONE));
+		ASSERT_EQ(0, dev_set_up(self->ifname[i], 0));
+		ASSERT_EQ(0, ioctl(self->fd[i], TUNSETOWNER, BOB));
 	}
-	EXPECT_EQ(BOB, pn.port_user)
-	TH_LOG("3 s after t0 came up, its port is still alice's");
-	EXPECT_REFUSED(-ENOENT, NOT_A_PORT, port_del(self, self->ifindex[0]));
+	/* t0, still down, named by its old owner: gone. */
+	EXPECT_EQ(-ENOENT, port_del(self, self->ifindex[0]));
+	EXPECT_STREQ(NOT_A_PORT, reply.extack);
+	/* t1 comes up: gone, before anyone asks. */
+	ASSERT_EQ(0, dev_set_up("t1", 1));
+	sw_as(self, NONE, NONE);
+	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_PORT_GET, NULL, text_port, &t,
+				 &st));
+	EXPECT_EQ(NULL, strstr(t.buf, " t0 "));
+	EXPECT_EQ(NULL, strstr(t.buf, " t1 "));
+	/* t2, still down: the new owner attaches it, as his. */
+	sw_as(self, BOB, NONE);
+	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[2], NONE, NONE))
+	TH_LOG("PORT_ADD by the new owner: %s", reply.extack);
+	EXPECT_PORT_ON(2, "pub", 0, BOB);
 }
 
 /*

@@ -105,10 +105,10 @@
  * group, if set; a TAP with neither is an administrator's) to a network that
  * admits both the caller and the port's user (their own, or a public one), at
  * most max_ports_per_user ports, and change, detach or delete what it owns:
- * its networks, its ports and the ports of its networks. A port's user
- * follows its TAP: when the TAP's owner changes (TUNSETOWNER), so does the
- * port's user, and the port is detached if its network does not admit the
- * new one. Networks a caller neither owns nor may join (public ones) are
+ * its networks, its ports and the ports of its networks. A port leaves its
+ * network when its TAP's owner or group changes (TUNSETOWNER, TUNSETGROUP,
+ * which whoever holds the TAP may do): the new owner attaches it again.
+ * Networks a caller neither owns nor may join (public ones) are
  * invisible to it, as are ports and FDB entries that are neither its own nor
  * on its networks: requests about them answer -ENOENT as if they did not
  * exist, and dumps leave them out. Every refusal of a visible object is
@@ -127,9 +127,10 @@
  *   the PORT_DEL of each of its ports.
  * - %INTNET_CMD_PORT_ADD: a port was attached; attributes as in PORT_GET.
  * - %INTNET_CMD_PORT_SET: a port's up, promiscuous or MAC lock setting
- *   changed (PORT_SET), or its user changed with its TAP's owner.
+ *   changed (PORT_SET).
  * - %INTNET_CMD_PORT_DEL: a port left (PORT_DEL, its device went away or
- *   left the namespace, or its network was deleted); it follows the FDB_DEL
+ *   left the namespace, its TAP changed hands, or its network was deleted);
+ *   it follows the FDB_DEL
  *   events of the entries behind it.
  * - %INTNET_CMD_FDB_ADD: an entry appeared or moved; attributes as in
  *   FDB_GET, plus %INTNET_ATTR_FDB_EVENT saying why (learned, moved, added)
