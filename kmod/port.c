@@ -311,8 +311,7 @@ static void port_leave(struct intnet_port *port)
  * word of whoever holds it open, and that holder keeps it. Handing the port
  * to the new owner would give the holder the new owner's view of the network;
  * keeping it the old owner's would let whoever may open it now use the old
- * owner's port. So the port leaves, and the new owner attaches it again. If
- * tun cannot be asked (no memory), the port leaves too.
+ * owner's port. So the port leaves, and the new owner attaches it again.
  */
 static bool tap_unchanged(struct intnet_port *port)
 {

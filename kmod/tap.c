@@ -27,12 +27,24 @@
  */
 static const struct cred *reader_cred;
 
+/*
+ * Where fill_info() writes: one buffer, used under RTNL, made at load. So
+ * reading a TAP's ids never fails for want of memory: a port must not leave
+ * its network, or stay with the wrong owner, because memory was short.
+ */
+static struct sk_buff *reader_skb;
+
 int __init intnet_tap_init(void)
 {
 	struct cred *cred = prepare_kernel_cred(&init_task);
 
 	if (!cred)
 		return -ENOMEM;
+	reader_skb = alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!reader_skb) {
+		put_cred(cred);
+		return -ENOMEM;
+	}
 	cap_clear(cred->cap_inheritable);
 	cap_clear(cred->cap_permitted);
 	cap_clear(cred->cap_effective);
@@ -44,6 +56,7 @@ int __init intnet_tap_init(void)
 
 void intnet_tap_exit(void)
 {
+	kfree_skb(reader_skb);
 	put_cred(reader_cred);
 }
 
@@ -55,12 +68,13 @@ static bool is_tun(const struct net_device *dev)
 
 /*
  * Fills @ids for @dev: all false and invalid for a device that is not tun's.
- * RTNL held (fill_info() runs under it when rtnetlink calls it). 0 or -ENOMEM.
+ * RTNL held (fill_info() runs under it when rtnetlink calls it, and it keeps
+ * reader_skb ours). 0, or fill_info()'s error (none that tun has).
  */
 int intnet_tap_ids(struct net_device *dev, struct intnet_tap_ids *ids)
 {
+	struct sk_buff *skb = reader_skb;
 	const struct cred *old;
-	struct sk_buff *skb;
 	struct nlattr *a;
 	int err;
 
@@ -69,16 +83,12 @@ int intnet_tap_ids(struct net_device *dev, struct intnet_tap_ids *ids)
 					.group = INVALID_GID };
 	if (!is_tun(dev))
 		return 0;
-	skb = alloc_skb(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!skb)
-		return -ENOMEM;
+	skb_trim(skb, 0);
 	old = override_creds(reader_cred);
 	err = dev->rtnl_link_ops->fill_info(skb, dev);
 	revert_creds(old);
-	if (err) {
-		kfree_skb(skb);
+	if (err)
 		return err;
-	}
 	ids->tun = true;
 	a = nla_find((struct nlattr *)skb->data, skb->len, IFLA_TUN_TYPE);
 	ids->tap = a && nla_len(a) >= 1 && nla_get_u8(a) == IFF_TAP;
@@ -88,6 +98,5 @@ int intnet_tap_ids(struct net_device *dev, struct intnet_tap_ids *ids)
 	a = nla_find((struct nlattr *)skb->data, skb->len, IFLA_TUN_GROUP);
 	if (a && nla_len(a) >= 4)
 		ids->group = make_kgid(&init_user_ns, nla_get_u32(a));
-	kfree_skb(skb);
 	return 0;
 }

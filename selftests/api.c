@@ -930,7 +930,8 @@ TEST(fdb_dump_lists_entries_with_their_ports)
 	state(_metadata, self, &after);
 	snprintf(before.buf, sizeof(before.buf),
 		 "net lab flood=1 ageing=300 max=16384 explicit=0 owner=0 "
-		 "ports=2 learned=1 static=1 access=0 promisc=0 port_max=0\n"
+		 "ports=2 learned=1 static=1 access=0 promisc=0 port_max=0 "
+		 "fwd=0\n"
 		 "port %d t0 net=lab up=1 promisc=0 active=0 user=0 learned=1 "
 		 "lock=none/00:00:00:00:00:00\n"
 		 "port %d t1 net=lab up=1 promisc=0 active=0 user=0 learned=0 "

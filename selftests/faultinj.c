@@ -877,8 +877,9 @@ TEST_F(fault, user_requests_fail_cleanly)
 
 /*
  * A TAP given to another user while it is a port (TUNSETOWNER on the held fd)
- * with the Nth failable allocation failing: the port leaves, whether tun
- * could be asked or not; it never stays the old owner's, and nothing leaks.
+ * with the Nth failable allocation failing: the port leaves; it never stays
+ * the old owner's, nor becomes the new one's. (The module reads the TAP's ids
+ * into a buffer made at load: the path may allocate nothing of intnet's.)
  */
 static void follow_owner(struct __test_metadata *_metadata)
 {
@@ -909,7 +910,6 @@ static void follow_owner(struct __test_metadata *_metadata)
 			break;
 	}
 	note("TUNSETOWNER: %u fault points, the port left each time", n - 1);
-	EXPECT_LT(0u, n - 1);
 	totals->faults += n - 1;
 }
 

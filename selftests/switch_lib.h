@@ -690,6 +690,7 @@ struct net_info {
 	/* -1 when the reply left them out. */
 	int access, promisc_policy;
 	long port_fdb_max;
+	unsigned int group_fwd_mask;
 	uint64_t st[__INTNET_STATS_MAX];
 	/* Which counters the reply carried, by bit. */
 	uint32_t st_seen;
@@ -776,6 +777,11 @@ static inline void parse_net(struct nlmsghdr *nh, struct net_info *ni)
 	ni->access = attr_u8(tb[INTNET_ATTR_NET_ACCESS]);
 	ni->promisc_policy = attr_u8(tb[INTNET_ATTR_NET_PROMISC_POLICY]);
 	ni->port_fdb_max = attr_u32_or_none(tb[INTNET_ATTR_NET_PORT_FDB_MAX]);
+	ni->group_fwd_mask = 0;
+	if (tb[INTNET_ATTR_NET_GROUP_FWD_MASK])
+		memcpy(&ni->group_fwd_mask,
+		       nla_payload(tb[INTNET_ATTR_NET_GROUP_FWD_MASK]),
+		       sizeof(uint16_t));
 	parse_stats(tb[INTNET_ATTR_STATS], ni->st, &ni->st_seen);
 }
 
@@ -1006,11 +1012,11 @@ static inline int text_net(struct nlmsghdr *nh, void *arg)
 	return text_add(arg,
 			"net %s flood=%d ageing=%u max=%u explicit=%d "
 			"owner=%u ports=%u learned=%u static=%u access=%d "
-			"promisc=%d port_max=%ld\n",
+			"promisc=%d port_max=%ld fwd=%#x\n",
 			ni.name, ni.flood_unknown, ni.ageing, ni.fdb_max,
 			ni.explicit, ni.owner, ni.ports, ni.fdb_learned,
 			ni.fdb_static, ni.access, ni.promisc_policy,
-			ni.port_fdb_max);
+			ni.port_fdb_max, ni.group_fwd_mask);
 }
 
 static inline int text_port(struct nlmsghdr *nh, void *arg)
