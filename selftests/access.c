@@ -12,7 +12,6 @@
 #include <time.h>
 
 #include "switch_lib.h"
-#include "flood_lib.h"
 
 /* See switch.c: an earlier test's namespace can hold RTNL for a while. */
 #undef TEST_TIMEOUT_DEFAULT
@@ -47,15 +46,6 @@
 	"intnet: a static entry puts this address behind another port"
 #define ADDRESS_LOCKED "intnet: the address is locked to a port"
 
-/* Stations. */
-static const uint8_t A[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0a };
-static const uint8_t B[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0b };
-static const uint8_t C[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0c };
-static const uint8_t D[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0d };
-static const uint8_t M[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x4d };
-static const uint8_t S[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x53 };
-static const uint8_t NOBODY[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x77 };
-
 static struct text before, after;
 
 /*
@@ -66,7 +56,7 @@ static struct text before, after;
 	do {                                                                   \
 		state(_metadata, self, &before);                               \
 		EXPECT_EQ(err, call);                                          \
-		EXPECT_STREQ(msg, reply.extack);                               \
+		EXPECT_STREQ(msg, last.extack);                                \
 		state(_metadata, self, &after);                                \
 		EXPECT_STREQ(before.buf, after.buf);                           \
 	} while (0)
@@ -139,14 +129,13 @@ static int names(struct sw *self, const char *name, struct text *t)
 
 /* ---- what a user may do ---- */
 
-TEST(user_creates_changes_and_deletes_own_network)
+TEST_F(sw, user_creates_changes_and_deletes_own_network)
 {
-	struct sw *self = sw_new(_metadata);
 	struct net_info ni;
 
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, net_new(self, "mine"))
-	TH_LOG("NET_NEW: %s", reply.extack);
+	TH_LOG("NET_NEW: %s", last.extack);
 	ASSERT_EQ(0, net_get(self, "mine", &ni));
 	EXPECT_EQ(U1, ni.owner);
 	EXPECT_EQ(1, ni.explicit);
@@ -161,7 +150,7 @@ TEST(user_creates_changes_and_deletes_own_network)
 				INTNET_ATTR_NET_PROMISC_POLICY,
 				INTNET_PROMISC_ALLOW_SAME_USER,
 				INTNET_ATTR_NET_PORT_FDB_MAX, 3, 0))
-	TH_LOG("NET_SET: %s", reply.extack);
+	TH_LOG("NET_SET: %s", last.extack);
 	/* The administrator sees the same, naming the owner. */
 	sw_as(self, NONE, NONE);
 	EXPECT_EQ(-ENOENT, net_get(self, "mine", &ni));
@@ -176,33 +165,32 @@ TEST(user_creates_changes_and_deletes_own_network)
 
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, net_del(self, "mine"))
-	TH_LOG("NET_DEL: %s", reply.extack);
+	TH_LOG("NET_DEL: %s", last.extack);
 	EXPECT_EQ(-ENOENT, net_get(self, "mine", &ni));
 	state(_metadata, self, &after);
 	EXPECT_STREQ("", after.buf);
 }
 
-TEST(user_attaches_and_drives_own_taps)
+TEST_F(sw, user_attaches_and_drives_own_taps)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct net_info ni;
 	struct frame f;
 
-	tap_create_owned(_metadata, self, 0, U1, NONE);
-	tap_create_owned(_metadata, self, 1, U1, NONE);
+	tap_make_owned(_metadata, self, 0, U1, NONE);
+	tap_make_owned(_metadata, self, 1, U1, NONE);
 	sw_as(self, U1, NONE);
 	/* The first port makes the network, owned by the port's user. */
-	ASSERT_EQ(0, port_add(self, "mine", self->ifindex[0], NONE, NONE))
-	TH_LOG("PORT_ADD: %s", reply.extack);
+	ASSERT_EQ(0, sw_port_add(self, "mine", self->ifindex[0], NONE, NONE))
+	TH_LOG("PORT_ADD: %s", last.extack);
 	ASSERT_EQ(0, net_get(self, "mine", &ni));
 	EXPECT_EQ(U1, ni.owner);
 	EXPECT_EQ(0, ni.explicit);
 	ASSERT_EQ(0, port_get(self, self->ifindex[0], &pi));
 	EXPECT_EQ(U1, pi.user);
 	EXPECT_STREQ("mine", pi.net);
-	ASSERT_EQ(0, port_add(self, "mine", self->ifindex[1], NONE, NONE))
-	TH_LOG("PORT_ADD: %s", reply.extack);
+	ASSERT_EQ(0, sw_port_add(self, "mine", self->ifindex[1], NONE, NONE))
+	TH_LOG("PORT_ADD: %s", last.extack);
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), PORT(1));
 
 	ASSERT_EQ(0, port_set(self, self->ifindex[1], 0, NONE));
@@ -216,14 +204,14 @@ TEST(user_attaches_and_drives_own_taps)
 	ASSERT_EQ(0, net_set(self, "mine", INTNET_ATTR_NET_PROMISC_POLICY,
 			     INTNET_PROMISC_ALLOW_SAME_USER));
 	ASSERT_EQ(0, port_set(self, self->ifindex[1], NONE, 1))
-	TH_LOG("PORT_SET promisc: %s", reply.extack);
+	TH_LOG("PORT_SET promisc: %s", last.extack);
 	ASSERT_EQ(0, port_get(self, self->ifindex[1], &pi));
 	EXPECT_EQ(1, pi.promisc);
 	EXPECT_EQ(1, pi.promisc_active);
 
 	/* Locked to one address, and free again. */
 	ASSERT_EQ(0, port_lock(self, self->ifindex[0], M))
-	TH_LOG("PORT_SET lock: %s", reply.extack);
+	TH_LOG("PORT_SET lock: %s", last.extack);
 	ASSERT_EQ(0, port_get(self, self->ifindex[0], &pi));
 	EXPECT_EQ(1, pi.locked);
 	EXPECT_EQ(0, memcmp(M, pi.lock_mac, ETH_ALEN));
@@ -241,19 +229,18 @@ TEST(user_attaches_and_drives_own_taps)
 	EXPECT_STREQ("", after.buf);
 }
 
-TEST(user_attaches_tap_of_its_group)
+TEST_F(sw, user_attaches_tap_of_its_group)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct net_info ni;
 
-	tap_create_owned(_metadata, self, 0, NONE, G);
+	tap_make_owned(_metadata, self, 0, NONE, G);
 	sw_as(self, U1, NONE);
 	EXPECT_REFUSED(-EPERM, OTHERS_TAP,
-		       port_add(self, "grp", self->ifindex[0], NONE, NONE));
+		       sw_port_add(self, "grp", self->ifindex[0], NONE, NONE));
 	sw_as(self, U1, G);
-	ASSERT_EQ(0, port_add(self, "grp", self->ifindex[0], NONE, NONE))
-	TH_LOG("PORT_ADD: %s", reply.extack);
+	ASSERT_EQ(0, sw_port_add(self, "grp", self->ifindex[0], NONE, NONE))
+	TH_LOG("PORT_ADD: %s", last.extack);
 	/* A TAP without an owner: the port is the attaching user's. */
 	ASSERT_EQ(0, port_get(self, self->ifindex[0], &pi));
 	EXPECT_EQ(U1, pi.user);
@@ -261,57 +248,57 @@ TEST(user_attaches_tap_of_its_group)
 	EXPECT_EQ(U1, ni.owner);
 }
 
-TEST(port_user_is_the_taps_owner_or_who_the_administrator_says)
+TEST_F(sw, port_user_is_the_taps_owner_or_who_the_administrator_says)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct net_info ni;
 	int d0;
 
-	tap_create_owned(_metadata, self, 0, U1, NONE);
-	tap_create_owned(_metadata, self, 1, NONE, NONE);
-	tap_create_owned(_metadata, self, 2, U1, NONE);
+	tap_make_owned(_metadata, self, 0, U1, NONE);
+	tap_make_owned(_metadata, self, 1, NONE, NONE);
+	tap_make_owned(_metadata, self, 2, U1, NONE);
 	ASSERT_EQ(0, link_add("d0", "dummy"));
 	d0 = if_nametoindex("d0");
 	ASSERT_LT(0, d0);
 
 	/* Root attaches U1's TAP: the name is the port user's, so a network
 	 * of U1's, with U1's port. */
-	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[0], NONE, NONE));
 	EXPECT_EQ(-ENOENT, net_get(self, "lab", &ni));
 	ASSERT_EQ(0, net_get(self, "1001/lab", &ni));
 	EXPECT_EQ(U1, ni.owner);
 	ASSERT_EQ(0, port_get(self, self->ifindex[0], &pi));
 	EXPECT_EQ(U1, pi.user);
 	/* A TAP without an owner is root's, even on U1's network. */
-	ASSERT_EQ(0, port_add(self, "1001/lab", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0,
+		  sw_port_add(self, "1001/lab", self->ifindex[1], NONE, NONE));
 	ASSERT_EQ(0, port_get(self, self->ifindex[1], &pi));
 	EXPECT_EQ(0, pi.user);
 	/* PORT_USER wins over the TAP's owner, and applies to any device. */
-	ASSERT_EQ(0, port_add_for(self, "1001/lab", self->ifindex[2], U2));
+	ASSERT_EQ(0, sw_port_add_for(self, "1001/lab", self->ifindex[2], U2));
 	ASSERT_EQ(0, port_get(self, self->ifindex[2], &pi));
 	EXPECT_EQ(U2, pi.user);
-	ASSERT_EQ(0, port_add_for(self, "lab", d0, U1));
+	ASSERT_EQ(0, sw_port_add_for(self, "lab", d0, U1));
 	ASSERT_EQ(0, port_get(self, d0, &pi));
 	EXPECT_EQ(U1, pi.user);
 }
 
-TEST(network_owner_manages_every_port_of_its_network)
+TEST_F(sw, network_owner_manages_every_port_of_its_network)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct frame f;
 
-	tap_create_owned(_metadata, self, 0, U1, NONE);
-	tap_create_owned(_metadata, self, 1, U2, NONE);
+	tap_make_owned(_metadata, self, 0, U1, NONE);
+	tap_make_owned(_metadata, self, 1, U2, NONE);
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
 				"pub", INTNET_ATTR_NET_ACCESS,
 				INTNET_ACCESS_PUBLIC, 0));
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE));
 	sw_as(self, U2, NONE);
-	ASSERT_EQ(0, port_add(self, "1001/pub", self->ifindex[1], NONE, NONE))
-	TH_LOG("PORT_ADD to a public network: %s", reply.extack);
+	ASSERT_EQ(0,
+		  sw_port_add(self, "1001/pub", self->ifindex[1], NONE, NONE))
+	TH_LOG("PORT_ADD to a public network: %s", last.extack);
 	deliver(_metadata, self, 1, frame_make(&f, BCAST, B, 60), PORT(0));
 
 	/* U2's port, on U1's network: U1 sees it and may change it. */
@@ -319,7 +306,7 @@ TEST(network_owner_manages_every_port_of_its_network)
 	ASSERT_EQ(0, port_get(self, self->ifindex[1], &pi));
 	EXPECT_EQ(U2, pi.user);
 	ASSERT_EQ(0, fdb_add(self, self->ifindex[1], S))
-	TH_LOG("FDB_ADD: %s", reply.extack);
+	TH_LOG("FDB_ADD: %s", last.extack);
 	ASSERT_EQ(0, fdb_flush(self, "pub", NONE));
 	ASSERT_EQ(0, port_set(self, self->ifindex[1], 0, NONE));
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), 0);
@@ -339,26 +326,27 @@ static void five_networks(struct __test_metadata *_metadata, struct sw *self)
 	int i;
 
 	for (i = 0; i < 5; i++)
-		tap_create_owned(_metadata, self, i,
-				 i == 4		    ? NONE
-				 : i == 0 || i == 3 ? U1
-						    : U2,
-				 NONE);
+		tap_make_owned(_metadata, self, i,
+			       i == 4		  ? NONE
+			       : i == 0 || i == 3 ? U1
+						  : U2,
+			       NONE);
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, net_new(self, "r1"));
-	ASSERT_EQ(0, port_add(self, "r1", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "r1", self->ifindex[0], NONE, NONE));
 	sw_as(self, U2, NONE);
 	ASSERT_EQ(0, net_new(self, "r2"));
-	ASSERT_EQ(0, port_add(self, "r2", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "r2", self->ifindex[1], NONE, NONE));
 	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
 				"p2", INTNET_ATTR_NET_ACCESS,
 				INTNET_ACCESS_PUBLIC, 0));
-	ASSERT_EQ(0, port_add(self, "p2", self->ifindex[2], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "p2", self->ifindex[2], NONE, NONE));
 	sw_as(self, U1, NONE);
-	ASSERT_EQ(0, port_add(self, "1002/p2", self->ifindex[3], NONE, NONE));
+	ASSERT_EQ(0,
+		  sw_port_add(self, "1002/p2", self->ifindex[3], NONE, NONE));
 	sw_as(self, NONE, NONE);
 	ASSERT_EQ(0, net_new(self, "root"));
-	ASSERT_EQ(0, port_add_for(self, "root", self->ifindex[4], U1));
+	ASSERT_EQ(0, sw_port_add_for(self, "root", self->ifindex[4], U1));
 	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
 				"p0", INTNET_ATTR_NET_ACCESS,
 				INTNET_ACCESS_PUBLIC, 0));
@@ -370,9 +358,8 @@ static void five_networks(struct __test_metadata *_metadata, struct sw *self)
 				 : 0);
 }
 
-TEST(dumps_show_own_and_public_networks_and_own_ports)
+TEST_F(sw, dumps_show_own_and_public_networks_and_own_ports)
 {
-	struct sw *self = sw_new(_metadata);
 	static struct text t;
 
 	five_networks(_metadata, self);
@@ -416,9 +403,8 @@ TEST(dumps_show_own_and_public_networks_and_own_ports)
 	EXPECT_STREQ("", t.buf);
 }
 
-TEST(requests_about_invisible_objects_answer_as_if_absent)
+TEST_F(sw, requests_about_invisible_objects_answer_as_if_absent)
 {
-	struct sw *self = sw_new(_metadata);
 	struct nl_dump_status st;
 	struct port_info pi;
 	struct net_info ni;
@@ -450,58 +436,56 @@ TEST(requests_about_invisible_objects_answer_as_if_absent)
 
 /* ---- what a user may not do ---- */
 
-TEST(joining_another_users_restricted_network_is_refused)
+TEST_F(sw, joining_another_users_restricted_network_is_refused)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 
-	tap_create_owned(_metadata, self, 0, U1, NONE);
-	tap_create_owned(_metadata, self, 1, U2, NONE);
+	tap_make_owned(_metadata, self, 0, U1, NONE);
+	tap_make_owned(_metadata, self, 1, U2, NONE);
 	sw_as(self, U2, NONE);
 	ASSERT_EQ(0, net_new(self, "r2"));
-	ASSERT_EQ(0, port_add(self, "r2", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "r2", self->ifindex[1], NONE, NONE));
 	sw_as(self, U1, NONE);
 	/* Named with its owner, it is not there for U1. */
-	EXPECT_REFUSED(-ENOENT, NO_NETWORK,
-		       port_add(self, "1002/r2", self->ifindex[0], NONE, NONE));
+	EXPECT_REFUSED(
+	    -ENOENT, NO_NETWORK,
+	    sw_port_add(self, "1002/r2", self->ifindex[0], NONE, NONE));
 	/* The administrator is never refused; the port is still U1's. */
 	sw_as(self, NONE, NONE);
-	ASSERT_EQ(0, port_add(self, "1002/r2", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0,
+		  sw_port_add(self, "1002/r2", self->ifindex[0], NONE, NONE));
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, port_get(self, self->ifindex[0], &pi));
 	EXPECT_EQ(U1, pi.user);
 	EXPECT_STREQ("r2", pi.net);
 }
 
-TEST(attaching_a_tap_of_another_user_is_refused)
+TEST_F(sw, attaching_a_tap_of_another_user_is_refused)
 {
-	struct sw *self = sw_new(_metadata);
-
-	tap_create_owned(_metadata, self, 0, U2, NONE);
-	tap_create_owned(_metadata, self, 1, NONE, NONE);
-	tap_create_owned(_metadata, self, 2, NONE, G);
-	tap_create_owned(_metadata, self, 3, U2, G + 1);
+	tap_make_owned(_metadata, self, 0, U2, NONE);
+	tap_make_owned(_metadata, self, 1, NONE, NONE);
+	tap_make_owned(_metadata, self, 2, NONE, G);
+	tap_make_owned(_metadata, self, 3, U2, G + 1);
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, net_new(self, "mine"));
 	EXPECT_REFUSED(-EPERM, OTHERS_TAP,
-		       port_add(self, "mine", self->ifindex[0], NONE, NONE));
+		       sw_port_add(self, "mine", self->ifindex[0], NONE, NONE));
 	/* Nor does it make the network it names. */
 	EXPECT_REFUSED(-EPERM, OTHERS_TAP,
-		       port_add(self, "new", self->ifindex[0], NONE, NONE));
+		       sw_port_add(self, "new", self->ifindex[0], NONE, NONE));
 	/* No owner and no group: nobody's but the administrator's. */
 	EXPECT_REFUSED(-EPERM, OTHERS_TAP,
-		       port_add(self, "mine", self->ifindex[1], NONE, NONE));
+		       sw_port_add(self, "mine", self->ifindex[1], NONE, NONE));
 	/* A group U1 is not in. */
 	EXPECT_REFUSED(-EPERM, OTHERS_TAP,
-		       port_add(self, "mine", self->ifindex[2], NONE, NONE));
+		       sw_port_add(self, "mine", self->ifindex[2], NONE, NONE));
 	sw_as(self, U1, G);
 	EXPECT_REFUSED(-EPERM, OTHERS_TAP,
-		       port_add(self, "mine", self->ifindex[3], NONE, NONE));
+		       sw_port_add(self, "mine", self->ifindex[3], NONE, NONE));
 }
 
-TEST(attaching_a_device_that_is_not_a_tap_is_refused)
+TEST_F(sw, attaching_a_device_that_is_not_a_tap_is_refused)
 {
-	struct sw *self = sw_new(_metadata);
 	int d0, v0;
 
 	ASSERT_EQ(0, link_add("d0", "dummy"));
@@ -513,40 +497,37 @@ TEST(attaching_a_device_that_is_not_a_tap_is_refused)
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, net_new(self, "mine"));
 	EXPECT_REFUSED(-EPERM, NOT_A_TAP,
-		       port_add(self, "mine", d0, NONE, NONE));
+		       sw_port_add(self, "mine", d0, NONE, NONE));
 	EXPECT_REFUSED(-EPERM, NOT_A_TAP,
-		       port_add(self, "new", d0, NONE, NONE));
+		       sw_port_add(self, "new", d0, NONE, NONE));
 	EXPECT_REFUSED(-EPERM, NOT_A_TAP,
-		       port_add(self, "mine", v0, NONE, NONE));
+		       sw_port_add(self, "mine", v0, NONE, NONE));
 	/* Loopback is refused to everyone, for what it is. */
 	EXPECT_REFUSED(
 	    -EINVAL, LOOPBACK,
-	    port_add(self, "mine", if_nametoindex("lo"), NONE, NONE));
+	    sw_port_add(self, "mine", if_nametoindex("lo"), NONE, NONE));
 }
 
-TEST(attaching_a_port_for_a_user_is_for_administrators)
+TEST_F(sw, attaching_a_port_for_a_user_is_for_administrators)
 {
-	struct sw *self = sw_new(_metadata);
-
-	tap_create_owned(_metadata, self, 0, U1, NONE);
+	tap_make_owned(_metadata, self, 0, U1, NONE);
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, net_new(self, "mine"));
 	EXPECT_REFUSED(-EPERM, FOR_ANOTHER,
-		       port_add_for(self, "mine", self->ifindex[0], U2));
+		       sw_port_add_for(self, "mine", self->ifindex[0], U2));
 	/* Even naming itself. */
 	EXPECT_REFUSED(-EPERM, FOR_ANOTHER,
-		       port_add_for(self, "mine", self->ifindex[0], U1));
+		       sw_port_add_for(self, "mine", self->ifindex[0], U1));
 }
 
-TEST(another_users_restricted_network_cannot_be_touched)
+TEST_F(sw, another_users_restricted_network_cannot_be_touched)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
-	tap_create_owned(_metadata, self, 0, U2, NONE);
+	tap_make_owned(_metadata, self, 0, U2, NONE);
 	sw_as(self, U2, NONE);
 	ASSERT_EQ(0, net_new(self, "r2"));
-	ASSERT_EQ(0, port_add(self, "r2", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "r2", self->ifindex[0], NONE, NONE));
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, S, 60), 0);
 
 	sw_as(self, U1, NONE);
@@ -569,22 +550,22 @@ TEST(another_users_restricted_network_cannot_be_touched)
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, S, 60), 0);
 }
 
-TEST(another_users_public_network_cannot_be_changed)
+TEST_F(sw, another_users_public_network_cannot_be_changed)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
-	tap_create_owned(_metadata, self, 0, U2, NONE);
-	tap_create_owned(_metadata, self, 1, U1, NONE);
+	tap_make_owned(_metadata, self, 0, U2, NONE);
+	tap_make_owned(_metadata, self, 1, U1, NONE);
 	sw_as(self, U2, NONE);
 	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
 				"p2", INTNET_ATTR_NET_ACCESS,
 				INTNET_ACCESS_PUBLIC, 0));
-	ASSERT_EQ(0, port_add(self, "p2", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "p2", self->ifindex[0], NONE, NONE));
 	ASSERT_EQ(0, fdb_add(self, self->ifindex[0], S))
-	TH_LOG("FDB_ADD by the owner: %s", reply.extack);
+	TH_LOG("FDB_ADD by the owner: %s", last.extack);
 	sw_as(self, U1, NONE);
-	ASSERT_EQ(0, port_add(self, "1002/p2", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0,
+		  sw_port_add(self, "1002/p2", self->ifindex[1], NONE, NONE));
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, B, 60), PORT(1));
 	deliver(_metadata, self, 1, frame_make(&f, BCAST, A, 60), PORT(0));
 
@@ -609,22 +590,21 @@ TEST(another_users_public_network_cannot_be_changed)
 	ASSERT_EQ(0, port_del(self, self->ifindex[1]));
 }
 
-TEST(another_users_port_cannot_be_touched)
+TEST_F(sw, another_users_port_cannot_be_touched)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 
-	tap_create_owned(_metadata, self, 0, U2, NONE);
-	tap_create_owned(_metadata, self, 1, U1, NONE);
+	tap_make_owned(_metadata, self, 0, U2, NONE);
+	tap_make_owned(_metadata, self, 1, U1, NONE);
 	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
 				"lab", INTNET_ATTR_NET_ACCESS,
 				INTNET_ACCESS_PUBLIC,
 				INTNET_ATTR_NET_PROMISC_POLICY,
 				INTNET_PROMISC_ALLOW_ALL, 0));
 	sw_as(self, U2, NONE);
-	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[0], NONE, NONE));
 	sw_as(self, U1, NONE);
-	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[1], NONE, NONE));
 
 	EXPECT_REFUSED(-ENOENT, NOT_A_PORT,
 		       port_get(self, self->ifindex[0], &pi));
@@ -639,17 +619,16 @@ TEST(another_users_port_cannot_be_touched)
 		       fdb_flush(self, NULL, self->ifindex[0]));
 }
 
-TEST(promiscuous_request_under_deny_is_refused)
+TEST_F(sw, promiscuous_request_under_deny_is_refused)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 
-	tap_create_owned(_metadata, self, 0, U1, NONE);
+	tap_make_owned(_metadata, self, 0, U1, NONE);
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, net_new(self, "mine"));
 	EXPECT_REFUSED(-EPERM, POLICY_DENY,
-		       port_add(self, "mine", self->ifindex[0], NONE, 1));
-	ASSERT_EQ(0, port_add(self, "mine", self->ifindex[0], NONE, 0));
+		       sw_port_add(self, "mine", self->ifindex[0], NONE, 1));
+	ASSERT_EQ(0, sw_port_add(self, "mine", self->ifindex[0], NONE, 0));
 	EXPECT_REFUSED(-EPERM, POLICY_DENY,
 		       port_set(self, self->ifindex[0], NONE, 1));
 	EXPECT_REFUSED(-EPERM, POLICY_DENY,
@@ -658,7 +637,7 @@ TEST(promiscuous_request_under_deny_is_refused)
 	/* The administrator's request is taken, and does nothing yet. */
 	sw_as(self, NONE, NONE);
 	ASSERT_EQ(0, port_set(self, self->ifindex[0], NONE, 1))
-	TH_LOG("PORT_SET promisc by root: %s", reply.extack);
+	TH_LOG("PORT_SET promisc by root: %s", last.extack);
 	ASSERT_EQ(0, port_get(self, self->ifindex[0], &pi));
 	EXPECT_EQ(1, pi.promisc);
 	EXPECT_EQ(0, pi.promisc_active);
@@ -675,22 +654,21 @@ TEST(promiscuous_request_under_deny_is_refused)
 	EXPECT_EQ(0, pi.promisc_active);
 }
 
-TEST(public_network_admits_other_users)
+TEST_F(sw, public_network_admits_other_users)
 {
-	struct sw *self = sw_new(_metadata);
 	struct net_info ni;
 	static struct text t;
 	struct frame f;
 
-	tap_create_owned(_metadata, self, 0, U1, NONE);
-	tap_create_owned(_metadata, self, 1, U2, NONE);
+	tap_make_owned(_metadata, self, 0, U1, NONE);
+	tap_make_owned(_metadata, self, 1, U2, NONE);
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, net_new(self, "lab"));
-	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[0], NONE, NONE));
 	sw_as(self, U2, NONE);
 	EXPECT_REFUSED(
 	    -ENOENT, NO_NETWORK,
-	    port_add(self, "1001/lab", self->ifindex[1], NONE, NONE));
+	    sw_port_add(self, "1001/lab", self->ifindex[1], NONE, NONE));
 	EXPECT_REFUSED(-ENOENT, NO_NETWORK, net_get(self, "1001/lab", &ni));
 
 	sw_as(self, U1, NONE);
@@ -699,8 +677,9 @@ TEST(public_network_admits_other_users)
 	sw_as(self, U2, NONE);
 	ASSERT_EQ(0, net_get(self, "1001/lab", &ni));
 	EXPECT_EQ(U1, ni.owner);
-	ASSERT_EQ(0, port_add(self, "1001/lab", self->ifindex[1], NONE, NONE))
-	TH_LOG("PORT_ADD: %s", reply.extack);
+	ASSERT_EQ(0,
+		  sw_port_add(self, "1001/lab", self->ifindex[1], NONE, NONE))
+	TH_LOG("PORT_ADD: %s", last.extack);
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), PORT(1));
 	deliver(_metadata, self, 1, frame_make(&f, A, B, 60), PORT(0));
 	deliver(_metadata, self, 0, frame_make(&f, B, A, 60), PORT(1));
@@ -736,17 +715,17 @@ static void quota_test(struct __test_metadata *_metadata)
 	ASSERT_EQ(0, read_line(QUOTA, value, sizeof(value)));
 	ASSERT_STREQ("3", value);
 	for (i = 0; i < 4; i++)
-		tap_create_owned(_metadata, self, i, U1, NONE);
+		tap_make_owned(_metadata, self, i, U1, NONE);
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, net_new(self, "n1"));
 	ASSERT_EQ(0, net_new(self, "n2"));
 	/* An implicit network counts too. */
-	ASSERT_EQ(0, port_add(self, "n3", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "n3", self->ifindex[0], NONE, NONE));
 	EXPECT_REFUSED(-EDQUOT, QUOTA_FULL, net_new(self, "n4"));
 	EXPECT_REFUSED(-EDQUOT, QUOTA_FULL,
-		       port_add(self, "n4", self->ifindex[1], NONE, NONE));
+		       sw_port_add(self, "n4", self->ifindex[1], NONE, NONE));
 	/* Joining one it has is no new network. */
-	ASSERT_EQ(0, port_add(self, "n1", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "n1", self->ifindex[1], NONE, NONE));
 
 	/* Per user: U2 and root are not counted against U1. */
 	sw_as(self, U2, NONE);
@@ -792,16 +771,16 @@ static void promisc_lab(struct __test_metadata *_metadata, struct sw *self,
 				"lab", INTNET_ATTR_NET_FLOOD_UNKNOWN, 0,
 				INTNET_ATTR_NET_PROMISC_POLICY, policy, 0));
 	for (i = 0; i < 6; i++) {
-		tap_create(_metadata, self, i);
-		ASSERT_EQ(0,
-			  port_add_for(self, "lab", self->ifindex[i], user[i]));
+		tap_make(_metadata, self, i);
+		ASSERT_EQ(
+		    0, sw_port_add_for(self, "lab", self->ifindex[i], user[i]));
 	}
 	for (i = 0; i < 6; i += 5) {
 		/* Under deny, only an administrator may ask. */
 		sw_as(self, policy == INTNET_PROMISC_DENY ? NONE : user[i],
 		      NONE);
 		ASSERT_EQ(0, port_set(self, self->ifindex[i], NONE, 1))
-		TH_LOG("PORT_SET t%d promisc: %s", i, reply.extack);
+		TH_LOG("PORT_SET t%d promisc: %s", i, last.extack);
 		ASSERT_EQ(0, port_get(self, self->ifindex[i], &pi));
 		EXPECT_EQ(1, pi.promisc);
 		EXPECT_EQ(policy != INTNET_PROMISC_DENY, pi.promisc_active);
@@ -814,9 +793,8 @@ static void promisc_lab(struct __test_metadata *_metadata, struct sw *self,
 			all_but(self, i + 1));
 }
 
-TEST(deny_policy_gives_no_copies)
+TEST_F(sw, deny_policy_gives_no_copies)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
 	promisc_lab(_metadata, self, INTNET_PROMISC_DENY);
@@ -830,9 +808,8 @@ TEST(deny_policy_gives_no_copies)
 	EXPECT_EQ(4u, port_stat(_metadata, self, 5, INTNET_STATS_TX_PACKETS));
 }
 
-TEST(allow_same_user_copies_only_frames_of_the_same_user)
+TEST_F(sw, allow_same_user_copies_only_frames_of_the_same_user)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
 	promisc_lab(_metadata, self, INTNET_PROMISC_ALLOW_SAME_USER);
@@ -860,9 +837,8 @@ TEST(allow_same_user_copies_only_frames_of_the_same_user)
 		  port_stat(_metadata, self, 5, INTNET_STATS_TX_PACKETS));
 }
 
-TEST(allow_all_copies_everything)
+TEST_F(sw, allow_all_copies_everything)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct frame f;
 
@@ -912,23 +888,22 @@ static void expect_port_counts(struct __test_metadata *_metadata,
 	TH_LOG("t%d tx_packets", i);
 }
 
-TEST(locked_port_sends_only_from_its_address)
+TEST_F(sw, locked_port_sends_only_from_its_address)
 {
-	struct sw *self = sw_new(_metadata);
 	struct fdb_info fi;
 	struct net_info ni;
 	struct frame f;
 	int i;
 
 	for (i = 0; i < 3; i++)
-		tap_create_owned(_metadata, self, i, U1, NONE);
+		tap_make_owned(_metadata, self, i, U1, NONE);
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, net_new(self, "lab"));
 	for (i = 0; i < 3; i++)
-		ASSERT_EQ(0,
-			  port_add(self, "lab", self->ifindex[i], NONE, NONE));
+		ASSERT_EQ(
+		    0, sw_port_add(self, "lab", self->ifindex[i], NONE, NONE));
 	ASSERT_EQ(0, port_lock(self, self->ifindex[0], M))
-	TH_LOG("PORT_SET lock: %s", reply.extack);
+	TH_LOG("PORT_SET lock: %s", last.extack);
 	ASSERT_EQ(0, fdb_get(self, "lab", M, &fi));
 	EXPECT_EQ(self->ifindex[0], (int)fi.ifindex);
 	EXPECT_EQ(1, fi.is_static);
@@ -961,20 +936,19 @@ TEST(locked_port_sends_only_from_its_address)
 	EXPECT_EQ(1u, ni.fdb_static);
 }
 
-TEST(lock_replaces_learned_entry_and_unlock_removes_it)
+TEST_F(sw, lock_replaces_learned_entry_and_unlock_removes_it)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct fdb_info fi;
 	struct net_info ni;
 	struct frame f;
 
 	add_ports(_metadata, self, 3, "lab");
-	tap_create(_metadata, self, 3);
+	tap_make(_metadata, self, 3);
 	deliver(_metadata, self, 1, frame_make(&f, BCAST, M, 60),
 		PORT(0) | PORT(2));
 	ASSERT_EQ(0, port_lock(self, self->ifindex[0], M))
-	TH_LOG("PORT_SET lock: %s", reply.extack);
+	TH_LOG("PORT_SET lock: %s", last.extack);
 	ASSERT_EQ(0, net_get(self, "lab", &ni));
 	EXPECT_EQ(0u, ni.fdb_learned);
 	EXPECT_EQ(1u, ni.fdb_static);
@@ -1010,7 +984,7 @@ TEST(lock_replaces_learned_entry_and_unlock_removes_it)
 	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_PORT_ADD, INTNET_ATTR_NET_NAME,
 				"lab", INTNET_ATTR_IFINDEX, self->ifindex[3],
 				INTNET_ATTR_PORT_LOCK_MAC, D, 0))
-	TH_LOG("PORT_ADD locked: %s", reply.extack);
+	TH_LOG("PORT_ADD locked: %s", last.extack);
 	ASSERT_EQ(0, port_get(self, self->ifindex[3], &pi));
 	EXPECT_EQ(1, pi.locked);
 	EXPECT_EQ(0, memcmp(D, pi.lock_mac, ETH_ALEN));
@@ -1020,12 +994,10 @@ TEST(lock_replaces_learned_entry_and_unlock_removes_it)
 	deliver(_metadata, self, 3, frame_make(&f, BCAST, A, 60), 0);
 }
 
-TEST(lock_conflicts_are_refused)
+TEST_F(sw, lock_conflicts_are_refused)
 {
-	struct sw *self = sw_new(_metadata);
-
 	add_ports(_metadata, self, 3, "lab");
-	tap_create(_metadata, self, 3);
+	tap_make(_metadata, self, 3);
 	ASSERT_EQ(0, port_lock(self, self->ifindex[0], M));
 	ASSERT_EQ(0, fdb_add(self, self->ifindex[2], S));
 	EXPECT_REFUSED(-EEXIST, LOCKED_ELSEWHERE,
@@ -1046,9 +1018,8 @@ TEST(lock_conflicts_are_refused)
 
 /* ---- each user's share of the FDB (one port each here) ---- */
 
-TEST(user_learns_at_most_half_the_fdb_by_default)
+TEST_F(sw, user_learns_at_most_half_the_fdb_by_default)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct net_info ni;
 	struct frame f;
@@ -1086,9 +1057,8 @@ TEST(user_learns_at_most_half_the_fdb_by_default)
 	EXPECT_EQ(8u, ni.fdb_learned);
 }
 
-TEST(port_share_rounds_down_but_is_at_least_one)
+TEST_F(sw, port_share_rounds_down_but_is_at_least_one)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct frame f;
 	int i;
@@ -1098,9 +1068,9 @@ TEST(port_share_rounds_down_but_is_at_least_one)
 	ASSERT_EQ(
 	    0, net_req(self, INTNET_CMD_NET_NEW, "one", NONE, NONE, 1, NONE));
 	for (i = 0; i < 4; i++) {
-		tap_create(_metadata, self, i);
-		ASSERT_EQ(0, port_add(self, i < 2 ? "three" : "one",
-				      self->ifindex[i], NONE, NONE));
+		tap_make(_metadata, self, i);
+		ASSERT_EQ(0, sw_port_add(self, i < 2 ? "three" : "one",
+					 self->ifindex[i], NONE, NONE));
 	}
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), PORT(1));
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, B, 60), PORT(1));
@@ -1114,9 +1084,8 @@ TEST(port_share_rounds_down_but_is_at_least_one)
 	EXPECT_EQ(1u, pi.st[INTNET_STATS_FDB_FULL]);
 }
 
-TEST(explicit_port_fdb_max)
+TEST_F(sw, explicit_port_fdb_max)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct net_info ni;
 	struct frame f;

@@ -13,8 +13,6 @@
 #undef TEST_TIMEOUT_DEFAULT
 #define TEST_TIMEOUT_DEFAULT 120
 
-static const uint8_t S[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x53 };
-
 /* ---- a refusal must not change the namespace's state ---- */
 
 static struct text before, after;
@@ -39,24 +37,20 @@ static void some_state(struct __test_metadata *_metadata, struct sw *self)
 
 /* ---- refusals ---- */
 
-TEST(port_add_refuses_loopback)
+TEST_F(sw, port_add_refuses_loopback)
 {
-	struct sw *self = sw_new(_metadata);
-
 	some_state(_metadata, self);
 	EXPECT_EQ(-EINVAL,
-		  port_add(self, "lab", if_nametoindex("lo"), NONE, NONE));
-	EXPECT_STREQ("intnet: a loopback device cannot be a port",
-		     reply.extack);
+		  sw_port_add(self, "lab", if_nametoindex("lo"), NONE, NONE));
+	EXPECT_STREQ("intnet: a loopback device cannot be a port", last.extack);
 	/* Not even the network it would have made. */
 	EXPECT_EQ(-EINVAL,
-		  port_add(self, "new", if_nametoindex("lo"), NONE, NONE));
+		  sw_port_add(self, "new", if_nametoindex("lo"), NONE, NONE));
 	EXPECT_UNCHANGED();
 }
 
-TEST(port_add_refuses_non_ethernet)
+TEST_F(sw, port_add_refuses_non_ethernet)
 {
-	struct sw *self = sw_new(_metadata);
 	int fd;
 
 	some_state(_metadata, self);
@@ -64,30 +58,29 @@ TEST(port_add_refuses_non_ethernet)
 	fd = tun_open("tun0", IFF_TUN);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EINVAL,
-		  port_add(self, "lab", if_nametoindex("tun0"), NONE, NONE));
+		  sw_port_add(self, "lab", if_nametoindex("tun0"), NONE, NONE));
 	EXPECT_STREQ("intnet: the device is a TUN (layer 3) device, not a TAP",
-		     reply.extack);
+		     last.extack);
 	EXPECT_EQ(-EINVAL,
-		  port_add(self, "new", if_nametoindex("tun0"), NONE, NONE));
+		  sw_port_add(self, "new", if_nametoindex("tun0"), NONE, NONE));
 	EXPECT_UNCHANGED();
 	close(fd);
 }
 
-TEST(port_add_refuses_device_already_a_port)
+TEST_F(sw, port_add_refuses_device_already_a_port)
 {
-	struct sw *self = sw_new(_metadata);
-
 	some_state(_metadata, self);
-	EXPECT_EQ(-EBUSY, port_add(self, "lab", self->ifindex[0], NONE, NONE));
-	EXPECT_STREQ("intnet: the device is already a port", reply.extack);
-	EXPECT_EQ(-EBUSY, port_add(self, "new", self->ifindex[0], NONE, NONE));
-	EXPECT_STREQ("intnet: the device is already a port", reply.extack);
+	EXPECT_EQ(-EBUSY,
+		  sw_port_add(self, "lab", self->ifindex[0], NONE, NONE));
+	EXPECT_STREQ("intnet: the device is already a port", last.extack);
+	EXPECT_EQ(-EBUSY,
+		  sw_port_add(self, "new", self->ifindex[0], NONE, NONE));
+	EXPECT_STREQ("intnet: the device is already a port", last.extack);
 	EXPECT_UNCHANGED();
 }
 
-TEST(port_add_refuses_bridge_member)
+TEST_F(sw, port_add_refuses_bridge_member)
 {
-	struct sw *self = sw_new(_metadata);
 	int br, d0, d1;
 
 	some_state(_metadata, self);
@@ -99,31 +92,30 @@ TEST(port_add_refuses_bridge_member)
 	d1 = if_nametoindex("d1");
 	ASSERT_EQ(0, link_set_u32(d0, IFLA_MASTER, br));
 
-	EXPECT_EQ(-EBUSY, port_add(self, "lab", d0, NONE, NONE));
+	EXPECT_EQ(-EBUSY, sw_port_add(self, "lab", d0, NONE, NONE));
 	EXPECT_STREQ("intnet: the device is already attached to a bridge, "
 		     "bond or other switch",
-		     reply.extack);
+		     last.extack);
 	EXPECT_UNCHANGED();
 
 	/* Nor can a bridge take a port. */
-	ASSERT_EQ(0, port_add(self, "lab", d1, NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "lab", d1, NONE, NONE));
 	state(_metadata, self, &before);
 	EXPECT_EQ(-EBUSY, link_set_u32(d1, IFLA_MASTER, br));
 	EXPECT_UNCHANGED();
 }
 
-TEST(port_add_refuses_unknown_ifindex)
+TEST_F(sw, port_add_refuses_unknown_ifindex)
 {
-	struct sw *self = sw_new(_metadata);
-
 	some_state(_metadata, self);
-	EXPECT_EQ(-ENODEV, port_add(self, "lab", 99999, NONE, NONE));
-	EXPECT_STREQ("no such device in this network namespace", reply.extack);
-	EXPECT_EQ(-ENODEV, port_add(self, "new", 99999, NONE, NONE));
-	EXPECT_EQ(-EINVAL, port_add(self, "new", NONE, NONE, NONE));
-	EXPECT_STREQ("intnet: a device (ifindex) is required", reply.extack);
-	EXPECT_EQ(-EINVAL, port_add(self, NULL, self->ifindex[0], NONE, NONE));
-	EXPECT_STREQ("intnet: a network name is required", reply.extack);
+	EXPECT_EQ(-ENODEV, sw_port_add(self, "lab", 99999, NONE, NONE));
+	EXPECT_STREQ("no such device in this network namespace", last.extack);
+	EXPECT_EQ(-ENODEV, sw_port_add(self, "new", 99999, NONE, NONE));
+	EXPECT_EQ(-EINVAL, sw_port_add(self, "new", NONE, NONE, NONE));
+	EXPECT_STREQ("intnet: a device (ifindex) is required", last.extack);
+	EXPECT_EQ(-EINVAL,
+		  sw_port_add(self, NULL, self->ifindex[0], NONE, NONE));
+	EXPECT_STREQ("intnet: a network name is required", last.extack);
 	EXPECT_UNCHANGED();
 }
 
@@ -133,18 +125,17 @@ static int raw_name_req(struct sw *self, uint8_t cmd, const char *name,
 {
 	struct req q;
 
-	req_init(self, &q, cmd);
+	req_new(self, &q, cmd);
 	req_str(&q, INTNET_ATTR_NET_NAME, name);
 	req_u32(&q, INTNET_ATTR_IFINDEX, ifindex);
 	return req_call(self, &q);
 }
 
-TEST(net_new_refuses_bad_names)
+TEST_F(sw, net_new_refuses_bad_names)
 {
 	static const char *const bad[] = { "",	   "a b",    "a\x01z",
 					   "a\tz", "a\x7fz", "caf\xc3\xa9",
 					   "a/b",  "/" };
-	struct sw *self = sw_new(_metadata);
 	char name[INTNET_NAME_MAX + 2];
 	struct net_info ni;
 	unsigned int i;
@@ -156,7 +147,7 @@ TEST(net_new_refuses_bad_names)
 		TH_LOG("name %u", i);
 		EXPECT_STREQ("a network name is 1 to 127 printable ASCII "
 			     "characters without spaces or slashes",
-			     reply.extack);
+			     last.extack);
 		EXPECT_EQ(-EINVAL, raw_name_req(self, INTNET_CMD_PORT_ADD,
 						bad[i], self->ifindex[0]));
 	}
@@ -164,9 +155,9 @@ TEST(net_new_refuses_bad_names)
 	name[INTNET_NAME_MAX + 1] = '\0';
 	/* Too long for the policy, before the module reads it. */
 	EXPECT_EQ(-EINVAL, net_new(self, name));
-	EXPECT_STREQ("Attribute failed policy validation", reply.extack);
+	EXPECT_STREQ("Attribute failed policy validation", last.extack);
 	EXPECT_EQ(-EINVAL, net_new(self, NULL));
-	EXPECT_STREQ("intnet: a network name is required", reply.extack);
+	EXPECT_STREQ("intnet: a network name is required", last.extack);
 	EXPECT_UNCHANGED();
 
 	/* 127 bytes, every printable character but space and '/': fine. */
@@ -181,20 +172,19 @@ TEST(net_new_refuses_bad_names)
 	EXPECT_STREQ(name, ni.name);
 }
 
-TEST(net_new_refuses_existing_name)
+TEST_F(sw, net_new_refuses_existing_name)
 {
-	struct sw *self = sw_new(_metadata);
 	struct net_info ni;
 
 	some_state(_metadata, self);
 	EXPECT_EQ(-EEXIST,
 		  net_req(self, INTNET_CMD_NET_NEW, "lab", 0, 5, 7, NONE));
-	EXPECT_STREQ("intnet: a network with this name exists", reply.extack);
+	EXPECT_STREQ("intnet: a network with this name exists", last.extack);
 	EXPECT_UNCHANGED();
 
 	/* An implicit network stays implicit, with its settings. */
-	tap_create(_metadata, self, 2);
-	ASSERT_EQ(0, port_add(self, "imp", self->ifindex[2], NONE, NONE));
+	tap_make(_metadata, self, 2);
+	ASSERT_EQ(0, sw_port_add(self, "imp", self->ifindex[2], NONE, NONE));
 	state(_metadata, self, &before);
 	EXPECT_EQ(-EEXIST,
 		  net_req(self, INTNET_CMD_NET_NEW, "imp", 0, 5, 7, NONE));
@@ -204,55 +194,49 @@ TEST(net_new_refuses_existing_name)
 	EXPECT_EQ(1, ni.flood_unknown);
 }
 
-TEST(net_del_unknown)
+TEST_F(sw, net_del_unknown)
 {
-	struct sw *self = sw_new(_metadata);
-
 	some_state(_metadata, self);
 	EXPECT_EQ(-ENOENT, net_del(self, "nope"));
-	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_STREQ("no such network", last.extack);
 	EXPECT_EQ(-ENOENT, net_req(self, INTNET_CMD_NET_SET, "nope", 0, NONE,
 				   NONE, NONE));
-	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_STREQ("no such network", last.extack);
 	EXPECT_EQ(-ENOENT, fdb_flush(self, "nope", NONE));
 	EXPECT_EQ(-ENOENT, fdb_del(self, "nope", S));
 	EXPECT_UNCHANGED();
 }
 
-TEST(port_del_non_port)
+TEST_F(sw, port_del_non_port)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 
 	some_state(_metadata, self);
-	tap_create(_metadata, self, 2);
+	tap_make(_metadata, self, 2);
 	EXPECT_EQ(-ENOENT, port_del(self, self->ifindex[2]));
-	EXPECT_STREQ("the device is not a port", reply.extack);
+	EXPECT_STREQ("the device is not a port", last.extack);
 	EXPECT_EQ(-ENOENT, port_get(self, self->ifindex[2], &pi));
-	EXPECT_STREQ("the device is not a port", reply.extack);
+	EXPECT_STREQ("the device is not a port", last.extack);
 	EXPECT_EQ(-ENOENT, port_set(self, self->ifindex[2], 0, NONE));
 	EXPECT_EQ(-ENOENT, fdb_flush(self, NULL, self->ifindex[2]));
 	EXPECT_EQ(-ENODEV, port_del(self, 99999));
-	EXPECT_STREQ("no such device in this network namespace", reply.extack);
+	EXPECT_STREQ("no such device in this network namespace", last.extack);
 	EXPECT_EQ(-EINVAL, port_del(self, NONE));
-	EXPECT_STREQ("intnet: a device (ifindex) is required", reply.extack);
+	EXPECT_STREQ("intnet: a device (ifindex) is required", last.extack);
 	EXPECT_UNCHANGED();
 }
 
-TEST(port_set_refuses_nothing_to_change)
+TEST_F(sw, port_set_refuses_nothing_to_change)
 {
-	struct sw *self = sw_new(_metadata);
-
 	some_state(_metadata, self);
 	EXPECT_EQ(-EINVAL, port_set(self, self->ifindex[0], NONE, NONE));
-	EXPECT_STREQ("intnet: nothing to change", reply.extack);
+	EXPECT_STREQ("intnet: nothing to change", last.extack);
 	EXPECT_UNCHANGED();
 }
 
-TEST(fdb_add_refuses_multicast_mac)
+TEST_F(sw, fdb_add_refuses_multicast_mac)
 {
 	const uint8_t *bad[] = { MCAST, BCAST, ZERO_MAC };
-	struct sw *self = sw_new(_metadata);
 	unsigned int i;
 	struct req q;
 
@@ -260,15 +244,15 @@ TEST(fdb_add_refuses_multicast_mac)
 	for (i = 0; i < 3; i++) {
 		EXPECT_EQ(-EINVAL, fdb_add(self, self->ifindex[1], bad[i]));
 		EXPECT_STREQ("a static entry needs a unicast, non-zero address",
-			     reply.extack);
+			     last.extack);
 	}
-	req_init(self, &q, INTNET_CMD_FDB_ADD);
+	req_new(self, &q, INTNET_CMD_FDB_ADD);
 	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[1]);
 	EXPECT_EQ(-EINVAL, req_call(self, &q));
-	EXPECT_STREQ("intnet: a MAC address is required", reply.extack);
+	EXPECT_STREQ("intnet: a MAC address is required", last.extack);
 	/* A device that is not a port. */
 	EXPECT_EQ(-ENOENT, fdb_add(self, if_nametoindex("lo"), MAC(9)));
-	EXPECT_STREQ("the device is not a port", reply.extack);
+	EXPECT_STREQ("the device is not a port", last.extack);
 	EXPECT_UNCHANGED();
 }
 
@@ -279,20 +263,19 @@ static int net_new_with(struct sw *self, uint16_t type, const void *data,
 {
 	struct req q;
 
-	req_init(self, &q, INTNET_CMD_NET_NEW);
+	req_new(self, &q, INTNET_CMD_NET_NEW);
 	req_str(&q, INTNET_ATTR_NET_NAME, "new");
 	req_put(&q, type, data, len);
 	return req_call(self, &q);
 }
 
-TEST(unknown_attribute_is_refused)
+TEST_F(sw, unknown_attribute_is_refused)
 {
-	struct sw *self = sw_new(_metadata);
 	uint32_t v = 1;
 
 	some_state(_metadata, self);
 	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_MAX + 1, &v, 4));
-	EXPECT_STREQ("Unknown attribute type", reply.extack);
+	EXPECT_STREQ("Unknown attribute type", last.extack);
 	EXPECT_EQ(-EINVAL, net_new_with(self, 1000, &v, 4));
 	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_UNSPEC, &v, 4));
 	/* Reply-only attributes are not settings. */
@@ -311,71 +294,69 @@ TEST(unknown_attribute_is_refused)
 	EXPECT_UNCHANGED();
 }
 
-TEST(wrong_attribute_length_is_refused)
+TEST_F(sw, wrong_attribute_length_is_refused)
 {
-	struct sw *self = sw_new(_metadata);
 	uint8_t mac[8] = { 0x02, 0, 0, 0, 0, 0x10, 0, 0 };
 	uint32_t v = 1;
 	struct req q;
 
 	some_state(_metadata, self);
 	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_NET_AGEING, &v, 2));
-	EXPECT_STREQ("invalid attribute length", reply.extack);
+	EXPECT_STREQ("invalid attribute length", last.extack);
 	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_NET_AGEING, &v, 8));
 	EXPECT_EQ(-EINVAL,
 		  net_new_with(self, INTNET_ATTR_NET_FLOOD_UNKNOWN, &v, 4));
-	EXPECT_STREQ("invalid attribute length", reply.extack);
+	EXPECT_STREQ("invalid attribute length", last.extack);
 	/* A name without its terminating NUL. */
 	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_NET_NAME, "x", 1));
 
-	req_init(self, &q, INTNET_CMD_FDB_ADD);
+	req_new(self, &q, INTNET_CMD_FDB_ADD);
 	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[1]);
 	req_put(&q, INTNET_ATTR_MAC, mac, 5);
 	EXPECT_EQ(-ERANGE, req_call(self, &q));
-	EXPECT_STREQ("binary attribute size out of range", reply.extack);
-	req_init(self, &q, INTNET_CMD_FDB_ADD);
+	EXPECT_STREQ("binary attribute size out of range", last.extack);
+	req_new(self, &q, INTNET_CMD_FDB_ADD);
 	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[1]);
 	req_put(&q, INTNET_ATTR_MAC, mac, 7);
 	EXPECT_EQ(-ERANGE, req_call(self, &q));
-	EXPECT_STREQ("binary attribute size out of range", reply.extack);
+	EXPECT_STREQ("binary attribute size out of range", last.extack);
 
 	/* A MAC lock is exactly 6 bytes too. */
-	req_init(self, &q, INTNET_CMD_PORT_SET);
+	req_new(self, &q, INTNET_CMD_PORT_SET);
 	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[1]);
 	req_put(&q, INTNET_ATTR_PORT_LOCK_MAC, mac, 5);
 	EXPECT_EQ(-ERANGE, req_call(self, &q));
-	EXPECT_STREQ("binary attribute size out of range", reply.extack);
-	req_init(self, &q, INTNET_CMD_PORT_SET);
+	EXPECT_STREQ("binary attribute size out of range", last.extack);
+	req_new(self, &q, INTNET_CMD_PORT_SET);
 	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[1]);
 	req_put(&q, INTNET_ATTR_PORT_LOCK_MAC, mac, 7);
 	EXPECT_EQ(-ERANGE, req_call(self, &q));
-	EXPECT_STREQ("binary attribute size out of range", reply.extack);
+	EXPECT_STREQ("binary attribute size out of range", last.extack);
 	/* The u8 and u32 settings of access control. */
 	EXPECT_EQ(-EINVAL, net_new_with(self, INTNET_ATTR_NET_ACCESS, &v, 4));
-	EXPECT_STREQ("invalid attribute length", reply.extack);
+	EXPECT_STREQ("invalid attribute length", last.extack);
 	EXPECT_EQ(-EINVAL,
 		  net_new_with(self, INTNET_ATTR_NET_PROMISC_POLICY, &v, 4));
 	EXPECT_EQ(-EINVAL,
 		  net_new_with(self, INTNET_ATTR_NET_PORT_FDB_MAX, &v, 1));
-	EXPECT_STREQ("invalid attribute length", reply.extack);
-	req_init(self, &q, INTNET_CMD_PORT_ADD);
+	EXPECT_STREQ("invalid attribute length", last.extack);
+	req_new(self, &q, INTNET_CMD_PORT_ADD);
 	req_str(&q, INTNET_ATTR_NET_NAME, "lab");
 	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[1]);
 	req_put(&q, INTNET_ATTR_PORT_USER, &v, 2);
 	EXPECT_EQ(-EINVAL, req_call(self, &q));
-	EXPECT_STREQ("invalid attribute length", reply.extack);
+	EXPECT_STREQ("invalid attribute length", last.extack);
 	EXPECT_UNCHANGED();
 }
 
-TEST(out_of_range_values_are_refused)
+TEST_F(sw, out_of_range_values_are_refused)
 {
-	struct sw *self = sw_new(_metadata);
 	struct net_info ni;
 
 	some_state(_metadata, self);
 	EXPECT_EQ(-ERANGE, net_req(self, INTNET_CMD_NET_NEW, "new", NONE,
 				   INTNET_AGEING_MAX + 1, NONE, NONE));
-	EXPECT_STREQ("integer out of range", reply.extack);
+	EXPECT_STREQ("integer out of range", last.extack);
 	EXPECT_EQ(-ERANGE, net_req(self, INTNET_CMD_NET_NEW, "new", NONE, NONE,
 				   0, NONE));
 	EXPECT_EQ(-ERANGE, net_req(self, INTNET_CMD_NET_NEW, "new", NONE, NONE,
@@ -388,23 +369,23 @@ TEST(out_of_range_values_are_refused)
 				   NONE, 2));
 	EXPECT_EQ(-ERANGE, port_set(self, self->ifindex[0], 2, NONE));
 	EXPECT_EQ(-ERANGE, port_set(self, self->ifindex[0], NONE, 2));
-	EXPECT_EQ(-ERANGE, port_add(self, "lab", 0, NONE, NONE));
+	EXPECT_EQ(-ERANGE, sw_port_add(self, "lab", 0, NONE, NONE));
 	EXPECT_EQ(-ERANGE,
 		  intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
 			     "new", INTNET_ATTR_NET_ACCESS, 2, 0));
-	EXPECT_STREQ("integer out of range", reply.extack);
+	EXPECT_STREQ("integer out of range", last.extack);
 	EXPECT_EQ(-ERANGE, net_set(self, "lab", INTNET_ATTR_NET_ACCESS, 255));
 	EXPECT_EQ(-ERANGE,
 		  intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
 			     "new", INTNET_ATTR_NET_PROMISC_POLICY, 3, 0));
-	EXPECT_STREQ("integer out of range", reply.extack);
+	EXPECT_STREQ("integer out of range", last.extack);
 	EXPECT_EQ(-ERANGE,
 		  net_set(self, "lab", INTNET_ATTR_NET_PROMISC_POLICY, 3));
 	EXPECT_EQ(-ERANGE,
 		  intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
 			     "new", INTNET_ATTR_NET_PORT_FDB_MAX,
 			     INTNET_FDB_MAX_LIMIT + 1, 0));
-	EXPECT_STREQ("integer out of range", reply.extack);
+	EXPECT_STREQ("integer out of range", last.extack);
 	EXPECT_EQ(-ERANGE, net_set(self, "lab", INTNET_ATTR_NET_PORT_FDB_MAX,
 				   INTNET_FDB_MAX_LIMIT + 1));
 	EXPECT_UNCHANGED();
@@ -437,9 +418,8 @@ TEST(out_of_range_values_are_refused)
 
 /* ---- what requests report and change ---- */
 
-TEST(net_get_reports_settings)
+TEST_F(sw, net_get_reports_settings)
 {
-	struct sw *self = sw_new(_metadata);
 	struct net_info ni;
 
 	ASSERT_EQ(0, net_new(self, "lab"));
@@ -497,15 +477,14 @@ TEST(net_get_reports_settings)
 	EXPECT_EQ(7, ni.port_fdb_max);
 }
 
-TEST(port_add_defaults_up_not_promiscuous)
+TEST_F(sw, port_add_defaults_up_not_promiscuous)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct frame f;
 
-	tap_create(_metadata, self, 0);
-	tap_create(_metadata, self, 1);
-	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[0], NONE, NONE));
+	tap_make(_metadata, self, 0);
+	tap_make(_metadata, self, 1);
+	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[0], NONE, NONE));
 	ASSERT_EQ(0, port_get(self, self->ifindex[0], &pi));
 	EXPECT_EQ(self->ifindex[0], (int)pi.ifindex);
 	EXPECT_STREQ("t0", pi.ifname);
@@ -519,7 +498,7 @@ TEST(port_add_defaults_up_not_promiscuous)
 	EXPECT_EQ(0, pi.locked);
 
 	/* Added down and promiscuous: it switches nothing until set up. */
-	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[1], 0, 1));
+	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[1], 0, 1));
 	ASSERT_EQ(0, port_get(self, self->ifindex[1], &pi));
 	EXPECT_EQ(0, pi.up);
 	EXPECT_EQ(1, pi.promisc);
@@ -540,19 +519,18 @@ TEST(port_add_defaults_up_not_promiscuous)
 
 /* ---- lifetimes ---- */
 
-TEST(implicit_network_goes_with_last_port)
+TEST_F(sw, implicit_network_goes_with_last_port)
 {
-	struct sw *self = sw_new(_metadata);
 	struct net_info ni;
 
-	tap_create(_metadata, self, 0);
-	tap_create(_metadata, self, 1);
-	tap_create(_metadata, self, 2);
-	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[0], NONE, NONE));
+	tap_make(_metadata, self, 0);
+	tap_make(_metadata, self, 1);
+	tap_make(_metadata, self, 2);
+	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[0], NONE, NONE));
 	ASSERT_EQ(0, net_get(self, "lab", &ni));
 	EXPECT_EQ(0, ni.explicit);
 	EXPECT_EQ(1u, ni.ports);
-	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[1], NONE, NONE));
 
 	/* Closing a TAP's fd unregisters the device: its port goes. */
 	close(self->fd[1]);
@@ -562,19 +540,18 @@ TEST(implicit_network_goes_with_last_port)
 	close(self->fd[0]);
 	self->fd[0] = -1;
 	EXPECT_EQ(-ENOENT, net_get(self, "lab", &ni));
-	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_STREQ("no such network", last.extack);
 
 	/* The same when the last port is deleted. */
-	ASSERT_EQ(0, port_add(self, "lab2", self->ifindex[2], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "lab2", self->ifindex[2], NONE, NONE));
 	ASSERT_EQ(0, port_del(self, self->ifindex[2]));
 	EXPECT_EQ(-ENOENT, net_get(self, "lab2", &ni));
 	state(_metadata, self, &after);
 	EXPECT_STREQ("", after.buf);
 }
 
-TEST(explicit_network_stays_without_ports)
+TEST_F(sw, explicit_network_stays_without_ports)
 {
-	struct sw *self = sw_new(_metadata);
 	struct net_info ni;
 
 	ASSERT_EQ(
@@ -589,9 +566,8 @@ TEST(explicit_network_stays_without_ports)
 	EXPECT_EQ(42u, ni.ageing);
 }
 
-TEST(net_set_explicit_keeps_implicit_network)
+TEST_F(sw, net_set_explicit_keeps_implicit_network)
 {
-	struct sw *self = sw_new(_metadata);
 	struct net_info ni;
 
 	add_ports(_metadata, self, 1, "lab");
@@ -603,9 +579,8 @@ TEST(net_set_explicit_keeps_implicit_network)
 	EXPECT_EQ(0u, ni.ports);
 }
 
-TEST(net_del_detaches_ports)
+TEST_F(sw, net_del_detaches_ports)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct net_info ni;
 	struct frame f;
@@ -617,7 +592,7 @@ TEST(net_del_detaches_ports)
 	ASSERT_EQ(0, net_del(self, "lab"));
 	EXPECT_EQ(-ENOENT, net_get(self, "lab", &ni));
 	EXPECT_EQ(-ENOENT, port_get(self, self->ifindex[0], &pi));
-	EXPECT_STREQ("the device is not a port", reply.extack);
+	EXPECT_STREQ("the device is not a port", last.extack);
 	/* The devices are plain devices again: nothing is switched. */
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, MAC(1), 60), 0);
 	deliver(_metadata, self, 1, frame_make(&f, MAC(1), MAC(2), 60), 0);
@@ -625,14 +600,13 @@ TEST(net_del_detaches_ports)
 	EXPECT_STREQ("", after.buf);
 
 	/* And free to join another network. */
-	ASSERT_EQ(0, port_add(self, "lab2", self->ifindex[0], NONE, NONE));
-	ASSERT_EQ(0, port_add(self, "lab2", self->ifindex[2], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "lab2", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "lab2", self->ifindex[2], NONE, NONE));
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, MAC(1), 60), PORT(2));
 }
 
-TEST(port_follows_rename)
+TEST_F(sw, port_follows_rename)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct frame f;
 
@@ -666,9 +640,8 @@ static void sw_reopen(struct __test_metadata *_metadata, struct sw *self)
 	ASSERT_LT(0, self->family);
 }
 
-TEST(device_moved_to_another_netns_leaves_network)
+TEST_F(sw, device_moved_to_another_netns_leaves_network)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct net_info ni;
 	struct frame f;
@@ -698,14 +671,13 @@ TEST(device_moved_to_another_netns_leaves_network)
 	ASSERT_EQ(0, setns(away, CLONE_NEWNET));
 	sw_reopen(_metadata, self);
 	ASSERT_EQ(-ENOENT, port_get(self, if_nametoindex("t1"), &pi));
-	EXPECT_STREQ("the device is not a port", reply.extack);
+	EXPECT_STREQ("the device is not a port", last.extack);
 	state(_metadata, self, &after);
 	EXPECT_STREQ("", after.buf);
 }
 
-TEST(networks_are_per_namespace)
+TEST_F(sw, networks_are_per_namespace)
 {
-	struct sw *self = sw_new(_metadata);
 	struct net_info ni;
 	int home;
 
@@ -774,9 +746,9 @@ static int count_fdb(struct nlmsghdr *nh, void *arg)
 		return -ERANGE;
 	s->count[i]++;
 	s->msgs++;
-	if (attr_u8(tb[INTNET_ATTR_FDB_IS_STATIC]) != 1 ||
-	    attr_u32(tb[INTNET_ATTR_FDB_AGE]) != 0 ||
-	    (int)attr_u32(tb[INTNET_ATTR_IFINDEX]) != s->ifindex[i])
+	if (get_u8(tb[INTNET_ATTR_FDB_IS_STATIC]) != 1 ||
+	    get_u32(tb[INTNET_ATTR_FDB_AGE]) != 0 ||
+	    (int)get_u32(tb[INTNET_ATTR_IFINDEX]) != s->ifindex[i])
 		s->wrong++;
 	return 0;
 }
@@ -795,9 +767,8 @@ static int count_net(struct nlmsghdr *nh, void *arg)
 	return 0;
 }
 
-TEST(dump_spans_many_messages)
+TEST_F(sw, dump_spans_many_messages)
 {
-	struct sw *self = sw_new(_metadata);
 	static int ifindex[MANY + 3];
 	static struct seen seen;
 	struct nl_dump_status st;
@@ -815,8 +786,8 @@ TEST(dump_spans_many_messages)
 		ifindex[i] = if_nametoindex(name);
 		ASSERT_LT(0, ifindex[i]);
 		ASSERT_GT(MAX_IFINDEX, ifindex[i]);
-		ASSERT_EQ(0, port_add(self, i < MANY ? "lab" : "other",
-				      ifindex[i], NONE, NONE));
+		ASSERT_EQ(0, sw_port_add(self, i < MANY ? "lab" : "other",
+					 ifindex[i], NONE, NONE));
 	}
 	for (i = 0; i < MANY + 3; i++) {
 		mac[4] = i >> 8;
@@ -903,9 +874,8 @@ TEST(dump_spans_many_messages)
 	EXPECT_EQ(0u, st.msgs);
 }
 
-TEST(dump_of_unknown_network_is_refused)
+TEST_F(sw, dump_of_unknown_network_is_refused)
 {
-	struct sw *self = sw_new(_metadata);
 	struct nl_dump_status st;
 
 	some_state(_metadata, self);
@@ -919,9 +889,8 @@ TEST(dump_of_unknown_network_is_refused)
 	EXPECT_EQ(0u, st.msgs);
 }
 
-TEST(fdb_dump_lists_entries_with_their_ports)
+TEST_F(sw, fdb_dump_lists_entries_with_their_ports)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
 	add_ports(_metadata, self, 2, "lab");
@@ -958,7 +927,7 @@ static int promiscuity(int ifindex)
 	fd = nl_open_proto(NETLINK_ROUTE);
 	if (fd < 0)
 		return fd;
-	err = nl_call(fd, buf, len, &r);
+	err = nl_request(fd, buf, len, &r);
 	close(fd);
 	if (err)
 		return err;
@@ -970,28 +939,26 @@ static int promiscuity(int ifindex)
 		  nh->nlmsg_len - NLMSG_HDRLEN -
 		      NLMSG_ALIGN(sizeof(struct ifinfomsg)),
 		  tb, IFLA_MAX);
-	return tb[IFLA_PROMISCUITY] ? (int)attr_u32(tb[IFLA_PROMISCUITY])
+	return tb[IFLA_PROMISCUITY] ? (int)get_u32(tb[IFLA_PROMISCUITY])
 				    : -ENODATA;
 }
 
-TEST(port_device_is_promiscuous_while_a_port)
+TEST_F(sw, port_device_is_promiscuous_while_a_port)
 {
-	struct sw *self = sw_new(_metadata);
-
-	tap_create(_metadata, self, 0);
+	tap_make(_metadata, self, 0);
 	EXPECT_EQ(0, promiscuity(self->ifindex[0]));
-	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[0], NONE, NONE));
 	EXPECT_EQ(1, promiscuity(self->ifindex[0]));
 	/* A refused request leaves it as it was. */
-	EXPECT_EQ(-EBUSY, port_add(self, "lab", self->ifindex[0], NONE, NONE));
+	EXPECT_EQ(-EBUSY,
+		  sw_port_add(self, "lab", self->ifindex[0], NONE, NONE));
 	EXPECT_EQ(1, promiscuity(self->ifindex[0]));
 	ASSERT_EQ(0, port_del(self, self->ifindex[0]));
 	EXPECT_EQ(0, promiscuity(self->ifindex[0]));
 }
 
-TEST(port_del_forgets_its_fdb_entries)
+TEST_F(sw, port_del_forgets_its_fdb_entries)
 {
-	struct sw *self = sw_new(_metadata);
 	struct net_info ni;
 	struct frame f;
 
@@ -1013,39 +980,38 @@ TEST(port_del_forgets_its_fdb_entries)
 
 /* ---- rights ---- */
 
-TEST(unprivileged_user_sees_nothing_of_roots_restricted_network)
+TEST_F(sw, unprivileged_user_sees_nothing_of_roots_restricted_network)
 {
-	struct sw *self = sw_new(_metadata);
 	struct nl_dump_status st;
 	struct port_info pi;
 	struct net_info ni;
 	struct req q;
 
 	some_state(_metadata, self);
-	tap_create_owned(_metadata, self, 2, 65534, NONE);
+	tap_make_owned(_metadata, self, 2, 65534, NONE);
 	sw_as(self, 65534, NONE);
 
 	/* Root's network, ports and entries are not there for it. */
 	EXPECT_EQ(-ENOENT, net_get(self, "lab", &ni));
-	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_STREQ("no such network", last.extack);
 	EXPECT_EQ(-ENOENT, net_del(self, "lab"));
-	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_STREQ("no such network", last.extack);
 	EXPECT_EQ(-ENOENT, net_set(self, "lab", INTNET_ATTR_NET_AGEING, 1));
-	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_STREQ("no such network", last.extack);
 	EXPECT_EQ(-ENOENT, port_get(self, self->ifindex[0], &pi));
-	EXPECT_STREQ("the device is not a port", reply.extack);
+	EXPECT_STREQ("the device is not a port", last.extack);
 	EXPECT_EQ(-ENOENT, port_set(self, self->ifindex[0], 0, NONE));
-	EXPECT_STREQ("the device is not a port", reply.extack);
+	EXPECT_STREQ("the device is not a port", last.extack);
 	EXPECT_EQ(-ENOENT, port_del(self, self->ifindex[0]));
-	EXPECT_STREQ("the device is not a port", reply.extack);
+	EXPECT_STREQ("the device is not a port", last.extack);
 	EXPECT_EQ(-ENOENT, fdb_add(self, self->ifindex[0], MAC(9)));
-	EXPECT_STREQ("the device is not a port", reply.extack);
+	EXPECT_STREQ("the device is not a port", last.extack);
 	EXPECT_EQ(-ENOENT, fdb_del(self, "lab", S));
-	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_STREQ("no such network", last.extack);
 	EXPECT_EQ(-ENOENT, fdb_flush(self, "lab", NONE));
-	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_STREQ("no such network", last.extack);
 	EXPECT_EQ(-ENOENT, fdb_flush(self, NULL, self->ifindex[0]));
-	EXPECT_STREQ("the device is not a port", reply.extack);
+	EXPECT_STREQ("the device is not a port", last.extack);
 	EXPECT_EQ(0,
 		  intnet_dump(self, INTNET_CMD_NET_GET, NULL, NULL, NULL, &st));
 	EXPECT_EQ(0u, st.msgs);
@@ -1060,10 +1026,10 @@ TEST(unprivileged_user_sees_nothing_of_roots_restricted_network)
 	EXPECT_STREQ("no such network", st.extack);
 	/* Nor can it join it, named with its owner. */
 	EXPECT_EQ(-ENOENT,
-		  port_add(self, "0/lab", self->ifindex[2], NONE, NONE));
-	EXPECT_STREQ("no such network", reply.extack);
+		  sw_port_add(self, "0/lab", self->ifindex[2], NONE, NONE));
+	EXPECT_STREQ("no such network", last.extack);
 	EXPECT_EQ(-ENOENT, net_get(self, "0/lab", &ni));
-	EXPECT_STREQ("no such network", reply.extack);
+	EXPECT_STREQ("no such network", last.extack);
 	EXPECT_UNCHANGED();
 	/* Names are per owner: "lab" is free for it, another network. */
 	ASSERT_EQ(0, net_new(self, "lab"));
@@ -1074,15 +1040,14 @@ TEST(unprivileged_user_sees_nothing_of_roots_restricted_network)
 	EXPECT_UNCHANGED();
 
 	/* The version is open to all. */
-	req_init(self, &q, INTNET_CMD_VERSION_GET);
+	req_new(self, &q, INTNET_CMD_VERSION_GET);
 	EXPECT_EQ(0, req_call(self, &q));
-	ASSERT_NE(NULL, reply.msg);
-	EXPECT_NE(NULL, genl_attr(reply.msg, INTNET_ATTR_VERSION));
+	ASSERT_NE(NULL, last.msg);
+	EXPECT_NE(NULL, genl_attr(last.msg, INTNET_ATTR_VERSION));
 }
 
-TEST(rootless_container_manages_its_own_networks)
+TEST_F(sw, rootless_container_manages_its_own_networks)
 {
-	struct sw *self = sw_new(_metadata);
 	struct net_info ni;
 	struct frame f;
 

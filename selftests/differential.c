@@ -96,8 +96,8 @@ TEST_F_TIMEOUT(diff, same_deliveries_as_linux_bridge, 300)
 		ifds[i] = tun_open(name, IFF_TAP);
 		ASSERT_LE(0, ifds[i]);
 		ASSERT_EQ(0, dev_set_up(name, 1));
-		ASSERT_EQ(
-		    0, port_add(sw, "diff", if_nametoindex(name), NONE, NONE));
+		ASSERT_EQ(0, sw_port_add(sw, "diff", if_nametoindex(name), NONE,
+					 NONE));
 		snprintf(name, sizeof(name), "b%d", i);
 		bfds[i] = tun_open(name, IFF_TAP);
 		ASSERT_LE(0, bfds[i]);

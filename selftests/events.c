@@ -34,7 +34,7 @@ static int mcast_group_id(int fd, const char *grp)
 	len = genl_start(req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
 	len = nl_put(req, len, CTRL_ATTR_FAMILY_NAME, INTNET_GENL_NAME,
 		     strlen(INTNET_GENL_NAME) + 1);
-	ret = nl_call(fd, req, len, &r);
+	ret = nl_request(fd, req, len, &r);
 	if (ret)
 		return ret;
 	groups = r.msg ? genl_attr(r.msg, CTRL_ATTR_MCAST_GROUPS) : NULL;
@@ -46,9 +46,9 @@ static int mcast_group_id(int fd, const char *grp)
 	    g = (struct nlattr *)((char *)g + NLA_ALIGN(g->nla_len))) {
 		nla_index(nla_payload(g), g->nla_len - NLA_HDRLEN, tb,
 			  CTRL_ATTR_MCAST_GRP_MAX);
-		attr_str(tb[CTRL_ATTR_MCAST_GRP_NAME], name, sizeof(name));
+		get_str(tb[CTRL_ATTR_MCAST_GRP_NAME], name, sizeof(name));
 		if (!strcmp(name, grp) && tb[CTRL_ATTR_MCAST_GRP_ID])
-			return attr_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+			return get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
 	}
 	return -ENOENT;
 }
@@ -82,7 +82,7 @@ static int monitor(int fd, uint32_t what)
 		return family;
 	len = genl_start(req, family, INTNET_CMD_MONITOR, 0);
 	len = nl_put(req, len, INTNET_ATTR_MONITOR, &what, sizeof(what));
-	return nl_call(fd, req, len, &r);
+	return nl_request(fd, req, len, &r);
 }
 
 #define MAX_FDS (INTNET_MONITOR_MAX_PER_USER + 1)
@@ -245,14 +245,14 @@ static int event_line(struct nlmsghdr *nh, struct text *t)
 	case INTNET_CMD_FDB_ADD:
 	case INTNET_CMD_FDB_DEL:
 		genl_index(nh, tb, INTNET_ATTR_MAX);
-		attr_str(tb[INTNET_ATTR_IFNAME], ifname, sizeof(ifname));
-		attr_str(tb[INTNET_ATTR_NET_NAME], net, sizeof(net));
+		get_str(tb[INTNET_ATTR_IFNAME], ifname, sizeof(ifname));
+		get_str(tb[INTNET_ATTR_NET_NAME], net, sizeof(net));
 		m = tb[INTNET_ATTR_MAC] ? nla_payload(tb[INTNET_ATTR_MAC])
 					: (uint8_t *)ZERO_MAC;
-		why = attr_u8(tb[INTNET_ATTR_FDB_EVENT]);
+		why = get_u8(tb[INTNET_ATTR_FDB_EVENT]);
 		return text_add(
 		    t, "%s %02x %s net=%s static=%d %s\n", cmd, m[5], ifname,
-		    net, attr_u8(tb[INTNET_ATTR_FDB_IS_STATIC]),
+		    net, get_u8(tb[INTNET_ATTR_FDB_IS_STATIC]),
 		    why >= 0 && why <= INTNET_FDB_EVENT_FLUSH ? why_names[why]
 							      : "?");
 	}
@@ -318,26 +318,25 @@ static void expect_no_event(struct __test_metadata *_metadata, int fd)
 
 /* ---- tests ---- */
 
-TEST(admin_sees_network_and_port_events_in_order)
+TEST_F(sw, admin_sees_network_and_port_events_in_order)
 {
-	struct sw *self = sw_new(_metadata);
 	int ev = join(INTNET_MCGRP_EVENTS), fdb = join(INTNET_MCGRP_FDB);
 
 	ASSERT_LE(0, ev);
 	ASSERT_LE(0, fdb);
-	tap_create(_metadata, self, 0);
-	tap_create(_metadata, self, 1);
+	tap_make(_metadata, self, 0);
+	tap_make(_metadata, self, 1);
 	ASSERT_EQ(0, net_new(self, "lab"));
 	ASSERT_EQ(0, net_set(self, "lab", INTNET_ATTR_NET_AGEING, 10));
-	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[0], NONE, NONE));
 	ASSERT_EQ(0, port_set(self, self->ifindex[0], 0, NONE));
 	ASSERT_EQ(0, port_set(self, self->ifindex[0], NONE, 1));
 	ASSERT_EQ(0, port_lock(self, self->ifindex[0], MAC(0x0a)));
 	/* A port makes an implicit network: announced before the port. */
-	ASSERT_EQ(0, port_add(self, "impl", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "impl", self->ifindex[1], NONE, NONE));
 	/* Refused requests announce nothing. */
 	ASSERT_EQ(-EBUSY,
-		  port_add(self, "other", self->ifindex[1], NONE, NONE));
+		  sw_port_add(self, "other", self->ifindex[1], NONE, NONE));
 	ASSERT_EQ(-EEXIST, net_new(self, "lab"));
 	ASSERT_EQ(0, port_del(self, self->ifindex[0]));
 	/* The TAP closing takes its port, and the implicit network with it. */
@@ -370,17 +369,16 @@ TEST(admin_sees_network_and_port_events_in_order)
 	expect_no_event(_metadata, fdb);
 }
 
-TEST(deleting_a_network_announces_its_ports_first)
+TEST_F(sw, deleting_a_network_announces_its_ports_first)
 {
-	struct sw *self = sw_new(_metadata);
 	int ev = join(INTNET_MCGRP_EVENTS);
 
 	ASSERT_LE(0, ev);
-	tap_create(_metadata, self, 0);
-	tap_create(_metadata, self, 1);
+	tap_make(_metadata, self, 0);
+	tap_make(_metadata, self, 1);
 	ASSERT_EQ(0, net_new(self, "lab"));
-	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[0], NONE, NONE));
-	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[1], NONE, NONE));
 	ASSERT_EQ(0, net_del(self, "lab"));
 	EXPECT_EVENTS(ev, "NET_DEL",
 		      "NET_NEW lab owner=0 explicit=1 ports=0 ageing=300 "
@@ -394,9 +392,8 @@ TEST(deleting_a_network_announces_its_ports_first)
 	expect_no_event(_metadata, ev);
 }
 
-TEST(admin_sees_fdb_learn_move_static_flush_and_age)
+TEST_F(sw, admin_sees_fdb_learn_move_static_flush_and_age)
 {
-	struct sw *self = sw_new(_metadata);
 	int fdb = join(INTNET_MCGRP_FDB);
 	struct frame f;
 
@@ -438,10 +435,8 @@ TEST(admin_sees_fdb_learn_move_static_flush_and_age)
 	expect_no_event(_metadata, fdb);
 }
 
-TEST(only_administrators_join_the_groups)
+TEST_F(sw, only_administrators_join_the_groups)
 {
-	struct sw *self = sw_new(_metadata);
-
 	(void)self;
 	EXPECT_EQ(-EPERM, listen_as(U1, 0, INTNET_MCGRP_EVENTS));
 	EXPECT_EQ(-EPERM, listen_as(U1, 0, INTNET_MCGRP_FDB));
@@ -452,18 +447,17 @@ TEST(only_administrators_join_the_groups)
  * and ports, his ports on public networks, public networks; not another
  * user's restricted network, nor another user's ports.
  */
-TEST(user_sees_own_and_public_objects_only)
+TEST_F(sw, user_sees_own_and_public_objects_only)
 {
-	struct sw *self = sw_new(_metadata);
 	int ev, n;
 
 	ev = listen_as(U1, INTNET_MONITOR_OBJECTS, NULL);
 	ASSERT_LE(0, ev);
 	for (n = 0; n < 4; n++)
-		tap_create_owned(_metadata, self, n, n < 2 ? U1 : U2, NONE);
+		tap_make_owned(_metadata, self, n, n < 2 ? U1 : U2, NONE);
 	/* Invisible to U1: the administrator's and U2's restricted networks. */
 	ASSERT_EQ(0, net_new(self, "admin"));
-	ASSERT_EQ(0, port_add(self, "admin", self->ifindex[3], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "admin", self->ifindex[3], NONE, NONE));
 	sw_as(self, U2, NONE);
 	ASSERT_EQ(0, net_new(self, "u2"));
 	ASSERT_EQ(0, net_new(self, "u2pub"));
@@ -471,11 +465,11 @@ TEST(user_sees_own_and_public_objects_only)
 	ASSERT_EQ(0, net_set(self, "u2pub", INTNET_ATTR_NET_ACCESS,
 			     INTNET_ACCESS_PUBLIC));
 	/* U2's port on the public network is not U1's business. */
-	ASSERT_EQ(0, port_add(self, "u2pub", self->ifindex[2], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "u2pub", self->ifindex[2], NONE, NONE));
 	sw_as(self, U1, NONE);
-	ASSERT_EQ(0, port_add(self, "mine", self->ifindex[0], NONE, NONE));
-	ASSERT_EQ(0,
-		  port_add(self, "1002/u2pub", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "mine", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(
+	    0, sw_port_add(self, "1002/u2pub", self->ifindex[1], NONE, NONE));
 	ASSERT_EQ(0, port_set(self, self->ifindex[1], 0, NONE));
 	sw_as(self, U2, NONE);
 	ASSERT_EQ(0, port_set(self, self->ifindex[2], 0, NONE));
@@ -513,9 +507,8 @@ TEST(user_sees_own_and_public_objects_only)
 	expect_no_event(_metadata, ev);
 }
 
-TEST(user_sees_fdb_of_own_ports_only)
+TEST_F(sw, user_sees_fdb_of_own_ports_only)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 	int fdb, ev;
 
@@ -523,16 +516,16 @@ TEST(user_sees_fdb_of_own_ports_only)
 	ASSERT_LE(0, fdb);
 	ev = listen_as(U1, INTNET_MONITOR_OBJECTS | INTNET_MONITOR_FDB, NULL);
 	ASSERT_LE(0, ev);
-	tap_create_owned(_metadata, self, 0, U1, NONE);
-	tap_create_owned(_metadata, self, 1, U1, NONE);
-	tap_create_owned(_metadata, self, 2, U2, NONE);
-	tap_create_owned(_metadata, self, 3, U2, NONE);
+	tap_make_owned(_metadata, self, 0, U1, NONE);
+	tap_make_owned(_metadata, self, 1, U1, NONE);
+	tap_make_owned(_metadata, self, 2, U2, NONE);
+	tap_make_owned(_metadata, self, 3, U2, NONE);
 	sw_as(self, U2, NONE);
-	ASSERT_EQ(0, port_add(self, "u2", self->ifindex[2], NONE, NONE));
-	ASSERT_EQ(0, port_add(self, "u2", self->ifindex[3], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "u2", self->ifindex[2], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "u2", self->ifindex[3], NONE, NONE));
 	sw_as(self, U1, NONE);
-	ASSERT_EQ(0, port_add(self, "u1", self->ifindex[0], NONE, NONE));
-	ASSERT_EQ(0, port_add(self, "u1", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "u1", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "u1", self->ifindex[1], NONE, NONE));
 	sw_as(self, NONE, NONE);
 	send_frame(_metadata, self, 2, frame_make(&f, BCAST, MAC(0x2a), 60));
 	send_frame(_metadata, self, 3, frame_make(&f, BCAST, MAC(0x2b), 60));
@@ -557,9 +550,8 @@ TEST(user_sees_fdb_of_own_ports_only)
 	expect_no_event(_metadata, ev);
 }
 
-TEST(subscriptions_change_end_and_are_limited)
+TEST_F(sw, subscriptions_change_end_and_are_limited)
 {
-	struct sw *self = sw_new(_metadata);
 	int fd[INTNET_MONITOR_MAX_PER_USER + 1], ev, i;
 
 	ev = listen_as(U1, INTNET_MONITOR_OBJECTS, NULL);
@@ -602,9 +594,8 @@ TEST(subscriptions_change_end_and_are_limited)
 }
 
 /* Events stay in their namespace, for group members and subscribers alike. */
-TEST(events_are_per_namespace)
+TEST_F(sw, events_are_per_namespace)
 {
-	struct sw *self = sw_new(_metadata);
 	int ev = join(INTNET_MCGRP_EVENTS), sub, status;
 	static struct text got;
 	pid_t pid;
@@ -650,9 +641,8 @@ TEST(events_are_per_namespace)
 }
 
 /* A listener that does not read is told it missed events: ENOBUFS. */
-TEST(overrun_is_reported)
+TEST_F(sw, overrun_is_reported)
 {
-	struct sw *self = sw_new(_metadata);
 	int ev = join(INTNET_MCGRP_EVENTS), small = 4096, i, err = 0;
 	int sub = listen_as(U1, INTNET_MONITOR_OBJECTS, NULL);
 	char buf[NL_BUF];

@@ -5,7 +5,8 @@
 #include <sys/types.h>
 
 #include "kselftest_harness.h"
-#include "lib.h"
+#include "lib/nl.h"
+#include "lib/sys.h"
 
 struct version {
 	int error;
@@ -36,7 +37,7 @@ static int version_get(struct version *v, const void *extra, size_t extra_len)
 	len = genl_start(req, family, INTNET_CMD_VERSION_GET, 0);
 	memcpy(req + len, extra, extra_len);
 	len += extra_len;
-	v->error = nl_call(fd, req, len, &r);
+	v->error = nl_request(fd, req, len, &r);
 	memcpy(v->extack, r.extack, sizeof(v->extack));
 	close(fd);
 	if (v->error || !r.msg)
@@ -122,7 +123,7 @@ TEST(unknown_command_is_refused)
 	family = genl_family_id(fd, INTNET_GENL_NAME);
 	ASSERT_GT(family, 0);
 	len = genl_start(req, family, INTNET_CMD_MAX + 1, 0);
-	EXPECT_EQ(-EOPNOTSUPP, nl_call(fd, req, len, &r));
+	EXPECT_EQ(-EOPNOTSUPP, nl_request(fd, req, len, &r));
 	close(fd);
 }
 

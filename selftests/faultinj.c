@@ -34,14 +34,6 @@
 #define U1 1001
 #define U2 1002
 
-/* Stations. */
-static const uint8_t A[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0a };
-static const uint8_t B[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0b };
-static const uint8_t M[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x4d };
-static const uint8_t X[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x58 };
-static const uint8_t Y[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x59 };
-static const uint8_t NOBODY[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x77 };
-
 /* ---- what the whole file did, across the tests' processes ---- */
 
 struct totals {
@@ -302,7 +294,7 @@ static struct sw *world(struct __test_metadata *_metadata)
 	int i;
 
 	for (i = 0; i < VETH; i++)
-		tap_create_owned(_metadata, self, i, i == 1 ? U1 : NONE, NONE);
+		tap_make_owned(_metadata, self, i, i == 1 ? U1 : NONE, NONE);
 	ASSERT_EQ(0, link_add("v0", "veth"));
 	snprintf(self->ifname[VETH], IFNAMSIZ, "v0");
 	self->ifindex[VETH] = if_nametoindex("v0");
@@ -344,8 +336,8 @@ static void setup_lab(struct __test_metadata *_metadata, struct sw *self)
 	ASSERT_EQ(
 	    0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, 0, NONE, NONE));
 	ASSERT_EQ(0, net_new(self, "spare"));
-	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[2], NONE, NONE));
-	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[3], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[2], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[3], NONE, NONE));
 	ASSERT_EQ(0, fdb_add(self, self->ifindex[2], X));
 	learn(_metadata, self, 3, B);
 }
@@ -361,9 +353,9 @@ static int text_link(struct nlmsghdr *nh, void *arg)
 		return 0;
 	nla_index((char *)ifi + NLMSG_ALIGN(sizeof(*ifi)),
 		  nh->nlmsg_len - NLMSG_LENGTH(sizeof(*ifi)), tb, IFLA_MAX);
-	attr_str(tb[IFLA_IFNAME], name, sizeof(name));
+	get_str(tb[IFLA_IFNAME], name, sizeof(name));
 	return text_add(arg, "dev %s promiscuity %u\n", name,
-			attr_u32(tb[IFLA_PROMISCUITY]));
+			get_u32(tb[IFLA_PROMISCUITY]));
 }
 
 /* Every network, port and FDB entry, and every device's promiscuity. */
@@ -455,7 +447,7 @@ struct op {
 	/* Whether intnet's own code allocates on the request's path: then at
 	 * least one allocation must have failed, or injection went silent. */
 	bool allocates;
-	/* For a read: renders the reply, which must not change. */
+	/* For a read: renders the last, which must not change. */
 	nl_dump_cb show;
 };
 
@@ -463,7 +455,7 @@ static void build(struct sw *self, const struct op *op, struct req *q)
 {
 	unsigned int i;
 
-	req_init(self, q, op->cmd);
+	req_new(self, q, op->cmd);
 	req_net(q, op->net);
 	if (op->dev)
 		req_u32(q, INTNET_ATTR_IFINDEX, if_nametoindex(op->dev));
@@ -501,7 +493,7 @@ static int user_shot_run(void *arg)
 		return 2;
 	if (nth_set(nth, s->n))
 		return 3;
-	s->error = nl_call(nl, s->q.buf, s->q.len, &r);
+	s->error = nl_request(nl, s->q.buf, s->q.len, &r);
 	s->left = nth_left(nth);
 	nth_set(nth, 0);
 	memcpy(s->extack, r.extack, sizeof(s->extack));
@@ -532,14 +524,14 @@ static int attempt(struct __test_metadata *_metadata, struct sw *self,
 		shot->q = q;
 		ASSERT_EQ(0, run_as(op->user, NONE, user_shot_run, shot));
 		*left = shot->left;
-		memset(&reply, 0, offsetof(struct nl_reply, buf));
-		reply.msg = NULL;
-		reply.error = shot->error;
-		memcpy(reply.extack, shot->extack, sizeof(reply.extack));
+		memset(&last, 0, offsetof(struct nl_reply, buf));
+		last.msg = NULL;
+		last.error = shot->error;
+		memcpy(last.extack, shot->extack, sizeof(last.extack));
 		return shot->error;
 	}
 	ASSERT_EQ(0, nth_set(nth_fd, n));
-	err = nl_call(self->nl, q.buf, q.len, &reply);
+	err = nl_request(self->nl, q.buf, q.len, &last);
 	*left = nth_left(nth_fd);
 	ASSERT_EQ(0, nth_set(nth_fd, 0));
 	return err;
@@ -549,8 +541,8 @@ static void render(const struct op *op, struct text *t)
 {
 	t->len = 0;
 	t->buf[0] = '\0';
-	if (reply.msg)
-		op->show(reply.msg, t);
+	if (last.msg)
+		op->show(last.msg, t);
 }
 
 /* Back to the start every request has, which must look like @before. */
@@ -584,7 +576,7 @@ static unsigned int try_op(struct __test_metadata *_metadata, struct sw *self,
 	restore(_metadata, self, NULL);
 	snapshot(_metadata, self, &before);
 	err = attempt(_metadata, self, op, 0, &left);
-	ASSERT_EQ(0, err) TH_LOG("%s: %s", op->what, reply.extack);
+	ASSERT_EQ(0, err) TH_LOG("%s: %s", op->what, last.extack);
 	snapshot(_metadata, self, &after);
 	if (op->show) {
 		render(op, &answer);
@@ -605,7 +597,7 @@ static unsigned int try_op(struct __test_metadata *_metadata, struct sw *self,
 		if (left) {
 			/* Reached no Nth allocation: as without a fault. */
 			EXPECT_EQ(0, err)
-			TH_LOG("%s: %s", op->what, reply.extack);
+			TH_LOG("%s: %s", op->what, last.extack);
 			EXPECT_TRUE(same(_metadata, &after, &now,
 					 "%s without a fault", op->what));
 			break;
@@ -625,7 +617,7 @@ static unsigned int try_op(struct __test_metadata *_metadata, struct sw *self,
 			failed++;
 			EXPECT_EQ(-ENOMEM, err)
 			TH_LOG("%s: fault %u answered %s (\"%s\"), not ENOMEM",
-			       op->what, n, strerror(-err), reply.extack);
+			       op->what, n, strerror(-err), last.extack);
 			EXPECT_TRUE(same(_metadata, &before, &now,
 					 "%s failed (%s) on fault %u but "
 					 "changed the state",
@@ -820,7 +812,7 @@ static int text_version(struct nlmsghdr *nh, void *arg)
 	uint64_t features = 0;
 
 	genl_index(nh, tb, INTNET_ATTR_MAX);
-	attr_str(tb[INTNET_ATTR_VERSION], version, sizeof(version));
+	get_str(tb[INTNET_ATTR_VERSION], version, sizeof(version));
 	if (tb[INTNET_ATTR_FEATURES])
 		memcpy(&features, nla_payload(tb[INTNET_ATTR_FEATURES]),
 		       sizeof(features));
@@ -895,9 +887,9 @@ static void follow_owner(struct __test_metadata *_metadata)
 	for (n = 1;; n++) {
 		ASSERT_GE((unsigned int)MAX_POINTS, n);
 		ASSERT_EQ(0, ioctl(self->fd[1], TUNSETOWNER, n % 2 ? U1 : U2));
-		ASSERT_EQ(0,
-			  port_add(self, "0/pub", self->ifindex[1], NONE, NONE))
-		TH_LOG("PORT_ADD: %s", reply.extack);
+		ASSERT_EQ(
+		    0, sw_port_add(self, "0/pub", self->ifindex[1], NONE, NONE))
+		TH_LOG("PORT_ADD: %s", last.extack);
 		totals->requests++;
 		ASSERT_EQ(0, nth_set(nth_fd, n));
 		err = ioctl(self->fd[1], TUNSETOWNER, n % 2 ? U2 : U1);
@@ -944,7 +936,7 @@ static int dump_attempt(struct __test_metadata *_metadata, struct sw *self,
 	fd = nl_open();
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
-	req_init(self, &q, cmd);
+	req_new(self, &q, cmd);
 	q.nh.nlmsg_flags |= NLM_F_DUMP;
 	q.nh.nlmsg_len = q.len;
 	*reads = 0;
@@ -1044,8 +1036,8 @@ static void setup_many(struct __test_metadata *_metadata, struct sw *self)
 		ASSERT_EQ(0, net_new(self, name));
 	}
 	for (i = 0; i < VETH; i++)
-		ASSERT_EQ(0,
-			  port_add(self, "lab", self->ifindex[i], NONE, NONE));
+		ASSERT_EQ(
+		    0, sw_port_add(self, "lab", self->ifindex[i], NONE, NONE));
 	/* Frames to DST behind t0 itself are learned from, and go nowhere. */
 	learn(_metadata, self, 0, DST);
 	memcpy(f, DST, ETH_ALEN);
@@ -1313,8 +1305,8 @@ static void frames(struct __test_metadata *_metadata)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ASSERT_EQ(0, net_new(self, "lab"));
 	for (i = 0; i < VETH; i++)
-		ASSERT_EQ(0,
-			  port_add(self, "lab", self->ifindex[i], NONE, NONE));
+		ASSERT_EQ(
+		    0, sw_port_add(self, "lab", self->ifindex[i], NONE, NONE));
 	faults += try_frames(_metadata, self, "broadcast", BCAST, &seq);
 	faults += try_frames(_metadata, self, "unknown unicast", NOBODY, &seq);
 	/* t1 gets the frame, promiscuous t2 and t3 copies of it. */

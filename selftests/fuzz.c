@@ -849,12 +849,12 @@ static int shows_guard(struct nlmsghdr *nh)
 	int i;
 
 	genl_index(nh, tb, INTNET_ATTR_MAX);
-	attr_str(tb[INTNET_ATTR_NET_NAME], name, sizeof(name));
-	if (!strcmp(name, GUARD) && attr_u32(tb[INTNET_ATTR_NET_OWNER]) == 0)
+	get_str(tb[INTNET_ATTR_NET_NAME], name, sizeof(name));
+	if (!strcmp(name, GUARD) && get_u32(tb[INTNET_ATTR_NET_OWNER]) == 0)
 		return 1;
 	for (i = 0; i < N_GUARD; i++)
 		if (tb[INTNET_ATTR_IFINDEX] &&
-		    attr_u32(tb[INTNET_ATTR_IFINDEX]) ==
+		    get_u32(tb[INTNET_ATTR_IFINDEX]) ==
 			(uint32_t)world.guard[i])
 			return 1;
 	return 0;
@@ -1360,9 +1360,9 @@ static void guard_create(struct __test_metadata *_metadata, struct sw *self)
 				INTNET_ATTR_NET_FLOOD_UNKNOWN, 0,
 				INTNET_ATTR_NET_PROMISC_POLICY,
 				INTNET_PROMISC_ALLOW_ALL, 0))
-	TH_LOG("NET_NEW %s: %s", GUARD, reply.extack);
-	ASSERT_EQ(0, port_add(self, GUARD, world.guard[0], 1, 1));
-	ASSERT_EQ(0, port_add_for(self, GUARD, world.guard[1], OTHER_UID));
+	TH_LOG("NET_NEW %s: %s", GUARD, last.extack);
+	ASSERT_EQ(0, sw_port_add(self, GUARD, world.guard[0], 1, 1));
+	ASSERT_EQ(0, sw_port_add_for(self, GUARD, world.guard[1], OTHER_UID));
 	ASSERT_EQ(0, fdb_add(self, world.guard[0], GUARD_STATIC));
 	ASSERT_EQ(0, port_lock(self, world.guard[1], GUARD_LOCK));
 }
@@ -1377,8 +1377,8 @@ static void guard_state(struct __test_metadata *_metadata, struct sw *self,
 	t->len = 0;
 	t->buf[0] = '\0';
 	ASSERT_EQ(0, net_get(self, GUARD, &ni))
-	TH_LOG("NET_GET %s: %s", GUARD, reply.extack);
-	ASSERT_EQ(0, text_net(reply.msg, t));
+	TH_LOG("NET_GET %s: %s", GUARD, last.extack);
+	ASSERT_EQ(0, text_net(last.msg, t));
 	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_PORT_GET, GUARD, text_port, t,
 				 &st));
 	ASSERT_EQ(
@@ -1394,11 +1394,11 @@ static void bulk_create(struct __test_metadata *_metadata, struct sw *self)
 	int i;
 
 	for (i = 0; i < N_TAP; i++)
-		tap_create_owned(_metadata, self, i,
-				 i == 0	  ? FUZZ_UID
-				 : i == 1 ? OTHER_UID
-					  : NONE,
-				 i == 3 ? FUZZ_UID : NONE);
+		tap_make_owned(_metadata, self, i,
+			       i == 0	? FUZZ_UID
+			       : i == 1 ? OTHER_UID
+					: NONE,
+			       i == 3 ? FUZZ_UID : NONE);
 	memcpy(world.tap, self->ifindex, sizeof(world.tap));
 	for (i = 0; i < N_DUMMY; i++) {
 		snprintf(dev, sizeof(dev), "fzd%d", i);
@@ -1412,8 +1412,8 @@ static void bulk_create(struct __test_metadata *_metadata, struct sw *self)
 					INTNET_ATTR_NET_ACCESS, i % 2, 0));
 	}
 	for (i = 0; i < N_DUMMY / 2; i++)
-		ASSERT_EQ(0, port_add_for(self, BULK_NET, world.dummy[i],
-					  i % 2 ? FUZZ_UID : 0));
+		ASSERT_EQ(0, sw_port_add_for(self, BULK_NET, world.dummy[i],
+					     i % 2 ? FUZZ_UID : 0));
 	for (i = 0; i < N_BULK_FDB; i++) {
 		mac[4] = i >> 8;
 		mac[5] = i;
@@ -1438,9 +1438,9 @@ static void still_answers(struct __test_metadata *_metadata, struct sw *self)
 		  intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
 			     "fz-check", INTNET_ATTR_NET_AGEING, 42,
 			     INTNET_ATTR_NET_ACCESS, INTNET_ACCESS_PUBLIC, 0))
-	TH_LOG("NET_NEW fz-check: %s", reply.extack);
-	ASSERT_EQ(0, port_add(self, "fz-check", dev, 1, NONE))
-	TH_LOG("PORT_ADD fz-check: %s", reply.extack);
+	TH_LOG("NET_NEW fz-check: %s", last.extack);
+	ASSERT_EQ(0, sw_port_add(self, "fz-check", dev, 1, NONE))
+	TH_LOG("PORT_ADD fz-check: %s", last.extack);
 	ASSERT_EQ(0, fdb_add(self, dev, mac));
 	ASSERT_EQ(0, net_get(self, "fz-check", &ni));
 	EXPECT_STREQ("fz-check", ni.name);

@@ -87,10 +87,10 @@ FIXTURE_SETUP(gso)
 	ASSERT_GE(self->a, 0);
 	ASSERT_GE(self->b, 0);
 	ASSERT_GE(self->plain, 0);
-	ASSERT_EQ(0,
-		  port_add(self->sw, "gso", if_nametoindex("ga"), NONE, NONE));
-	ASSERT_EQ(0,
-		  port_add(self->sw, "gso", if_nametoindex("gb"), NONE, NONE));
+	ASSERT_EQ(
+	    0, sw_port_add(self->sw, "gso", if_nametoindex("ga"), NONE, NONE));
+	ASSERT_EQ(
+	    0, sw_port_add(self->sw, "gso", if_nametoindex("gb"), NONE, NONE));
 	self->out = malloc(VNET_LEN + HDRS + PAYLOAD);
 	self->in = malloc(VNET_LEN + HDRS + PAYLOAD + 4096);
 	ASSERT_NE(NULL, self->out);
@@ -141,8 +141,8 @@ TEST_F(gso, reader_without_offloads_gets_segments)
 	int segments = 0;
 	ssize_t n;
 
-	ASSERT_EQ(0,
-		  port_add(self->sw, "gso", if_nametoindex("gp"), NONE, NONE));
+	ASSERT_EQ(
+	    0, sw_port_add(self->sw, "gso", if_nametoindex("gp"), NONE, NONE));
 	len = super_frame(self->out, mac_a, mac_b, PAYLOAD);
 	ASSERT_EQ((ssize_t)len, write(self->a, self->out, len));
 	while ((n = drain_one(self->plain, self->in,

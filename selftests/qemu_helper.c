@@ -508,7 +508,7 @@ static int tun_info(int ifindex, struct tun_info *ti)
 	if (fd < 0)
 		return fd;
 	len = rtnl_link_start(buf, RTM_GETLINK, 0, ifindex);
-	err = nl_call(fd, buf, len, &r);
+	err = nl_request(fd, buf, len, &r);
 	close(fd);
 	if (err)
 		return err;
@@ -527,12 +527,12 @@ static int tun_info(int ifindex, struct tun_info *ti)
 		return -ENODATA;
 	nla_index(nla_payload(li[IFLA_INFO_DATA]),
 		  li[IFLA_INFO_DATA]->nla_len - NLA_HDRLEN, td, IFLA_TUN_MAX);
-	ti->owner = attr_u32_or_none(td[IFLA_TUN_OWNER]);
-	ti->group = attr_u32_or_none(td[IFLA_TUN_GROUP]);
-	ti->type = attr_u8(td[IFLA_TUN_TYPE]);
-	ti->pi = attr_u8(td[IFLA_TUN_PI]);
-	ti->vnet_hdr = attr_u8(td[IFLA_TUN_VNET_HDR]);
-	ti->persist = attr_u8(td[IFLA_TUN_PERSIST]);
+	ti->owner = get_u32_or_none(td[IFLA_TUN_OWNER]);
+	ti->group = get_u32_or_none(td[IFLA_TUN_GROUP]);
+	ti->type = get_u8(td[IFLA_TUN_TYPE]);
+	ti->pi = get_u8(td[IFLA_TUN_PI]);
+	ti->vnet_hdr = get_u8(td[IFLA_TUN_VNET_HDR]);
+	ti->persist = get_u8(td[IFLA_TUN_PERSIST]);
 	return 0;
 }
 
@@ -546,10 +546,10 @@ static int net_get_of(struct sw *sw, uid_t owner, const char *name,
 	sw_as(sw, NONE, NONE);
 	err = intnet_req(sw, INTNET_CMD_NET_GET, INTNET_ATTR_NET_NAME, name,
 			 INTNET_ATTR_NET_OWNER, (int)owner, 0);
-	if (!err && !reply.msg)
+	if (!err && !last.msg)
 		err = -ENODATA;
 	if (!err)
-		parse_net(reply.msg, ni);
+		parse_net(last.msg, ni);
 	return err;
 }
 
@@ -563,7 +563,7 @@ static void net_public(struct __test_metadata *_metadata, struct sw *sw,
 	err = intnet_req(sw, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME, name,
 			 INTNET_ATTR_NET_ACCESS, INTNET_ACCESS_PUBLIC, 0);
 	sw_as(sw, NONE, NONE);
-	ASSERT_TRUE(!err || err == -EEXIST) TH_LOG("NET_NEW: %s", reply.extack);
+	ASSERT_TRUE(!err || err == -EEXIST) TH_LOG("NET_NEW: %s", last.extack);
 }
 
 /* @uid's own network @name, restricted. */
@@ -571,7 +571,7 @@ static void net_own(struct __test_metadata *_metadata, struct sw *sw, uid_t uid,
 		    const char *name)
 {
 	sw_as(sw, uid, NONE);
-	ASSERT_EQ(0, net_new(sw, name)) TH_LOG("NET_NEW: %s", reply.extack);
+	ASSERT_EQ(0, net_new(sw, name)) TH_LOG("NET_NEW: %s", last.extack);
 	sw_as(sw, NONE, NONE);
 }
 
@@ -617,10 +617,10 @@ static int expect_port(struct __test_metadata *_metadata, struct sw *sw,
 	EXPECT_EQ(0, ti.persist);
 	EXPECT_EQ(IFF_UP, (int)(ti.flags & IFF_UP));
 	sw_as(sw, NONE, NONE);
-	ASSERT_EQ(0, port_get(sw, ifindex, &pi)) TH_LOG("%s", reply.extack);
-	genl_index(reply.msg, tb, INTNET_ATTR_MAX);
+	ASSERT_EQ(0, port_get(sw, ifindex, &pi)) TH_LOG("%s", last.extack);
+	genl_index(last.msg, tb, INTNET_ATTR_MAX);
 	EXPECT_STREQ(w.name, pi.net);
-	EXPECT_EQ(w.owner, attr_u32_or_none(tb[INTNET_ATTR_NET_OWNER]));
+	EXPECT_EQ(w.owner, get_u32_or_none(tb[INTNET_ATTR_NET_OWNER]));
 	EXPECT_STREQ(name, pi.ifname);
 	EXPECT_EQ(how->uid, pi.user);
 	EXPECT_EQ(1, pi.up);
@@ -643,7 +643,7 @@ static void expect_gone_on_close(struct __test_metadata *_metadata,
 		usleep(1000);
 	EXPECT_EQ(0u, if_nametoindex(name));
 	EXPECT_EQ(-ENODEV, port_get(sw, ifindex, &pi))
-	TH_LOG("PORT_GET: %d %s", reply.error, reply.extack);
+	TH_LOG("PORT_GET: %d %s", last.error, last.extack);
 }
 
 /* The uid OWNER in "OWNER/NAME" stands for in these tests ("root" or a number).
@@ -1360,10 +1360,10 @@ TEST_F(qh, user_gets_a_tap_on_the_network_and_frames_cross_it)
 	EXPECT_EQ(1u, ni.ports);
 	ptap = expect_port(_metadata, sw, HELPER, AS_USER(U1), "lab", 0, lab);
 	/* A TAP of the user's own, attached by the user. */
-	tap_create_owned(_metadata, sw, 0, U1, NONE);
+	tap_make_owned(_metadata, sw, 0, U1, NONE);
 	sw_as(sw, U1, NONE);
-	ASSERT_EQ(0, port_add(sw, "lab", sw->ifindex[0], NONE, NONE))
-	TH_LOG("PORT_ADD: %s", reply.extack);
+	ASSERT_EQ(0, sw_port_add(sw, "lab", sw->ifindex[0], NONE, NONE))
+	TH_LOG("PORT_ADD: %s", last.extack);
 	ASSERT_EQ(0, net_get_of(sw, U1, "lab", &ni));
 	EXPECT_EQ(3u, ni.ports);
 
@@ -1408,11 +1408,11 @@ TEST_F(qh, the_tap_is_the_users_and_no_groups)
 			  (struct where){ 0, "lab" });
 	ifindex = tap_info(tap, name, NULL);
 	ASSERT_LT(0, ifindex);
-	ASSERT_EQ(0, net_del(sw, "lab")) TH_LOG("NET_DEL: %s", reply.extack);
+	ASSERT_EQ(0, net_del(sw, "lab")) TH_LOG("NET_DEL: %s", last.extack);
 	net_own(_metadata, sw, U2, "bobs");
 	sw_as(sw, U2, SHARED_GID);
-	EXPECT_EQ(-EPERM, port_add(sw, "bobs", ifindex, NONE, NONE));
-	EXPECT_STREQ("intnet: the TAP belongs to another user", reply.extack);
+	EXPECT_EQ(-EPERM, sw_port_add(sw, "bobs", ifindex, NONE, NONE));
+	EXPECT_STREQ("intnet: the TAP belongs to another user", last.extack);
 	sw_as(sw, NONE, NONE);
 	close(tap);
 }

@@ -132,8 +132,8 @@ TEST_F_TIMEOUT(slow, network_takes_1024_ports, 600)
 		ASSERT_EQ(0, link_add(name, "dummy"));
 		ASSERT_EQ(0, dev_set_up(name, 1));
 		ifindex = if_nametoindex(name);
-		ASSERT_EQ(0, port_add(sw, "wide", ifindex, NONE, NONE))
-		TH_LOG("port %u: %s", i, reply.extack);
+		ASSERT_EQ(0, sw_port_add(sw, "wide", ifindex, NONE, NONE))
+		TH_LOG("port %u: %s", i, last.extack);
 	}
 	ASSERT_EQ(0, net_get(sw, "wide", &ni));
 	EXPECT_EQ(MANY_PORTS, ni.ports);
@@ -143,8 +143,8 @@ TEST_F_TIMEOUT(slow, network_takes_1024_ports, 600)
 	EXPECT_LT(1U, st.reads);
 
 	/* A broadcast from one more port goes out of all 1,024. */
-	tap_create(_metadata, sw, 0);
-	ASSERT_EQ(0, port_add(sw, "wide", sw->ifindex[0], NONE, NONE));
+	tap_make(_metadata, sw, 0);
+	ASSERT_EQ(0, sw_port_add(sw, "wide", sw->ifindex[0], NONE, NONE));
 	send_frame(_metadata, sw, 0, frame_make(&f, BCAST, MAC(1), 46));
 	ASSERT_EQ(0, net_get(sw, "wide", &ni));
 	EXPECT_EQ(MANY_PORTS, ni.st[INTNET_STATS_TX_PACKETS]);
@@ -157,9 +157,8 @@ TEST_F_TIMEOUT(slow, network_takes_1024_ports, 600)
 	EXPECT_EQ(0U, n);
 }
 
-TEST(dump_is_flagged_when_the_fdb_changes_midway)
+TEST_F(sw, dump_is_flagged_when_the_fdb_changes_midway)
 {
-	struct sw *self = sw_new(_metadata);
 	struct nlmsghdr *nh;
 	int intr = 0, done = 0, reads = 0;
 	static char buf[NL_BUF];
@@ -171,7 +170,7 @@ TEST(dump_is_flagged_when_the_fdb_changes_midway)
 	add_ports(_metadata, self, 2, "busy");
 	learn_many(_metadata, self, 0, 4000);
 
-	req_init(self, &q, INTNET_CMD_FDB_GET);
+	req_new(self, &q, INTNET_CMD_FDB_GET);
 	req_str(&q, INTNET_ATTR_NET_NAME, "busy");
 	nh = (struct nlmsghdr *)q.buf;
 	nh->nlmsg_len = q.len;

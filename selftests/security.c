@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 
 #include "switch_lib.h"
-#include "flood_lib.h"
 
 /* Forks a lot; the debug lane under TCG is slow (see access.c). */
 #undef TEST_TIMEOUT_DEFAULT
@@ -64,14 +63,6 @@
 #define UNSUPPORTED  "Unsupported attribute"
 #define UNKNOWN_TYPE "Unknown attribute type"
 
-/* Stations. */
-static const uint8_t A[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0a };
-static const uint8_t B[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0b };
-static const uint8_t C[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0c };
-static const uint8_t D[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0d };
-static const uint8_t M[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x4d };
-static const uint8_t X[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x58 };
-
 static struct text before, after;
 
 /*
@@ -82,7 +73,7 @@ static struct text before, after;
 	do {                                                                   \
 		state(_metadata, self, &before);                               \
 		EXPECT_EQ(err, call);                                          \
-		EXPECT_STREQ(msg, reply.extack);                               \
+		EXPECT_STREQ(msg, last.extack);                                \
 		state(_metadata, self, &after);                                \
 		EXPECT_STREQ(before.buf, after.buf);                           \
 	} while (0)
@@ -165,17 +156,17 @@ static int user_io_map(void)
 
 /*
  * Runs @fn(user_io) as @w, with user_io->q = @q; the answer it left in
- * user_io goes to reply, as req_call() does: 0 or a negative errno.
+ * user_io goes to last, as req_call() does: 0 or a negative errno.
  */
 static int who_do(struct sw *self, const struct who *w, int (*fn)(void *),
 		  struct req *q)
 {
 	int ret = user_io_map();
 
-	memset(&reply, 0, offsetof(struct nl_reply, buf));
-	reply.msg = NULL;
+	memset(&last, 0, offsetof(struct nl_reply, buf));
+	last.msg = NULL;
 	if (ret)
-		return reply.error = ret;
+		return last.error = ret;
 	user_io->self = self;
 	user_io->q = q;
 	user_io->dump = 0;
@@ -187,17 +178,17 @@ static int who_do(struct sw *self, const struct who *w, int (*fn)(void *),
 		q->nh.nlmsg_len = q->len;
 	ret = run_in(w, fn, user_io);
 	if (ret)
-		return reply.error = ret < 0 ? ret : -ECHILD;
-	reply.error = user_io->error;
-	memcpy(reply.extack, user_io->extack, sizeof(reply.extack));
-	if (user_io->len && user_io->len <= sizeof(reply.buf)) {
-		memcpy(reply.buf, user_io->data, user_io->len);
-		reply.msg = (struct nlmsghdr *)reply.buf;
+		return last.error = ret < 0 ? ret : -ECHILD;
+	last.error = user_io->error;
+	memcpy(last.extack, user_io->extack, sizeof(last.extack));
+	if (user_io->len && user_io->len <= sizeof(last.buf)) {
+		memcpy(last.buf, user_io->data, user_io->len);
+		last.msg = (struct nlmsghdr *)last.buf;
 	}
-	return reply.error;
+	return last.error;
 }
 
-/* Sends @q as @w; the answer is in reply. */
+/* Sends @q as @w; the answer is in last. */
 static int who_call(struct sw *self, const struct who *w, struct req *q)
 {
 	return who_do(self, w, user_io_run, q);
@@ -213,7 +204,7 @@ static void join_req(struct sw *self, struct req *q, const char *name,
 		     long owner, long ifindex, long no_create, long promisc,
 		     const uint8_t *lock)
 {
-	req_init(self, q, INTNET_CMD_PORT_ADD);
+	req_new(self, q, INTNET_CMD_PORT_ADD);
 	req_str(q, INTNET_ATTR_NET_NAME, name);
 	req_u32(q, INTNET_ATTR_NET_OWNER, owner);
 	req_u32(q, INTNET_ATTR_IFINDEX, ifindex);
@@ -250,9 +241,9 @@ static long of(struct sw *self, long owner)
 		r = malloc(sizeof(*r));
 		if (!r)
 			return owner;
-		req_init(self, &q, INTNET_CMD_VERSION_GET);
+		req_new(self, &q, INTNET_CMD_VERSION_GET);
 		features = 0;
-		if (!nl_call(self->nl, q.buf, q.len, r) && r->msg) {
+		if (!nl_request(self->nl, q.buf, q.len, r) && r->msg) {
 			a = genl_attr(r->msg, INTNET_ATTR_FEATURES);
 			if (a && a->nla_len == NLA_HDRLEN + sizeof(uint64_t))
 				features = *(uint64_t *)nla_payload(a);
@@ -267,7 +258,7 @@ static int net_call(struct sw *self, uint8_t cmd, const char *name, long owner)
 {
 	struct req q;
 
-	req_init(self, &q, cmd);
+	req_new(self, &q, cmd);
 	req_str(&q, INTNET_ATTR_NET_NAME, name);
 	req_u32(&q, INTNET_ATTR_NET_OWNER, owner);
 	return req_call(self, &q);
@@ -280,10 +271,10 @@ static int net_get_of(struct sw *self, const char *name, long owner,
 	int err = net_call(self, INTNET_CMD_NET_GET, name, owner);
 
 	memset(ni, 0, sizeof(*ni));
-	if (!err && !reply.msg)
+	if (!err && !last.msg)
 		err = -ENODATA;
 	if (!err)
-		parse_net(reply.msg, ni);
+		parse_net(last.msg, ni);
 	return err;
 }
 
@@ -301,7 +292,7 @@ static int net_mask(struct sw *self, uint8_t cmd, const char *name,
 {
 	struct req q;
 
-	req_init(self, &q, cmd);
+	req_new(self, &q, cmd);
 	req_str(&q, INTNET_ATTR_NET_NAME, name);
 	req_put(&q, INTNET_ATTR_NET_GROUP_FWD_MASK, &mask, sizeof(mask));
 	return req_call(self, &q);
@@ -330,11 +321,11 @@ static int port_net_of(struct sw *self, long ifindex, struct port_net *pn)
 	sw_as(self, uid, group);
 	if (err)
 		return err;
-	genl_index(reply.msg, tb, INTNET_ATTR_MAX);
+	genl_index(last.msg, tb, INTNET_ATTR_MAX);
 	snprintf(pn->name, sizeof(pn->name), "%s", pi.net);
-	pn->net_owner = attr_u32_or_none(tb[INTNET_ATTR_NET_OWNER]);
+	pn->net_owner = get_u32_or_none(tb[INTNET_ATTR_NET_OWNER]);
 	pn->port_user = pi.user;
-	pn->carrier = attr_u8(tb[INTNET_ATTR_PORT_CARRIER]);
+	pn->carrier = get_u8(tb[INTNET_ATTR_PORT_CARRIER]);
 	return 0;
 }
 
@@ -343,7 +334,7 @@ static int port_net_of(struct sw *self, long ifindex, struct port_net *pn)
 	do {                                                                   \
 		struct port_net __pn;                                          \
 		ASSERT_EQ(0, port_net_of(self, self->ifindex[i], &__pn))       \
-		TH_LOG("t%d is not a port: %s", i, reply.extack);              \
+		TH_LOG("t%d is not a port: %s", i, last.extack);               \
 		EXPECT_STREQ(net, __pn.name);                                  \
 		EXPECT_EQ(owner, __pn.net_owner)                               \
 		TH_LOG("t%d: network owner", i);                               \
@@ -385,10 +376,9 @@ static int dev_type(const char *name)
  * an owner or a group without a mapping there as 65534, which read back in
  * his namespace was bob himself.
  */
-TEST(tap_of_another_user_is_refused_from_a_namespace_mapping_65534)
+TEST_F(sw, tap_of_another_user_is_refused_from_a_namespace_mapping_65534)
 {
 	const struct who bob = { BOB, NONE, OVERFLOW_ID, 0 };
-	struct sw *self = sw_new(_metadata);
 	struct req q;
 	int i;
 
@@ -396,15 +386,15 @@ TEST(tap_of_another_user_is_refused_from_a_namespace_mapping_65534)
 	 * (as intnetctl tap add does) and not attached yet; persistent,
 	 * attached by alice and detached again.
 	 */
-	tap_create_owned(_metadata, self, 0, ALICE, NONE);
-	tap_create_owned(_metadata, self, 1, NONE, G);
-	tap_create_owned(_metadata, self, 2, 0, NONE);
-	tap_create_owned(_metadata, self, 3, ALICE, ALICE);
-	tap_create_owned(_metadata, self, 4, ALICE, NONE);
+	tap_make_owned(_metadata, self, 0, ALICE, NONE);
+	tap_make_owned(_metadata, self, 1, NONE, G);
+	tap_make_owned(_metadata, self, 2, 0, NONE);
+	tap_make_owned(_metadata, self, 3, ALICE, ALICE);
+	tap_make_owned(_metadata, self, 4, ALICE, NONE);
 	ASSERT_EQ(0, ioctl(self->fd[4], TUNSETPERSIST, 1));
 	sw_as(self, ALICE, NONE);
-	ASSERT_EQ(0, port_add(self, "alab", self->ifindex[4], NONE, NONE))
-	TH_LOG("PORT_ADD as alice: %s", reply.extack);
+	ASSERT_EQ(0, sw_port_add(self, "alab", self->ifindex[4], NONE, NONE))
+	TH_LOG("PORT_ADD as alice: %s", last.extack);
 	ASSERT_EQ(0, port_del(self, self->ifindex[4]));
 	tap_close(self, 4);
 	sw_as(self, BOB, NONE);
@@ -415,8 +405,8 @@ TEST(tap_of_another_user_is_refused_from_a_namespace_mapping_65534)
 			 NULL);
 		state(_metadata, self, &before);
 		EXPECT_EQ(-EPERM, who_call(self, &bob, &q))
-		TH_LOG("bob attached t%d: %s", i, reply.extack);
-		EXPECT_STREQ(OTHERS_TAP, reply.extack);
+		TH_LOG("bob attached t%d: %s", i, last.extack);
+		EXPECT_STREQ(OTHERS_TAP, last.extack);
 		state(_metadata, self, &after);
 		EXPECT_STREQ(before.buf, after.buf);
 	}
@@ -430,22 +420,21 @@ TEST(tap_of_another_user_is_refused_from_a_namespace_mapping_65534)
  * attaches her TAP and a TAP of her group, which tun shows there as 0 and
  * 65534.
  */
-TEST(user_in_a_namespace_of_its_own_still_attaches_its_own_taps)
+TEST_F(sw, user_in_a_namespace_of_its_own_still_attaches_its_own_taps)
 {
 	const struct who alice = { ALICE, G, 0, 0 };
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 	struct req q;
 	int i;
 
-	tap_create_owned(_metadata, self, 0, ALICE, NONE);
-	tap_create_owned(_metadata, self, 1, NONE, G);
+	tap_make_owned(_metadata, self, 0, ALICE, NONE);
+	tap_make_owned(_metadata, self, 1, NONE, G);
 	for (i = 0; i < 2; i++) {
 		join_req(self, &q, "alab", NONE, self->ifindex[i], NONE, NONE,
 			 NULL);
 		ASSERT_EQ(0, who_call(self, &alice, &q))
 		TH_LOG("PORT_ADD t%d from alice's namespace: %s", i,
-		       reply.extack);
+		       last.extack);
 	}
 	for (i = 0; i < 2; i++)
 		EXPECT_PORT_ON(i, "alab", ALICE, ALICE);
@@ -455,9 +444,8 @@ TEST(user_in_a_namespace_of_its_own_still_attaches_its_own_taps)
 
 /* ---- 2. a TUN retyped as Ethernet ---- */
 
-TEST(tun_retyped_as_ethernet_is_not_a_port)
+TEST_F(sw, tun_retyped_as_ethernet_is_not_a_port)
 {
-	struct sw *self = sw_new(_metadata);
 	int fd, ifindex;
 
 	fd = tun_open("tun0", IFF_TUN);
@@ -469,7 +457,7 @@ TEST(tun_retyped_as_ethernet_is_not_a_port)
 	ifindex = if_nametoindex("tun0");
 	ASSERT_LT(0, ifindex);
 	EXPECT_REFUSED(-EINVAL, NOT_A_TAP,
-		       port_add(self, "lab", ifindex, NONE, NONE));
+		       sw_port_add(self, "lab", ifindex, NONE, NONE));
 	close(fd);
 }
 
@@ -485,7 +473,7 @@ static int retyped_tun_child(void *arg)
 		return 3;
 	if (ioctl(fd, TUNSETLINK, ARPHRD_ETHER) || dev_set_up("tun0", 1))
 		return 4;
-	req_init(io->self, &q, INTNET_CMD_PORT_ADD);
+	req_new(io->self, &q, INTNET_CMD_PORT_ADD);
 	req_str(&q, INTNET_ATTR_NET_NAME, "lab");
 	req_u32(&q, INTNET_ATTR_IFINDEX, if_nametoindex("tun0"));
 	q.nh.nlmsg_len = q.len;
@@ -493,18 +481,16 @@ static int retyped_tun_child(void *arg)
 	return user_io_run(io);
 }
 
-TEST(tun_retyped_as_ethernet_is_not_a_port_for_a_namespace_administrator)
+TEST_F(sw, tun_retyped_as_ethernet_is_not_a_port_for_a_namespace_administrator)
 {
 	const struct who alice = { ALICE, NONE, 0, 1 };
-	struct sw *self = sw_new(_metadata);
 
 	EXPECT_EQ(-EINVAL, who_do(self, &alice, retyped_tun_child, NULL));
-	EXPECT_STREQ(NOT_A_TAP, reply.extack);
+	EXPECT_STREQ(NOT_A_TAP, last.extack);
 }
 
-TEST(attached_tap_cannot_change_its_type)
+TEST_F(sw, attached_tap_cannot_change_its_type)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
 	add_ports(_metadata, self, 2, "lab");
@@ -524,46 +510,45 @@ TEST(attached_tap_cannot_change_its_type)
 
 /* ---- 3. tun's rule: owner and group ---- */
 
-TEST(member_of_the_taps_group_cannot_attach_the_owners_tap)
+TEST_F(sw, member_of_the_taps_group_cannot_attach_the_owners_tap)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
-	tap_create_owned(_metadata, self, 0, ALICE, G);
-	tap_create_owned(_metadata, self, 1, BOB, NONE);
-	tap_create_owned(_metadata, self, 2, ALICE, NONE);
+	tap_make_owned(_metadata, self, 0, ALICE, G);
+	tap_make_owned(_metadata, self, 1, BOB, NONE);
+	tap_make_owned(_metadata, self, 2, ALICE, NONE);
 	sw_as(self, ALICE, NONE);
 	ASSERT_EQ(0, net_new(self, "alab"));
-	ASSERT_EQ(0, port_add(self, "alab", self->ifindex[2], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "alab", self->ifindex[2], NONE, NONE));
 	/* Bob's public allow-all network, with his promiscuous port. */
 	sw_as(self, BOB, G);
 	ASSERT_EQ(0, net_new_public(self, "sniff", INTNET_PROMISC_ALLOW_ALL));
-	ASSERT_EQ(0, port_add(self, "sniff", self->ifindex[1], NONE, 1));
-	EXPECT_REFUSED(-EPERM, OTHERS_TAP,
-		       port_add(self, "sniff", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "sniff", self->ifindex[1], NONE, 1));
+	EXPECT_REFUSED(
+	    -EPERM, OTHERS_TAP,
+	    sw_port_add(self, "sniff", self->ifindex[0], NONE, NONE));
 	/* Nor to alice's restricted network, as her port. */
 	EXPECT_REFUSED(
 	    -EPERM, OTHERS_TAP,
 	    port_join(self, "alab", of(self, ALICE), self->ifindex[0], NONE));
 	/* Alice, in the group, attaches it; bob sees none of her frames. */
 	sw_as(self, ALICE, G);
-	ASSERT_EQ(0, port_add(self, "alab", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "alab", self->ifindex[0], NONE, NONE));
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), PORT(2));
 	deliver(_metadata, self, 2, frame_make(&f, A, C, 60), PORT(0));
 }
 
-TEST(owner_outside_the_taps_group_cannot_attach_it)
+TEST_F(sw, owner_outside_the_taps_group_cannot_attach_it)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 
-	tap_create_owned(_metadata, self, 0, ALICE, G);
+	tap_make_owned(_metadata, self, 0, ALICE, G);
 	sw_as(self, ALICE, NONE);
 	EXPECT_REFUSED(-EPERM, OTHERS_TAP,
-		       port_add(self, "alab", self->ifindex[0], NONE, NONE));
+		       sw_port_add(self, "alab", self->ifindex[0], NONE, NONE));
 	sw_as(self, ALICE, G);
-	ASSERT_EQ(0, port_add(self, "alab", self->ifindex[0], NONE, NONE))
-	TH_LOG("PORT_ADD in the group: %s", reply.extack);
+	ASSERT_EQ(0, sw_port_add(self, "alab", self->ifindex[0], NONE, NONE))
+	TH_LOG("PORT_ADD in the group: %s", last.extack);
 	ASSERT_EQ(0, port_get(self, self->ifindex[0], &pi));
 	EXPECT_EQ(ALICE, pi.user);
 }
@@ -573,23 +558,22 @@ TEST(owner_outside_the_taps_group_cannot_attach_it)
  * reaches only the networks he may join; alice's restricted one he cannot
  * even see.
  */
-TEST(group_only_tap_becomes_the_members_port_on_networks_he_may_join)
+TEST_F(sw, group_only_tap_becomes_the_members_port_on_networks_he_may_join)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
-	tap_create_owned(_metadata, self, 0, NONE, G);
-	tap_create_owned(_metadata, self, 1, ALICE, NONE);
+	tap_make_owned(_metadata, self, 0, NONE, G);
+	tap_make_owned(_metadata, self, 1, ALICE, NONE);
 	sw_as(self, ALICE, NONE);
 	ASSERT_EQ(0, net_new(self, "alab"));
-	ASSERT_EQ(0, port_add(self, "alab", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "alab", self->ifindex[1], NONE, NONE));
 	sw_as(self, BOB, G);
 	EXPECT_REFUSED(
 	    -ENOENT, NO_NETWORK,
 	    port_join(self, "alab", of(self, ALICE), self->ifindex[0], NONE));
 	/* The name alone is his own "alab". */
-	ASSERT_EQ(0, port_add(self, "alab", self->ifindex[0], NONE, NONE))
-	TH_LOG("PORT_ADD: %s", reply.extack);
+	ASSERT_EQ(0, sw_port_add(self, "alab", self->ifindex[0], NONE, NONE))
+	TH_LOG("PORT_ADD: %s", last.extack);
 	EXPECT_PORT_ON(0, "alab", BOB, BOB);
 	EXPECT_PORT_ON(1, "alab", ALICE, ALICE);
 	deliver(_metadata, self, 1, frame_make(&f, BCAST, A, 60), 0);
@@ -603,30 +587,29 @@ static void alice_pub(struct __test_metadata *_metadata, struct sw *self)
 {
 	struct frame f;
 
-	tap_create_owned(_metadata, self, 0, ALICE, NONE);
-	tap_create_owned(_metadata, self, 1, BOB, NONE);
-	tap_create_owned(_metadata, self, 2, ALICE, NONE);
+	tap_make_owned(_metadata, self, 0, ALICE, NONE);
+	tap_make_owned(_metadata, self, 1, BOB, NONE);
+	tap_make_owned(_metadata, self, 2, ALICE, NONE);
 	sw_as(self, ALICE, NONE);
 	ASSERT_EQ(0, net_new_public(self, "pub", INTNET_PROMISC_DENY));
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[2], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[2], NONE, NONE));
 	sw_as(self, BOB, NONE);
 	ASSERT_EQ(
 	    0, port_join(self, "pub", of(self, ALICE), self->ifindex[1], NONE))
-	TH_LOG("PORT_ADD to alice's public network: %s", reply.extack);
+	TH_LOG("PORT_ADD to alice's public network: %s", last.extack);
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60),
 		PORT(1) | PORT(2));
 }
 
-TEST(lock_cannot_take_an_address_learned_behind_another_users_port)
+TEST_F(sw, lock_cannot_take_an_address_learned_behind_another_users_port)
 {
-	struct sw *self = sw_new(_metadata);
 	struct fdb_info fi;
 	struct frame f;
 	struct req q;
 
 	alice_pub(_metadata, self);
-	tap_create_owned(_metadata, self, 3, BOB, NONE);
+	tap_make_owned(_metadata, self, 3, BOB, NONE);
 	sw_as(self, BOB, NONE);
 	EXPECT_REFUSED(-EPERM, IN_USE_ELSEWHERE,
 		       port_lock(self, self->ifindex[1], A));
@@ -648,14 +631,13 @@ TEST(lock_cannot_take_an_address_learned_behind_another_users_port)
 	    0u, port_stat(_metadata, self, 0, INTNET_STATS_RX_DROP_MAC_LOCKED));
 }
 
-TEST(lock_displaces_only_own_addresses_unless_owner_or_administrator)
+TEST_F(sw, lock_displaces_only_own_addresses_unless_owner_or_administrator)
 {
-	struct sw *self = sw_new(_metadata);
 	struct fdb_info fi;
 	struct frame f;
 
 	alice_pub(_metadata, self);
-	tap_create_owned(_metadata, self, 3, BOB, NONE);
+	tap_make_owned(_metadata, self, 3, BOB, NONE);
 	sw_as(self, BOB, NONE);
 	ASSERT_EQ(
 	    0, port_join(self, "pub", of(self, ALICE), self->ifindex[3], NONE));
@@ -671,15 +653,15 @@ TEST(lock_displaces_only_own_addresses_unless_owner_or_administrator)
 		       port_lock(self, self->ifindex[3], D));
 	/* His own station, from one of his ports to another. */
 	ASSERT_EQ(0, port_lock(self, self->ifindex[1], C))
-	TH_LOG("bob locks his own address: %s", reply.extack);
+	TH_LOG("bob locks his own address: %s", last.extack);
 	/* The network's owner takes anyone's. */
 	sw_as(self, ALICE, NONE);
 	ASSERT_EQ(0, port_lock(self, self->ifindex[3], B))
-	TH_LOG("alice locks bob's address: %s", reply.extack);
+	TH_LOG("alice locks bob's address: %s", last.extack);
 	/* And so does the administrator. */
 	sw_as(self, NONE, NONE);
 	ASSERT_EQ(0, port_lock(self, self->ifindex[0], D))
-	TH_LOG("root locks alice's address: %s", reply.extack);
+	TH_LOG("root locks alice's address: %s", last.extack);
 
 	ASSERT_EQ(0, fdb_get(self, NULL, C, &fi));
 	EXPECT_EQ(self->ifindex[1], (int)fi.ifindex);
@@ -692,20 +674,19 @@ TEST(lock_displaces_only_own_addresses_unless_owner_or_administrator)
 	EXPECT_EQ(1, fi.locked);
 }
 
-TEST(failed_lock_change_leaves_the_old_lock_in_force)
+TEST_F(sw, failed_lock_change_leaves_the_old_lock_in_force)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct fdb_info fi;
 	struct frame f;
 
 	alice_pub(_metadata, self);
-	tap_create_owned(_metadata, self, 3, BOB, NONE);
+	tap_make_owned(_metadata, self, 3, BOB, NONE);
 	sw_as(self, BOB, NONE);
 	ASSERT_EQ(
 	    0, port_join(self, "pub", of(self, ALICE), self->ifindex[3], NONE));
 	ASSERT_EQ(0, port_lock(self, self->ifindex[1], M))
-	TH_LOG("PORT_SET lock: %s", reply.extack);
+	TH_LOG("PORT_SET lock: %s", last.extack);
 	EXPECT_REFUSED(-EPERM, IN_USE_ELSEWHERE,
 		       port_lock(self, self->ifindex[1], A));
 	ASSERT_EQ(0, port_get(self, self->ifindex[1], &pi));
@@ -730,24 +711,23 @@ TEST(failed_lock_change_leaves_the_old_lock_in_force)
 
 /* ---- 5. static entries, limits and memory ---- */
 
-TEST(static_entries_count_against_fdb_max_and_the_users_share)
+TEST_F(sw, static_entries_count_against_fdb_max_and_the_users_share)
 {
-	struct sw *self = sw_new(_metadata);
 	struct net_info ni;
 	struct fdb_info fi;
 	struct frame f;
 
-	tap_create_owned(_metadata, self, 0, ALICE, NONE);
-	tap_create_owned(_metadata, self, 1, BOB, NONE);
-	tap_create_owned(_metadata, self, 2, ALICE, NONE);
+	tap_make_owned(_metadata, self, 0, ALICE, NONE);
+	tap_make_owned(_metadata, self, 1, BOB, NONE);
+	tap_make_owned(_metadata, self, 2, ALICE, NONE);
 	sw_as(self, ALICE, NONE);
 	/* Four entries at most, two of them per user. */
 	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
 				"pub", INTNET_ATTR_NET_ACCESS,
 				INTNET_ACCESS_PUBLIC, INTNET_ATTR_NET_FDB_MAX,
 				4, 0));
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[2], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[2], NONE, NONE));
 	sw_as(self, BOB, NONE);
 	ASSERT_EQ(
 	    0, port_join(self, "pub", of(self, ALICE), self->ifindex[1], NONE));
@@ -757,7 +737,7 @@ TEST(static_entries_count_against_fdb_max_and_the_users_share)
 	 */
 	sw_as(self, ALICE, NONE);
 	ASSERT_EQ(0, fdb_add(self, self->ifindex[0], MAC(0x31)))
-	TH_LOG("FDB_ADD: %s", reply.extack);
+	TH_LOG("FDB_ADD: %s", last.extack);
 	ASSERT_EQ(0, fdb_add(self, self->ifindex[2], MAC(0x32)));
 	EXPECT_REFUSED(-ENOSPC, SHARE_FULL,
 		       fdb_add(self, self->ifindex[0], MAC(0x33)));
@@ -783,7 +763,7 @@ TEST(static_entries_count_against_fdb_max_and_the_users_share)
 	sw_as(self, ALICE, NONE);
 	ASSERT_EQ(0, fdb_del(self, "pub", MAC(0x35)));
 	ASSERT_EQ(0, fdb_add(self, self->ifindex[1], MAC(0x36)))
-	TH_LOG("FDB_ADD after FDB_DEL: %s", reply.extack);
+	TH_LOG("FDB_ADD after FDB_DEL: %s", last.extack);
 }
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
@@ -888,7 +868,7 @@ static struct hog *hog;
 static int hog_call(int fd, struct req *q)
 {
 	static struct nl_reply r;
-	int err = nl_call(fd, q->buf, q->len, &r);
+	int err = nl_request(fd, q->buf, q->len, &r);
 
 	if (err)
 		snprintf(hog->extack, sizeof(hog->extack), "%s", r.extack);
@@ -932,23 +912,23 @@ static int hog_child(void)
 	nl = nl_open();
 	if (nl < 0 || genl_family_id(nl, INTNET_GENL_NAME) != self->family)
 		HOG_FAIL("intnet socket in the namespace");
-	req_init(self, &q, INTNET_CMD_NET_NEW);
+	req_new(self, &q, INTNET_CMD_NET_NEW);
 	req_str(&q, INTNET_ATTR_NET_NAME, "big");
 	req_u32(&q, INTNET_ATTR_NET_FDB_MAX, INTNET_FDB_MAX_LIMIT);
 	req_u32(&q, INTNET_ATTR_NET_PORT_FDB_MAX, INTNET_FDB_MAX_LIMIT);
 	if (hog_call(nl, &q))
 		HOG_FAIL("NET_NEW big: %s", hog->extack);
-	req_init(self, &q, INTNET_CMD_PORT_ADD);
+	req_new(self, &q, INTNET_CMD_PORT_ADD);
 	req_str(&q, INTNET_ATTR_NET_NAME, "big");
 	req_u32(&q, INTNET_ATTR_IFINDEX, t0);
 	if (hog_call(nl, &q))
 		HOG_FAIL("PORT_ADD: %s", hog->extack);
-	req_init(self, &q, INTNET_CMD_NET_NEW);
+	req_new(self, &q, INTNET_CMD_NET_NEW);
 	req_str(&q, INTNET_ATTR_NET_NAME, "warm");
 	if (hog_call(nl, &q))
 		HOG_FAIL("NET_NEW warm: %s", hog->extack);
 	mac_of(mac, 0xcc, 0xffffff);
-	req_init(self, &q, INTNET_CMD_FDB_ADD);
+	req_new(self, &q, INTNET_CMD_FDB_ADD);
 	req_u32(&q, INTNET_ATTR_IFINDEX, t0);
 	req_put(&q, INTNET_ATTR_MAC, mac, ETH_ALEN);
 	if (hog_call(nl, &q))
@@ -958,14 +938,14 @@ static int hog_child(void)
 		return 2;
 	for (hog->done = 0; hog->done < hog->count; hog->done++) {
 		snprintf(name, sizeof(name), "n%u", hog->done);
-		req_init(self, &q, INTNET_CMD_NET_NEW);
+		req_new(self, &q, INTNET_CMD_NET_NEW);
 		req_str(&q, INTNET_ATTR_NET_NAME, name);
 		hog->what = "NET_NEW";
 		hog->error = hog_call(nl, &q);
 		if (hog->error)
 			break;
 		mac_of(mac, 0xcc, hog->done);
-		req_init(self, &q, INTNET_CMD_FDB_ADD);
+		req_new(self, &q, INTNET_CMD_FDB_ADD);
 		req_u32(&q, INTNET_ATTR_IFINDEX, t0);
 		req_put(&q, INTNET_ATTR_MAC, mac, ETH_ALEN);
 		hog->what = "FDB_ADD";
@@ -1074,9 +1054,8 @@ static int hog_end(pid_t pid)
  * administrator of namespaces of her own, makes 2,000 networks (each ~1 kB)
  * and static entries, and her cgroup's memory.current grows by at least 1 MB.
  */
-TEST(requests_are_charged_to_the_callers_memory_cgroup)
+TEST_F(sw, requests_are_charged_to_the_callers_memory_cgroup)
 {
-	struct sw *self = sw_new(_metadata);
 	long before_loop, after_loop;
 	struct memcg cg;
 	pid_t pid;
@@ -1114,9 +1093,8 @@ TEST(requests_are_charged_to_the_callers_memory_cgroup)
  */
 #define HOG_BOUND 20000U
 
-TEST(memory_cgroup_limit_stops_a_namespace_administrator_with_enomem)
+TEST_F(sw, memory_cgroup_limit_stops_a_namespace_administrator_with_enomem)
 {
-	struct sw *self = sw_new(_metadata);
 	long base, at_end;
 	struct memcg cg;
 	char limit[32];
@@ -1160,21 +1138,20 @@ TEST(memory_cgroup_limit_stops_a_namespace_administrator_with_enomem)
  * Mallory's public allow-all "intnet" with her promiscuous port t2: alice's
  * "intnet" is her own, unless she names mallory as its owner.
  */
-TEST(another_users_network_is_joined_only_when_named_with_its_owner)
+TEST_F(sw, another_users_network_is_joined_only_when_named_with_its_owner)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
-	tap_create_owned(_metadata, self, 0, ALICE, NONE);
-	tap_create_owned(_metadata, self, 1, ALICE, NONE);
-	tap_create_owned(_metadata, self, 2, MALLORY, NONE);
-	tap_create_owned(_metadata, self, 3, ALICE, NONE);
+	tap_make_owned(_metadata, self, 0, ALICE, NONE);
+	tap_make_owned(_metadata, self, 1, ALICE, NONE);
+	tap_make_owned(_metadata, self, 2, MALLORY, NONE);
+	tap_make_owned(_metadata, self, 3, ALICE, NONE);
 	sw_as(self, MALLORY, NONE);
 	ASSERT_EQ(0, net_new_public(self, "intnet", INTNET_PROMISC_ALLOW_ALL));
-	ASSERT_EQ(0, port_add(self, "intnet", self->ifindex[2], NONE, 1));
+	ASSERT_EQ(0, sw_port_add(self, "intnet", self->ifindex[2], NONE, 1));
 	sw_as(self, ALICE, NONE);
-	ASSERT_EQ(0, port_add(self, "intnet", self->ifindex[0], NONE, NONE));
-	ASSERT_EQ(0, port_add(self, "intnet", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "intnet", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "intnet", self->ifindex[1], NONE, NONE));
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), PORT(1));
 	deliver(_metadata, self, 1, frame_make(&f, A, B, 60), PORT(0));
 	deliver(_metadata, self, 0, frame_make(&f, X, A, 60), PORT(1));
@@ -1183,15 +1160,14 @@ TEST(another_users_network_is_joined_only_when_named_with_its_owner)
 
 	/* On purpose, by its owner's name. */
 	ASSERT_EQ(0, port_join(self, "intnet", MALLORY, self->ifindex[3], NONE))
-	TH_LOG("PORT_ADD to mallory's intnet: %s", reply.extack);
+	TH_LOG("PORT_ADD to mallory's intnet: %s", last.extack);
 	EXPECT_PORT_ON(3, "intnet", MALLORY, ALICE);
 	deliver(_metadata, self, 3, frame_make(&f, BCAST, C, 60), PORT(2));
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), PORT(1));
 }
 
-TEST(user_makes_a_network_of_a_name_another_user_has)
+TEST_F(sw, user_makes_a_network_of_a_name_another_user_has)
 {
-	struct sw *self = sw_new(_metadata);
 	struct net_info ni;
 	int n = 0;
 	char *p;
@@ -1201,9 +1177,9 @@ TEST(user_makes_a_network_of_a_name_another_user_has)
 	ASSERT_EQ(0, net_new_public(self, "plab", INTNET_PROMISC_DENY));
 	sw_as(self, ALICE, NONE);
 	ASSERT_EQ(0, net_new(self, "lab"))
-	TH_LOG("NET_NEW lab: %s", reply.extack);
+	TH_LOG("NET_NEW lab: %s", last.extack);
 	ASSERT_EQ(0, net_new(self, "plab"))
-	TH_LOG("NET_NEW plab: %s", reply.extack);
+	TH_LOG("NET_NEW plab: %s", last.extack);
 	/* Her own, by the name alone; mallory's public one by its owner's. */
 	ASSERT_EQ(0, net_get(self, "lab", &ni));
 	EXPECT_EQ(ALICE, ni.owner);
@@ -1217,50 +1193,50 @@ TEST(user_makes_a_network_of_a_name_another_user_has)
 	EXPECT_EQ(4, n);
 }
 
-TEST(root_public_network_is_reached_by_name_unless_the_user_has_one)
+TEST_F(sw, root_public_network_is_reached_by_name_unless_the_user_has_one)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
 	ASSERT_EQ(0, net_new_public(self, "shared", INTNET_PROMISC_DENY));
 	ASSERT_EQ(0, net_new(self, "rootonly"));
-	tap_create_owned(_metadata, self, 0, ALICE, NONE);
-	tap_create_owned(_metadata, self, 1, BOB, NONE);
-	tap_create_owned(_metadata, self, 2, ALICE, NONE);
-	tap_create_owned(_metadata, self, 3, MALLORY, NONE);
+	tap_make_owned(_metadata, self, 0, ALICE, NONE);
+	tap_make_owned(_metadata, self, 1, BOB, NONE);
+	tap_make_owned(_metadata, self, 2, ALICE, NONE);
+	tap_make_owned(_metadata, self, 3, MALLORY, NONE);
 	sw_as(self, ALICE, NONE);
-	ASSERT_EQ(0, port_add(self, "shared", self->ifindex[0], NONE, NONE))
-	TH_LOG("PORT_ADD shared: %s", reply.extack);
+	ASSERT_EQ(0, sw_port_add(self, "shared", self->ifindex[0], NONE, NONE))
+	TH_LOG("PORT_ADD shared: %s", last.extack);
 	EXPECT_PORT_ON(0, "shared", 0, ALICE);
 	/* Bob's own "shared" wins over root's. */
 	sw_as(self, BOB, NONE);
 	ASSERT_EQ(0, net_new(self, "shared"))
-	TH_LOG("NET_NEW shared: %s", reply.extack);
-	ASSERT_EQ(0, port_add(self, "shared", self->ifindex[1], NONE, NONE));
+	TH_LOG("NET_NEW shared: %s", last.extack);
+	ASSERT_EQ(0, sw_port_add(self, "shared", self->ifindex[1], NONE, NONE));
 	EXPECT_PORT_ON(1, "shared", BOB, BOB);
 	/* Root's restricted network is not reached: the name makes hers. */
 	sw_as(self, ALICE, NONE);
-	ASSERT_EQ(0, port_add(self, "rootonly", self->ifindex[2], NONE, NONE))
-	TH_LOG("PORT_ADD rootonly: %s", reply.extack);
+	ASSERT_EQ(0,
+		  sw_port_add(self, "rootonly", self->ifindex[2], NONE, NONE))
+	TH_LOG("PORT_ADD rootonly: %s", last.extack);
 	EXPECT_PORT_ON(2, "rootonly", ALICE, ALICE);
 	/* Mallory joins root's. */
 	sw_as(self, MALLORY, NONE);
-	ASSERT_EQ(0, port_add(self, "shared", self->ifindex[3], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "shared", self->ifindex[3], NONE, NONE));
 	EXPECT_PORT_ON(3, "shared", 0, MALLORY);
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), PORT(3));
 	deliver(_metadata, self, 1, frame_make(&f, BCAST, B, 60), 0);
 }
 
-TEST(owner_given_for_another_users_restricted_network_answers_no_such_network)
+TEST_F(sw,
+       owner_given_for_another_users_restricted_network_answers_no_such_network)
 {
-	struct sw *self = sw_new(_metadata);
 	struct req q;
 
-	tap_create_owned(_metadata, self, 0, ALICE, NONE);
-	tap_create_owned(_metadata, self, 1, MALLORY, NONE);
+	tap_make_owned(_metadata, self, 0, ALICE, NONE);
+	tap_make_owned(_metadata, self, 1, MALLORY, NONE);
 	sw_as(self, MALLORY, NONE);
 	ASSERT_EQ(0, net_new(self, "lab"));
-	ASSERT_EQ(0, port_add(self, "lab", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[1], NONE, NONE));
 	sw_as(self, ALICE, NONE);
 	EXPECT_REFUSED(-ENOENT, NO_NETWORK,
 		       port_join(self, "lab", MALLORY, self->ifindex[0], NONE));
@@ -1268,7 +1244,7 @@ TEST(owner_given_for_another_users_restricted_network_answers_no_such_network)
 		       net_call(self, INTNET_CMD_NET_GET, "lab", MALLORY));
 	EXPECT_REFUSED(-ENOENT, NO_NETWORK,
 		       net_call(self, INTNET_CMD_NET_DEL, "lab", MALLORY));
-	req_init(self, &q, INTNET_CMD_FDB_FLUSH);
+	req_new(self, &q, INTNET_CMD_FDB_FLUSH);
 	req_str(&q, INTNET_ATTR_NET_NAME, "lab");
 	req_u32(&q, INTNET_ATTR_NET_OWNER, MALLORY);
 	EXPECT_REFUSED(-ENOENT, NO_NETWORK, req_call(self, &q));
@@ -1277,12 +1253,10 @@ TEST(owner_given_for_another_users_restricted_network_answers_no_such_network)
 		       net_call(self, INTNET_CMD_NET_NEW, "lab2", MALLORY));
 }
 
-TEST(no_create_joins_only_a_network_that_exists)
+TEST_F(sw, no_create_joins_only_a_network_that_exists)
 {
-	struct sw *self = sw_new(_metadata);
-
-	tap_create_owned(_metadata, self, 0, ALICE, NONE);
-	tap_create_owned(_metadata, self, 1, ALICE, NONE);
+	tap_make_owned(_metadata, self, 0, ALICE, NONE);
+	tap_make_owned(_metadata, self, 1, ALICE, NONE);
 	sw_as(self, MALLORY, NONE);
 	ASSERT_EQ(0, net_new_public(self, "pub", INTNET_PROMISC_DENY));
 	sw_as(self, ALICE, NONE);
@@ -1292,7 +1266,7 @@ TEST(no_create_joins_only_a_network_that_exists)
 	EXPECT_REFUSED(-ENOENT, NO_NETWORK,
 		       port_join(self, "pub", NONE, self->ifindex[0], 1));
 	ASSERT_EQ(0, port_join(self, "pub", MALLORY, self->ifindex[0], 1))
-	TH_LOG("PORT_ADD no-create to mallory's pub: %s", reply.extack);
+	TH_LOG("PORT_ADD no-create to mallory's pub: %s", last.extack);
 	EXPECT_PORT_ON(0, "pub", MALLORY, ALICE);
 	ASSERT_EQ(0, net_new(self, "mine"));
 	ASSERT_EQ(0, port_join(self, "mine", NONE, self->ifindex[1], 1));
@@ -1301,20 +1275,19 @@ TEST(no_create_joins_only_a_network_that_exists)
 
 /* ---- 7. the port's user follows the TAP's owner ---- */
 
-TEST(tap_given_to_another_user_leaves_a_restricted_network)
+TEST_F(sw, tap_given_to_another_user_leaves_a_restricted_network)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct net_info ni;
 	struct fdb_info fi;
 	struct frame f;
 
-	tap_create_owned(_metadata, self, 0, ALICE, NONE);
-	tap_create_owned(_metadata, self, 1, ALICE, NONE);
+	tap_make_owned(_metadata, self, 0, ALICE, NONE);
+	tap_make_owned(_metadata, self, 1, ALICE, NONE);
 	sw_as(self, ALICE, NONE);
 	ASSERT_EQ(0, net_new(self, "alab"));
-	ASSERT_EQ(0, port_add(self, "alab", self->ifindex[0], NONE, NONE));
-	ASSERT_EQ(0, port_add(self, "alab", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "alab", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "alab", self->ifindex[1], NONE, NONE));
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), PORT(1));
 
 	ASSERT_EQ(0, ioctl(self->fd[0], TUNSETOWNER, BOB));
@@ -1327,8 +1300,8 @@ TEST(tap_given_to_another_user_leaves_a_restricted_network)
 	deliver(_metadata, self, 1, frame_make(&f, BCAST, B, 60), 0);
 	/* Bob's TAP now, for bob's networks. */
 	sw_as(self, BOB, NONE);
-	ASSERT_EQ(0, port_add(self, "bnet", self->ifindex[0], NONE, NONE))
-	TH_LOG("PORT_ADD by the new owner: %s", reply.extack);
+	ASSERT_EQ(0, sw_port_add(self, "bnet", self->ifindex[0], NONE, NONE))
+	TH_LOG("PORT_ADD by the new owner: %s", last.extack);
 	EXPECT_PORT_ON(0, "bnet", BOB, BOB);
 }
 
@@ -1337,20 +1310,19 @@ TEST(tap_given_to_another_user_leaves_a_restricted_network)
  * leaves: whoever gave the TAP away may still hold it, and must not get the
  * new owner's view of the network. The new owner attaches it again.
  */
-TEST(tap_given_to_another_user_on_a_public_network_leaves_it)
+TEST_F(sw, tap_given_to_another_user_on_a_public_network_leaves_it)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct fdb_info fi;
 	struct net_info ni;
 	struct frame f;
 
 	ASSERT_EQ(0, net_new_public(self, "pub", INTNET_PROMISC_DENY));
-	tap_create_owned(_metadata, self, 0, ALICE, NONE);
-	tap_create_owned(_metadata, self, 1, ALICE, NONE);
+	tap_make_owned(_metadata, self, 0, ALICE, NONE);
+	tap_make_owned(_metadata, self, 1, ALICE, NONE);
 	sw_as(self, ALICE, NONE);
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[1], NONE, NONE));
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), PORT(1));
 
 	ASSERT_EQ(0, ioctl(self->fd[0], TUNSETOWNER, BOB));
@@ -1368,8 +1340,8 @@ TEST(tap_given_to_another_user_on_a_public_network_leaves_it)
 	deliver(_metadata, self, 1, frame_make(&f, BCAST, B, 60), 0);
 	/* Bob's to attach, now, and his port then. */
 	sw_as(self, BOB, NONE);
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE))
-	TH_LOG("PORT_ADD by the new owner: %s", reply.extack);
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE))
+	TH_LOG("PORT_ADD by the new owner: %s", last.extack);
 	EXPECT_PORT_ON(0, "pub", 0, BOB);
 	deliver(_metadata, self, 1, frame_make(&f, BCAST, B, 60), PORT(0));
 }
@@ -1419,9 +1391,8 @@ static int kmsg_report(int fd, char *line, size_t size)
  * learned behind it: the entry and the user's share of the FDB go with the
  * port, without a trace in the kernel log.
  */
-TEST(tap_given_away_as_its_users_only_port_leaves_cleanly)
+TEST_F(sw, tap_given_away_as_its_users_only_port_leaves_cleanly)
 {
-	struct sw *self = sw_new(_metadata);
 	char report[512] = "";
 	struct port_info pi;
 	struct fdb_info fi;
@@ -1430,12 +1401,12 @@ TEST(tap_given_away_as_its_users_only_port_leaves_cleanly)
 	int kmsg;
 
 	ASSERT_EQ(0, net_new_public(self, "pub", INTNET_PROMISC_DENY));
-	tap_create_owned(_metadata, self, 0, ALICE, NONE);
-	tap_create_owned(_metadata, self, 1, MALLORY, NONE);
+	tap_make_owned(_metadata, self, 0, ALICE, NONE);
+	tap_make_owned(_metadata, self, 1, MALLORY, NONE);
 	sw_as(self, ALICE, NONE);
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE));
 	sw_as(self, MALLORY, NONE);
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[1], NONE, NONE));
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), PORT(1));
 
 	kmsg = kmsg_open();
@@ -1453,7 +1424,7 @@ TEST(tap_given_away_as_its_users_only_port_leaves_cleanly)
 	/* Alice may have a port there again, with her share whole. */
 	ioctl(self->fd[0], TUNSETOWNER, ALICE);
 	sw_as(self, ALICE, NONE);
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE));
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), PORT(1));
 	ASSERT_EQ(0, port_get(self, self->ifindex[0], &pi));
 	EXPECT_EQ(1, pi.fdb_learned);
@@ -1472,23 +1443,22 @@ static int give_persistent(const char *name, long uid)
 	return err;
 }
 
-TEST(persistent_tap_given_away_by_root_leaves_its_network)
+TEST_F(sw, persistent_tap_given_away_by_root_leaves_its_network)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct net_info ni;
 	int i;
 
 	ASSERT_EQ(0, net_new_public(self, "pub", INTNET_PROMISC_DENY));
 	for (i = 0; i < 2; i++) {
-		tap_create_owned(_metadata, self, i, ALICE, NONE);
+		tap_make_owned(_metadata, self, i, ALICE, NONE);
 		ASSERT_EQ(0, ioctl(self->fd[i], TUNSETPERSIST, 1));
 		tap_close(self, i);
 	}
 	sw_as(self, ALICE, NONE);
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE));
 	ASSERT_EQ(0, net_new(self, "alab"));
-	ASSERT_EQ(0, port_add(self, "alab", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "alab", self->ifindex[1], NONE, NONE));
 
 	ASSERT_EQ(0, give_persistent("t0", BOB));
 	ASSERT_EQ(0, give_persistent("t1", BOB));
@@ -1501,7 +1471,7 @@ TEST(persistent_tap_given_away_by_root_leaves_its_network)
 	ASSERT_EQ(0, net_get(self, "pub", &ni));
 	EXPECT_EQ(0u, ni.ports);
 	sw_as(self, BOB, NONE);
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE));
 	EXPECT_PORT_ON(0, "pub", 0, BOB);
 }
 
@@ -1510,9 +1480,8 @@ TEST(persistent_tap_given_away_by_root_leaves_its_network)
  * TAP given away while down leaves its network when it comes up, or as soon
  * as a request names it, whichever comes first.
  */
-TEST(tap_given_away_while_down_leaves_when_up_or_named)
+TEST_F(sw, tap_given_away_while_down_leaves_when_up_or_named)
 {
-	struct sw *self = sw_new(_metadata);
 	struct nl_dump_status st;
 	static struct text t;
 	int i;
@@ -1520,15 +1489,15 @@ TEST(tap_given_away_while_down_leaves_when_up_or_named)
 	ASSERT_EQ(0, net_new_public(self, "pub", INTNET_PROMISC_DENY));
 	sw_as(self, ALICE, NONE);
 	for (i = 0; i < 3; i++) {
-		tap_create_owned(_metadata, self, i, ALICE, NONE);
-		ASSERT_EQ(0,
-			  port_add(self, "pub", self->ifindex[i], NONE, NONE));
+		tap_make_owned(_metadata, self, i, ALICE, NONE);
+		ASSERT_EQ(
+		    0, sw_port_add(self, "pub", self->ifindex[i], NONE, NONE));
 		ASSERT_EQ(0, dev_set_up(self->ifname[i], 0));
 		ASSERT_EQ(0, ioctl(self->fd[i], TUNSETOWNER, BOB));
 	}
 	/* t0, still down, named by its old owner: gone. */
 	EXPECT_EQ(-ENOENT, port_del(self, self->ifindex[0]));
-	EXPECT_STREQ(NOT_A_PORT, reply.extack);
+	EXPECT_STREQ(NOT_A_PORT, last.extack);
 	/* t1 comes up: gone, before anyone asks. */
 	ASSERT_EQ(0, dev_set_up("t1", 1));
 	sw_as(self, NONE, NONE);
@@ -1538,8 +1507,8 @@ TEST(tap_given_away_while_down_leaves_when_up_or_named)
 	EXPECT_EQ(NULL, strstr(t.buf, " t1 "));
 	/* t2, still down: the new owner attaches it, as his. */
 	sw_as(self, BOB, NONE);
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[2], NONE, NONE))
-	TH_LOG("PORT_ADD by the new owner: %s", reply.extack);
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[2], NONE, NONE))
+	TH_LOG("PORT_ADD by the new owner: %s", last.extack);
 	EXPECT_PORT_ON(2, "pub", 0, BOB);
 }
 
@@ -1549,22 +1518,21 @@ TEST(tap_given_away_while_down_leaves_when_up_or_named)
  * user the frames of their own ports must not become a window on alice's
  * frames by giving his TAP to her.
  */
-TEST(tap_given_away_gets_none_of_its_new_owners_frames)
+TEST_F(sw, tap_given_away_gets_none_of_its_new_owners_frames)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
 	ASSERT_EQ(0,
 		  net_new_public(self, "pub", INTNET_PROMISC_ALLOW_SAME_USER));
-	tap_create_owned(_metadata, self, 0, ALICE, NONE);
-	tap_create_owned(_metadata, self, 1, ALICE, NONE);
-	tap_create_owned(_metadata, self, 2, BOB, NONE);
+	tap_make_owned(_metadata, self, 0, ALICE, NONE);
+	tap_make_owned(_metadata, self, 1, ALICE, NONE);
+	tap_make_owned(_metadata, self, 2, BOB, NONE);
 	sw_as(self, ALICE, NONE);
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[1], NONE, NONE));
 	sw_as(self, BOB, NONE);
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[2], NONE, 1))
-	TH_LOG("PORT_ADD promiscuous: %s", reply.extack);
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[2], NONE, 1))
+	TH_LOG("PORT_ADD promiscuous: %s", last.extack);
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60),
 		PORT(1) | PORT(2));
 	deliver(_metadata, self, 1, frame_make(&f, BCAST, C, 60),
@@ -1580,15 +1548,14 @@ TEST(tap_given_away_gets_none_of_its_new_owners_frames)
  * A TAP with a group only is its member's port; moved to a group he is not
  * in (TUNSETGROUP), it is no longer his to use, by tun's rule or intnet's.
  */
-TEST(group_only_tap_moved_to_another_group_is_no_longer_the_members)
+TEST_F(sw, group_only_tap_moved_to_another_group_is_no_longer_the_members)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 
 	ASSERT_EQ(0, net_new_public(self, "pub", INTNET_PROMISC_DENY));
-	tap_create_owned(_metadata, self, 0, NONE, G);
+	tap_make_owned(_metadata, self, 0, NONE, G);
 	sw_as(self, BOB, G);
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE));
 	ASSERT_EQ(0, port_get(self, self->ifindex[0], &pi));
 	EXPECT_EQ(BOB, pi.user);
 	ASSERT_EQ(0, ioctl(self->fd[0], TUNSETGROUP, G + 1));
@@ -1600,9 +1567,8 @@ TEST(group_only_tap_moved_to_another_group_is_no_longer_the_members)
 
 /* ---- 8. carrier ---- */
 
-TEST(tap_without_carrier_gets_no_copies_and_loses_its_entries)
+TEST_F(sw, tap_without_carrier_gets_no_copies_and_loses_its_entries)
 {
-	struct sw *self = sw_new(_metadata);
 	uint64_t st[__INTNET_STATS_MAX];
 	struct port_net pn;
 	struct fdb_info fi;
@@ -1644,10 +1610,10 @@ TEST(tap_without_carrier_gets_no_copies_and_loses_its_entries)
 
 /* ---- 9. IEEE 802.1D link-local groups ---- */
 
-TEST(link_local_frames_are_dropped_unless_the_group_fwd_mask_forwards_them)
+TEST_F(sw,
+       link_local_frames_are_dropped_unless_the_group_fwd_mask_forwards_them)
 {
 	static const uint8_t groups[] = { 0x00, 0x02, 0x03, 0x0e };
-	struct sw *self = sw_new(_metadata);
 	struct nlattr *a;
 	struct net_info ni;
 	struct frame f;
@@ -1662,9 +1628,9 @@ TEST(link_local_frames_are_dropped_unless_the_group_fwd_mask_forwards_them)
 
 	/* 802.1X (01:80:C2:00:00:03) forwarded, the others still not. */
 	ASSERT_EQ(0, net_mask(self, INTNET_CMD_NET_SET, "lab", 1 << 3))
-	TH_LOG("NET_SET group-fwd-mask: %s", reply.extack);
+	TH_LOG("NET_SET group-fwd-mask: %s", last.extack);
 	ASSERT_EQ(0, net_get(self, "lab", &ni));
-	a = genl_attr(reply.msg, INTNET_ATTR_NET_GROUP_FWD_MASK);
+	a = genl_attr(last.msg, INTNET_ATTR_NET_GROUP_FWD_MASK);
 	ASSERT_NE(NULL, a);
 	EXPECT_EQ(1 << 3, *(uint16_t *)nla_payload(a));
 	deliver(_metadata, self, 0, link_local(&f, 0x03, A), PORT(1) | PORT(2));
@@ -1676,9 +1642,8 @@ TEST(link_local_frames_are_dropped_unless_the_group_fwd_mask_forwards_them)
 	EXPECT_EQ(1u, port_stat(_metadata, self, 0, INTNET_STATS_RX_FLOODED));
 }
 
-TEST(pause_is_never_forwarded)
+TEST_F(sw, pause_is_never_forwarded)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
 	add_ports(_metadata, self, 3, "lab");
@@ -1690,7 +1655,7 @@ TEST(pause_is_never_forwarded)
 		       net_mask(self, INTNET_CMD_NET_NEW, "lab2", 1 << 1));
 	/* Every other group forwarded: PAUSE still not. */
 	ASSERT_EQ(0, net_mask(self, INTNET_CMD_NET_SET, "lab", 0xfffd))
-	TH_LOG("NET_SET group-fwd-mask: %s", reply.extack);
+	TH_LOG("NET_SET group-fwd-mask: %s", last.extack);
 	link_local(&f, 0x01, A);
 	f.b[12] = 0x88;
 	f.b[13] = 0x08;
@@ -1702,9 +1667,8 @@ TEST(pause_is_never_forwarded)
 
 /* ---- 10. the learning share is per user ---- */
 
-TEST(users_share_of_the_fdb_spans_all_their_ports)
+TEST_F(sw, users_share_of_the_fdb_spans_all_their_ports)
 {
-	struct sw *self = sw_new(_metadata);
 	uint64_t full = 0;
 	struct port_info pi;
 	struct fdb_info fi;
@@ -1717,14 +1681,14 @@ TEST(users_share_of_the_fdb_spans_all_their_ports)
 				"pub", INTNET_ATTR_NET_ACCESS,
 				INTNET_ACCESS_PUBLIC, INTNET_ATTR_NET_FDB_MAX,
 				8, 0));
-	tap_create_owned(_metadata, self, 0, ALICE, NONE);
-	tap_create_owned(_metadata, self, 1, ALICE, NONE);
-	tap_create_owned(_metadata, self, 2, BOB, NONE);
+	tap_make_owned(_metadata, self, 0, ALICE, NONE);
+	tap_make_owned(_metadata, self, 1, ALICE, NONE);
+	tap_make_owned(_metadata, self, 2, BOB, NONE);
 	sw_as(self, ALICE, NONE);
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[1], NONE, NONE));
 	sw_as(self, BOB, NONE);
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[2], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[2], NONE, NONE));
 	sw_as(self, NONE, NONE);
 
 	/* Alice floods random sources from both her TAPs. */
@@ -1787,9 +1751,8 @@ static void *blast(void *arg)
  * from another CPU the whole time, and the port goes down and up again as
  * often as it can for DOWN_SECONDS.
  */
-TEST(nothing_is_learned_onto_a_port_pulled_down)
+TEST_F(sw, nothing_is_learned_onto_a_port_pulled_down)
 {
-	struct sw *self = sw_new(_metadata);
 	struct blaster b = { 0 };
 	int behind = 0, rounds = 0, hit = 0;
 	struct port_info pi;
@@ -1820,9 +1783,8 @@ TEST(nothing_is_learned_onto_a_port_pulled_down)
 	EXPECT_EQ(0, behind);
 }
 
-TEST(station_move_into_a_full_share_is_not_done)
+TEST_F(sw, station_move_into_a_full_share_is_not_done)
 {
-	struct sw *self = sw_new(_metadata);
 	struct fdb_info fi;
 	struct frame f;
 
@@ -1831,12 +1793,12 @@ TEST(station_move_into_a_full_share_is_not_done)
 				"pub", INTNET_ATTR_NET_ACCESS,
 				INTNET_ACCESS_PUBLIC, INTNET_ATTR_NET_FDB_MAX,
 				4, 0));
-	tap_create_owned(_metadata, self, 0, ALICE, NONE);
-	tap_create_owned(_metadata, self, 1, BOB, NONE);
+	tap_make_owned(_metadata, self, 0, ALICE, NONE);
+	tap_make_owned(_metadata, self, 1, BOB, NONE);
 	sw_as(self, ALICE, NONE);
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE));
 	sw_as(self, BOB, NONE);
-	ASSERT_EQ(0, port_add(self, "pub", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[1], NONE, NONE));
 	sw_as(self, NONE, NONE);
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), PORT(1));
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, C, 60), PORT(1));
@@ -1867,7 +1829,7 @@ static int mcast_group_id(int fd, const char *grp)
 	len = genl_start(req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
 	len = nl_put(req, len, CTRL_ATTR_FAMILY_NAME, INTNET_GENL_NAME,
 		     strlen(INTNET_GENL_NAME) + 1);
-	ret = nl_call(fd, req, len, &r);
+	ret = nl_request(fd, req, len, &r);
 	if (ret)
 		return ret;
 	groups = r.msg ? genl_attr(r.msg, CTRL_ATTR_MCAST_GROUPS) : NULL;
@@ -1879,9 +1841,9 @@ static int mcast_group_id(int fd, const char *grp)
 	    g = (struct nlattr *)((char *)g + NLA_ALIGN(g->nla_len))) {
 		nla_index(nla_payload(g), g->nla_len - NLA_HDRLEN, tb,
 			  CTRL_ATTR_MCAST_GRP_MAX);
-		attr_str(tb[CTRL_ATTR_MCAST_GRP_NAME], name, sizeof(name));
+		get_str(tb[CTRL_ATTR_MCAST_GRP_NAME], name, sizeof(name));
 		if (!strcmp(name, grp) && tb[CTRL_ATTR_MCAST_GRP_ID])
-			return attr_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+			return get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
 	}
 	return -ENOENT;
 }
@@ -1926,9 +1888,8 @@ static int next_event(int fd, uint8_t cmd, char *buf, size_t size)
 	return -ETIME;
 }
 
-TEST(fdb_move_event_names_the_previous_port)
+TEST_F(sw, fdb_move_event_names_the_previous_port)
 {
-	struct sw *self = sw_new(_metadata);
 	struct nlattr *tb[INTNET_ATTR_MAX + 1];
 	static char buf[NL_BUF];
 	char name[IFNAMSIZ];
@@ -1946,15 +1907,15 @@ TEST(fdb_move_event_names_the_previous_port)
 	       !next_event(fd, INTNET_CMD_FDB_ADD, buf, sizeof(buf))) {
 		genl_index((struct nlmsghdr *)buf, tb, INTNET_ATTR_MAX);
 		found =
-		    attr_u8(tb[INTNET_ATTR_FDB_EVENT]) == INTNET_FDB_EVENT_MOVE;
+		    get_u8(tb[INTNET_ATTR_FDB_EVENT]) == INTNET_FDB_EVENT_MOVE;
 	}
 	ASSERT_TRUE(found);
 	ASSERT_NE(NULL, tb[INTNET_ATTR_MAC]);
 	EXPECT_EQ(0, memcmp(A, nla_payload(tb[INTNET_ATTR_MAC]), ETH_ALEN));
-	EXPECT_EQ(self->ifindex[1], (int)attr_u32(tb[INTNET_ATTR_IFINDEX]));
+	EXPECT_EQ(self->ifindex[1], (int)get_u32(tb[INTNET_ATTR_IFINDEX]));
 	EXPECT_EQ(self->ifindex[0],
-		  (int)attr_u32_or_none(tb[INTNET_ATTR_FDB_PREV_IFINDEX]));
-	attr_str(tb[INTNET_ATTR_FDB_PREV_IFNAME], name, sizeof(name));
+		  (int)get_u32_or_none(tb[INTNET_ATTR_FDB_PREV_IFINDEX]));
+	get_str(tb[INTNET_ATTR_FDB_PREV_IFNAME], name, sizeof(name));
 	EXPECT_STREQ("t0", name);
 	close(fd);
 }
@@ -1972,7 +1933,7 @@ static int call_counting(struct sw *self, struct req *q, char *first,
 	ssize_t n;
 
 	q->nh.nlmsg_len = q->len;
-	memset(&reply, 0, offsetof(struct nl_reply, buf));
+	memset(&last, 0, offsetof(struct nl_reply, buf));
 	if (send(self->nl, q->buf, q->len, 0) < 0)
 		return -errno;
 	for (;;) {
@@ -1982,10 +1943,10 @@ static int call_counting(struct sw *self, struct req *q, char *first,
 		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, n);
 		     nh = NLMSG_NEXT(nh, n)) {
 			if (nh->nlmsg_type == NLMSG_ERROR) {
-				nl_extack(nh, &reply);
-				reply.error =
+				nl_extack(nh, &last);
+				last.error =
 				    ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
-				return reply.error ?: msgs;
+				return last.error ?: msgs;
 			}
 			if (nh->nlmsg_type < NLMSG_MIN_TYPE)
 				continue;
@@ -1995,9 +1956,8 @@ static int call_counting(struct sw *self, struct req *q, char *first,
 	}
 }
 
-TEST(fdb_get_request_answers_one_entry)
+TEST_F(sw, fdb_get_request_answers_one_entry)
 {
-	struct sw *self = sw_new(_metadata);
 	struct nlattr *tb[INTNET_ATTR_MAX + 1];
 	static char msg[NL_BUF];
 	struct frame f;
@@ -2006,25 +1966,25 @@ TEST(fdb_get_request_answers_one_entry)
 	add_ports(_metadata, self, 2, "lab");
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), PORT(1));
 	deliver(_metadata, self, 1, frame_make(&f, BCAST, B, 60), PORT(0));
-	req_init(self, &q, INTNET_CMD_FDB_GET);
+	req_new(self, &q, INTNET_CMD_FDB_GET);
 	req_str(&q, INTNET_ATTR_NET_NAME, "lab");
 	req_put(&q, INTNET_ATTR_MAC, B, ETH_ALEN);
 	ASSERT_EQ(1, call_counting(self, &q, msg, sizeof(msg)))
-	TH_LOG("FDB_GET: %s", reply.extack);
+	TH_LOG("FDB_GET: %s", last.extack);
 	EXPECT_EQ(
 	    INTNET_CMD_FDB_GET,
 	    ((struct genlmsghdr *)NLMSG_DATA((struct nlmsghdr *)msg))->cmd);
 	genl_index((struct nlmsghdr *)msg, tb, INTNET_ATTR_MAX);
 	ASSERT_NE(NULL, tb[INTNET_ATTR_MAC]);
 	EXPECT_EQ(0, memcmp(B, nla_payload(tb[INTNET_ATTR_MAC]), ETH_ALEN));
-	EXPECT_EQ(self->ifindex[1], (int)attr_u32(tb[INTNET_ATTR_IFINDEX]));
-	EXPECT_EQ(0, attr_u8(tb[INTNET_ATTR_FDB_IS_STATIC]));
+	EXPECT_EQ(self->ifindex[1], (int)get_u32(tb[INTNET_ATTR_IFINDEX]));
+	EXPECT_EQ(0, get_u8(tb[INTNET_ATTR_FDB_IS_STATIC]));
 
-	req_init(self, &q, INTNET_CMD_FDB_GET);
+	req_new(self, &q, INTNET_CMD_FDB_GET);
 	req_str(&q, INTNET_ATTR_NET_NAME, "lab");
 	req_put(&q, INTNET_ATTR_MAC, C, ETH_ALEN);
 	EXPECT_EQ(-ENOENT, call_counting(self, &q, msg, sizeof(msg)));
-	EXPECT_STREQ(NO_ENTRY, reply.extack);
+	EXPECT_STREQ(NO_ENTRY, last.extack);
 }
 
 /* ---- quotas ---- */
@@ -2058,13 +2018,13 @@ static void network_quota(struct __test_metadata *_metadata)
 	struct sw *self = sw_new(_metadata);
 
 	ASSERT_EQ(0, write_file(MAX_NETWORKS, "2"));
-	tap_create_owned(_metadata, self, 0, ALICE, NONE);
+	tap_make_owned(_metadata, self, 0, ALICE, NONE);
 	sw_as(self, ALICE, NONE);
 	ASSERT_EQ(0, net_new(self, "n1"));
 	ASSERT_EQ(0, net_new(self, "n2"));
 	EXPECT_REFUSED(-EDQUOT, NET_QUOTA, net_new(self, "n3"));
 	EXPECT_REFUSED(-EDQUOT, NET_QUOTA,
-		       port_add(self, "n3", self->ifindex[0], NONE, NONE));
+		       sw_port_add(self, "n3", self->ifindex[0], NONE, NONE));
 }
 
 TEST_F(quota, networks_beyond_max_networks_per_user_answer_edquot)
@@ -2079,19 +2039,19 @@ static void port_quota(struct __test_metadata *_metadata)
 
 	ASSERT_EQ(0, write_file(MAX_PORTS_PER_USER, "2"));
 	for (i = 0; i < 3; i++)
-		tap_create_owned(_metadata, self, i, ALICE, NONE);
+		tap_make_owned(_metadata, self, i, ALICE, NONE);
 	sw_as(self, ALICE, NONE);
 	ASSERT_EQ(0, net_new(self, "n1"));
-	ASSERT_EQ(0, port_add(self, "n1", self->ifindex[0], NONE, NONE));
-	ASSERT_EQ(0, port_add(self, "n1", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "n1", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "n1", self->ifindex[1], NONE, NONE));
 	EXPECT_REFUSED(-EDQUOT, PORT_QUOTA,
-		       port_add(self, "n1", self->ifindex[2], NONE, NONE));
+		       sw_port_add(self, "n1", self->ifindex[2], NONE, NONE));
 	/* Nor on another network (which is not made either). */
 	EXPECT_REFUSED(-EDQUOT, PORT_QUOTA,
-		       port_add(self, "n2", self->ifindex[2], NONE, NONE));
+		       sw_port_add(self, "n2", self->ifindex[2], NONE, NONE));
 	/* One gone, one may come. */
 	ASSERT_EQ(0, port_del(self, self->ifindex[0]));
-	ASSERT_EQ(0, port_add(self, "n1", self->ifindex[2], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "n1", self->ifindex[2], NONE, NONE));
 }
 
 TEST_F(quota, ports_beyond_max_ports_per_user_answer_edquot)
@@ -2110,7 +2070,7 @@ static int monitor(int fd, uint32_t what, struct nl_reply *r)
 		return family;
 	len = genl_start(req, family, INTNET_CMD_MONITOR, 0);
 	len = nl_put(req, len, INTNET_ATTR_MONITOR, &what, sizeof(what));
-	return nl_call(fd, req, len, r);
+	return nl_request(fd, req, len, r);
 }
 
 /* In a child: two subscriptions; the second's answer goes to user_io. */
@@ -2134,7 +2094,7 @@ static void monitor_quota(struct __test_metadata *_metadata)
 
 	ASSERT_EQ(0, write_file(MAX_MONITORS, "1"));
 	EXPECT_EQ(-EDQUOT, who_do(self, &alice, two_monitors, NULL));
-	EXPECT_STREQ(MONITOR_QUOTA, reply.extack);
+	EXPECT_STREQ(MONITOR_QUOTA, last.extack);
 }
 
 TEST_F(quota, subscriptions_beyond_max_monitors_per_user_answer_edquot)
@@ -2153,30 +2113,29 @@ static int with_extra(struct sw *self, struct req *q, uint16_t type)
 	return req_call(self, q);
 }
 
-TEST(attribute_irrelevant_to_a_command_is_refused)
+TEST_F(sw, attribute_irrelevant_to_a_command_is_refused)
 {
-	struct sw *self = sw_new(_metadata);
 	struct req q;
 
 	add_ports(_metadata, self, 1, "lab");
 	ASSERT_EQ(0, net_new(self, "keep"));
-	req_init(self, &q, INTNET_CMD_VERSION_GET);
+	req_new(self, &q, INTNET_CMD_VERSION_GET);
 	EXPECT_REFUSED(-EINVAL, UNSUPPORTED,
 		       with_extra(self, &q, INTNET_ATTR_IFINDEX));
-	req_init(self, &q, INTNET_CMD_NET_DEL);
+	req_new(self, &q, INTNET_CMD_NET_DEL);
 	req_str(&q, INTNET_ATTR_NET_NAME, "keep");
 	EXPECT_REFUSED(-EINVAL, UNSUPPORTED,
 		       with_extra(self, &q, INTNET_ATTR_NET_AGEING));
-	req_init(self, &q, INTNET_CMD_PORT_DEL);
+	req_new(self, &q, INTNET_CMD_PORT_DEL);
 	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[0]);
 	EXPECT_REFUSED(-EINVAL, UNSUPPORTED,
 		       with_extra(self, &q, INTNET_ATTR_NET_FDB_MAX));
-	req_init(self, &q, INTNET_CMD_FDB_ADD);
+	req_new(self, &q, INTNET_CMD_FDB_ADD);
 	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[0]);
 	req_put(&q, INTNET_ATTR_MAC, A, ETH_ALEN);
 	EXPECT_REFUSED(-EINVAL, UNSUPPORTED,
 		       with_extra(self, &q, INTNET_ATTR_NET_OWNER));
-	req_init(self, &q, INTNET_CMD_NET_DEL);
+	req_new(self, &q, INTNET_CMD_NET_DEL);
 	req_str(&q, INTNET_ATTR_NET_NAME, "keep");
 	EXPECT_REFUSED(-EINVAL, UNKNOWN_TYPE,
 		       with_extra(self, &q, INTNET_ATTR_MAX + 5));
@@ -2194,7 +2153,7 @@ static int call_missing(struct sw *self, struct req *q, long *miss)
 
 	*miss = -1;
 	q->nh.nlmsg_len = q->len;
-	memset(&reply, 0, offsetof(struct nl_reply, buf));
+	memset(&last, 0, offsetof(struct nl_reply, buf));
 	if (send(self->nl, q->buf, q->len, 0) < 0)
 		return -errno;
 	for (;;) {
@@ -2206,7 +2165,7 @@ static int call_missing(struct sw *self, struct req *q, long *miss)
 			if (nh->nlmsg_type != NLMSG_ERROR)
 				continue;
 			e = NLMSG_DATA(nh);
-			nl_extack(nh, &reply);
+			nl_extack(nh, &last);
 			off = sizeof(*e);
 			if (!(nh->nlmsg_flags & NLM_F_CAPPED))
 				off += e->msg.nlmsg_len - NLMSG_HDRLEN;
@@ -2217,10 +2176,10 @@ static int call_missing(struct sw *self, struct req *q, long *miss)
 				if (a->nla_len < NLA_HDRLEN)
 					break;
 				if (a->nla_type == NLMSGERR_ATTR_MISS_TYPE)
-					*miss = attr_u32(a);
+					*miss = get_u32(a);
 				off += NLA_ALIGN(a->nla_len);
 			}
-			return reply.error = e->error;
+			return last.error = e->error;
 		}
 	}
 }
@@ -2231,30 +2190,29 @@ static int call_missing(struct sw *self, struct req *q, long *miss)
 		long __miss;                                                   \
 		state(_metadata, self, &before);                               \
 		EXPECT_EQ(-EINVAL, call_missing(self, q, &__miss));            \
-		EXPECT_STREQ(msg, reply.extack);                               \
+		EXPECT_STREQ(msg, last.extack);                                \
 		EXPECT_EQ(type, __miss);                                       \
 		state(_metadata, self, &after);                                \
 		EXPECT_STREQ(before.buf, after.buf);                           \
 	} while (0)
 
-TEST(missing_attribute_is_named_in_the_extack)
+TEST_F(sw, missing_attribute_is_named_in_the_extack)
 {
-	struct sw *self = sw_new(_metadata);
 	struct req q;
 
 	add_ports(_metadata, self, 1, "lab");
-	req_init(self, &q, INTNET_CMD_NET_NEW);
+	req_new(self, &q, INTNET_CMD_NET_NEW);
 	EXPECT_MISSING(INTNET_ATTR_NET_NAME, NAME_REQUIRED, &q);
-	req_init(self, &q, INTNET_CMD_PORT_ADD);
+	req_new(self, &q, INTNET_CMD_PORT_ADD);
 	req_str(&q, INTNET_ATTR_NET_NAME, "lab");
 	EXPECT_MISSING(INTNET_ATTR_IFINDEX, DEVICE_REQUIRED, &q);
-	req_init(self, &q, INTNET_CMD_FDB_ADD);
+	req_new(self, &q, INTNET_CMD_FDB_ADD);
 	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[0]);
 	EXPECT_MISSING(INTNET_ATTR_MAC, MAC_REQUIRED, &q);
-	req_init(self, &q, INTNET_CMD_FDB_DEL);
+	req_new(self, &q, INTNET_CMD_FDB_DEL);
 	req_str(&q, INTNET_ATTR_NET_NAME, "lab");
 	EXPECT_MISSING(INTNET_ATTR_MAC, MAC_REQUIRED, &q);
-	req_init(self, &q, INTNET_CMD_MONITOR);
+	req_new(self, &q, INTNET_CMD_MONITOR);
 	EXPECT_MISSING(INTNET_ATTR_MONITOR, WHAT_REQUIRED, &q);
 }
 

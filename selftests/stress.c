@@ -18,7 +18,6 @@
 #include <sys/wait.h>
 
 #include "switch_lib.h"
-#include "flood_lib.h"
 
 /* The debug kernel under emulation: minutes for each test. */
 #undef TEST_TIMEOUT_DEFAULT
@@ -59,7 +58,7 @@ static int fail(struct result *r, const char *what, int err)
 		snprintf(r->failure, sizeof(r->failure),
 			 "round %lu: %s: %s%s%s", r->rounds, what,
 			 strerror(err < 0 ? -err : err),
-			 reply.extack[0] ? ": " : "", reply.extack);
+			 last.extack[0] ? ": " : "", last.extack);
 	return -1;
 }
 
@@ -100,7 +99,7 @@ static int churn_taps(struct sw *sw, struct result *r)
 	ifindex = if_nametoindex(name);
 	err = dev_set_up(name, 1);
 	if (!err)
-		err = port_add(sw, NET, ifindex, NONE, NONE);
+		err = sw_port_add(sw, NET, ifindex, NONE, NONE);
 	if (!err)
 		err = send_bcast(fd, src);
 	if (!err && r->rounds % 2)
@@ -131,9 +130,9 @@ static int churn_networks(struct sw *sw, struct result *r)
 	b = dummy_up("cd1", 0);
 	if (a < 0 || b < 0)
 		return fail(r, "create dummies", a < 0 ? a : b);
-	err = port_add(sw, "churn", a, NONE, NONE);
+	err = sw_port_add(sw, "churn", a, NONE, NONE);
 	if (!err)
-		err = port_add(sw, "churn", b, NONE, NONE);
+		err = sw_port_add(sw, "churn", b, NONE, NONE);
 	if (!err)
 		err = fdb_add(sw, a, MAC(0x99));
 	if (!err)
@@ -217,8 +216,8 @@ static int ns_child(int ready, int moved, const char *name)
 	if (fd < 0 || !dev || !tap || dev_set_up(name, 1) ||
 	    dev_set_up("nt0", 1))
 		return 2;
-	if (port_add(&sw, "ns", dev, NONE, NONE) ||
-	    port_add(&sw, "ns", tap, NONE, NONE))
+	if (sw_port_add(&sw, "ns", dev, NONE, NONE) ||
+	    sw_port_add(&sw, "ns", tap, NONE, NONE))
 		return 3;
 	if (send_bcast(fd, MAC(0x77)))
 		return 4;
@@ -237,7 +236,7 @@ static int churn_namespaces(struct sw *sw, struct result *r)
 	ifindex = dummy_up(name, 0);
 	if (ifindex < 0)
 		return fail(r, "create a dummy", ifindex);
-	err = port_add(sw, NET, ifindex, NONE, NONE);
+	err = sw_port_add(sw, NET, ifindex, NONE, NONE);
 	if (err)
 		return fail(r, "attach a dummy", err);
 	if (pipe(ready) || pipe(moved))
@@ -485,9 +484,8 @@ static double stress_seconds(void)
 	return v ? atof(v) : SECONDS;
 }
 
-TEST(churn_under_traffic_leaves_a_consistent_switch)
+TEST_F(sw, churn_under_traffic_leaves_a_consistent_switch)
 {
-	struct sw *self = sw_new(_metadata);
 	struct traffic t = { .self = self };
 	struct writer w[N_WRITERS];
 	pthread_t writers[N_WRITERS], reader;
@@ -629,11 +627,10 @@ static int module_loaded(void)
 	return found;
 }
 
-TEST(rmmod_under_traffic_with_256_ports)
+TEST_F(sw, rmmod_under_traffic_with_256_ports)
 {
 	static int fd[BIG_PORTS], ifindex[BIG_PORTS];
 	const char *ko = getenv("INTNET_KO");
-	struct sw *self = sw_new(_metadata);
 	struct bcaster b[2] = { 0 };
 	pthread_t thread[2];
 	struct pollfd pfd;
@@ -650,8 +647,8 @@ TEST(rmmod_under_traffic_with_256_ports)
 		ASSERT_LE(0, fd[i]);
 		ifindex[i] = if_nametoindex(name);
 		ASSERT_EQ(0, dev_set_up(name, 1));
-		ASSERT_EQ(0, port_add(self, NET, ifindex[i], NONE, NONE))
-		TH_LOG("r%d: %s", i, reply.extack);
+		ASSERT_EQ(0, sw_port_add(self, NET, ifindex[i], NONE, NONE))
+		TH_LOG("r%d: %s", i, last.extack);
 	}
 	for (i = 0; i < 2; i++) {
 		b[i].fd = fd[i];
@@ -724,11 +721,10 @@ static void *flood_run(void *arg)
 	return NULL;
 }
 
-TEST(million_frame_mac_flood)
+TEST_F(sw, million_frame_mac_flood)
 {
 	static const uint8_t dst[2][ETH_ALEN] = { { 0x02, 0xd5, 0, 0, 0, 1 },
 						  { 0x02, 0xd5, 0, 0, 0, 2 } };
-	struct sw *self = sw_new(_metadata);
 	struct talk talk = {
 		.self = self, .a = 2, .b = 3, .mac_a = MAC(2), .mac_b = MAC(3)
 	};

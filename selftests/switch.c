@@ -18,15 +18,6 @@
 #undef TEST_TIMEOUT_DEFAULT
 #define TEST_TIMEOUT_DEFAULT 120
 
-/* Stations. */
-static const uint8_t A[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0a };
-static const uint8_t B[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0b };
-static const uint8_t C[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0c };
-static const uint8_t D[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0d };
-static const uint8_t X[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x58 };
-/* Never a source: unknown to every FDB. */
-static const uint8_t NOBODY[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x77 };
-
 static void expect_learned(struct __test_metadata *_metadata, struct sw *self,
 			   uint32_t learned, uint32_t statics)
 {
@@ -72,9 +63,8 @@ TEST(unknown_unicast_floods_to_all_but_ingress)
 	floods_from_each_port(_metadata, NOBODY);
 }
 
-TEST(learned_unicast_reaches_only_its_port)
+TEST_F(sw, learned_unicast_reaches_only_its_port)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
 	add_ports(_metadata, self, 4, "lab");
@@ -89,17 +79,16 @@ TEST(learned_unicast_reaches_only_its_port)
 	EXPECT_EQ(1u, port_stat(_metadata, self, 1, INTNET_STATS_RX_FORWARDED));
 }
 
-TEST(frames_stay_in_their_network)
+TEST_F(sw, frames_stay_in_their_network)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 	int i;
 
 	/* t0, t1 in "lab"; t2, t3 in "lab2"; the same station B in both. */
 	for (i = 0; i < 4; i++) {
-		tap_create(_metadata, self, i);
-		ASSERT_EQ(0, port_add(self, i < 2 ? "lab" : "lab2",
-				      self->ifindex[i], NONE, NONE));
+		tap_make(_metadata, self, i);
+		ASSERT_EQ(0, sw_port_add(self, i < 2 ? "lab" : "lab2",
+					 self->ifindex[i], NONE, NONE));
 	}
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 100), PORT(1));
 	deliver(_metadata, self, 2, frame_make(&f, NOBODY, C, 100), PORT(3));
@@ -110,9 +99,8 @@ TEST(frames_stay_in_their_network)
 	deliver(_metadata, self, 2, frame_make(&f, B, C, 100), PORT(3));
 }
 
-TEST(no_hairpin)
+TEST_F(sw, no_hairpin)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 	uint64_t st[__INTNET_STATS_MAX];
 
@@ -128,9 +116,8 @@ TEST(no_hairpin)
 	EXPECT_EQ(0u, st[INTNET_STATS_RX_FORWARDED]);
 }
 
-TEST(station_move_is_relearned_at_once)
+TEST_F(sw, station_move_is_relearned_at_once)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
 	add_ports(_metadata, self, 3, "lab");
@@ -148,9 +135,8 @@ TEST(station_move_is_relearned_at_once)
 	deliver(_metadata, self, 0, frame_make(&f, X, A, 100), PORT(1));
 }
 
-TEST(invalid_source_is_dropped_and_counted)
+TEST_F(sw, invalid_source_is_dropped_and_counted)
 {
-	struct sw *self = sw_new(_metadata);
 	const uint8_t *bad[] = { BCAST, MCAST, ZERO_MAC };
 	uint64_t st[__INTNET_STATS_MAX];
 	struct frame f;
@@ -170,9 +156,8 @@ TEST(invalid_source_is_dropped_and_counted)
 		all_but(self, 1));
 }
 
-TEST(port_down_is_a_pulled_cable)
+TEST_F(sw, port_down_is_a_pulled_cable)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct frame f;
 
@@ -209,9 +194,8 @@ TEST(port_down_is_a_pulled_cable)
 	EXPECT_EQ(2u, port_stat(_metadata, self, 1, INTNET_STATS_TX_PACKETS));
 }
 
-TEST(flood_unknown_off_reaches_only_promiscuous_ports)
+TEST_F(sw, flood_unknown_off_reaches_only_promiscuous_ports)
 {
-	struct sw *self = sw_new(_metadata);
 	struct net_info ni;
 	struct frame f;
 	int i;
@@ -222,9 +206,9 @@ TEST(flood_unknown_off_reaches_only_promiscuous_ports)
 				INTNET_ATTR_NET_PROMISC_POLICY,
 				INTNET_PROMISC_ALLOW_ALL, 0));
 	for (i = 0; i < 4; i++) {
-		tap_create(_metadata, self, i);
-		ASSERT_EQ(0, port_add(self, "lab", self->ifindex[i], NONE,
-				      i == 3 ? 1 : NONE));
+		tap_make(_metadata, self, i);
+		ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[i], NONE,
+					 i == 3 ? 1 : NONE));
 	}
 	ASSERT_EQ(0, net_get(self, "lab", &ni));
 	EXPECT_EQ(0, ni.flood_unknown);
@@ -247,9 +231,8 @@ TEST(flood_unknown_off_reaches_only_promiscuous_ports)
 		all_but(self, 0));
 }
 
-TEST(promiscuous_port_gets_copy_of_unicast_between_others)
+TEST_F(sw, promiscuous_port_gets_copy_of_unicast_between_others)
 {
-	struct sw *self = sw_new(_metadata);
 	struct port_info pi;
 	struct frame f;
 
@@ -286,9 +269,8 @@ TEST(promiscuous_port_gets_copy_of_unicast_between_others)
 	deliver(_metadata, self, 0, frame_make(&f, B, A, 100), PORT(1));
 }
 
-TEST(fdb_limit_stops_learning_but_not_switching)
+TEST_F(sw, fdb_limit_stops_learning_but_not_switching)
 {
-	struct sw *self = sw_new(_metadata);
 	struct net_info ni;
 	struct frame f;
 
@@ -326,9 +308,8 @@ TEST(fdb_limit_stops_learning_but_not_switching)
 	EXPECT_EQ(1u, port_stat(_metadata, self, 2, INTNET_STATS_FDB_FULL));
 }
 
-TEST(static_entry_is_not_overwritten_by_learning)
+TEST_F(sw, static_entry_is_not_overwritten_by_learning)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
 	add_ports(_metadata, self, 4, "lab");
@@ -345,13 +326,12 @@ TEST(static_entry_is_not_overwritten_by_learning)
 	/* A second static entry for X is refused, and moves nothing. */
 	EXPECT_EQ(-EEXIST, fdb_add(self, self->ifindex[3], X));
 	EXPECT_STREQ("intnet: a static entry for this address exists",
-		     reply.extack);
+		     last.extack);
 	deliver(_metadata, self, 0, frame_make(&f, X, A, 100), PORT(1));
 }
 
-TEST(static_entry_replaces_learned_one)
+TEST_F(sw, static_entry_replaces_learned_one)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
 	add_ports(_metadata, self, 4, "lab");
@@ -360,14 +340,13 @@ TEST(static_entry_replaces_learned_one)
 	deliver(_metadata, self, 0, frame_make(&f, X, A, 100), PORT(2));
 	expect_learned(_metadata, self, 2, 0);
 	ASSERT_EQ(0, fdb_add(self, self->ifindex[3], X))
-	TH_LOG("FDB_ADD: %s", reply.extack);
+	TH_LOG("FDB_ADD: %s", last.extack);
 	expect_learned(_metadata, self, 1, 1);
 	deliver(_metadata, self, 0, frame_make(&f, X, A, 100), PORT(3));
 }
 
-TEST(fdb_flush_forgets_learned_keeps_static)
+TEST_F(sw, fdb_flush_forgets_learned_keeps_static)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
 	add_ports(_metadata, self, 4, "lab");
@@ -386,9 +365,8 @@ TEST(fdb_flush_forgets_learned_keeps_static)
 	deliver(_metadata, self, 3, frame_make(&f, X, D, 100), PORT(1));
 }
 
-TEST(fdb_flush_of_a_port_forgets_only_its_stations)
+TEST_F(sw, fdb_flush_of_a_port_forgets_only_its_stations)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
 	add_ports(_metadata, self, 4, "lab");
@@ -407,9 +385,8 @@ TEST(fdb_flush_of_a_port_forgets_only_its_stations)
 	deliver(_metadata, self, 0, frame_make(&f, X, A, 100), PORT(2));
 }
 
-TEST(fdb_del_forgets_one_entry)
+TEST_F(sw, fdb_del_forgets_one_entry)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
 	add_ports(_metadata, self, 3, "lab");
@@ -428,12 +405,11 @@ TEST(fdb_del_forgets_one_entry)
 	expect_learned(_metadata, self, 1, 0);
 
 	EXPECT_EQ(-ENOENT, fdb_del(self, "lab", C));
-	EXPECT_STREQ("no such FDB entry", reply.extack);
+	EXPECT_STREQ("no such FDB entry", last.extack);
 }
 
-TEST(ageing_forgets_idle_stations)
+TEST_F(sw, ageing_forgets_idle_stations)
 {
-	struct sw *self = sw_new(_metadata);
 	struct timespec t0, t;
 	struct net_info ni;
 	struct frame f;
@@ -464,9 +440,8 @@ TEST(ageing_forgets_idle_stations)
 		all_but(self, 0));
 }
 
-TEST(shorter_ageing_applies_to_known_stations)
+TEST_F(sw, shorter_ageing_applies_to_known_stations)
 {
-	struct sw *self = sw_new(_metadata);
 	struct net_info ni;
 	struct frame f;
 	int tries;
@@ -489,9 +464,8 @@ TEST(shorter_ageing_applies_to_known_stations)
 		all_but(self, 0));
 }
 
-TEST(oversize_frame_is_dropped_and_counted)
+TEST_F(sw, oversize_frame_is_dropped_and_counted)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame *f = malloc(sizeof(*f));
 	uint64_t st[__INTNET_STATS_MAX];
 
@@ -519,9 +493,8 @@ TEST(oversize_frame_is_dropped_and_counted)
 	free(f);
 }
 
-TEST(jumbo_frame_passes_when_mtu_allows)
+TEST_F(sw, jumbo_frame_passes_when_mtu_allows)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame *f = malloc(sizeof(*f));
 
 	ASSERT_NE(NULL, f);
@@ -550,9 +523,8 @@ static struct frame *tag(struct frame *f, uint16_t tpid, uint16_t tci)
 	return f;
 }
 
-TEST(vlan_tag_is_preserved)
+TEST_F(sw, vlan_tag_is_preserved)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame f;
 
 	add_ports(_metadata, self, 3, "lab");
@@ -573,9 +545,8 @@ TEST(vlan_tag_is_preserved)
 		PORT(1));
 }
 
-TEST(vlan_tag_does_not_count_against_mtu)
+TEST_F(sw, vlan_tag_does_not_count_against_mtu)
 {
-	struct sw *self = sw_new(_metadata);
 	struct frame *f = malloc(sizeof(*f));
 
 	ASSERT_NE(NULL, f);
@@ -647,9 +618,8 @@ static int was_stamped(int s)
  * timestamp for its departure time (monotonic clock). A switch must clear it,
  * as the bridge does, or fq drops the frame as too far in the future.
  */
-TEST(forwarded_frame_passes_fq_qdisc_with_rx_timestamps)
+TEST_F(sw, forwarded_frame_passes_fq_qdisc_with_rx_timestamps)
 {
-	struct sw *self = sw_new(_metadata);
 	int s, err, tries, stamped = 0;
 	struct frame f;
 
@@ -706,7 +676,7 @@ static void expect_counts(struct __test_metadata *_metadata, struct sw *self,
 	int s;
 
 	ASSERT_EQ(0, port_get(self, self->ifindex[i], &pi));
-	/* Every counter is in the reply. */
+	/* Every counter is in the last. */
 	EXPECT_EQ((1u << __INTNET_STATS_MAX) - (1u << INTNET_STATS_RX_PACKETS),
 		  pi.st_seen);
 	for (s = INTNET_STATS_RX_PACKETS; s < __INTNET_STATS_MAX; s++) {
@@ -719,9 +689,8 @@ static void expect_counts(struct __test_metadata *_metadata, struct sw *self,
 	TH_LOG("t%d: rx_packets is not the sum of its outcomes", i);
 }
 
-TEST(counters_account_for_every_frame)
+TEST_F(sw, counters_account_for_every_frame)
 {
-	struct sw *self = sw_new(_metadata);
 	uint64_t total[__INTNET_STATS_MAX] = { 0 };
 	struct frame *f = malloc(sizeof(*f));
 	const uint8_t *A2 = MAC(0xa2), *E = MAC(0x0e);
@@ -812,9 +781,8 @@ TEST(counters_account_for_every_frame)
 	free(f);
 }
 
-TEST(network_counters_keep_what_departed_ports_counted)
+TEST_F(sw, network_counters_keep_what_departed_ports_counted)
 {
-	struct sw *self = sw_new(_metadata);
 	struct net_info before, after;
 	struct frame f;
 	int s;

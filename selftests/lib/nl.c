@@ -1,49 +1,18 @@
-/* SPDX-License-Identifier: GPL-2.0 */
-/*
- * Raw generic netlink for the C selftests: no libnl, so that the tests depend
- * on the kernel's side of the contract only and can send malformed requests on
- * purpose.
- */
-#ifndef INTNET_SELFTEST_LIB_H
-#define INTNET_SELFTEST_LIB_H
+// SPDX-License-Identifier: GPL-2.0
+/* Raw generic netlink: sockets, messages, requests, dumps, attributes. */
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <linux/genetlink.h>
-#include <linux/intnet.h>
-#include <linux/netlink.h>
-
-#define NL_BUF 65536
-
-/* The module's defaults and limits that are policy, not contract (kmod/intnet.h
- * and its module parameters).
- */
-#define INTNET_AGEING_DEFAULT	    300
-#define INTNET_FDB_MAX_DEFAULT	    16384
-#define INTNET_MONITOR_MAX_PER_USER 64
-
-struct nl_reply {
-	/* The error the kernel answered (0 or a negative errno), and its extack
-	 * text. */
-	int error;
-	char extack[256];
-	/* The first data message of the reply, if any. */
-	char buf[NL_BUF];
-	struct nlmsghdr *msg;
-};
+#include "nl.h"
 
 /* A netlink socket of protocol @proto (NETLINK_ROUTE for devices, say), with
  * extended acks. */
-static inline int nl_open_proto(int proto)
+int nl_open_proto(int proto)
 {
 	int one = 1, fd;
 
@@ -55,14 +24,14 @@ static inline int nl_open_proto(int proto)
 	return fd;
 }
 
-static inline int nl_open(void)
+int nl_open(void)
 {
 	return nl_open_proto(NETLINK_GENERIC);
 }
 
 /* Appends an attribute to the message in @buf; returns the message's length. */
-static inline size_t nl_put(void *buf, size_t len, uint16_t type,
-			    const void *data, uint16_t dlen)
+size_t nl_put(void *buf, size_t len, uint16_t type, const void *data,
+	      uint16_t dlen)
 {
 	struct nlattr *a = (struct nlattr *)((char *)buf + NLMSG_ALIGN(len));
 
@@ -73,8 +42,7 @@ static inline size_t nl_put(void *buf, size_t len, uint16_t type,
 	return NLMSG_ALIGN(len) + NLA_ALIGN(a->nla_len);
 }
 
-static inline size_t genl_start(void *buf, uint16_t family, uint8_t cmd,
-				uint16_t flags)
+size_t genl_start(void *buf, uint16_t family, uint8_t cmd, uint16_t flags)
 {
 	struct nlmsghdr *nh = buf;
 	struct genlmsghdr *gh = NLMSG_DATA(nh);
@@ -89,7 +57,7 @@ static inline size_t genl_start(void *buf, uint16_t family, uint8_t cmd,
 }
 
 /* Reads the extack message out of an error message's trailing attributes. */
-static inline void nl_extack(struct nlmsghdr *nh, struct nl_reply *r)
+void nl_extack(struct nlmsghdr *nh, struct nl_reply *r)
 {
 	struct nlmsgerr *e = NLMSG_DATA(nh);
 	size_t off = sizeof(*e);
@@ -112,7 +80,7 @@ static inline void nl_extack(struct nlmsghdr *nh, struct nl_reply *r)
 }
 
 /* Sends a request of @len bytes, waits for its ack; 0 or a negative errno. */
-static inline int nl_call(int fd, void *req, size_t len, struct nl_reply *r)
+int nl_request(int fd, void *req, size_t len, struct nl_reply *r)
 {
 	struct nlmsghdr *nh;
 	ssize_t n;
@@ -145,7 +113,7 @@ static inline int nl_call(int fd, void *req, size_t len, struct nl_reply *r)
 }
 
 /* Finds attribute @type at the top level of a generic netlink message. */
-static inline struct nlattr *genl_attr(struct nlmsghdr *nh, uint16_t type)
+struct nlattr *genl_attr(struct nlmsghdr *nh, uint16_t type)
 {
 	int rem = nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
 	struct nlattr *a =
@@ -161,10 +129,8 @@ static inline struct nlattr *genl_attr(struct nlmsghdr *nh, uint16_t type)
 	return NULL;
 }
 
-#define nla_payload(a) ((void *)((char *)(a) + NLA_HDRLEN))
-
 /* The family id of @name, or a negative errno (-ENOENT when not registered). */
-static inline int genl_family_id(int fd, const char *name)
+int genl_family_id(int fd, const char *name)
 {
 	char req[256];
 	struct nl_reply *r;
@@ -177,7 +143,7 @@ static inline int genl_family_id(int fd, const char *name)
 		return -ENOMEM;
 	len = genl_start(req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
 	len = nl_put(req, len, CTRL_ATTR_FAMILY_NAME, name, strlen(name) + 1);
-	ret = nl_call(fd, req, len, r);
+	ret = nl_request(fd, req, len, r);
 	if (!ret) {
 		a = r->msg ? genl_attr(r->msg, CTRL_ATTR_FAMILY_ID) : NULL;
 		ret = a ? *(uint16_t *)nla_payload(a) : -EPROTO;
@@ -188,8 +154,7 @@ static inline int genl_family_id(int fd, const char *name)
 
 /* Indexes the attributes in @len bytes at @data by type into @tb[0..@max];
  * unknown types are skipped, the last of a repeated type wins. */
-static inline void nla_index(const void *data, int len, struct nlattr **tb,
-			     int max)
+void nla_index(const void *data, int len, struct nlattr **tb, int max)
 {
 	const struct nlattr *a = data;
 	int type;
@@ -207,32 +172,15 @@ static inline void nla_index(const void *data, int len, struct nlattr **tb,
 }
 
 /* The top-level attributes of a generic netlink message, by type. */
-static inline void genl_index(struct nlmsghdr *nh, struct nlattr **tb, int max)
+void genl_index(struct nlmsghdr *nh, struct nlattr **tb, int max)
 {
 	nla_index((char *)NLMSG_DATA(nh) + GENL_HDRLEN,
 		  nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, tb, max);
 }
 
-/* How a dump went: its end, and what it looked like on the wire. */
-struct nl_dump_status {
-	/* 0, or the negative errno the dump ended with (or the callback's). */
-	int error;
-	char extack[256];
-	/* Some message carried NLM_F_DUMP_INTR: the state changed mid-way. */
-	int intr;
-	/* Data messages handed to the callback, and the reads they took. */
-	unsigned int msgs;
-	unsigned int reads;
-};
-
-/* Called for each data message of a dump; non-zero stops the calls (the dump
- * is still read to its end) and becomes the dump's error. */
-typedef int (*nl_dump_cb)(struct nlmsghdr *nh, void *arg);
-
 /* Copies the NLMSGERR_ATTR_MSG text out of the ack TLVs at offset @off of @nh.
  */
-static inline void nl_tlv_msg(struct nlmsghdr *nh, int off, char *out,
-			      size_t size)
+static void nl_tlv_msg(struct nlmsghdr *nh, int off, char *out, size_t size)
 {
 	struct nlattr *a;
 
@@ -255,8 +203,8 @@ static inline void nl_tlv_msg(struct nlmsghdr *nh, int off, char *out,
  * NLMSG_DONE (or error), calling @cb (if any) for each data message. Returns
  * @st->error.
  */
-static inline int nl_dump(int fd, void *req, size_t len, nl_dump_cb cb,
-			  void *arg, struct nl_dump_status *st)
+int nl_dump(int fd, void *req, size_t len, nl_dump_cb cb, void *arg,
+	    struct nl_dump_status *st)
 {
 	struct nlmsghdr *nh = req;
 	int err = 0;
@@ -312,41 +260,31 @@ static inline int nl_dump(int fd, void *req, size_t len, nl_dump_cb cb,
 	}
 }
 
-/* Seconds since @t0 (CLOCK_MONOTONIC). */
-static inline double seconds_since(const struct timespec *t0)
+uint32_t get_u32(struct nlattr *a)
 {
-	struct timespec t;
+	uint32_t v = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+	if (a && a->nla_len == NLA_HDRLEN + sizeof(v))
+		memcpy(&v, nla_payload(a), sizeof(v));
+	return v;
 }
 
-/* Reads a whole small file (a sysfs attribute) without its trailing newline. */
-static inline int read_line(const char *path, char *buf, size_t size)
+/* A u32 attribute, or -1 if absent or malformed. */
+long get_u32_or_none(struct nlattr *a)
 {
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -errno;
-	if (!fgets(buf, size, f))
-		buf[0] = '\0';
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
+	if (!a || a->nla_len != NLA_HDRLEN + sizeof(uint32_t))
+		return -1;
+	return get_u32(a);
 }
 
-/* Writes @text to a file (a sysfs or procfs attribute); 0 or a negative errno.
- */
-static inline int write_file(const char *path, const char *text)
+int get_u8(struct nlattr *a)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		ret = -errno;
-	close(fd);
-	return ret;
+	return a && a->nla_len == NLA_HDRLEN + 1 ? *(uint8_t *)nla_payload(a)
+						 : -1;
 }
 
-#endif
+void get_str(struct nlattr *a, char *out, size_t size)
+{
+	snprintf(out, size, "%.*s", a ? (int)(a->nla_len - NLA_HDRLEN) : 0,
+		 a ? (char *)nla_payload(a) : "");
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the selftests need of the system: files, clocks, slab memory, users. */
+#ifndef INTNET_TEST_SYS_H
+#define INTNET_TEST_SYS_H
+
+#include <stddef.h>
+#include <time.h>
+
+/* Seconds since @t0 (CLOCK_MONOTONIC). */
+double seconds_since(const struct timespec *t0);
+
+/* Reads a whole small file (a sysfs attribute) without its trailing newline. */
+int read_line(const char *path, char *buf, size_t size);
+
+/* Writes @text to a file (a sysfs or procfs attribute); 0 or a negative errno.
+ */
+int write_file(const char *path, const char *text);
+
+double now(void);
+
+/*
+ * Shrinks every slab cache: frees empty slabs and, with KASAN, empties the
+ * quarantine of the cache's objects, which otherwise keeps every frame's freed
+ * buffers in the slab for a while (up to 1/32 of the memory). 0 or -1.
+ */
+int shrink_slab_caches(void);
+
+/*
+ * The kernel's slab memory (/proc/meminfo's Slab), in kB, after every cache
+ * was shrunk; -1 if unknown.
+ */
+long slab_kb(void);
+
+/* Whether the kernel has KASAN (and so bigger objects and a quarantine). */
+int kernel_has_kasan(void);
+
+/*
+ * Runs @fn(@arg) in a child process that has become @uid (and gid @uid, with
+ * the one supplementary group @group unless NONE, else none): what setpriv
+ * does. Returns what @fn returned (0 to 255), or -ECHILD if the child could
+ * not change identity or did not exit normally.
+ */
+int run_as(long uid, long group, int (*fn)(void *), void *arg);
+
+#endif
