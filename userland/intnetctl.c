@@ -40,7 +40,8 @@
 
 #define EXIT_USAGE 2
 
-/* The parsed global options: the only state that is not on a stack. */
+/* The parsed global options: the only state that is not on a stack (but for
+ * user_label()'s last answer). */
 static struct {
 	bool json;
 	bool stats;
@@ -53,10 +54,10 @@ static struct {
 static const char net_usage[] =
     "  net add NAME [public|restricted] [promisc-policy POLICY]\n"
     "               [flood-unknown on|off] [ageing SECS] [fdb-max N]\n"
-    "               [port-fdb-max N]\n"
+    "               [port-fdb-max N] [group-fwd-mask MASK]\n"
     "  net set NAME [public|restricted] [promisc-policy POLICY]\n"
     "               [flood-unknown on|off] [ageing SECS] [fdb-max N]\n"
-    "               [port-fdb-max N] [explicit on|off]\n"
+    "               [port-fdb-max N] [group-fwd-mask MASK] [explicit on|off]\n"
     "  net del NAME\n"
     "  net show [NAME]\n";
 
@@ -86,17 +87,18 @@ static const char host_usage[] =
     "  host del DEV\n";
 
 static const char usage_notes[] =
-    "NAME is a network (\"" INTNET_NAME_DEFAULT "\" where a command may leave "
-    "it out), DEV a network\n"
-    "device, MAC aa:bb:cc:dd:ee:ff, USER a user name or uid (only an "
-    "administrator\n"
-    "may give one). A network is restricted (to its owner's ports) unless "
-    "public.\n"
-    "POLICY is what promiscuous ports get: deny (nothing, the default),\n"
-    "allow-same-user (frames from or to their user's ports) or allow-all. "
-    "ageing 0\n"
-    "means never; port-fdb-max 0 (auto) means half of fdb-max. lock-mac off "
-    "unlocks.\n"
+    "NAME is a network: your own of that name, else root's public one.\n"
+    "OWNER/NAME is user OWNER's network NAME (OWNER: a user name or uid).\n"
+    "A NAME is 1 to 127 printable ASCII characters, no space and no '/';\n"
+    "\"" INTNET_NAME_DEFAULT "\" where a command may leave it out. "
+    "DEV is a network device,\n"
+    "MAC aa:bb:cc:dd:ee:ff, USER a user name or uid (only an administrator\n"
+    "may give one). A network is restricted (to its owner's ports) unless\n"
+    "public. POLICY is what promiscuous ports get: deny (nothing, the\n"
+    "default), allow-same-user (frames from or to their user's ports) or\n"
+    "allow-all. ageing 0 means never; port-fdb-max 0 (auto) means half of\n"
+    "fdb-max. lock-mac off unlocks. MASK (decimal or 0x hex): bit N\n"
+    "forwards 01:80:C2:00:00:0N (bit 1, PAUSE, never).\n"
     "\"list\" is \"show\", and an OBJECT alone is \"OBJECT show\".\n";
 
 static void usage(FILE *f)
@@ -387,6 +389,10 @@ static const struct nla_policy attr_policy[INTNET_ATTR_MAX + 1] = {
 	[INTNET_ATTR_PORT_FDB_LEARNED] = { .type = NLA_U32 },
 	[INTNET_ATTR_FDB_LOCKED] = { .type = NLA_U8 },
 	[INTNET_ATTR_FDB_EVENT] = { .type = NLA_U8 },
+	[INTNET_ATTR_NET_GROUP_FWD_MASK] = { .type = NLA_U16 },
+	[INTNET_ATTR_FDB_PREV_IFINDEX] = { .type = NLA_U32 },
+	[INTNET_ATTR_FDB_PREV_IFNAME] = { .type = NLA_STRING },
+	[INTNET_ATTR_PORT_CARRIER] = { .type = NLA_U8 },
 };
 
 /* The words of the enums, indexed by value: both the grammar's and the
@@ -434,6 +440,9 @@ static const struct stat_desc {
 	STAT(RX_DROP_DEST_DOWN, "rx drop", "dest-down"),
 	STAT(RX_DROP_NOMEM, "rx drop", "nomem"),
 	STAT(RX_DROP_MAC_LOCKED, "rx drop", "mac-locked"),
+	STAT(RX_DROP_LINK_LOCAL, "rx drop", "link-local"),
+	STAT(RX_DROP_NO_DEST, "rx drop", "no-dest"),
+	STAT(RX_DROP_BAD_HEADER, "rx drop", "bad-header"),
 	STAT(FDB_FULL, "fdb", "full"),
 	STAT(TX_PACKETS, "tx", "packets"),
 	STAT(TX_BYTES, "tx", "bytes"),
@@ -451,6 +460,11 @@ static const char *attr_str(const struct nlattr *attr)
 static uint32_t attr_u32(const struct nlattr *attr)
 {
 	return attr ? nla_get_u32(attr) : 0;
+}
+
+static uint16_t attr_u16(const struct nlattr *attr)
+{
+	return attr ? nla_get_u16(attr) : 0;
 }
 
 static uint8_t attr_u8(const struct nlattr *attr)
@@ -491,6 +505,52 @@ static void format_mac(char *buf, size_t len, const uint8_t *m)
 {
 	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
 		 m[3], m[4], m[5]);
+}
+
+/*
+ * User @uid's name, or its number when it has none, or one that would not
+ * read back as that user in OWNER/NAME (digits first, or a '/'). A dump shows
+ * one owner many times: the last answer is kept.
+ */
+static const char *user_label(uint32_t uid)
+{
+	static struct {
+		bool valid;
+		uint32_t uid;
+		char name[256];
+	} last;
+	const struct passwd *pw;
+
+	if (last.valid && last.uid == uid)
+		return last.name;
+	pw = getpwuid(uid);
+	if (pw && pw->pw_name[0] && !isdigit((unsigned char)pw->pw_name[0]) &&
+	    !strchr(pw->pw_name, '/'))
+		snprintf(last.name, sizeof(last.name), "%s", pw->pw_name);
+	else
+		snprintf(last.name, sizeof(last.name), "%u", uid);
+	last.uid = uid;
+	last.valid = true;
+	return last.name;
+}
+
+/* Room for OWNER/NAME: a user name of up to 255 bytes, a slash, a name. */
+#define LABEL_LEN (256 + INTNET_NAME_MAX + 1)
+
+/*
+ * The network of @tb as the caller would name it: NAME for their own,
+ * OWNER/NAME for another user's. A reply without an owner (from an older
+ * module) gives the bare name.
+ */
+static const char *net_label(char *buf, size_t len, struct nlattr **tb)
+{
+	const char *name = attr_str(tb[INTNET_ATTR_NET_NAME]);
+	const struct nlattr *owner = tb[INTNET_ATTR_NET_OWNER];
+
+	if (!owner || nla_get_u32(owner) == geteuid())
+		return name;
+	snprintf(buf, len, "%s/%s", user_label(nla_get_u32(owner)), name);
+	return buf;
 }
 
 /* Names may hold any byte but NUL: anything not printable ASCII is escaped,
@@ -602,7 +662,8 @@ static void print_net(struct nlattr **tb, struct nlattr **stats)
 	bool flood = attr_bool(tb[INTNET_ATTR_NET_FLOOD_UNKNOWN]);
 	bool explicit = attr_bool(tb[INTNET_ATTR_NET_EXPLICIT]);
 	uint32_t owner = attr_u32(tb[INTNET_ATTR_NET_OWNER]);
-	char access_buf[4], policy_buf[4];
+	uint16_t fwd_mask = attr_u16(tb[INTNET_ATTR_NET_GROUP_FWD_MASK]);
+	char access_buf[4], policy_buf[4], label[LABEL_LEN];
 	const char *access =
 	    enum_word(access_words, attr_u8(tb[INTNET_ATTR_NET_ACCESS]),
 		      access_buf, sizeof(access_buf));
@@ -617,15 +678,17 @@ static void print_net(struct nlattr **tb, struct nlattr **stats)
 		printf(",\"ports\":%u,\"fdb_learned\":%u,\"fdb_static\":%u,"
 		       "\"fdb_max\":%u,\"port_fdb_max\":%u,\"ageing\":%u,"
 		       "\"flood_unknown\":%s,\"explicit\":%s,\"owner\":%u,"
-		       "\"access\":\"%s\",\"promisc_policy\":\"%s\"",
+		       "\"access\":\"%s\",\"promisc_policy\":\"%s\","
+		       "\"group_fwd_mask\":%u",
 		       ports, learned, fixed, max, port_max, ageing,
 		       json_bool(flood), json_bool(explicit), owner, access,
-		       policy);
+		       policy, fwd_mask);
 		print_stats(stats);
 		putchar('}');
 		return;
 	}
-	printf("%-15s  ports %u  fdb %u/%u", name, ports, learned, max);
+	printf("%-15s  ports %u  fdb %u/%u",
+	       net_label(label, sizeof(label), tb), ports, learned, max);
 	if (fixed)
 		printf("  static %u", fixed);
 	if (port_max)
@@ -633,9 +696,13 @@ static void print_net(struct nlattr **tb, struct nlattr **stats)
 	else
 		printf("  port-fdb-max auto");
 	printf("  ageing %u  flood-unknown %s  explicit %s  owner %u  %s"
-	       "  promisc-policy %s\n",
+	       "  promisc-policy %s",
 	       ageing, on_off(flood), explicit ? "yes" : "no", owner, access,
 	       policy);
+	/* Shown only when set: it forwards what networks drop by default. */
+	if (fwd_mask)
+		printf("  group-fwd-mask 0x%x", fwd_mask);
+	putchar('\n');
 	print_stats(stats);
 }
 
@@ -646,10 +713,11 @@ static void print_port(struct nlattr **tb, struct nlattr **stats)
 	bool up = attr_bool(tb[INTNET_ATTR_PORT_UP]);
 	bool promisc = attr_bool(tb[INTNET_ATTR_PORT_PROMISC]);
 	bool active = attr_bool(tb[INTNET_ATTR_PORT_PROMISC_ACTIVE]);
+	bool carrier = attr_bool(tb[INTNET_ATTR_PORT_CARRIER]);
 	uint32_t user = attr_u32(tb[INTNET_ATTR_PORT_USER]);
 	uint32_t learned = attr_u32(tb[INTNET_ATTR_PORT_FDB_LEARNED]);
 	const struct nlattr *lock = tb[INTNET_ATTR_PORT_LOCK_MAC];
-	char mac[sizeof("00:00:00:00:00:00")] = "";
+	char mac[sizeof("00:00:00:00:00:00")] = "", label[LABEL_LEN];
 
 	if (lock)
 		format_mac(mac, sizeof(mac), nla_data(lock));
@@ -660,10 +728,12 @@ static void print_port(struct nlattr **tb, struct nlattr **stats)
 		printf(",\"ifindex\":%u,\"net\":",
 		       attr_u32(tb[INTNET_ATTR_IFINDEX]));
 		json_str(net);
-		printf(",\"up\":%s,\"promisc\":%s,\"promisc_active\":%s,"
-		       "\"user\":%u,\"fdb_learned\":%u,\"lock_mac\":",
-		       json_bool(up), json_bool(promisc), json_bool(active),
-		       user, learned);
+		printf(",\"net_owner\":%u,\"up\":%s,\"carrier\":%s,"
+		       "\"promisc\":%s,\"promisc_active\":%s,\"user\":%u,"
+		       "\"fdb_learned\":%u,\"lock_mac\":",
+		       attr_u32(tb[INTNET_ATTR_NET_OWNER]), json_bool(up),
+		       json_bool(carrier), json_bool(promisc),
+		       json_bool(active), user, learned);
 		printf(lock ? "\"%s\"" : "null", mac);
 		print_stats(stats);
 		putchar('}');
@@ -671,7 +741,7 @@ static void print_port(struct nlattr **tb, struct nlattr **stats)
 	}
 	/* "inactive": asked for, but down or denied by the network's policy. */
 	printf("%-15s  net %-15s  %-4s  promisc %-3s  user %-5u  learned %u",
-	       ifname, net, up ? "up" : "down",
+	       ifname, net_label(label, sizeof(label), tb), up ? "up" : "down",
 	       promisc ? (active ? "on" : "on (inactive)") : "off", user,
 	       learned);
 	if (lock)
@@ -690,7 +760,9 @@ static void print_fdb(struct nlattr **tb, struct nlattr **stats)
 	bool is_static = attr_bool(tb[INTNET_ATTR_FDB_IS_STATIC]);
 	bool locked = attr_bool(tb[INTNET_ATTR_FDB_LOCKED]);
 	uint32_t age = attr_u32(tb[INTNET_ATTR_FDB_AGE]);
-	char mac[sizeof("00:00:00:00:00:00")];
+	/* only in the event of a move: the port the entry was behind */
+	const struct nlattr *prev = tb[INTNET_ATTR_FDB_PREV_IFNAME];
+	char mac[sizeof("00:00:00:00:00:00")], label[LABEL_LEN];
 
 	(void)stats;
 	format_mac(mac, sizeof(mac), m);
@@ -701,15 +773,27 @@ static void print_fdb(struct nlattr **tb, struct nlattr **stats)
 		printf(",\"ifindex\":%u,\"net\":",
 		       attr_u32(tb[INTNET_ATTR_IFINDEX]));
 		json_str(net);
-		printf(",\"static\":%s,\"locked\":%s,\"age_ms\":%u}",
+		printf(",\"net_owner\":%u,\"static\":%s,\"locked\":%s,"
+		       "\"age_ms\":%u",
+		       attr_u32(tb[INTNET_ATTR_NET_OWNER]),
 		       json_bool(is_static), json_bool(locked), age);
+		if (prev) {
+			printf(",\"prev_ifindex\":%u,\"prev_ifname\":",
+			       attr_u32(tb[INTNET_ATTR_FDB_PREV_IFINDEX]));
+			json_str(attr_str(prev));
+		}
+		putchar('}');
 		return;
 	}
-	printf("%s  dev %-15s  net %-15s  ", mac, ifname, net);
+	printf("%s  dev %-15s  net %-15s  ", mac, ifname,
+	       net_label(label, sizeof(label), tb));
 	if (is_static)
-		printf(locked ? "static locked\n" : "static\n");
+		fputs(locked ? "static locked" : "static", stdout);
 	else
-		printf("learned  age %u.%us\n", age / 1000, age % 1000 / 100);
+		printf("learned  age %u.%us", age / 1000, age % 1000 / 100);
+	if (prev)
+		printf("  moved from %s", attr_str(prev));
+	putchar('\n');
 }
 
 /* The objects of a show, as one JSON array or one line (or more) each. */
@@ -755,10 +839,11 @@ static void show_end(const struct show *s, bool ok)
 /* ---- The grammar ---- */
 
 enum arg_kind {
-	ARG_NAME,   /* a network name, sent as is */
+	ARG_NAME,   /* a network name, or OWNER/NAME: the owner goes to OWNER */
 	ARG_DEV,    /* a device name, sent as its ifindex */
 	ARG_MAC,    /* aa:bb:cc:dd:ee:ff, sent as 6 bytes */
 	ARG_U32,    /* a decimal number */
+	ARG_MASK,   /* a u16 in decimal or 0x hex */
 	ARG_ONOFF,  /* on or off, sent as a u8 1 or 0 */
 	ARG_FLAG,   /* the keyword alone, sent as the u8 .val */
 	ARG_WORD,   /* one of .words, sent as its index in a u8 */
@@ -792,6 +877,8 @@ struct keyword {
 #define KW_LOCAL(n, k, a) .name = n, .kind = k, .attr = SLOT_##a
 
 static const struct keyword arg_name = { KW("NAME", ARG_NAME, NET_NAME) };
+/* Set by a NAME written OWNER/NAME, never by a keyword of its own. */
+static const struct keyword arg_owner = { KW("OWNER", ARG_USER, NET_OWNER) };
 static const struct keyword arg_dev = { KW("DEV", ARG_DEV, IFINDEX) };
 static const struct keyword arg_mac = { KW("MAC", ARG_MAC, MAC) };
 
@@ -804,6 +891,8 @@ static const struct keyword kw_fdb_max = { KW("fdb-max", ARG_U32,
 					      NET_FDB_MAX) };
 static const struct keyword kw_port_fdb_max = { KW("port-fdb-max", ARG_U32,
 						   NET_PORT_FDB_MAX) };
+static const struct keyword kw_group_fwd_mask = { KW("group-fwd-mask", ARG_MASK,
+						     NET_GROUP_FWD_MASK) };
 static const struct keyword kw_explicit = { KW("explicit", ARG_ONOFF,
 					       NET_EXPLICIT) };
 static const struct keyword kw_public = { KW("public", ARG_FLAG, NET_ACCESS),
@@ -865,13 +954,15 @@ static const struct verb net_verbs[] = {
 	{ .name = "add",
 	  .cmd = INTNET_CMD_NET_NEW,
 	  .arg = &arg_name,
-	  .kws = KWS(&kw_public, &kw_restricted, &kw_policy, &kw_flood,
-		     &kw_ageing, &kw_fdb_max, &kw_port_fdb_max) },
+	  .kws =
+	      KWS(&kw_public, &kw_restricted, &kw_policy, &kw_flood, &kw_ageing,
+		  &kw_fdb_max, &kw_port_fdb_max, &kw_group_fwd_mask) },
 	{ .name = "set",
 	  .cmd = INTNET_CMD_NET_SET,
 	  .arg = &arg_name,
 	  .kws = KWS(&kw_public, &kw_restricted, &kw_policy, &kw_flood,
-		     &kw_ageing, &kw_fdb_max, &kw_port_fdb_max, &kw_explicit),
+		     &kw_ageing, &kw_fdb_max, &kw_port_fdb_max,
+		     &kw_group_fwd_mask, &kw_explicit),
 	  .flags = V_NEEDS_SETTING },
 	{ .name = "del", .cmd = INTNET_CMD_NET_DEL, .arg = &arg_name },
 	{ .name = "show",
@@ -991,8 +1082,8 @@ static int usage_error(const struct object *obj, const char *fmt, ...)
 struct slot {
 	const struct keyword *kw;
 	const char *str; /* ARG_NAME, and ARG_DEV or ARG_USER until resolved */
-	uint32_t u32;	 /* ARG_U32, ARG_ONOFF, ARG_FLAG, ARG_WORD, resolved
-			    ARG_DEV and ARG_USER */
+	uint32_t u32;	 /* ARG_U32, ARG_MASK, ARG_ONOFF, ARG_FLAG, ARG_WORD,
+			    resolved ARG_DEV and ARG_USER */
 	uint8_t mac[ETH_ALEN]; /* ARG_MAC, ARG_LOCK */
 };
 
@@ -1018,6 +1109,82 @@ static int parse_u32(const char *s, uint32_t *val)
 		return -1;
 	*val = n;
 	return 0;
+}
+
+/* A uid or gid: a number, but not -1 (which the kernel reads as none). */
+static int parse_id(const char *s, uint32_t *id)
+{
+	return parse_u32(s, id) || *id == (uint32_t)-1 ? -1 : 0;
+}
+
+/* A number from 0 to 0xffff, in decimal or 0x hex. */
+static int parse_mask(const char *s, uint32_t *val)
+{
+	unsigned long n;
+	int base = 10;
+	char *end;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!isxdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtoul(s, &end, base);
+	if (errno || *end || n > 0xffff)
+		return -1;
+	*val = n;
+	return 0;
+}
+
+/*
+ * What the module takes as a network name: 1 to INTNET_NAME_MAX printable
+ * ASCII characters, no space, no '/' (which writes OWNER/NAME).
+ */
+static bool name_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (!*p || strlen(s) > INTNET_NAME_MAX)
+		return false;
+	for (; *p; p++)
+		if (*p <= ' ' || *p > '~' || *p == '/')
+			return false;
+	return true;
+}
+
+/*
+ * NAME, or OWNER/NAME: OWNER (a user name, resolved with the other names, or
+ * a uid) goes to its own slot and is sent as INTNET_ATTR_NET_OWNER. argv is
+ * ours to cut: the owner's part ends where the name starts.
+ */
+static int parse_name(struct args *a, struct slot *s, char *val)
+{
+	struct slot *owner = &a->slot[INTNET_ATTR_NET_OWNER];
+	char *slash = strchr(val, '/');
+	bool ok;
+
+	if (!slash) {
+		if (!name_valid(val))
+			goto bad;
+		s->str = val;
+		return 0;
+	}
+	*slash = '\0';
+	ok = *val && name_valid(slash + 1) &&
+	     (!isdigit((unsigned char)*val) || !parse_id(val, &owner->u32));
+	if (!ok) {
+		*slash = '/';
+		goto bad;
+	}
+	s->str = slash + 1;
+	owner->kw = &arg_owner;
+	owner->str = isdigit((unsigned char)*val) ? NULL : val;
+	return 0;
+bad:
+	return usage_error(a->obj, "'%s' is not a network name or OWNER/NAME",
+			   val);
 }
 
 static int hex_digit(char ch)
@@ -1079,8 +1246,7 @@ static int parse_word(struct args *a, const struct keyword *kw, const char *val,
 }
 
 /* Takes @val (NULL for a flag) as the value of @kw; 0 or exit status 2. */
-static int parse_value(struct args *a, const struct keyword *kw,
-		       const char *val)
+static int parse_value(struct args *a, const struct keyword *kw, char *val)
 {
 	struct slot *s = &a->slot[kw->attr];
 
@@ -1092,6 +1258,7 @@ static int parse_value(struct args *a, const struct keyword *kw,
 	s->kw = kw;
 	switch (kw->kind) {
 	case ARG_NAME:
+		return parse_name(a, s, val);
 	case ARG_DEV:
 		s->str = val;
 		return 0;
@@ -1117,6 +1284,13 @@ static int parse_value(struct args *a, const struct keyword *kw,
 			return usage_error(a->obj,
 					   "%s takes a number, not '%s'",
 					   kw->name, val);
+		return 0;
+	case ARG_MASK:
+		if (parse_mask(val, &s->u32))
+			return usage_error(
+			    a->obj,
+			    "%s takes a number from 0 to 0xffff, not '%s'",
+			    kw->name, val);
 		return 0;
 	case ARG_ONOFF:
 		if (strcmp(val, "on") && strcmp(val, "off"))
@@ -1149,7 +1323,7 @@ static int parse_value(struct args *a, const struct keyword *kw,
 			s->str = val;
 			return 0;
 		}
-		if (parse_u32(val, &s->u32) || s->u32 == (uint32_t)-1)
+		if (parse_id(val, &s->u32))
 			return usage_error(a->obj,
 					   "%s takes a %s name or an "
 					   "id, not '%s'",
@@ -1197,7 +1371,7 @@ static int parse_args(struct args *a, int argc, char **argv)
 {
 	const struct verb *v = a->verb;
 	const struct keyword *kw;
-	const char *val;
+	char *val;
 	int i = 0, ret;
 
 	/* A show's argument is optional: a keyword there is no argument. */
@@ -1270,7 +1444,8 @@ static int resolve_names(struct args *a)
 			return 1;
 		}
 	}
-	if (resolve_id(&a->slot[INTNET_ATTR_PORT_USER], false) ||
+	if (resolve_id(&a->slot[INTNET_ATTR_NET_OWNER], false) ||
+	    resolve_id(&a->slot[INTNET_ATTR_PORT_USER], false) ||
 	    resolve_id(&a->slot[SLOT_GROUP], true))
 		return 1;
 	return 0;
@@ -1295,6 +1470,8 @@ static int put_slot(struct nl_msg *msg, int attr, const struct slot *s)
 	case ARG_U32:
 	case ARG_USER:
 		return nla_put_u32(msg, attr, s->u32);
+	case ARG_MASK:
+		return nla_put_u16(msg, attr, s->u32);
 	case ARG_ONOFF:
 	case ARG_FLAG:
 	case ARG_WORD:
@@ -1909,6 +2086,7 @@ static const struct {
 	{ INTNET_FEATURE_SWITCH, "switch" },
 	{ INTNET_FEATURE_ACCESS, "access" },
 	{ INTNET_FEATURE_EVENTS, "events" },
+	{ INTNET_FEATURE_OWNER_NAMES, "owner-names" },
 };
 
 #define N_FEATURES (sizeof(feature_names) / sizeof(feature_names[0]))
