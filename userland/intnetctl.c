@@ -923,10 +923,11 @@ static const struct keyword kw_multi_queue = {
 
 #define KWS(...) ((const struct keyword *const[]){ __VA_ARGS__, NULL })
 
-#define V_NEEDS_SETTING 0x1 /* at least one keyword */
-#define V_NEEDS_DEV	0x2 /* the dev keyword is required */
-#define V_DEFAULT_NET	0x4 /* net defaults to INTNET_NAME_DEFAULT */
-#define V_NET_OR_DEV	0x8 /* not both; net defaults when neither */
+#define V_NEEDS_SETTING 0x1  /* at least one keyword */
+#define V_NEEDS_DEV	0x2  /* the dev keyword is required */
+#define V_DEFAULT_NET	0x4  /* net defaults to INTNET_NAME_DEFAULT */
+#define V_NET_OR_DEV	0x8  /* not both; net defaults when neither */
+#define V_GROUP_USER	0x10 /* group only together with user */
 
 struct conn;
 struct args;
@@ -1021,7 +1022,7 @@ static const struct verb tap_verbs[] = {
 	  .arg = &arg_ifname,
 	  .kws = KWS(&kw_net, &kw_user, &kw_group, &kw_vnet_hdr,
 		     &kw_multi_queue, &kw_up, &kw_down, &kw_promisc),
-	  .flags = V_DEFAULT_NET,
+	  .flags = V_DEFAULT_NET | V_GROUP_USER,
 	  .run = tap_add },
 	{ .name = "del", .arg = &arg_ifname, .run = tap_del },
 	{ .name = NULL },
@@ -1263,12 +1264,16 @@ static int parse_value(struct args *a, const struct keyword *kw, char *val)
 		s->str = val;
 		return 0;
 	case ARG_IFNAME:
-		/* What the kernel's dev_valid_name() takes. */
+		/*
+		 * What the kernel's dev_valid_name() takes, but for '%': the
+		 * kernel would read tap%d as a template and pick a name.
+		 */
 		if (!*val || strlen(val) >= IFNAMSIZ || !strcmp(val, ".") ||
-		    !strcmp(val, "..") || strpbrk(val, "/: \t\n\r\v\f"))
+		    !strcmp(val, "..") || strpbrk(val, "/:% \t\n\r\v\f"))
 			return usage_error(a->obj,
 					   "'%s' is not a device name (1 to %d "
-					   "characters, no '/', ':' or space)",
+					   "characters, no '/', ':', '%%' or "
+					   "space)",
 					   val, IFNAMSIZ - 1);
 		s->str = val;
 		return 0;
@@ -1359,6 +1364,12 @@ static int check_args(struct args *a)
 				   v->name);
 	if ((v->flags & V_NET_OR_DEV) && net->kw && dev->kw)
 		return usage_error(a->obj, "net and dev are exclusive");
+	/* tun lets only a TAP's owner open it, and only while in its group. */
+	if ((v->flags & V_GROUP_USER) && a->slot[SLOT_GROUP].kw &&
+	    !a->slot[INTNET_ATTR_PORT_USER].kw)
+		return usage_error(
+		    a->obj,
+		    "group without user makes a TAP only root can open");
 	if (!net->kw && ((v->flags & V_DEFAULT_NET) ||
 			 ((v->flags & V_NET_OR_DEV) && !dev->kw))) {
 		net->kw = &kw_net;
@@ -1575,6 +1586,126 @@ static int run_object(const struct object *obj, int argc, char **argv)
 	return run_verb(obj, v, argc, argv);
 }
 
+/* ---- links: what rtnetlink makes, deletes and says of devices ---- */
+
+/*
+ * An rtnetlink request about a link: @name (NULL: by @ifindex), with @kind
+ * when given; 0 or a libnl error, printed as "cannot WHAT 'NAME': reason".
+ */
+static int link_request(int type, int flags, const char *name, int ifindex,
+			const char *kind, const char *what)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
+				 .ifi_index = ifindex };
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_msg *msg = NULL;
+	struct nlattr *info;
+	int err = -NLE_NOMEM;
+
+	if (!sk)
+		goto out;
+	err = nl_connect(sk, NETLINK_ROUTE);
+	if (err < 0)
+		goto out;
+	err = -NLE_NOMEM;
+	msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_ACK | flags);
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    (name && nla_put_string(msg, IFLA_IFNAME, name) < 0))
+		goto out;
+	if (kind) {
+		info = nla_nest_start(msg, IFLA_LINKINFO);
+		if (!info || nla_put_string(msg, IFLA_INFO_KIND, kind) < 0)
+			goto out;
+		nla_nest_end(msg, info);
+	}
+	err = nl_send_auto(sk, msg);
+	if (err >= 0)
+		err = nl_wait_for_ack(sk);
+out:
+	if (err < 0)
+		fprintf(stderr, "intnetctl: cannot %s '%s': %s\n", what,
+			name ? name : "?", nl_geterror(err));
+	nlmsg_free(msg);
+	nl_socket_free(sk);
+	return err < 0 ? err : 0;
+}
+
+/* What RTM_GETLINK says of a device: its kind and, for tun's, more. */
+struct link_info {
+	char kind[16];
+	bool has_owner;
+	uint32_t owner;	   /* the TAP's, in our user namespace */
+	uint32_t queues;   /* fds attached to the TAP (one fd at most when
+			      it is not multi-queue) */
+	uint32_t disabled; /* ... and detached from it (TUNSETQUEUE) */
+};
+
+static int link_info_cb(struct nl_msg *msg, void *arg)
+{
+	static struct nla_policy tun_policy[IFLA_TUN_MAX + 1] = {
+		[IFLA_TUN_OWNER] = { .type = NLA_U32 },
+		[IFLA_TUN_NUM_QUEUES] = { .type = NLA_U32 },
+		[IFLA_TUN_NUM_DISABLED_QUEUES] = { .type = NLA_U32 },
+	};
+	struct nlattr *tb[IFLA_MAX + 1], *info[IFLA_INFO_MAX + 1];
+	struct nlattr *tun[IFLA_TUN_MAX + 1];
+	struct link_info *li = arg;
+	const struct nlattr *kind;
+
+	if (nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX,
+			NULL) < 0 ||
+	    !tb[IFLA_LINKINFO] ||
+	    nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) < 0)
+		return NL_OK;
+	kind = info[IFLA_INFO_KIND];
+	if (kind)
+		snprintf(li->kind, sizeof(li->kind), "%.*s", nla_len(kind),
+			 (const char *)nla_data(kind));
+	if (strcmp(li->kind, "tun") || !info[IFLA_INFO_DATA] ||
+	    nla_parse_nested(tun, IFLA_TUN_MAX, info[IFLA_INFO_DATA],
+			     tun_policy) < 0)
+		return NL_OK;
+	li->has_owner = tun[IFLA_TUN_OWNER];
+	li->owner = tun[IFLA_TUN_OWNER] ? nla_get_u32(tun[IFLA_TUN_OWNER]) : 0;
+	/* Said of multi-queue TAPs only: a single queue takes one fd alone. */
+	li->queues = tun[IFLA_TUN_NUM_QUEUES]
+			 ? nla_get_u32(tun[IFLA_TUN_NUM_QUEUES])
+			 : 1;
+	if (tun[IFLA_TUN_NUM_DISABLED_QUEUES])
+		li->disabled = nla_get_u32(tun[IFLA_TUN_NUM_DISABLED_QUEUES]);
+	return NL_OK;
+}
+
+/* What rtnetlink says of the device @ifindex; 0, or -1 if it cannot. */
+static int link_info(unsigned int ifindex, struct link_info *li)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
+				 .ifi_index = ifindex };
+	struct nl_sock *sk;
+	struct nl_msg *msg = NULL;
+	int err = -NLE_NOMEM;
+
+	*li = (struct link_info){ .kind = "" };
+	sk = nl_socket_alloc();
+	if (!sk)
+		goto out;
+	err = nl_connect(sk, NETLINK_ROUTE);
+	if (err < 0)
+		goto out;
+	err = -NLE_NOMEM;
+	msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_REQUEST);
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0)
+		goto out;
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, link_info_cb, li);
+	err = nl_send_auto(sk, msg);
+	if (err >= 0)
+		err = nl_recvmsgs_default(sk);
+out:
+	nlmsg_free(msg);
+	nl_socket_free(sk);
+	return err < 0 ? -1 : 0;
+}
+
 /* ---- tap: persistent TAPs for users ---- */
 
 /* The TAP @name from /dev/net/tun (made if it does not exist); -1 and errno. */
@@ -1639,29 +1770,73 @@ static int port_add_for(struct conn *c, struct args *a, uint32_t ifindex)
 }
 
 /*
- * A persistent TAP owned by a user (what VBoxTunctl made), attached as a port.
- * Anything that fails takes the TAP away again: nothing is left half made.
+ * Whether the TAP @ifindex, just made, is as tap_add() made it: tun's, ours,
+ * and open by our fd alone. A multi-queue TAP gives a queue to anyone while
+ * it has no owner, and so in the instant between TUNSETIFF and TUNSETOWNER to
+ * another program, which would keep it: a TAP with another queue is given up.
+ */
+static int tap_alone(unsigned int ifindex, const char *name)
+{
+	struct link_info li;
+
+	if (link_info(ifindex, &li) || strcmp(li.kind, "tun") ||
+	    !li.has_owner || li.owner != geteuid()) {
+		fprintf(stderr, "intnetctl: TAP '%s' changed while made\n",
+			name);
+		return -1;
+	}
+	if (li.queues != 1 || li.disabled) {
+		fprintf(stderr, "intnetctl: another program opened TAP '%s'\n",
+			name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A persistent TAP for a user (what VBoxTunctl made), attached as a port.
+ *
+ * IFF_TUN_EXCL makes it new: a device of that name is refused, never taken
+ * over. It is the caller's at once, so that no user may open it (tun) or
+ * attach it (the module) before it is a port of the network asked for; only
+ * then does it get its user and group, and become persistent. Until then it
+ * lives by our fd alone, and any failure takes it away with the fd, its port
+ * with it: nothing is left half made, and nothing that was there is touched.
  */
 static int tap_add(struct conn *c, struct args *a)
 {
 	const char *name = a->slot[SLOT_IFNAME].str;
 	const struct slot *user = &a->slot[INTNET_ATTR_PORT_USER];
 	const struct slot *group = &a->slot[SLOT_GROUP];
-	int flags = IFF_TAP | IFF_NO_PI;
+	int flags = IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL;
+	unsigned int ifindex = 0;
 	int fd, ret = 1;
 
 	if (a->slot[SLOT_VNET_HDR].kw)
 		flags |= IFF_VNET_HDR;
 	if (a->slot[SLOT_MULTI_QUEUE].kw)
 		flags |= IFF_MULTI_QUEUE;
-	/* TUNSETIFF would open an existing TAP of that name instead. */
-	if (if_nametoindex(name)) {
+	fd = tap_open(name, flags);
+	if (fd < 0 && (errno == EBUSY || errno == EEXIST)) {
 		fprintf(stderr, "intnetctl: device '%s' exists\n", name);
 		return 1;
 	}
-	fd = tap_open(name, flags);
 	if (fd < 0)
 		return tap_fail("create", name);
+	if (ioctl(fd, TUNSETOWNER, (unsigned long)geteuid()) < 0) {
+		tap_fail("set the owner of", name);
+		goto out;
+	}
+	ifindex = if_nametoindex(name);
+	if (tap_alone(ifindex, name))
+		goto out;
+	if (link_up(name) < 0) {
+		tap_fail("bring up", name);
+		goto out;
+	}
+	if (port_add_for(c, a, ifindex))
+		goto out;
+	/* The port is the user's already (PORT_USER): this changes nothing. */
 	if (user->kw && ioctl(fd, TUNSETOWNER, (unsigned long)user->u32) < 0) {
 		tap_fail("set the owner of", name);
 		goto out;
@@ -1675,15 +1850,12 @@ static int tap_add(struct conn *c, struct args *a)
 		tap_fail("make persistent", name);
 		goto out;
 	}
-	if (link_up(name) < 0) {
-		tap_fail("bring up", name);
-		goto out;
-	}
-	ret = port_add_for(c, a, if_nametoindex(name));
+	ret = 0;
 out:
-	if (ret)
-		ioctl(fd, TUNSETPERSIST, 0UL);
 	close(fd);
+	/* Gone with the fd, unless another program opened it (tap_alone()). */
+	if (ret && ifindex && if_nametoindex(name) == ifindex)
+		link_request(RTM_DELLINK, 0, name, ifindex, NULL, "delete");
 	return ret;
 }
 
@@ -1941,96 +2113,6 @@ static int cmd_monitor(int argc, char **argv)
 #define HOST_KIND "intnet"
 
 /*
- * An rtnetlink request about a link: @name (NULL: by @ifindex), with @kind
- * when given; 0 or a libnl error, printed as "cannot WHAT 'NAME': reason".
- */
-static int link_request(int type, int flags, const char *name, int ifindex,
-			const char *kind, const char *what)
-{
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
-				 .ifi_index = ifindex };
-	struct nl_sock *sk = nl_socket_alloc();
-	struct nl_msg *msg = NULL;
-	struct nlattr *info;
-	int err = -NLE_NOMEM;
-
-	if (!sk)
-		goto out;
-	err = nl_connect(sk, NETLINK_ROUTE);
-	if (err < 0)
-		goto out;
-	err = -NLE_NOMEM;
-	msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_ACK | flags);
-	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    (name && nla_put_string(msg, IFLA_IFNAME, name) < 0))
-		goto out;
-	if (kind) {
-		info = nla_nest_start(msg, IFLA_LINKINFO);
-		if (!info || nla_put_string(msg, IFLA_INFO_KIND, kind) < 0)
-			goto out;
-		nla_nest_end(msg, info);
-	}
-	err = nl_send_auto(sk, msg);
-	if (err >= 0)
-		err = nl_wait_for_ack(sk);
-out:
-	if (err < 0)
-		fprintf(stderr, "intnetctl: cannot %s '%s': %s\n", what,
-			name ? name : "?", nl_geterror(err));
-	nlmsg_free(msg);
-	nl_socket_free(sk);
-	return err < 0 ? err : 0;
-}
-
-/* Notes whether an RTM_NEWLINK answer is of kind "intnet". */
-static int kind_cb(struct nl_msg *msg, void *arg)
-{
-	struct nlattr *tb[IFLA_MAX + 1], *info[IFLA_INFO_MAX + 1];
-	int *is_host = arg;
-
-	if (nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX,
-			NULL) < 0 ||
-	    !tb[IFLA_LINKINFO] ||
-	    nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) < 0)
-		return NL_OK;
-	*is_host = info[IFLA_INFO_KIND] &&
-		   !strcmp(nla_get_string(info[IFLA_INFO_KIND]), HOST_KIND);
-	return NL_OK;
-}
-
-/* Whether @name is a device of kind "intnet" (1), another device (0) or
- * none (-1). */
-static int is_host_dev(const char *name)
-{
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-	struct nl_sock *sk;
-	struct nl_msg *msg = NULL;
-	int is_host = 0, err = -NLE_NOMEM;
-
-	ifi.ifi_index = if_nametoindex(name);
-	if (!ifi.ifi_index)
-		return -1;
-	sk = nl_socket_alloc();
-	if (!sk)
-		goto out;
-	err = nl_connect(sk, NETLINK_ROUTE);
-	if (err < 0)
-		goto out;
-	err = -NLE_NOMEM;
-	msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_REQUEST);
-	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0)
-		goto out;
-	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, kind_cb, &is_host);
-	err = nl_send_auto(sk, msg);
-	if (err >= 0)
-		err = nl_recvmsgs_default(sk);
-out:
-	nlmsg_free(msg);
-	nl_socket_free(sk);
-	return err < 0 ? 0 : is_host;
-}
-
-/*
  * A host-side port: a device of the host's stack (kind "intnet"), up, attached
  * to the network; if the module refuses the port, the device goes again.
  */
@@ -2061,14 +2143,15 @@ static int host_add(struct conn *c, struct args *a)
 static int host_del(struct conn *c, struct args *a)
 {
 	const char *name = a->slot[SLOT_IFNAME].str;
-	int host = is_host_dev(name);
+	unsigned int ifindex = if_nametoindex(name);
+	struct link_info li;
 
 	(void)c;
-	if (host < 0) {
+	if (!ifindex) {
 		fprintf(stderr, "intnetctl: no such device '%s'\n", name);
 		return 1;
 	}
-	if (!host) {
+	if (link_info(ifindex, &li) || strcmp(li.kind, HOST_KIND)) {
 		fprintf(stderr, "intnetctl: '%s' is not a host port device\n",
 			name);
 		return 1;
