@@ -62,7 +62,7 @@ out_ok=$(intnetctl net show 1001/lab 2>&1)
 load_module
 expect_eq "without the module, version exits 1" 1 "$rc"
 expect_eq "without the module, one clear line" \
-	"intnet: kernel module not loaded (try: modprobe intnet)" "$err"
+	"intnetctl: kernel module not loaded (try: modprobe intnet)" "$err"
 expect_eq "every command taking a network refuses a name with two slashes itself, exit 2" "" "$bad_names"
 expect_eq "an empty name after OWNER/ is refused" "intnetctl: 'lab/' is not a network name or OWNER/NAME" "$out_slash"
 expect_eq "an empty OWNER is refused" "intnetctl: '/lab' is not a network name or OWNER/NAME" "$out_owner"
@@ -76,5 +76,5 @@ expect_eq "uid -1 is no owner" "intnetctl: '4294967295/lab' is not a network nam
 expect_eq "an OWNER starting with a digit must be a uid (usage error)" 2 "$rc_uid"
 expect_eq "an unknown OWNER: no such user, exit 1" "1 intnetctl: no such user 'nosuchuser'" "$rc_user $out_user"
 expect_eq "a good OWNER/NAME gets as far as the module" \
-	"intnet: kernel module not loaded (try: modprobe intnet)" "$out_ok"
+	"intnetctl: kernel module not loaded (try: modprobe intnet)" "$out_ok"
 finish

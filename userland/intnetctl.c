@@ -145,6 +145,9 @@ static void conn_want_extack(struct nl_sock *sk)
 	(void)setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 }
 
+static const char no_module[] =
+    "intnetctl: kernel module not loaded (try: modprobe intnet)\n";
+
 /* Opens the family; with the module absent, says so in one line. */
 static int conn_open(struct conn *c)
 {
@@ -152,12 +155,12 @@ static int conn_open(struct conn *c)
 
 	c->sk = nl_socket_alloc();
 	if (!c->sk) {
-		fprintf(stderr, "intnet: out of memory\n");
+		fprintf(stderr, "intnetctl: out of memory\n");
 		return -1;
 	}
 	err = genl_connect(c->sk);
 	if (err < 0) {
-		fprintf(stderr, "intnet: cannot open a netlink socket: %s\n",
+		fprintf(stderr, "intnetctl: cannot open a netlink socket: %s\n",
 			nl_geterror(err));
 		goto fail;
 	}
@@ -166,13 +169,12 @@ static int conn_open(struct conn *c)
 	conn_want_extack(c->sk);
 	c->family = genl_ctrl_resolve(c->sk, INTNET_GENL_NAME);
 	if (c->family == -NLE_OBJ_NOTFOUND) {
-		fprintf(stderr, "intnet: kernel module not loaded (try: "
-				"modprobe intnet)\n");
+		fputs(no_module, stderr);
 		goto fail;
 	}
 	if (c->family < 0) {
 		fprintf(stderr,
-			"intnet: cannot resolve the intnet family: %s\n",
+			"intnetctl: cannot resolve the intnet family: %s\n",
 			nl_geterror(c->family));
 		goto fail;
 	}
@@ -323,7 +325,7 @@ static int conn_run(struct conn *c, struct nl_msg *msg,
 
 	cb = answer_cb(&ans, valid, arg);
 	if (!cb) {
-		fprintf(stderr, "intnet: out of memory\n");
+		fprintf(stderr, "intnetctl: out of memory\n");
 		return -1;
 	}
 	err = nl_send_auto(c->sk, msg);
@@ -344,14 +346,14 @@ static int conn_run(struct conn *c, struct nl_msg *msg,
 		return -1;
 	}
 	if (!ans.done) {
-		fprintf(stderr, "intnet: %s\n",
+		fprintf(stderr, "intnetctl: %s\n",
 			err ? nl_geterror(err) : "no answer from the module");
 		return -1;
 	}
 	if (ans.intr) {
 		fprintf(
 		    stderr,
-		    "intnet: the state changed during the dump; try again\n");
+		    "intnetctl: the state changed while dumping; try again\n");
 		return -1;
 	}
 	return 0;
@@ -1508,13 +1510,13 @@ static struct nl_msg *build_request(struct conn *c, const struct args *a)
 		len += slot_room(&a->slot[attr]);
 	msg = conn_msg(c, a->verb->cmd, flags, len);
 	if (!msg) {
-		fprintf(stderr, "intnet: out of memory\n");
+		fprintf(stderr, "intnetctl: out of memory\n");
 		return NULL;
 	}
 	for (attr = 0; attr <= INTNET_ATTR_MAX && !err; attr++)
 		err = put_slot(msg, attr, &a->slot[attr]);
 	if (err < 0) {
-		fprintf(stderr, "intnet: %s\n", nl_geterror(err));
+		fprintf(stderr, "intnetctl: %s\n", nl_geterror(err));
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -2013,7 +2015,7 @@ static int monitor_listen(struct conn *c, bool fdb)
 		grp = genl_ctrl_resolve_grp(c->sk, INTNET_GENL_NAME, groups[i]);
 		if (grp < 0) {
 			fprintf(stderr,
-				"intnet: the module has no events (%s)\n",
+				"intnetctl: the module has no events (%s)\n",
 				nl_geterror(grp));
 			return -1;
 		}
@@ -2022,7 +2024,7 @@ static int monitor_listen(struct conn *c, bool fdb)
 	if (!err)
 		return 0;
 	if (err != -NLE_PERM) {
-		fprintf(stderr, "intnet: cannot listen to events: %s\n",
+		fprintf(stderr, "intnetctl: cannot listen to events: %s\n",
 			nl_geterror(err));
 		return -1;
 	}
@@ -2035,7 +2037,7 @@ static int monitor_listen(struct conn *c, bool fdb)
 	}
 	msg = conn_msg(c, INTNET_CMD_MONITOR, 0, 8);
 	if (!msg || nla_put_u32(msg, INTNET_ATTR_MONITOR, what) < 0) {
-		fprintf(stderr, "intnet: out of memory\n");
+		fprintf(stderr, "intnetctl: out of memory\n");
 		nlmsg_free(msg);
 		return -1;
 	}
@@ -2084,7 +2086,7 @@ static int cmd_monitor(int argc, char **argv)
 	    nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, event_cb, NULL) < 0 ||
 	    nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, any_seq, NULL) < 0) {
 		nl_cb_put(cb);
-		fprintf(stderr, "intnet: out of memory\n");
+		fprintf(stderr, "intnetctl: out of memory\n");
 		conn_close(&c);
 		return 1;
 	}
@@ -2094,12 +2096,12 @@ static int cmd_monitor(int argc, char **argv)
 		err = nl_recvmsgs(c.sk, cb);
 		/* A full receive buffer lost events: say so, and go on. */
 		if (err == -NLE_NOMEM) {
-			fprintf(stderr, "intnet: events were lost (the "
+			fprintf(stderr, "intnetctl: events were lost (the "
 					"receive buffer was full)\n");
 			continue;
 		}
 		if (err < 0) {
-			fprintf(stderr, "intnet: %s\n", nl_geterror(err));
+			fprintf(stderr, "intnetctl: %s\n", nl_geterror(err));
 			break;
 		}
 	}
@@ -2241,14 +2243,14 @@ static int cmd_version(int argc, char **argv)
 		return 1;
 	msg = conn_msg(&c, INTNET_CMD_VERSION_GET, 0, 0);
 	if (!msg)
-		fprintf(stderr, "intnet: out of memory\n");
+		fprintf(stderr, "intnetctl: out of memory\n");
 	ret = msg ? conn_run(&c, msg, version_cb, &v) : -1;
 	nlmsg_free(msg);
 	conn_close(&c);
 	if (ret)
 		return 1;
 	if (!v.seen) {
-		fprintf(stderr, "intnet: the module sent no version\n");
+		fprintf(stderr, "intnetctl: the module sent no version\n");
 		return 1;
 	}
 
