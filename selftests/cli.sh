@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# intnetctl: version over netlink, usage errors, and the "module not loaded" message.
+# intnetctl: version over netlink, usage errors, the "module not loaded" message, and
+# network names that intnetctl itself refuses before it asks the module anything.
 . "$(dirname "$0")/lib.sh"
 
-plan 12
+plan 22
 load_module
 modver=$(cat /sys/module/intnet/version)
 cliver=$(intnetctl -V | awk '{print $2}')
@@ -12,7 +13,7 @@ out=$(intnetctl version)
 expect_eq "version exits 0" 0 $?
 expect_eq "version shows the module's version" "module    $modver" "$(echo "$out" | sed -n 2p)"
 expect_eq "version shows the CLI's version" "intnetctl $cliver" "$(echo "$out" | sed -n 1p)"
-expect_eq "version lists the features" "features  netns switch access events" "$(echo "$out" | sed -n 3p)"
+expect_eq "version lists the features" "features  netns switch access events owner-names" "$(echo "$out" | sed -n 3p)"
 
 json=$(intnetctl -j version)
 expect_eq "-j version is JSON with the module's version" "$modver" \
@@ -33,8 +34,47 @@ expect_eq "an unknown command is named" "intnetctl: unknown command 'frobnicate'
 rmmod intnet
 err=$(intnetctl version 2>&1)
 rc=$?
+# Without the module, any request would fail with "not loaded": a bad network name
+# must be refused before that, by intnetctl itself, in every command that takes one.
+bad_names=""
+for cmd in "net add" "net set %s ageing 1" "net del" "net show" "port add lo net" \
+	"port show net" "fdb del 02:00:00:00:00:01 net" "fdb flush net" "fdb show net" \
+	"tap add ct0 net" "host add ch0 net"; do
+	case $cmd in *%s*) ;; *) cmd="$cmd %s" ;; esac
+	# shellcheck disable=SC2059,SC2046
+	out=$(intnetctl $(printf "$cmd" a/b/c) 2>&1)
+	rc2=$?
+	[ "$rc2 ${out%%$'\n'*}" = "2 intnetctl: 'a/b/c' is not a network name or OWNER/NAME" ] ||
+		bad_names+="$cmd: $rc2 ${out%%$'\n'*}; "
+done
+name_err() { intnetctl net show "$1" 2>&1 | head -n 1; }
+out_slash=$(name_err lab/)
+out_owner=$(name_err /lab)
+out_space=$(name_err 'two words')
+out_long=$(name_err "$(printf 'n%.0s' $(seq 128))")
+out_ctrl=$(name_err "$(printf 'a\tb')")
+out_uid=$(name_err 4294967295/lab)
+intnetctl net show 1x/lab >/dev/null 2>&1
+rc_uid=$?
+out_user=$(intnetctl net show nosuchuser/lab 2>&1)
+rc_user=$?
+out_ok=$(intnetctl net show 1001/lab 2>&1)
 load_module
 expect_eq "without the module, version exits 1" 1 "$rc"
 expect_eq "without the module, one clear line" \
-	"intnet: kernel module not loaded (try: modprobe intnet)" "$err"
+	"intnetctl: kernel module not loaded (try: modprobe intnet)" "$err"
+expect_eq "every command taking a network refuses a name with two slashes itself, exit 2" "" "$bad_names"
+expect_eq "an empty name after OWNER/ is refused" "intnetctl: 'lab/' is not a network name or OWNER/NAME" "$out_slash"
+expect_eq "an empty OWNER is refused" "intnetctl: '/lab' is not a network name or OWNER/NAME" "$out_owner"
+expect_eq "a name with a space is refused" \
+	"intnetctl: 'two words' is not a network name or OWNER/NAME" "$out_space"
+expect_eq "a 128-byte name is refused" \
+	"intnetctl: '$(printf 'n%.0s' $(seq 128))' is not a network name or OWNER/NAME" "$out_long"
+expect_eq "a name with a control character is refused" \
+	"intnetctl: '$(printf 'a\tb')' is not a network name or OWNER/NAME" "$out_ctrl"
+expect_eq "uid -1 is no owner" "intnetctl: '4294967295/lab' is not a network name or OWNER/NAME" "$out_uid"
+expect_eq "an OWNER starting with a digit must be a uid (usage error)" 2 "$rc_uid"
+expect_eq "an unknown OWNER: no such user, exit 1" "1 intnetctl: no such user 'nosuchuser'" "$rc_user $out_user"
+expect_eq "a good OWNER/NAME gets as far as the module" \
+	"intnetctl: kernel module not loaded (try: modprobe intnet)" "$out_ok"
 finish

@@ -4,15 +4,18 @@
 # carol 1004) in the guest's initial namespace: what each may do with its own networks
 # and ports, what it sees of the others', every refusal's message with root's view left
 # unchanged, the quota, what root does for them, and a rootless container that
-# administers its own namespace.
+# administers its own namespace. Names are per owner: each user has their own acc-lab,
+# another user's network is named OWNER/NAME (here a uid: the users have no names) and
+# joined only so, a name alone reaches root's public network (intnet by default), and
+# root sees users' networks as OWNER/NAME.
 . "$(dirname "$0")/lib.sh"
 
-plan 73
+plan 104
 load_module
 
 ALICE=1001 BOB=1002 GROUP=1003 CAROL=1004
 quota=/sys/module/intnet/parameters/max_networks_per_user
-devs="acc-ta1 acc-ta2 acc-ta3 acc-tb1 acc-tb2 acc-tc1 acc-tg acc-tn acc-d1 acc-d2"
+devs="acc-ta1 acc-ta2 acc-ta3 acc-ta4 acc-tb1 acc-tb2 acc-tc1 acc-tc2 acc-tg acc-tn acc-d1 acc-d2"
 tmp=$(mktemp -d)
 
 # Under TCG every program run costs ~70 ms: the test runs as few as it can (ip -batch,
@@ -20,7 +23,7 @@ tmp=$(mktemp -d)
 cleanup() {
 	local n
 	echo 64 >"$quota"
-	for n in $(intnetctl net show | awk '$1 ~ /^acc-/ { print $1 }'); do
+	for n in $(intnetctl net show | awk '$1 ~ /^([0-9]+\/)?acc-|^(1004\/)?intnet$/ { print $1 }'); do
 		intnetctl net del "$n"
 	done
 	# shellcheck disable=SC2086
@@ -54,7 +57,7 @@ names() {
 		print ""
 	}'
 }
-acc_names() { names '^acc-'; }
+acc_names() { names '^([0-9]+/)?acc-'; }
 
 # Everything root sees: a refusal must leave it as it was.
 root_dump() {
@@ -101,9 +104,11 @@ ip -batch - <<EOF
 tuntap add mode tap name acc-ta1 user $ALICE
 tuntap add mode tap name acc-ta2 user $ALICE
 tuntap add mode tap name acc-ta3 user $ALICE
+tuntap add mode tap name acc-ta4 user $ALICE
 tuntap add mode tap name acc-tb1 user $BOB
 tuntap add mode tap name acc-tb2 user $BOB
 tuntap add mode tap name acc-tc1 user $CAROL
+tuntap add mode tap name acc-tc2 user $CAROL
 tuntap add mode tap name acc-tg group $GROUP
 tuntap add mode tap name acc-tn
 link add acc-d1 type dummy
@@ -117,30 +122,36 @@ intnetctl fdb add 02:00:00:00:0d:01 dev acc-d1
 
 # --- alice on her own things
 allowed "alice creates a network" alice net add acc-a
-expect_eq "it is hers, restricted, promiscuous policy deny" \
+expect_eq "it is hers, restricted, promiscuous policy deny; root names it 1001/acc-a" \
+	"1001/acc-a       ports 0  fdb 0/16384  port-fdb-max auto  ageing 300  flood-unknown on  explicit yes  owner 1001  restricted  promisc-policy deny" \
+	"$(intnetctl net show 1001/acc-a)"
+expect_eq "alice names it acc-a" \
 	"acc-a            ports 0  fdb 0/16384  port-fdb-max auto  ageing 300  flood-unknown on  explicit yes  owner 1001  restricted  promisc-policy deny" \
-	"$(intnetctl net show acc-a)"
+	"$(alice net show acc-a)"
 allowed "alice changes her network" alice net set acc-a ageing 30 promisc-policy allow-same-user
 expect_eq "and the change is made" \
-	"acc-a            ports 0  fdb 0/16384  port-fdb-max auto  ageing 30  flood-unknown on  explicit yes  owner 1001  restricted  promisc-policy allow-same-user" \
-	"$(intnetctl net show acc-a)"
+	"1001/acc-a       ports 0  fdb 0/16384  port-fdb-max auto  ageing 30  flood-unknown on  explicit yes  owner 1001  restricted  promisc-policy allow-same-user" \
+	"$(intnetctl net show 1001/acc-a)"
 allowed "alice attaches her TAP to her network" alice port add acc-ta1 net acc-a
-expect_eq "the port is hers" "acc-ta1          net acc-a            up    promisc off  user 1001   learned 0" \
+expect_eq "the port is hers" "acc-ta1          net 1001/acc-a       up    promisc off  user 1001   learned 0" \
 	"$(intnetctl port show acc-ta1)"
 allowed "alice attaches her TAP to a new name" alice port add acc-ta2 net acc-aimp
 expect_eq "which makes an implicit network she owns" \
-	"acc-aimp         ports 1  fdb 0/16384  port-fdb-max auto  ageing 300  flood-unknown on  explicit no  owner 1001  restricted  promisc-policy deny" \
-	"$(intnetctl net show acc-aimp)"
+	"1001/acc-aimp    ports 1  fdb 0/16384  port-fdb-max auto  ageing 300  flood-unknown on  explicit no  owner 1001  restricted  promisc-policy deny" \
+	"$(intnetctl net show 1001/acc-aimp)"
 allowed "alice takes her port down" alice port set acc-ta1 down
-expect_eq "the port is down" "acc-ta1          net acc-a            down  promisc off  user 1001   learned 0" \
+expect_eq "the port is down" "acc-ta1          net 1001/acc-a       down  promisc off  user 1001   learned 0" \
 	"$(intnetctl port show acc-ta1)"
 allowed "alice brings it up promiscuous (allow-same-user)" alice port set acc-ta1 up promisc on
 expect_eq "the port is up and promiscuous in effect" \
-	"acc-ta1          net acc-a            up    promisc on   user 1001   learned 0" "$(intnetctl port show acc-ta1)"
+	"acc-ta1          net 1001/acc-a       up    promisc on   user 1001   learned 0" "$(intnetctl port show acc-ta1)"
 allowed "alice locks her port's MAC" alice port set acc-ta1 lock-mac 02:00:00:00:a1:01
 expect_eq "the lock is a static, locked entry behind her port" \
+	"02:00:00:00:a1:01  dev acc-ta1          net 1001/acc-a       static locked" \
+	"$(intnetctl fdb show net 1001/acc-a)"
+expect_eq "which alice sees on her acc-a" \
 	"02:00:00:00:a1:01  dev acc-ta1          net acc-a            static locked" \
-	"$(intnetctl fdb show net acc-a)"
+	"$(alice fdb show net acc-a)"
 allowed "alice adds a static entry to her network" alice fdb add 02:00:00:00:a1:99 dev acc-ta1
 
 # --- bob's own network, with a locked port
@@ -157,13 +168,16 @@ expect_eq "alice lists her FDB entries only" "02:00:00:00:a1:01 02:00:00:00:a1:9
 expect_eq "nothing alice is shown names bob's or root's objects" "" \
 	"$({ alice net show; alice port show; alice fdb show; alice -j net show; alice -j port show; alice -j fdb show; } |
 		grep -oE 'acc-(b|root|tb[0-9]|d[0-9])|02:00:00:00:(b1|0d):01')"
-refused "bob's restricted network does not exist for alice" "intnet: no such network" alice net show acc-b
-refused "nor for a dump of its FDB" "intnet: no such network" alice fdb show net acc-b
+refused "bob's restricted network does not exist for alice" "intnet: no such network" alice net show 1002/acc-b
+refused "nor for a dump of its FDB" "intnet: no such network" alice fdb show net 1002/acc-b
+refused "nor by its name alone (which means hers, or root's public one)" "intnet: no such network" \
+	alice net show acc-b
 refused "bob's port does not exist for alice" "intnet: the device is not a port" alice port show acc-tb1
 
 # --- bob refused
-refused "bob cannot join alice's restricted network" "intnet: the network is restricted to its owner's ports" \
-	bob port add acc-tb2 net acc-a
+refused "bob cannot join alice's restricted network: it does not exist for him" "intnet: no such network" \
+	bob port add acc-tb2 net 1001/acc-a
+refused "nor make one for her" "intnet: no such network" bob port add acc-tb2 net 1001/acc-new
 refused "bob cannot attach alice's TAP" "intnet: the TAP belongs to another user" bob port add acc-ta3 net acc-b
 refused "bob cannot attach a TAP with no owner" "intnet: the TAP belongs to another user" bob port add acc-tn net acc-b
 refused "nobody attaches loopback" "intnet: a loopback device cannot be a port" bob port add lo net acc-b
@@ -171,8 +185,10 @@ refused "bob cannot attach a dummy" "intnet: only an administrator can attach a 
 	bob port add acc-d2 net acc-b
 refused "bob cannot name a port's user, even himself" \
 	"intnet: only an administrator can attach a port for another user" bob port add acc-tb2 net acc-b user $BOB
-refused "bob cannot change alice's restricted network" "intnet: no such network" bob net set acc-a ageing 5
-refused "bob cannot delete alice's restricted network" "intnet: no such network" bob net del acc-a
+refused "bob cannot change alice's restricted network" "intnet: no such network" bob net set 1001/acc-a ageing 5
+refused "bob cannot delete alice's restricted network" "intnet: no such network" bob net del 1001/acc-a
+refused "bob cannot make a network for alice" \
+	"intnet: only an administrator can make a network for another user" bob net add 1001/acc-b
 refused "bob cannot change alice's port" "intnet: the device is not a port" bob port set acc-ta1 down
 refused "bob cannot detach alice's port" "intnet: the device is not a port" bob port del acc-ta1
 refused "promisc on is refused under deny" "intnet: the network's promiscuous policy is deny" \
@@ -184,26 +200,29 @@ refused "and so is a port added promiscuous" "intnet: the network's promiscuous 
 refused "alice, not in the TAP's group, cannot attach it" "intnet: the TAP belongs to another user" \
 	alice port add acc-tg net acc-a
 allowed "bob, in the TAP's group, attaches it" bob_in_group port add acc-tg net acc-b
-expect_eq "the group TAP's port is bob's" "acc-tg           net acc-b            up    promisc off  user 1002   learned 0" \
+expect_eq "the group TAP's port is bob's" "acc-tg           net 1002/acc-b       up    promisc off  user 1002   learned 0" \
 	"$(intnetctl port show acc-tg)"
 
 # --- alice makes her network public
 allowed "alice makes her network public" alice net set acc-a public
 refused "bob cannot change alice's public network" "intnet: only the network's owner can change it" \
-	bob net set acc-a ageing 5
+	bob net set 1001/acc-a ageing 5
 refused "bob cannot delete alice's public network" "intnet: only the network's owner can change it" \
-	bob net del acc-a
-refused "bob cannot flush its FDB" "intnet: only the network's owner can change its FDB" bob fdb flush net acc-a
+	bob net del 1001/acc-a
+refused "bob cannot flush its FDB" "intnet: only the network's owner can change its FDB" bob fdb flush net 1001/acc-a
 refused "bob cannot delete its FDB entries" "intnet: only the network's owner can change its FDB" \
-	bob fdb del 02:00:00:00:a1:99 net acc-a
-allowed "bob's TAP joins alice's public network" bob port add acc-tb2 net acc-a
-expect_eq "bob sees alice's public network and his own" "acc-a acc-b" "$(bob net show | names)"
+	bob fdb del 02:00:00:00:a1:99 net 1001/acc-a
+refused "a public network of alice's is still not bob's acc-a" "intnet: no such network" bob net show acc-a
+allowed "bob's TAP joins alice's public network, named 1001/acc-a" bob port add acc-tb2 net 1001/acc-a
+expect_eq "bob sees alice's public network as 1001/acc-a, and his own" "1001/acc-a acc-b" "$(bob net show | names)"
 expect_eq "bob sees his ports, not alice's" "acc-tb1 acc-tb2 acc-tg" "$(bob port show | names)"
 expect_eq "bob sees no FDB entry behind alice's ports" "02:00:00:00:b1:01" "$(bob fdb show | names)"
 expect_eq "alice sees bob's port on her network" "acc-ta1 acc-ta2 acc-tb2" "$(alice port show | names)"
 allowed "alice takes bob's port on her network down" alice port set acc-tb2 down
-expect_eq "bob's port is down" "acc-tb2          net acc-a            down  promisc off  user 1002   learned 0" \
-	"$(intnetctl port show acc-tb2)"
+expect_eq "bob's port is down; he sees it on 1001/acc-a" \
+	"acc-tb2          net 1001/acc-a       down  promisc off  user 1002   learned 0" "$(bob port show acc-tb2)"
+expect_eq "bob's port, -j: net is the name, net_owner alice" "acc-a 1001 1002" \
+	"$(bob -j port show acc-tb2 | python3 -c 'import json,sys; p=json.load(sys.stdin)[0]; print(p["net"], p["net_owner"], p["user"])')"
 refused "bob cannot lock a MAC alice's port has locked" "intnet: another port has locked this address" \
 	bob port set acc-tb2 lock-mac 02:00:00:00:a1:01
 
@@ -220,17 +239,59 @@ allowed "with the quota raised, carol's TAP makes the network" carol port add ac
 carol_cleans_up() { carol net del acc-c1 && carol net del acc-c2 && carol net del acc-c3 && carol net del acc-c4; }
 allowed "carol deletes her networks" carol_cleans_up
 
+# --- names are per owner: two acc-lab; a name alone is one's own, else root's public one
+# port_net USER DEV: the port and its network as USER (or root) sees them.
+port_net() { "$@" | awk '{ print $1, $3 }'; }
+allowed "alice makes her acc-lab" alice net add acc-lab
+allowed "bob makes an acc-lab of his own, public" bob net add acc-lab public
+expect_eq "root sees both, each named by its owner" "1001/acc-lab 1002/acc-lab" \
+	"$(intnetctl net show | names '^[0-9]+/acc-lab$')"
+expect_eq "-j: two acc-lab, told apart by their owners" "acc-lab 1001, acc-lab 1002" \
+	"$(intnetctl -j net show | python3 -c 'import json,sys; print(", ".join(sorted("%s %d" % (n["name"], n["owner"]) for n in json.load(sys.stdin) if n["name"] == "acc-lab")))')"
+expect_eq "alice sees hers as acc-lab, and bob's public one as 1002/acc-lab" "1002/acc-lab acc-lab" \
+	"$(alice net show | names 'acc-lab$')"
+allowed "alice joins acc-lab by its name" alice port add acc-ta4 net acc-lab
+expect_eq "that is her own" "acc-ta4 1001/acc-lab" "$(port_net intnetctl port show acc-ta4)"
+expect_eq "bob's has no port" "1002/acc-lab 0" \
+	"$(intnetctl net show 1002/acc-lab | awk '{ print $1, $3 }')"
+allowed "carol, who has no acc-lab, names it alone" carol port add acc-tc1 net acc-lab
+expect_eq "and gets one of her own, not bob's public one" "acc-tc1 1004/acc-lab" \
+	"$(port_net intnetctl port show acc-tc1)"
+allowed "carol detaches it (her acc-lab goes with it)" carol port del acc-tc1
+allowed "carol joins bob's public acc-lab, named 1002/acc-lab" carol port add acc-tc1 net 1002/acc-lab
+expect_eq "she sees her port on 1002/acc-lab" "acc-tc1 1002/acc-lab" "$(port_net carol port show acc-tc1)"
+expect_eq "bob sees it on his acc-lab" "acc-tc1 acc-lab" "$(port_net bob port show acc-tc1)"
+allowed "root makes a public intnet" intnetctl net add intnet public
+allowed "carol's port add without a network" carol port add acc-tc2
+expect_eq "joins root's public intnet, which she sees as root/intnet" "acc-tc2 root/intnet" \
+	"$(port_net carol port show acc-tc2)"
+expect_eq "and root as its own intnet" "acc-tc2 intnet" "$(port_net intnetctl port show acc-tc2)"
+allowed "root makes intnet restricted (the port stays)" intnetctl net set intnet restricted
+carol_again() { carol port del acc-tc2 && carol port add acc-tc2; }
+allowed "carol detaches and attaches again without a network" carol_again
+expect_eq "now she gets an intnet of her own" "acc-tc2 1004/intnet" "$(port_net intnetctl port show acc-tc2)"
+refused "root's restricted intnet does not exist for her" "intnet: no such network" carol net show root/intnet
+names_done() {
+	carol port del acc-tc1 && carol port del acc-tc2 && alice port del acc-ta4 &&
+		alice net del acc-lab && bob net del acc-lab && intnetctl net del intnet
+}
+allowed "they take it all down" names_done
+expect_eq "nothing of it is left" "1001/acc-a 1001/acc-aimp 1002/acc-b acc-root" \
+	"$(intnetctl net show | names '^([0-9]+/)?(acc-|intnet)')"
+
 # --- root does anything, for anyone
-allowed "root attaches alice's TAP on her behalf" intnetctl port add acc-ta3 net acc-a user $ALICE
-expect_eq "the port is alice's" "acc-ta3          net acc-a            up    promisc off  user 1001   learned 0" \
+allowed "root attaches alice's TAP on her behalf (her acc-a: the port's user's)" \
+	intnetctl port add acc-ta3 net acc-a user $ALICE
+expect_eq "the port is alice's" "acc-ta3          net 1001/acc-a       up    promisc off  user 1001   learned 0" \
 	"$(intnetctl port show acc-ta3)"
 expect_eq "and alice sees it" "acc-ta1 acc-ta2 acc-ta3 acc-tb2" "$(alice port show | names)"
-allowed "root joins bob's restricted network" intnetctl port add acc-d2 net acc-b
+allowed "root joins bob's restricted network, named 1002/acc-b" intnetctl port add acc-d2 net 1002/acc-b
 allowed "root's promisc under deny is accepted" intnetctl port set acc-tb1 promisc on
 expect_eq "but not in effect" \
-	"acc-tb1          net acc-b            up    promisc on (inactive)  user 1002   learned 0  lock-mac 02:00:00:00:b1:01" \
+	"acc-tb1          net 1002/acc-b       up    promisc on (inactive)  user 1002   learned 0  lock-mac 02:00:00:00:b1:01" \
 	"$(intnetctl port show acc-tb1)"
-expect_eq "root sees every network" "acc-a acc-aimp acc-b acc-root" "$(intnetctl net show | acc_names)"
+expect_eq "root sees every network, users' as OWNER/NAME" "1001/acc-a 1001/acc-aimp 1002/acc-b acc-root" \
+	"$(intnetctl net show | acc_names)"
 expect_eq "root sees every port" "acc-d1 acc-d2 acc-ta1 acc-ta2 acc-ta3 acc-tb1 acc-tb2 acc-tg" \
 	"$(intnetctl port show | acc_names)"
 expect_eq "root sees every FDB entry" \
@@ -239,7 +300,7 @@ expect_eq "root sees every FDB entry" \
 
 # --- alice and bob take down what they made
 allowed "alice detaches her last port of the implicit network" alice port del acc-ta2
-expect_eq "and the network goes with it" "acc-a acc-b acc-root" "$(intnetctl net show | acc_names)"
+expect_eq "and the network goes with it" "1001/acc-a 1002/acc-b acc-root" "$(intnetctl net show | acc_names)"
 allowed "alice deletes her network" alice net del acc-a
 expect_eq "its ports, bob's too, are detached" "acc-d1 acc-d2 acc-tb1 acc-tg" "$(intnetctl port show | acc_names)"
 allowed "bob deletes his network" bob net del acc-b

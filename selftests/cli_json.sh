@@ -4,7 +4,8 @@
 # has the documented shape and member types, carries the values that were set (names
 # with quotes and backslashes included), gives [] when empty and nothing on a refusal;
 # as root and as unprivileged users (alice 1001, bob 1002), with and without -s; also
-# -j version and -j monitor (one JSON object per line).
+# -j version and -j monitor (one JSON object per line). Names are per owner: "name" and
+# "net" are the bare name, "owner" and "net_owner" tell two of a name apart.
 . "$(dirname "$0")/lib.sh"
 
 load_module
@@ -12,14 +13,16 @@ ALICE=1001 BOB=1002
 PY=/usr/bin/python3
 # Two names that JSON must escape: a quote, a backslash, an apostrophe; brackets.
 ODD1="cj-q\"'x\\"
-ODD2='cj-[{,:}]/'
+ODD2='cj-[{,:}]|'
 devs="cj-ta1 cj-ta2 cj-ta3 cj-tr cj-v1"
 tmp=$(mktemp -d)
-mon_pid='' amon_pid=''
+mon_pid='' amon_pid='' vms_pid=''
 
 cleanup() {
 	[ -n "$mon_pid" ] && kill "$mon_pid" "$amon_pid" 2>/dev/null
-	for n in cj-pub cj-root cj-a cj-empty "$ODD1" "$ODD2" cj-mon cj-amon cj-amon2; do
+	[ -n "$vms_pid" ] && kill "$vms_pid" 2>/dev/null
+	for n in cj-pub cj-root cj-empty "$ODD1" "$ODD2" cj-mon cj-dup 1001/cj-a 1001/cj-dup \
+		1001/cj-amon 1001/cj-amon2; do
 		intnetctl net del "$n" 2>/dev/null
 	done
 	# shellcheck disable=SC2086
@@ -62,7 +65,7 @@ printf 'link set %s up\n' $devs cj-v1p | ip -batch -
 # root: a public network with every setting changed, a restricted one with a veth
 # port, a static and a learned entry, an empty one, and two odd names
 setup intnetctl net add cj-pub public promisc-policy allow-all flood-unknown off \
-	ageing 900 fdb-max 1000 port-fdb-max 10
+	ageing 900 fdb-max 1000 port-fdb-max 10 group-fwd-mask 0x4000
 setup intnetctl net add cj-root
 setup intnetctl port add cj-v1 net cj-root
 setup intnetctl fdb add 02:00:00:00:0c:99 dev cj-v1
@@ -77,30 +80,49 @@ setup as_uid $ALICE intnetctl port add cj-ta1 net cj-a lock-mac 02:00:00:00:0a:0
 setup as_uid $ALICE intnetctl port add cj-ta2 net cj-a promisc on
 setup as_uid $ALICE intnetctl fdb add 02:00:00:00:0a:99 dev cj-ta2
 setup as_uid $ALICE intnetctl port add cj-ta3 net cj-pub
+# and one name twice: root's cj-dup and alice's
+setup intnetctl net add cj-dup
+setup as_uid $ALICE intnetctl net add cj-dup
 
 # Frames into the switch (broadcast, ethertype 0x88b5; 60 bytes, cj-ta2's seventy 1514
 # so that its byte counter passes 100000, where the table turns to units and JSON must
 # not): through the TAPs' fds and the veth's far end. cj-ta1 sends one frame from its
-# locked address and one from another (dropped: mac-locked).
+# locked address and one from another (dropped: mac-locked). The "VMs" hold their TAPs
+# open all along: a TAP without a reader has no carrier, gets no floods, and what was
+# learned behind it is forgotten. cj-ta3 and cj-v1 are alone on their networks: their
+# broadcasts reach no port (no-dest); cj-v1's far end also sends an LLDP frame, which
+# cj-root (group-fwd-mask 0) drops (link-local).
 cat >"$tmp/send.py" <<'EOF'
-import fcntl, os, socket, struct, sys
+import fcntl, os, socket, struct, sys, time
 TUNSETIFF, IFF_TAP, IFF_NO_PI = 0x400454ca, 0x0002, 0x1000
-def frame(src, size=60):
-    return b"\xff" * 6 + bytes.fromhex(src.replace(":", "")) + b"\x88\xb5" + bytes(size - 14)
-def tap(name, *srcs, size=60):
+def frame(src, size=60, dst="ff:ff:ff:ff:ff:ff", etype=b"\x88\xb5"):
+    return (bytes.fromhex(dst.replace(":", "")) + bytes.fromhex(src.replace(":", "")) +
+            etype + bytes(size - 14))
+def tap(name):
     fd = os.open("/dev/net/tun", os.O_RDWR)
     fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", name.encode(), IFF_TAP | IFF_NO_PI))
+    return fd
+def send(fd, *srcs, size=60):
     for s in srcs:
         os.write(fd, frame(s, size))
-    return fd
-fds = [tap("cj-ta1", "02:00:00:00:0a:01", "02:00:00:00:0a:05"),
-       tap("cj-ta2", *["02:00:00:00:0a:02"] * 70, size=1514),
-       tap("cj-ta3", "02:00:00:00:0b:03")]
+fds = [tap(n) for n in ("cj-ta1", "cj-ta2", "cj-ta3")]
+send(fds[0], "02:00:00:00:0a:01", "02:00:00:00:0a:05")
+send(fds[1], *["02:00:00:00:0a:02"] * 70, size=1514)
+send(fds[2], "02:00:00:00:0b:03")
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind(("cj-v1p", 0))
 s.send(frame("02:00:00:00:0c:01"))
+s.send(frame("02:00:00:00:0c:01", dst="01:80:c2:00:00:0e", etype=b"\x88\xcc"))
+print("ready", flush=True)
+time.sleep(3600)
 EOF
-setup $PY "$tmp/send.py"
+$PY "$tmp/send.py" >"$tmp/vms" &
+vms_pid=$!
+for ((i = 0; i < 100; i++)); do
+	[ -s "$tmp/vms" ] && break
+	sleep 0.1
+done
+setup grep -q ready "$tmp/vms"
 # The learned entries are there once the last sender's is (frames are switched
 # synchronously on write, a veth's by its softirq: poll).
 for ((i = 0; i < 50; i++)); do
@@ -110,14 +132,16 @@ done
 
 # every show command, as root
 run net_all 0 -- -j net show
+run net_text 0 -- net show
+run a_net_text $ALICE -- net show
 run net_pub 0 -- -j net show cj-pub
 run net_odd1 0 -- -j net show "$ODD1"
 run net_odd2 0 -- -j net show "$ODD2"
 run net_s 0 -- -j -s net show
-run net_a_s 0 -- -j -s net show cj-a
+run net_a_s 0 -- -j -s net show 1001/cj-a
 run port_all 0 -- -j port show
 run port_ta1 0 -- -j port show cj-ta1
-run port_a 0 -- -j port show net cj-a
+run port_a 0 -- -j port show net 1001/cj-a
 run port_odd1 0 -- -j port show net "$ODD1"
 run port_empty 0 -- -j port show net cj-empty
 run port_s 0 -- -j -s port show
@@ -125,7 +149,7 @@ run port_ta1_s 0 -- -j -s port show cj-ta1
 run port_ta2_s 0 -- -j -s port show cj-ta2
 run port_ta2_table 0 -- -s port show cj-ta2
 run fdb_all 0 -- -j fdb show
-run fdb_a 0 -- -j fdb show net cj-a
+run fdb_a 0 -- -j fdb show net 1001/cj-a
 run fdb_root 0 -- -j fdb show net cj-root
 run fdb_odd1 0 -- -j fdb show net "$ODD1"
 run fdb_empty 0 -- -j fdb show net cj-empty
@@ -134,6 +158,7 @@ run version 0 -- -j version
 # as alice and bob
 run a_net $ALICE -- -j net show
 run a_net_root $ALICE -- -j net show cj-root
+run a_net_root_q $ALICE -- -j net show root/cj-root
 run a_port $ALICE -- -j port show
 run a_port_s $ALICE -- -j -s port show cj-ta2
 run a_fdb $ALICE -- -j fdb show
@@ -142,6 +167,17 @@ run b_net $BOB -- -j net show
 run b_port $BOB -- -j port show
 run b_fdb $BOB -- -j fdb show
 run b_fdb_pub $BOB -- -j fdb show net cj-pub
+run port_v1_s 0 -- -j -s port show cj-v1
+run port_ta3_s 0 -- -j -s port show cj-ta3
+run port_v1_table 0 -- -s port show cj-v1
+run net_dup 0 -- -j net show cj-dup
+run net_dup_a 0 -- -j net show 1001/cj-dup
+# The VMs go: their TAPs lose their carrier, and the entries behind them
+kill "$vms_pid"
+wait "$vms_pid" 2>/dev/null
+vms_pid=''
+run port_gone 0 -- -j port show net 1001/cj-a
+run fdb_gone 0 -- -j fdb show net 1001/cj-a
 
 # -j monitor fdb, as root and as alice: one JSON object per line. Both start, then root
 # and alice each add and delete a network until each monitor has shown its own (at most
@@ -188,7 +224,8 @@ results = []
 MAC = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 STATS = ["rx_packets", "rx_bytes", "rx_forwarded", "rx_flooded", "rx_drop_port_down",
          "rx_drop_invalid_src", "rx_drop_local", "rx_drop_dest_down", "rx_drop_nomem",
-         "rx_drop_mac_locked", "fdb_full", "tx_packets", "tx_bytes", "tx_drop_oversize",
+         "rx_drop_mac_locked", "rx_drop_link_local", "rx_drop_no_dest",
+         "rx_drop_bad_header", "fdb_full", "tx_packets", "tx_bytes", "tx_drop_oversize",
          "tx_drop_error", "tx_drop_nomem"]
 ifindex = {d: int(open("/sys/class/net/%s/ifindex" % d).read())
            for d in ("cj-ta1", "cj-ta2", "cj-ta3", "cj-tr", "cj-v1")}
@@ -224,14 +261,17 @@ NET = {"name": is_str, "ports": is_int, "fdb_learned": is_int, "fdb_static": is_
        "fdb_max": is_int, "port_fdb_max": is_int, "ageing": is_int,
        "flood_unknown": is_bool, "explicit": is_bool, "owner": is_int,
        "access": one_of("restricted", "public"),
-       "promisc_policy": one_of("deny", "allow-same-user", "allow-all")}
-PORT = {"ifname": is_str, "ifindex": is_int, "net": is_str, "up": is_bool,
-        "promisc": is_bool, "promisc_active": is_bool, "user": is_int,
-        "fdb_learned": is_int, "lock_mac": mac_or_null}
+       "promisc_policy": one_of("deny", "allow-same-user", "allow-all"),
+       "group_fwd_mask": lambda v: is_int(v) and v <= 0xffff and not v & 2}
+PORT = {"ifname": is_str, "ifindex": is_int, "net": is_str, "net_owner": is_int,
+        "up": is_bool, "carrier": is_bool, "promisc": is_bool, "promisc_active": is_bool,
+        "user": is_int, "fdb_learned": is_int, "lock_mac": mac_or_null}
 FDB = {"mac": is_mac, "ifname": is_str, "ifindex": is_int, "net": is_str,
-       "static": is_bool, "locked": is_bool, "age_ms": is_int}
+       "net_owner": is_int, "static": is_bool, "locked": is_bool, "age_ms": is_int}
+# what an "fdb move" event adds
+FDB_MOVE = {"prev_ifindex": is_int, "prev_ifname": is_str}
 
-def shape_errors(obj, schema, stats):
+def shape_errors(obj, schema, stats, optional={}):
     errs = []
     if type(obj) is not dict:
         return ["member is %s, not an object" % type(obj).__name__]
@@ -240,7 +280,10 @@ def shape_errors(obj, schema, stats):
             errs.append("no %s" % k)
         elif not ok(obj[k]):
             errs.append("%s=%r has the wrong type or value" % (k, obj[k]))
-    extra = set(obj) - set(schema) - {"stats"}
+    for k, ok in optional.items():
+        if k in obj and not ok(obj[k]):
+            errs.append("%s=%r has the wrong type or value" % (k, obj[k]))
+    extra = set(obj) - set(schema) - set(optional) - {"stats"}
     if extra:
         errs.append("unknown members %s" % sorted(extra))
     if stats is True:
@@ -289,21 +332,37 @@ def exactly(key, desc, text):
     expect(desc, (0, text, ""), (rc, out, err))
 
 # --- root: networks
-nets = by(load("net_all", "-j net show: a list of network objects", NET), "name", "cj-")
+all_nets = load("net_all", "-j net show: a list of network objects", NET)
+nets = by(all_nets, "name", "cj-")
 expect("-j net show lists every network (odd names round-trip)",
-       sorted(["cj-pub", "cj-root", "cj-a", "cj-empty", odd1, odd2]), sorted(nets))
-expect("cj-pub: its settings, public, owner 0",
+       sorted(["cj-pub", "cj-root", "cj-a", "cj-empty", "cj-dup", odd1, odd2]), sorted(nets))
+expect("two networks named cj-dup, root's and alice's: name is the bare name, owner tells them apart",
+       [("cj-dup", 0), ("cj-dup", ALICE)],
+       sorted((n.get("name"), n.get("owner")) for n in all_nets or [] if n.get("name") == "cj-dup"))
+expect("cj-pub: its settings, public, owner 0, group_fwd_mask 0x4000",
        {"ports": 1, "fdb_max": 1000, "port_fdb_max": 10, "ageing": 900, "flood_unknown": False,
-        "explicit": True, "owner": 0, "access": "public", "promisc_policy": "allow-all"},
+        "explicit": True, "owner": 0, "access": "public", "promisc_policy": "allow-all",
+        "group_fwd_mask": 0x4000},
        pick(nets.get("cj-pub"), "ports", "fdb_max", "port_fdb_max", "ageing", "flood_unknown",
-            "explicit", "owner", "access", "promisc_policy"))
+            "explicit", "owner", "access", "promisc_policy", "group_fwd_mask"))
 expect("cj-root: the defaults, one learned and one static entry",
        {"ports": 1, "fdb_learned": 1, "fdb_static": 1, "fdb_max": 16384, "port_fdb_max": 0,
         "ageing": 300, "flood_unknown": True, "explicit": True, "owner": 0,
-        "access": "restricted", "promisc_policy": "deny"},
+        "access": "restricted", "promisc_policy": "deny", "group_fwd_mask": 0},
        pick(nets.get("cj-root"), "ports", "fdb_learned", "fdb_static", "fdb_max",
             "port_fdb_max", "ageing", "flood_unknown", "explicit", "owner", "access",
-            "promisc_policy"))
+            "promisc_policy", "group_fwd_mask"))
+one = load("net_dup", "-j net show cj-dup (root's)", NET)
+expect("root's cj-dup is root's own", [("cj-dup", 0)], [(o.get("name"), o.get("owner")) for o in one or []])
+one = load("net_dup_a", "-j net show 1001/cj-dup", NET)
+expect("1001/cj-dup is alice's", [("cj-dup", ALICE)],
+       [(o.get("name"), o.get("owner")) for o in one or []])
+expect("net show (text) names users' networks OWNER/NAME", ["1001/cj-a", "1001/cj-dup", "cj-dup"],
+       sorted(w[0] for w in map(str.split, read("net_text")[0].splitlines())
+              if w and w[0].split("/")[-1] in ("cj-a", "cj-dup")))
+expect("alice's own are NAME, root's public one root/NAME (text)", ["cj-a", "cj-dup", "root/cj-pub"],
+       sorted(w[0] for w in map(str.split, read("a_net_text")[0].splitlines())
+              if w and w[0].split("/")[-1] in ("cj-a", "cj-dup", "cj-pub")))
 expect("cj-a: alice's, her settings, learned 1, static 2 (the lock and fdb add)",
        {"ports": 2, "fdb_learned": 1, "fdb_static": 2, "ageing": 600, "owner": ALICE,
         "access": "restricted", "promisc_policy": "allow-same-user"},
@@ -333,14 +392,17 @@ expect("a network's stats are its ports' sums, exact",
 ports = by(load("port_all", "-j port show: a list of port objects", PORT), "ifname", "cj-")
 expect("-j port show lists every port", ["cj-ta1", "cj-ta2", "cj-ta3", "cj-tr", "cj-v1"],
        sorted(ports))
-expect("the ports' values: network, user, state, promiscuity, lock, ifindex",
-       {"cj-ta1": ["cj-a", ALICE, True, False, False, "02:00:00:00:0a:01", ifindex["cj-ta1"]],
-        "cj-ta2": ["cj-a", ALICE, True, True, True, None, ifindex["cj-ta2"]],
-        "cj-ta3": ["cj-pub", ALICE, True, False, False, None, ifindex["cj-ta3"]],
-        "cj-tr": [odd1, 0, True, False, False, None, ifindex["cj-tr"]],
-        "cj-v1": ["cj-root", 0, True, False, False, None, ifindex["cj-v1"]]},
-       {k: [p.get(x) for x in ("net", "user", "up", "promisc", "promisc_active", "lock_mac",
-                               "ifindex")] for k, p in ports.items()})
+expect("the ports' values: network and its owner, user, state, promiscuity, lock, ifindex",
+       {"cj-ta1": ["cj-a", ALICE, ALICE, True, False, False, "02:00:00:00:0a:01", ifindex["cj-ta1"]],
+        "cj-ta2": ["cj-a", ALICE, ALICE, True, True, True, None, ifindex["cj-ta2"]],
+        "cj-ta3": ["cj-pub", 0, ALICE, True, False, False, None, ifindex["cj-ta3"]],
+        "cj-tr": [odd1, 0, 0, True, False, False, None, ifindex["cj-tr"]],
+        "cj-v1": ["cj-root", 0, 0, True, False, False, None, ifindex["cj-v1"]]},
+       {k: [p.get(x) for x in ("net", "net_owner", "user", "up", "promisc", "promisc_active",
+                               "lock_mac", "ifindex")] for k, p in ports.items()})
+expect("carrier: the TAPs held open and the veth have one, the TAP nobody opened none",
+       {"cj-ta1": True, "cj-ta2": True, "cj-ta3": True, "cj-tr": False, "cj-v1": True},
+       {k: p.get("carrier") for k, p in ports.items()})
 expect("learned entries per port", {"cj-ta1": 0, "cj-ta2": 1, "cj-ta3": 1, "cj-tr": 0, "cj-v1": 1},
        {k: p.get("fdb_learned") for k, p in ports.items()})
 one = load("port_ta1", "-j port show DEV: a list of one port", PORT)
@@ -371,15 +433,15 @@ expect("its exact counters: 70 received and flooded, 105980 bytes",
 # --- root: FDB
 fdb = load("fdb_all", "-j fdb show: a list of FDB entry objects", FDB)
 mine = {e.get("mac"): e for e in fdb or [] if str(e.get("net", "")).startswith("cj-")}
-expect("-j fdb show: every entry with its port, network, kind",
-       {"02:00:00:00:0a:01": ["cj-ta1", "cj-a", True, True, 0],
-        "02:00:00:00:0a:02": ["cj-ta2", "cj-a", False, False],
-        "02:00:00:00:0a:99": ["cj-ta2", "cj-a", True, False, 0],
-        "02:00:00:00:0b:03": ["cj-ta3", "cj-pub", False, False],
-        "02:00:00:00:0c:01": ["cj-v1", "cj-root", False, False],
-        "02:00:00:00:0c:99": ["cj-v1", "cj-root", True, False, 0],
-        "02:00:00:00:0d:01": ["cj-tr", odd1, True, False, 0]},
-       {m: [e.get("ifname"), e.get("net"), e.get("static"), e.get("locked")] +
+expect("-j fdb show: every entry with its port, network and its owner, kind",
+       {"02:00:00:00:0a:01": ["cj-ta1", "cj-a", ALICE, True, True, 0],
+        "02:00:00:00:0a:02": ["cj-ta2", "cj-a", ALICE, False, False],
+        "02:00:00:00:0a:99": ["cj-ta2", "cj-a", ALICE, True, False, 0],
+        "02:00:00:00:0b:03": ["cj-ta3", "cj-pub", 0, False, False],
+        "02:00:00:00:0c:01": ["cj-v1", "cj-root", 0, False, False],
+        "02:00:00:00:0c:99": ["cj-v1", "cj-root", 0, True, False, 0],
+        "02:00:00:00:0d:01": ["cj-tr", odd1, 0, True, False, 0]},
+       {m: [e.get("ifname"), e.get("net"), e.get("net_owner"), e.get("static"), e.get("locked")] +
         ([e.get("age_ms")] if e.get("static") else []) for m, e in mine.items()})
 expect("entries name their port's ifindex",
        True, all(e.get("ifindex") == ifindex.get(e.get("ifname")) for e in mine.values()))
@@ -396,6 +458,28 @@ expect("its entry, whose net member is the odd name", [("02:00:00:00:0d:01", odd
        [(e.get("mac"), e.get("net")) for e in lst or []])
 exactly("fdb_empty", "-j fdb show net EMPTY prints []", "[]\n")
 load("fdb_s", "-j -s fdb show: FDB entries (no stats member)", FDB)
+
+one = load("port_ta3_s", "-j -s port show DEV (alone on its network)", PORT, True)
+s = (one or [{}])[0].get("stats", {})
+expect("its broadcast reached no port: no-dest, not flooded",
+       {"rx_packets": 1, "rx_flooded": 0, "rx_drop_no_dest": 1},
+       pick(s, "rx_packets", "rx_flooded", "rx_drop_no_dest"))
+one = load("port_v1_s", "-j -s port show DEV (a veth, alone, sent LLDP)", PORT, True)
+s = (one or [{}])[0].get("stats", {})
+expect("its broadcast: no-dest; its LLDP frame: link-local (group_fwd_mask 0)",
+       {"rx_packets": 2, "rx_flooded": 0, "rx_drop_no_dest": 1, "rx_drop_link_local": 1,
+        "rx_drop_bad_header": 0},
+       pick(s, "rx_packets", "rx_flooded", "rx_drop_no_dest", "rx_drop_link_local",
+            "rx_drop_bad_header"))
+out = read("port_v1_table")[0]
+expect("the table names them link-local, no-dest, bad-header", True,
+       "mac-locked 0  link-local 1  no-dest 1  bad-header 0" in out)
+lst = load("port_gone", "-j port show net NAME, the VMs gone", PORT)
+expect("their TAPs have no carrier now", {"cj-ta1": False, "cj-ta2": False},
+       {p.get("ifname"): p.get("carrier") for p in lst or []})
+lst = load("fdb_gone", "-j fdb show net NAME, the VMs gone", FDB)
+expect("and what was learned behind them is forgotten; static entries stay",
+       ["02:00:00:00:0a:01", "02:00:00:00:0a:99"], sorted(e.get("mac") for e in lst or []))
 
 # --- version
 out, rc, err = read("version")
@@ -415,15 +499,19 @@ expect("its values: version strings, the module's from sysfs, features a list of
 
 # --- alice: her objects and root's public network, nothing else
 lst = by(load("a_net", "alice: -j net show", NET), "name", "cj-")
-expect("alice sees her network and the public one", ["cj-a", "cj-pub"], sorted(lst))
+expect("alice sees her networks and the public one", {"cj-a": ALICE, "cj-dup": ALICE, "cj-pub": 0},
+       {k: n.get("owner") for k, n in lst.items()})
 expect("her network as root sees it", nets.get("cj-a"), lst.get("cj-a"))
 out, rc, err = read("a_net_root")
 expect("alice: -j net show of root's restricted network: exit 1, nothing on stdout",
        (1, "", "intnet: no such network\n"), (rc, out, err))
+out, rc, err = read("a_net_root_q")
+expect("and so when she names its owner",
+       (1, "", "intnet: no such network\n"), (rc, out, err))
 lst = by(load("a_port", "alice: -j port show", PORT), "ifname")
-expect("alice sees her three ports only, user 1001", {"cj-ta1": ALICE, "cj-ta2": ALICE,
-                                                      "cj-ta3": ALICE},
-       {k: p.get("user") for k, p in lst.items()})
+expect("alice sees her three ports only, user 1001, and whose networks they are on",
+       {"cj-ta1": [ALICE, ALICE], "cj-ta2": [ALICE, ALICE], "cj-ta3": [ALICE, 0]},
+       {k: [p.get("user"), p.get("net_owner")] for k, p in lst.items()})
 one = load("a_port_s", "alice: -j -s port show DEV", PORT, True)
 root_ta2 = json.loads(read("port_ta2_s")[0] or "null")
 expect("alice reads the same port and counters as root", root_ta2, one)
@@ -470,8 +558,9 @@ expect("and the FDB events of a static entry", ["fdb add", "fdb del"],
 errs = []
 for o in objs:
     schema = {"net": NET, "port": PORT, "fdb": FDB}.get(str(o.get("event")).split(" ")[0], {})
+    optional = FDB_MOVE if o.get("event") == "fdb move" else {}
     errs += ["%s: %s" % (o.get("event"), e) for e in shape_errors(
-        {k: v for k, v in o.items() if k != "event"}, schema, None)
+        {k: v for k, v in o.items() if k != "event"}, schema, None, optional)
         if not str(o.get("event")).endswith(" del")]
 result(not errs, "root's monitor: each event object has its show's members and types",
        "\n".join(errs[:10]))

@@ -5,7 +5,7 @@
 # state left unchanged by every refusal.
 . "$(dirname "$0")/lib.sh"
 
-plan 54
+plan 60
 load_module
 ip netns add clitest
 trap 'ip netns del clitest' EXIT
@@ -20,10 +20,10 @@ inns ip link add d2 type dummy
 inns ip link set d1 up
 inns ip link set d2 up
 
-run net add lab ageing 60 fdb-max 100 flood-unknown off
+run net add lab ageing 60 fdb-max 100 flood-unknown off group-fwd-mask 16385
 expect_eq "net add exits 0" 0 $?
-expect_eq "net show shows the settings" \
-	"lab              ports 0  fdb 0/100  port-fdb-max auto  ageing 60  flood-unknown off  explicit yes  owner 0  restricted  promisc-policy deny" \
+expect_eq "net show shows the settings, group-fwd-mask in hex" \
+	"lab              ports 0  fdb 0/100  port-fdb-max auto  ageing 60  flood-unknown off  explicit yes  owner 0  restricted  promisc-policy deny  group-fwd-mask 0x4001" \
 	"$(run net show lab)"
 run port add d1 net lab && run port add d2 net lab down
 expect_eq "two ports attach" 0 $?
@@ -39,18 +39,18 @@ expect_eq "net set changes the settings" "ageing 30 flood-unknown on" \
 run port set d2 up promisc on
 expect_eq "port set brings the port up; promisc under deny is asked for, not active" \
 	"d2               net lab              up    promisc on (inactive)  user 0      learned 0" "$(run port show d2)"
-run net set lab public promisc-policy allow-all port-fdb-max 10
-expect_eq "net set changes access, promiscuous policy and the per-port limit" \
-	"lab              ports 2  fdb 0/100  static 1  port-fdb-max 10  ageing 30  flood-unknown on  explicit yes  owner 0  public  promisc-policy allow-all" \
+run net set lab public promisc-policy allow-all port-fdb-max 10 group-fwd-mask 0x4
+expect_eq "net set changes access, promiscuous policy, the per-port limit and the mask" \
+	"lab              ports 2  fdb 0/100  static 1  port-fdb-max 10  ageing 30  flood-unknown on  explicit yes  owner 0  public  promisc-policy allow-all  group-fwd-mask 0x4" \
 	"$(run net show lab)"
-expect_eq "-j net show has access, promisc_policy and port_fdb_max" "public allow-all 10" \
-	"$(run -j net show lab | python3 -c 'import json,sys; n=json.load(sys.stdin)[0]; print(n["access"], n["promisc_policy"], n["port_fdb_max"])')"
+expect_eq "-j net show has access, promisc_policy, port_fdb_max and group_fwd_mask" "public allow-all 10 4" \
+	"$(run -j net show lab | python3 -c 'import json,sys; n=json.load(sys.stdin)[0]; print(n["access"], n["promisc_policy"], n["port_fdb_max"], n["group_fwd_mask"])')"
 expect_eq "under allow-all the promiscuous port is active" \
 	"d2               net lab              up    promisc on   user 0      learned 0" "$(run port show d2)"
-run net set lab restricted promisc-policy allow-same-user port-fdb-max 0
-expect_eq "restricted, allow-same-user and port-fdb-max 0 (auto) read back" \
+run net set lab restricted promisc-policy allow-same-user port-fdb-max 0 group-fwd-mask 0
+expect_eq "restricted, allow-same-user, port-fdb-max 0 (auto) read back; mask 0 is not shown" \
 	"restricted  promisc-policy allow-same-user port-fdb-max auto" \
-	"$(run net show lab | grep -o 'restricted  promisc-policy [a-z-]*') $(run net show lab | grep -o 'port-fdb-max [a-z0-9]*')"
+	"$(run net show lab | grep -o 'restricted  promisc-policy [a-z-]*$') $(run net show lab | grep -o 'port-fdb-max [a-z0-9]*')"
 run port set d1 lock-mac 02:00:00:00:00:01
 expect_eq "port show shows the locked MAC" \
 	"d1               net lab              up    promisc off  user 0      learned 0  lock-mac 02:00:00:00:00:01" \
@@ -62,10 +62,10 @@ expect_eq "-j port show has user, fdb_learned and lock_mac" "0 0 02:00:00:00:00:
 	"$(run -j port show | python3 -c 'import json,sys; p={x["ifname"]: x for x in json.load(sys.stdin)}; print(p["d1"]["user"], p["d1"]["fdb_learned"], p["d1"]["lock_mac"], p["d2"]["lock_mac"])')"
 expect_eq "-j fdb show says which entry is locked" "02:00:00:00:00:01 True True, 02:00:00:00:00:aa True False" \
 	"$(run -j fdb show | python3 -c 'import json,sys; print(", ".join(sorted("%s %s %s" % (e["mac"], e["static"], e["locked"]) for e in json.load(sys.stdin))))')"
-expect_eq "-s counts frames of a locked MAC among the receive drops" 1 \
-	"$(run -s port show d1 | grep -c '^    rx drop port-down 0  invalid-src 0  local 0  dest-down 0  nomem 0  mac-locked 0$')"
-expect_eq "-j -s has rx_drop_mac_locked" 0 \
-	"$(run -j -s port show d1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats"]["rx_drop_mac_locked"])')"
+expect_eq "-s shows every receive drop, mac-locked and link-local, no-dest, bad-header among them" 1 \
+	"$(run -s port show d1 | grep -c '^    rx drop port-down 0  invalid-src 0  local 0  dest-down 0  nomem 0  mac-locked 0  link-local 0  no-dest 0  bad-header 0$')"
+expect_eq "-j -s has rx_drop_mac_locked, rx_drop_link_local, rx_drop_no_dest, rx_drop_bad_header" "0 0 0 0" \
+	"$(run -j -s port show d1 | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]["stats"]; print(s["rx_drop_mac_locked"], s["rx_drop_link_local"], s["rx_drop_no_dest"], s["rx_drop_bad_header"])')"
 
 for what in "net show" "port show" "fdb show" "-s net show" "-s port show"; do
 	# shellcheck disable=SC2086
@@ -87,10 +87,9 @@ refused() {
 	expect_eq "$desc" "1 $want" "$rc $err"
 }
 refused "adding an existing network is refused" "intnet: a network with this name exists" net add lab
-refused "a name with a space is refused" \
-	"intnet: a network name is 1 to 127 printable ASCII characters without spaces" net add "two words"
-refused "a 128-byte name is refused" \
-	"intnet: a network name is 1 to 127 printable ASCII characters without spaces" net add "$(printf 'n%.0s' $(seq 128))"
+refused "a mask with PAUSE's bit is refused by the module" \
+	"intnet: PAUSE frames (01:80:C2:00:00:01, bit 1) are never forwarded" net set lab group-fwd-mask 0x6
+refused "an owner with no network of the name: no such network" "intnet: no such network" net show 1001/lab
 refused "deleting an unknown network is refused" "intnet: no such network" net del nosuch
 refused "loopback cannot be a port" "intnet: a loopback device cannot be a port" port add lo net lab
 refused "a port cannot be added twice" "intnet: the device is already a port" port add d1 net other
@@ -127,21 +126,37 @@ expect_eq "lock-mac takes a MAC or off" \
 	"2 intnetctl: lock-mac takes a MAC address (aa:bb:cc:dd:ee:ff) or off, not 'on'" "$? $(echo "$err" | head -n 1)"
 err=$(run port set d1 user 0 2>&1 >/dev/null)
 expect_eq "port set does not take user" "2 intnetctl: port set does not take 'user'" "$? $(echo "$err" | head -n 1)"
+err=$(run net set lab group-fwd-mask 0x10000 2>&1 >/dev/null)
+expect_eq "group-fwd-mask takes 16 bits" \
+	"2 intnetctl: group-fwd-mask takes a number from 0 to 0xffff, not '0x10000'" "$? $(echo "$err" | head -n 1)"
+err=$(run net add "two words" 2>&1 >/dev/null)
+expect_eq "a name with a space is refused by intnetctl itself" \
+	"2 intnetctl: 'two words' is not a network name or OWNER/NAME" "$? $(echo "$err" | head -n 1)"
+err=$(run port add d1 net root/lab/x 2>&1 >/dev/null)
+expect_eq "and so is a name with a slash after OWNER/" \
+	"2 intnetctl: 'root/lab/x' is not a network name or OWNER/NAME" "$? $(echo "$err" | head -n 1)"
 
 run port set d1 lock-mac off
 expect_eq "lock-mac off unlocks the port" \
 	"d1               net lab              up    promisc off  user 0      learned 0" "$(run port show d1)"
 expect_eq "and removes the lock's entry" "" "$(run fdb show net lab | grep 02:00:00:00:00:01)"
 
-# An unprivileged user makes its own networks and sees only those and public ones.
+# An unprivileged user (nobody, 65534) makes its own networks and sees only those and
+# public ones; each names the other's network OWNER/NAME (a user name where there is one).
 asuser() { inns setpriv --reuid 65534 --regid 65534 --clear-groups intnetctl "$@"; }
 err=$(asuser net add mine 2>&1)
 expect_eq "an unprivileged user creates a network" "0 " "$? $err"
-expect_eq "the network is the user's" "owner 65534" "$(run net show mine | grep -o 'owner [0-9]*')"
+expect_eq "root names it nobody/mine, the user's network" \
+	"nobody/mine      ports 0  fdb 0/16384  port-fdb-max auto  ageing 300  flood-unknown on  explicit yes  owner 65534  restricted  promisc-policy deny" \
+	"$(run net show nobody/mine)"
+expect_eq "or by uid, 65534/mine" "nobody/mine" "$(run net show 65534/mine | awk '{print $1}')"
+err=$(run net show mine 2>&1)
+expect_eq "mine alone is root's own mine: there is none" "1 intnet: no such network" "$? $err"
 expect_eq "the user does not see root's restricted network" "mine" "$(asuser net show | awk '{print $1}' | xargs)"
 run net set lab public
-expect_eq "but sees it once public" "lab mine" "$(asuser net show | awk '{print $1}' | sort | xargs)"
-run net del mine
+expect_eq "but sees it once public, as root/lab" "mine root/lab" "$(asuser net show | awk '{print $1}' | sort | xargs)"
+run net del nobody/mine
+expect_eq "root deletes the user's network by its owner and name" "lab" "$(run net show | awk '{print $1}' | xargs)"
 
 run net del lab
 expect_eq "net del detaches the ports" "" "$(run port show)"

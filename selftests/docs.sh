@@ -10,7 +10,7 @@ load_module
 repo=$(cd "$(dirname "$0")/.." && pwd)
 page=$repo/man/intnetctl.8
 tmp=$(mktemp -d)
-trap 'intnetctl net del dc-lab 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'intnetctl net del dc-lab 2>/dev/null; intnetctl net del 1001/dc-alab 2>/dev/null; rm -rf "$tmp"' EXIT
 # Every object of intnetctl(8); `intnetctl help` must print each.
 objects="net port fdb tap host monitor version help"
 
@@ -72,7 +72,7 @@ missing() {
 }
 
 n_cmds=$(wc -l <"$tmp/cmds")
-plan $((23 + 3 * n_cmds))
+plan $((25 + 3 * n_cmds))
 
 # --- the page
 out=$(MANWIDTH=80 LC_ALL=C.UTF-8 man --warnings -l "$page" 2>&1 >/dev/null)
@@ -166,8 +166,13 @@ expect_eq "device names for port add" "" "$lacking"
 expect_eq "a MAC split at its colons is one argument" "dev" \
 	"$(comp -p intnetctl fdb add 02 : 00 : 00 : 00 : 00 : 01 "")"
 intnetctl net add dc-lab
-expect_eq "network names from intnetctl -j net show" "dc-lab" "$(comp -p intnetctl port add x net dc-)"
+setpriv --reuid=1001 --regid=1001 --clear-groups intnetctl net add dc-alab
+expect_eq "network names from intnetctl net show" "dc-lab" "$(comp -p intnetctl port add x net dc-)"
 expect_eq "and for net show" "dc-lab" "$(comp -p intnetctl net show dc-)"
+expect_eq "another user's network as OWNER/NAME, as commands name it" "1001/dc-alab" \
+	"$(comp -p intnetctl fdb show net 1001/)"
+expect_eq "net set offers group-fwd-mask" \
+	"group-fwd-mask" "$(comp -p intnetctl net set dc-lab group)"
 expect_eq "users for user, groups for group" "root root" \
 	"$(comp -p intnetctl tap add x user roo) $(comp -p intnetctl tap add x group roo)"
 rmmod intnet

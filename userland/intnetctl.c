@@ -40,7 +40,8 @@
 
 #define EXIT_USAGE 2
 
-/* The parsed global options: the only state that is not on a stack. */
+/* The parsed global options: the only state that is not on a stack (but for
+ * user_label()'s last answer). */
 static struct {
 	bool json;
 	bool stats;
@@ -53,10 +54,10 @@ static struct {
 static const char net_usage[] =
     "  net add NAME [public|restricted] [promisc-policy POLICY]\n"
     "               [flood-unknown on|off] [ageing SECS] [fdb-max N]\n"
-    "               [port-fdb-max N]\n"
+    "               [port-fdb-max N] [group-fwd-mask MASK]\n"
     "  net set NAME [public|restricted] [promisc-policy POLICY]\n"
     "               [flood-unknown on|off] [ageing SECS] [fdb-max N]\n"
-    "               [port-fdb-max N] [explicit on|off]\n"
+    "               [port-fdb-max N] [group-fwd-mask MASK] [explicit on|off]\n"
     "  net del NAME\n"
     "  net show [NAME]\n";
 
@@ -86,17 +87,18 @@ static const char host_usage[] =
     "  host del DEV\n";
 
 static const char usage_notes[] =
-    "NAME is a network (\"" INTNET_NAME_DEFAULT "\" where a command may leave "
-    "it out), DEV a network\n"
-    "device, MAC aa:bb:cc:dd:ee:ff, USER a user name or uid (only an "
-    "administrator\n"
-    "may give one). A network is restricted (to its owner's ports) unless "
-    "public.\n"
-    "POLICY is what promiscuous ports get: deny (nothing, the default),\n"
-    "allow-same-user (frames from or to their user's ports) or allow-all. "
-    "ageing 0\n"
-    "means never; port-fdb-max 0 (auto) means half of fdb-max. lock-mac off "
-    "unlocks.\n"
+    "NAME is a network: your own of that name, else root's public one.\n"
+    "OWNER/NAME is user OWNER's network NAME (OWNER: a user name or uid).\n"
+    "A NAME is 1 to 127 printable ASCII characters, no space and no '/';\n"
+    "\"" INTNET_NAME_DEFAULT "\" where a command may leave it out. "
+    "DEV is a network device,\n"
+    "MAC aa:bb:cc:dd:ee:ff, USER a user name or uid (only an administrator\n"
+    "may give one). A network is restricted (to its owner's ports) unless\n"
+    "public. POLICY is what promiscuous ports get: deny (nothing, the\n"
+    "default), allow-same-user (frames from or to their user's ports) or\n"
+    "allow-all. ageing 0 means never; port-fdb-max 0 (auto) means half of\n"
+    "fdb-max. lock-mac off unlocks. MASK (decimal or 0x hex): bit N\n"
+    "forwards 01:80:C2:00:00:0N (bit 1, PAUSE, never).\n"
     "\"list\" is \"show\", and an OBJECT alone is \"OBJECT show\".\n";
 
 static void usage(FILE *f)
@@ -143,6 +145,9 @@ static void conn_want_extack(struct nl_sock *sk)
 	(void)setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 }
 
+static const char no_module[] =
+    "intnetctl: kernel module not loaded (try: modprobe intnet)\n";
+
 /* Opens the family; with the module absent, says so in one line. */
 static int conn_open(struct conn *c)
 {
@@ -150,12 +155,12 @@ static int conn_open(struct conn *c)
 
 	c->sk = nl_socket_alloc();
 	if (!c->sk) {
-		fprintf(stderr, "intnet: out of memory\n");
+		fprintf(stderr, "intnetctl: out of memory\n");
 		return -1;
 	}
 	err = genl_connect(c->sk);
 	if (err < 0) {
-		fprintf(stderr, "intnet: cannot open a netlink socket: %s\n",
+		fprintf(stderr, "intnetctl: cannot open a netlink socket: %s\n",
 			nl_geterror(err));
 		goto fail;
 	}
@@ -164,13 +169,12 @@ static int conn_open(struct conn *c)
 	conn_want_extack(c->sk);
 	c->family = genl_ctrl_resolve(c->sk, INTNET_GENL_NAME);
 	if (c->family == -NLE_OBJ_NOTFOUND) {
-		fprintf(stderr, "intnet: kernel module not loaded (try: "
-				"modprobe intnet)\n");
+		fputs(no_module, stderr);
 		goto fail;
 	}
 	if (c->family < 0) {
 		fprintf(stderr,
-			"intnet: cannot resolve the intnet family: %s\n",
+			"intnetctl: cannot resolve the intnet family: %s\n",
 			nl_geterror(c->family));
 		goto fail;
 	}
@@ -321,7 +325,7 @@ static int conn_run(struct conn *c, struct nl_msg *msg,
 
 	cb = answer_cb(&ans, valid, arg);
 	if (!cb) {
-		fprintf(stderr, "intnet: out of memory\n");
+		fprintf(stderr, "intnetctl: out of memory\n");
 		return -1;
 	}
 	err = nl_send_auto(c->sk, msg);
@@ -342,14 +346,14 @@ static int conn_run(struct conn *c, struct nl_msg *msg,
 		return -1;
 	}
 	if (!ans.done) {
-		fprintf(stderr, "intnet: %s\n",
+		fprintf(stderr, "intnetctl: %s\n",
 			err ? nl_geterror(err) : "no answer from the module");
 		return -1;
 	}
 	if (ans.intr) {
 		fprintf(
 		    stderr,
-		    "intnet: the state changed during the dump; try again\n");
+		    "intnetctl: the state changed while dumping; try again\n");
 		return -1;
 	}
 	return 0;
@@ -387,6 +391,10 @@ static const struct nla_policy attr_policy[INTNET_ATTR_MAX + 1] = {
 	[INTNET_ATTR_PORT_FDB_LEARNED] = { .type = NLA_U32 },
 	[INTNET_ATTR_FDB_LOCKED] = { .type = NLA_U8 },
 	[INTNET_ATTR_FDB_EVENT] = { .type = NLA_U8 },
+	[INTNET_ATTR_NET_GROUP_FWD_MASK] = { .type = NLA_U16 },
+	[INTNET_ATTR_FDB_PREV_IFINDEX] = { .type = NLA_U32 },
+	[INTNET_ATTR_FDB_PREV_IFNAME] = { .type = NLA_STRING },
+	[INTNET_ATTR_PORT_CARRIER] = { .type = NLA_U8 },
 };
 
 /* The words of the enums, indexed by value: both the grammar's and the
@@ -434,6 +442,9 @@ static const struct stat_desc {
 	STAT(RX_DROP_DEST_DOWN, "rx drop", "dest-down"),
 	STAT(RX_DROP_NOMEM, "rx drop", "nomem"),
 	STAT(RX_DROP_MAC_LOCKED, "rx drop", "mac-locked"),
+	STAT(RX_DROP_LINK_LOCAL, "rx drop", "link-local"),
+	STAT(RX_DROP_NO_DEST, "rx drop", "no-dest"),
+	STAT(RX_DROP_BAD_HEADER, "rx drop", "bad-header"),
 	STAT(FDB_FULL, "fdb", "full"),
 	STAT(TX_PACKETS, "tx", "packets"),
 	STAT(TX_BYTES, "tx", "bytes"),
@@ -451,6 +462,11 @@ static const char *attr_str(const struct nlattr *attr)
 static uint32_t attr_u32(const struct nlattr *attr)
 {
 	return attr ? nla_get_u32(attr) : 0;
+}
+
+static uint16_t attr_u16(const struct nlattr *attr)
+{
+	return attr ? nla_get_u16(attr) : 0;
 }
 
 static uint8_t attr_u8(const struct nlattr *attr)
@@ -491,6 +507,52 @@ static void format_mac(char *buf, size_t len, const uint8_t *m)
 {
 	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
 		 m[3], m[4], m[5]);
+}
+
+/*
+ * User @uid's name, or its number when it has none, or one that would not
+ * read back as that user in OWNER/NAME (digits first, or a '/'). A dump shows
+ * one owner many times: the last answer is kept.
+ */
+static const char *user_label(uint32_t uid)
+{
+	static struct {
+		bool valid;
+		uint32_t uid;
+		char name[256];
+	} last;
+	const struct passwd *pw;
+
+	if (last.valid && last.uid == uid)
+		return last.name;
+	pw = getpwuid(uid);
+	if (pw && pw->pw_name[0] && !isdigit((unsigned char)pw->pw_name[0]) &&
+	    !strchr(pw->pw_name, '/'))
+		snprintf(last.name, sizeof(last.name), "%s", pw->pw_name);
+	else
+		snprintf(last.name, sizeof(last.name), "%u", uid);
+	last.uid = uid;
+	last.valid = true;
+	return last.name;
+}
+
+/* Room for OWNER/NAME: a user name of up to 255 bytes, a slash, a name. */
+#define LABEL_LEN (256 + INTNET_NAME_MAX + 1)
+
+/*
+ * The network of @tb as the caller would name it: NAME for their own,
+ * OWNER/NAME for another user's. A reply without an owner (from an older
+ * module) gives the bare name.
+ */
+static const char *net_label(char *buf, size_t len, struct nlattr **tb)
+{
+	const char *name = attr_str(tb[INTNET_ATTR_NET_NAME]);
+	const struct nlattr *owner = tb[INTNET_ATTR_NET_OWNER];
+
+	if (!owner || nla_get_u32(owner) == geteuid())
+		return name;
+	snprintf(buf, len, "%s/%s", user_label(nla_get_u32(owner)), name);
+	return buf;
 }
 
 /* Names may hold any byte but NUL: anything not printable ASCII is escaped,
@@ -602,7 +664,8 @@ static void print_net(struct nlattr **tb, struct nlattr **stats)
 	bool flood = attr_bool(tb[INTNET_ATTR_NET_FLOOD_UNKNOWN]);
 	bool explicit = attr_bool(tb[INTNET_ATTR_NET_EXPLICIT]);
 	uint32_t owner = attr_u32(tb[INTNET_ATTR_NET_OWNER]);
-	char access_buf[4], policy_buf[4];
+	uint16_t fwd_mask = attr_u16(tb[INTNET_ATTR_NET_GROUP_FWD_MASK]);
+	char access_buf[4], policy_buf[4], label[LABEL_LEN];
 	const char *access =
 	    enum_word(access_words, attr_u8(tb[INTNET_ATTR_NET_ACCESS]),
 		      access_buf, sizeof(access_buf));
@@ -617,15 +680,17 @@ static void print_net(struct nlattr **tb, struct nlattr **stats)
 		printf(",\"ports\":%u,\"fdb_learned\":%u,\"fdb_static\":%u,"
 		       "\"fdb_max\":%u,\"port_fdb_max\":%u,\"ageing\":%u,"
 		       "\"flood_unknown\":%s,\"explicit\":%s,\"owner\":%u,"
-		       "\"access\":\"%s\",\"promisc_policy\":\"%s\"",
+		       "\"access\":\"%s\",\"promisc_policy\":\"%s\","
+		       "\"group_fwd_mask\":%u",
 		       ports, learned, fixed, max, port_max, ageing,
 		       json_bool(flood), json_bool(explicit), owner, access,
-		       policy);
+		       policy, fwd_mask);
 		print_stats(stats);
 		putchar('}');
 		return;
 	}
-	printf("%-15s  ports %u  fdb %u/%u", name, ports, learned, max);
+	printf("%-15s  ports %u  fdb %u/%u",
+	       net_label(label, sizeof(label), tb), ports, learned, max);
 	if (fixed)
 		printf("  static %u", fixed);
 	if (port_max)
@@ -633,9 +698,13 @@ static void print_net(struct nlattr **tb, struct nlattr **stats)
 	else
 		printf("  port-fdb-max auto");
 	printf("  ageing %u  flood-unknown %s  explicit %s  owner %u  %s"
-	       "  promisc-policy %s\n",
+	       "  promisc-policy %s",
 	       ageing, on_off(flood), explicit ? "yes" : "no", owner, access,
 	       policy);
+	/* Shown only when set: it forwards what networks drop by default. */
+	if (fwd_mask)
+		printf("  group-fwd-mask 0x%x", fwd_mask);
+	putchar('\n');
 	print_stats(stats);
 }
 
@@ -646,10 +715,11 @@ static void print_port(struct nlattr **tb, struct nlattr **stats)
 	bool up = attr_bool(tb[INTNET_ATTR_PORT_UP]);
 	bool promisc = attr_bool(tb[INTNET_ATTR_PORT_PROMISC]);
 	bool active = attr_bool(tb[INTNET_ATTR_PORT_PROMISC_ACTIVE]);
+	bool carrier = attr_bool(tb[INTNET_ATTR_PORT_CARRIER]);
 	uint32_t user = attr_u32(tb[INTNET_ATTR_PORT_USER]);
 	uint32_t learned = attr_u32(tb[INTNET_ATTR_PORT_FDB_LEARNED]);
 	const struct nlattr *lock = tb[INTNET_ATTR_PORT_LOCK_MAC];
-	char mac[sizeof("00:00:00:00:00:00")] = "";
+	char mac[sizeof("00:00:00:00:00:00")] = "", label[LABEL_LEN];
 
 	if (lock)
 		format_mac(mac, sizeof(mac), nla_data(lock));
@@ -660,10 +730,12 @@ static void print_port(struct nlattr **tb, struct nlattr **stats)
 		printf(",\"ifindex\":%u,\"net\":",
 		       attr_u32(tb[INTNET_ATTR_IFINDEX]));
 		json_str(net);
-		printf(",\"up\":%s,\"promisc\":%s,\"promisc_active\":%s,"
-		       "\"user\":%u,\"fdb_learned\":%u,\"lock_mac\":",
-		       json_bool(up), json_bool(promisc), json_bool(active),
-		       user, learned);
+		printf(",\"net_owner\":%u,\"up\":%s,\"carrier\":%s,"
+		       "\"promisc\":%s,\"promisc_active\":%s,\"user\":%u,"
+		       "\"fdb_learned\":%u,\"lock_mac\":",
+		       attr_u32(tb[INTNET_ATTR_NET_OWNER]), json_bool(up),
+		       json_bool(carrier), json_bool(promisc),
+		       json_bool(active), user, learned);
 		printf(lock ? "\"%s\"" : "null", mac);
 		print_stats(stats);
 		putchar('}');
@@ -671,7 +743,7 @@ static void print_port(struct nlattr **tb, struct nlattr **stats)
 	}
 	/* "inactive": asked for, but down or denied by the network's policy. */
 	printf("%-15s  net %-15s  %-4s  promisc %-3s  user %-5u  learned %u",
-	       ifname, net, up ? "up" : "down",
+	       ifname, net_label(label, sizeof(label), tb), up ? "up" : "down",
 	       promisc ? (active ? "on" : "on (inactive)") : "off", user,
 	       learned);
 	if (lock)
@@ -690,7 +762,9 @@ static void print_fdb(struct nlattr **tb, struct nlattr **stats)
 	bool is_static = attr_bool(tb[INTNET_ATTR_FDB_IS_STATIC]);
 	bool locked = attr_bool(tb[INTNET_ATTR_FDB_LOCKED]);
 	uint32_t age = attr_u32(tb[INTNET_ATTR_FDB_AGE]);
-	char mac[sizeof("00:00:00:00:00:00")];
+	/* only in the event of a move: the port the entry was behind */
+	const struct nlattr *prev = tb[INTNET_ATTR_FDB_PREV_IFNAME];
+	char mac[sizeof("00:00:00:00:00:00")], label[LABEL_LEN];
 
 	(void)stats;
 	format_mac(mac, sizeof(mac), m);
@@ -701,15 +775,27 @@ static void print_fdb(struct nlattr **tb, struct nlattr **stats)
 		printf(",\"ifindex\":%u,\"net\":",
 		       attr_u32(tb[INTNET_ATTR_IFINDEX]));
 		json_str(net);
-		printf(",\"static\":%s,\"locked\":%s,\"age_ms\":%u}",
+		printf(",\"net_owner\":%u,\"static\":%s,\"locked\":%s,"
+		       "\"age_ms\":%u",
+		       attr_u32(tb[INTNET_ATTR_NET_OWNER]),
 		       json_bool(is_static), json_bool(locked), age);
+		if (prev) {
+			printf(",\"prev_ifindex\":%u,\"prev_ifname\":",
+			       attr_u32(tb[INTNET_ATTR_FDB_PREV_IFINDEX]));
+			json_str(attr_str(prev));
+		}
+		putchar('}');
 		return;
 	}
-	printf("%s  dev %-15s  net %-15s  ", mac, ifname, net);
+	printf("%s  dev %-15s  net %-15s  ", mac, ifname,
+	       net_label(label, sizeof(label), tb));
 	if (is_static)
-		printf(locked ? "static locked\n" : "static\n");
+		fputs(locked ? "static locked" : "static", stdout);
 	else
-		printf("learned  age %u.%us\n", age / 1000, age % 1000 / 100);
+		printf("learned  age %u.%us", age / 1000, age % 1000 / 100);
+	if (prev)
+		printf("  moved from %s", attr_str(prev));
+	putchar('\n');
 }
 
 /* The objects of a show, as one JSON array or one line (or more) each. */
@@ -755,10 +841,11 @@ static void show_end(const struct show *s, bool ok)
 /* ---- The grammar ---- */
 
 enum arg_kind {
-	ARG_NAME,   /* a network name, sent as is */
+	ARG_NAME,   /* a network name, or OWNER/NAME: the owner goes to OWNER */
 	ARG_DEV,    /* a device name, sent as its ifindex */
 	ARG_MAC,    /* aa:bb:cc:dd:ee:ff, sent as 6 bytes */
 	ARG_U32,    /* a decimal number */
+	ARG_MASK,   /* a u16 in decimal or 0x hex */
 	ARG_ONOFF,  /* on or off, sent as a u8 1 or 0 */
 	ARG_FLAG,   /* the keyword alone, sent as the u8 .val */
 	ARG_WORD,   /* one of .words, sent as its index in a u8 */
@@ -792,6 +879,8 @@ struct keyword {
 #define KW_LOCAL(n, k, a) .name = n, .kind = k, .attr = SLOT_##a
 
 static const struct keyword arg_name = { KW("NAME", ARG_NAME, NET_NAME) };
+/* Set by a NAME written OWNER/NAME, never by a keyword of its own. */
+static const struct keyword arg_owner = { KW("OWNER", ARG_USER, NET_OWNER) };
 static const struct keyword arg_dev = { KW("DEV", ARG_DEV, IFINDEX) };
 static const struct keyword arg_mac = { KW("MAC", ARG_MAC, MAC) };
 
@@ -804,6 +893,8 @@ static const struct keyword kw_fdb_max = { KW("fdb-max", ARG_U32,
 					      NET_FDB_MAX) };
 static const struct keyword kw_port_fdb_max = { KW("port-fdb-max", ARG_U32,
 						   NET_PORT_FDB_MAX) };
+static const struct keyword kw_group_fwd_mask = { KW("group-fwd-mask", ARG_MASK,
+						     NET_GROUP_FWD_MASK) };
 static const struct keyword kw_explicit = { KW("explicit", ARG_ONOFF,
 					       NET_EXPLICIT) };
 static const struct keyword kw_public = { KW("public", ARG_FLAG, NET_ACCESS),
@@ -834,10 +925,11 @@ static const struct keyword kw_multi_queue = {
 
 #define KWS(...) ((const struct keyword *const[]){ __VA_ARGS__, NULL })
 
-#define V_NEEDS_SETTING 0x1 /* at least one keyword */
-#define V_NEEDS_DEV	0x2 /* the dev keyword is required */
-#define V_DEFAULT_NET	0x4 /* net defaults to INTNET_NAME_DEFAULT */
-#define V_NET_OR_DEV	0x8 /* not both; net defaults when neither */
+#define V_NEEDS_SETTING 0x1  /* at least one keyword */
+#define V_NEEDS_DEV	0x2  /* the dev keyword is required */
+#define V_DEFAULT_NET	0x4  /* net defaults to INTNET_NAME_DEFAULT */
+#define V_NET_OR_DEV	0x8  /* not both; net defaults when neither */
+#define V_GROUP_USER	0x10 /* group only together with user */
 
 struct conn;
 struct args;
@@ -865,13 +957,15 @@ static const struct verb net_verbs[] = {
 	{ .name = "add",
 	  .cmd = INTNET_CMD_NET_NEW,
 	  .arg = &arg_name,
-	  .kws = KWS(&kw_public, &kw_restricted, &kw_policy, &kw_flood,
-		     &kw_ageing, &kw_fdb_max, &kw_port_fdb_max) },
+	  .kws =
+	      KWS(&kw_public, &kw_restricted, &kw_policy, &kw_flood, &kw_ageing,
+		  &kw_fdb_max, &kw_port_fdb_max, &kw_group_fwd_mask) },
 	{ .name = "set",
 	  .cmd = INTNET_CMD_NET_SET,
 	  .arg = &arg_name,
 	  .kws = KWS(&kw_public, &kw_restricted, &kw_policy, &kw_flood,
-		     &kw_ageing, &kw_fdb_max, &kw_port_fdb_max, &kw_explicit),
+		     &kw_ageing, &kw_fdb_max, &kw_port_fdb_max,
+		     &kw_group_fwd_mask, &kw_explicit),
 	  .flags = V_NEEDS_SETTING },
 	{ .name = "del", .cmd = INTNET_CMD_NET_DEL, .arg = &arg_name },
 	{ .name = "show",
@@ -930,7 +1024,7 @@ static const struct verb tap_verbs[] = {
 	  .arg = &arg_ifname,
 	  .kws = KWS(&kw_net, &kw_user, &kw_group, &kw_vnet_hdr,
 		     &kw_multi_queue, &kw_up, &kw_down, &kw_promisc),
-	  .flags = V_DEFAULT_NET,
+	  .flags = V_DEFAULT_NET | V_GROUP_USER,
 	  .run = tap_add },
 	{ .name = "del", .arg = &arg_ifname, .run = tap_del },
 	{ .name = NULL },
@@ -991,8 +1085,8 @@ static int usage_error(const struct object *obj, const char *fmt, ...)
 struct slot {
 	const struct keyword *kw;
 	const char *str; /* ARG_NAME, and ARG_DEV or ARG_USER until resolved */
-	uint32_t u32;	 /* ARG_U32, ARG_ONOFF, ARG_FLAG, ARG_WORD, resolved
-			    ARG_DEV and ARG_USER */
+	uint32_t u32;	 /* ARG_U32, ARG_MASK, ARG_ONOFF, ARG_FLAG, ARG_WORD,
+			    resolved ARG_DEV and ARG_USER */
 	uint8_t mac[ETH_ALEN]; /* ARG_MAC, ARG_LOCK */
 };
 
@@ -1018,6 +1112,82 @@ static int parse_u32(const char *s, uint32_t *val)
 		return -1;
 	*val = n;
 	return 0;
+}
+
+/* A uid or gid: a number, but not -1 (which the kernel reads as none). */
+static int parse_id(const char *s, uint32_t *id)
+{
+	return parse_u32(s, id) || *id == (uint32_t)-1 ? -1 : 0;
+}
+
+/* A number from 0 to 0xffff, in decimal or 0x hex. */
+static int parse_mask(const char *s, uint32_t *val)
+{
+	unsigned long n;
+	int base = 10;
+	char *end;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!isxdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtoul(s, &end, base);
+	if (errno || *end || n > 0xffff)
+		return -1;
+	*val = n;
+	return 0;
+}
+
+/*
+ * What the module takes as a network name: 1 to INTNET_NAME_MAX printable
+ * ASCII characters, no space, no '/' (which writes OWNER/NAME).
+ */
+static bool name_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (!*p || strlen(s) > INTNET_NAME_MAX)
+		return false;
+	for (; *p; p++)
+		if (*p <= ' ' || *p > '~' || *p == '/')
+			return false;
+	return true;
+}
+
+/*
+ * NAME, or OWNER/NAME: OWNER (a user name, resolved with the other names, or
+ * a uid) goes to its own slot and is sent as INTNET_ATTR_NET_OWNER. argv is
+ * ours to cut: the owner's part ends where the name starts.
+ */
+static int parse_name(struct args *a, struct slot *s, char *val)
+{
+	struct slot *owner = &a->slot[INTNET_ATTR_NET_OWNER];
+	char *slash = strchr(val, '/');
+	bool ok;
+
+	if (!slash) {
+		if (!name_valid(val))
+			goto bad;
+		s->str = val;
+		return 0;
+	}
+	*slash = '\0';
+	ok = *val && name_valid(slash + 1) &&
+	     (!isdigit((unsigned char)*val) || !parse_id(val, &owner->u32));
+	if (!ok) {
+		*slash = '/';
+		goto bad;
+	}
+	s->str = slash + 1;
+	owner->kw = &arg_owner;
+	owner->str = isdigit((unsigned char)*val) ? NULL : val;
+	return 0;
+bad:
+	return usage_error(a->obj, "'%s' is not a network name or OWNER/NAME",
+			   val);
 }
 
 static int hex_digit(char ch)
@@ -1079,8 +1249,7 @@ static int parse_word(struct args *a, const struct keyword *kw, const char *val,
 }
 
 /* Takes @val (NULL for a flag) as the value of @kw; 0 or exit status 2. */
-static int parse_value(struct args *a, const struct keyword *kw,
-		       const char *val)
+static int parse_value(struct args *a, const struct keyword *kw, char *val)
 {
 	struct slot *s = &a->slot[kw->attr];
 
@@ -1092,16 +1261,21 @@ static int parse_value(struct args *a, const struct keyword *kw,
 	s->kw = kw;
 	switch (kw->kind) {
 	case ARG_NAME:
+		return parse_name(a, s, val);
 	case ARG_DEV:
 		s->str = val;
 		return 0;
 	case ARG_IFNAME:
-		/* What the kernel's dev_valid_name() takes. */
+		/*
+		 * What the kernel's dev_valid_name() takes, but for '%': the
+		 * kernel would read tap%d as a template and pick a name.
+		 */
 		if (!*val || strlen(val) >= IFNAMSIZ || !strcmp(val, ".") ||
-		    !strcmp(val, "..") || strpbrk(val, "/: \t\n\r\v\f"))
+		    !strcmp(val, "..") || strpbrk(val, "/:% \t\n\r\v\f"))
 			return usage_error(a->obj,
 					   "'%s' is not a device name (1 to %d "
-					   "characters, no '/', ':' or space)",
+					   "characters, no '/', ':', '%%' or "
+					   "space)",
 					   val, IFNAMSIZ - 1);
 		s->str = val;
 		return 0;
@@ -1117,6 +1291,13 @@ static int parse_value(struct args *a, const struct keyword *kw,
 			return usage_error(a->obj,
 					   "%s takes a number, not '%s'",
 					   kw->name, val);
+		return 0;
+	case ARG_MASK:
+		if (parse_mask(val, &s->u32))
+			return usage_error(
+			    a->obj,
+			    "%s takes a number from 0 to 0xffff, not '%s'",
+			    kw->name, val);
 		return 0;
 	case ARG_ONOFF:
 		if (strcmp(val, "on") && strcmp(val, "off"))
@@ -1149,7 +1330,7 @@ static int parse_value(struct args *a, const struct keyword *kw,
 			s->str = val;
 			return 0;
 		}
-		if (parse_u32(val, &s->u32) || s->u32 == (uint32_t)-1)
+		if (parse_id(val, &s->u32))
 			return usage_error(a->obj,
 					   "%s takes a %s name or an "
 					   "id, not '%s'",
@@ -1185,6 +1366,12 @@ static int check_args(struct args *a)
 				   v->name);
 	if ((v->flags & V_NET_OR_DEV) && net->kw && dev->kw)
 		return usage_error(a->obj, "net and dev are exclusive");
+	/* tun lets only a TAP's owner open it, and only while in its group. */
+	if ((v->flags & V_GROUP_USER) && a->slot[SLOT_GROUP].kw &&
+	    !a->slot[INTNET_ATTR_PORT_USER].kw)
+		return usage_error(
+		    a->obj,
+		    "group without user makes a TAP only root can open");
 	if (!net->kw && ((v->flags & V_DEFAULT_NET) ||
 			 ((v->flags & V_NET_OR_DEV) && !dev->kw))) {
 		net->kw = &kw_net;
@@ -1197,7 +1384,7 @@ static int parse_args(struct args *a, int argc, char **argv)
 {
 	const struct verb *v = a->verb;
 	const struct keyword *kw;
-	const char *val;
+	char *val;
 	int i = 0, ret;
 
 	/* A show's argument is optional: a keyword there is no argument. */
@@ -1270,7 +1457,8 @@ static int resolve_names(struct args *a)
 			return 1;
 		}
 	}
-	if (resolve_id(&a->slot[INTNET_ATTR_PORT_USER], false) ||
+	if (resolve_id(&a->slot[INTNET_ATTR_NET_OWNER], false) ||
+	    resolve_id(&a->slot[INTNET_ATTR_PORT_USER], false) ||
 	    resolve_id(&a->slot[SLOT_GROUP], true))
 		return 1;
 	return 0;
@@ -1295,6 +1483,8 @@ static int put_slot(struct nl_msg *msg, int attr, const struct slot *s)
 	case ARG_U32:
 	case ARG_USER:
 		return nla_put_u32(msg, attr, s->u32);
+	case ARG_MASK:
+		return nla_put_u16(msg, attr, s->u32);
 	case ARG_ONOFF:
 	case ARG_FLAG:
 	case ARG_WORD:
@@ -1320,13 +1510,13 @@ static struct nl_msg *build_request(struct conn *c, const struct args *a)
 		len += slot_room(&a->slot[attr]);
 	msg = conn_msg(c, a->verb->cmd, flags, len);
 	if (!msg) {
-		fprintf(stderr, "intnet: out of memory\n");
+		fprintf(stderr, "intnetctl: out of memory\n");
 		return NULL;
 	}
 	for (attr = 0; attr <= INTNET_ATTR_MAX && !err; attr++)
 		err = put_slot(msg, attr, &a->slot[attr]);
 	if (err < 0) {
-		fprintf(stderr, "intnet: %s\n", nl_geterror(err));
+		fprintf(stderr, "intnetctl: %s\n", nl_geterror(err));
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -1398,6 +1588,126 @@ static int run_object(const struct object *obj, int argc, char **argv)
 	return run_verb(obj, v, argc, argv);
 }
 
+/* ---- links: what rtnetlink makes, deletes and says of devices ---- */
+
+/*
+ * An rtnetlink request about a link: @name (NULL: by @ifindex), with @kind
+ * when given; 0 or a libnl error, printed as "cannot WHAT 'NAME': reason".
+ */
+static int link_request(int type, int flags, const char *name, int ifindex,
+			const char *kind, const char *what)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
+				 .ifi_index = ifindex };
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_msg *msg = NULL;
+	struct nlattr *info;
+	int err = -NLE_NOMEM;
+
+	if (!sk)
+		goto out;
+	err = nl_connect(sk, NETLINK_ROUTE);
+	if (err < 0)
+		goto out;
+	err = -NLE_NOMEM;
+	msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_ACK | flags);
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    (name && nla_put_string(msg, IFLA_IFNAME, name) < 0))
+		goto out;
+	if (kind) {
+		info = nla_nest_start(msg, IFLA_LINKINFO);
+		if (!info || nla_put_string(msg, IFLA_INFO_KIND, kind) < 0)
+			goto out;
+		nla_nest_end(msg, info);
+	}
+	err = nl_send_auto(sk, msg);
+	if (err >= 0)
+		err = nl_wait_for_ack(sk);
+out:
+	if (err < 0)
+		fprintf(stderr, "intnetctl: cannot %s '%s': %s\n", what,
+			name ? name : "?", nl_geterror(err));
+	nlmsg_free(msg);
+	nl_socket_free(sk);
+	return err < 0 ? err : 0;
+}
+
+/* What RTM_GETLINK says of a device: its kind and, for tun's, more. */
+struct link_info {
+	char kind[16];
+	bool has_owner;
+	uint32_t owner;	   /* the TAP's, in our user namespace */
+	uint32_t queues;   /* fds attached to the TAP (one fd at most when
+			      it is not multi-queue) */
+	uint32_t disabled; /* ... and detached from it (TUNSETQUEUE) */
+};
+
+static int link_info_cb(struct nl_msg *msg, void *arg)
+{
+	static struct nla_policy tun_policy[IFLA_TUN_MAX + 1] = {
+		[IFLA_TUN_OWNER] = { .type = NLA_U32 },
+		[IFLA_TUN_NUM_QUEUES] = { .type = NLA_U32 },
+		[IFLA_TUN_NUM_DISABLED_QUEUES] = { .type = NLA_U32 },
+	};
+	struct nlattr *tb[IFLA_MAX + 1], *info[IFLA_INFO_MAX + 1];
+	struct nlattr *tun[IFLA_TUN_MAX + 1];
+	struct link_info *li = arg;
+	const struct nlattr *kind;
+
+	if (nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX,
+			NULL) < 0 ||
+	    !tb[IFLA_LINKINFO] ||
+	    nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) < 0)
+		return NL_OK;
+	kind = info[IFLA_INFO_KIND];
+	if (kind)
+		snprintf(li->kind, sizeof(li->kind), "%.*s", nla_len(kind),
+			 (const char *)nla_data(kind));
+	if (strcmp(li->kind, "tun") || !info[IFLA_INFO_DATA] ||
+	    nla_parse_nested(tun, IFLA_TUN_MAX, info[IFLA_INFO_DATA],
+			     tun_policy) < 0)
+		return NL_OK;
+	li->has_owner = tun[IFLA_TUN_OWNER];
+	li->owner = tun[IFLA_TUN_OWNER] ? nla_get_u32(tun[IFLA_TUN_OWNER]) : 0;
+	/* Said of multi-queue TAPs only: a single queue takes one fd alone. */
+	li->queues = tun[IFLA_TUN_NUM_QUEUES]
+			 ? nla_get_u32(tun[IFLA_TUN_NUM_QUEUES])
+			 : 1;
+	if (tun[IFLA_TUN_NUM_DISABLED_QUEUES])
+		li->disabled = nla_get_u32(tun[IFLA_TUN_NUM_DISABLED_QUEUES]);
+	return NL_OK;
+}
+
+/* What rtnetlink says of the device @ifindex; 0, or -1 if it cannot. */
+static int link_info(unsigned int ifindex, struct link_info *li)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
+				 .ifi_index = ifindex };
+	struct nl_sock *sk;
+	struct nl_msg *msg = NULL;
+	int err = -NLE_NOMEM;
+
+	*li = (struct link_info){ .kind = "" };
+	sk = nl_socket_alloc();
+	if (!sk)
+		goto out;
+	err = nl_connect(sk, NETLINK_ROUTE);
+	if (err < 0)
+		goto out;
+	err = -NLE_NOMEM;
+	msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_REQUEST);
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0)
+		goto out;
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, link_info_cb, li);
+	err = nl_send_auto(sk, msg);
+	if (err >= 0)
+		err = nl_recvmsgs_default(sk);
+out:
+	nlmsg_free(msg);
+	nl_socket_free(sk);
+	return err < 0 ? -1 : 0;
+}
+
 /* ---- tap: persistent TAPs for users ---- */
 
 /* The TAP @name from /dev/net/tun (made if it does not exist); -1 and errno. */
@@ -1462,29 +1772,73 @@ static int port_add_for(struct conn *c, struct args *a, uint32_t ifindex)
 }
 
 /*
- * A persistent TAP owned by a user (what VBoxTunctl made), attached as a port.
- * Anything that fails takes the TAP away again: nothing is left half made.
+ * Whether the TAP @ifindex, just made, is as tap_add() made it: tun's, ours,
+ * and open by our fd alone. A multi-queue TAP gives a queue to anyone while
+ * it has no owner, and so in the instant between TUNSETIFF and TUNSETOWNER to
+ * another program, which would keep it: a TAP with another queue is given up.
+ */
+static int tap_alone(unsigned int ifindex, const char *name)
+{
+	struct link_info li;
+
+	if (link_info(ifindex, &li) || strcmp(li.kind, "tun") ||
+	    !li.has_owner || li.owner != geteuid()) {
+		fprintf(stderr, "intnetctl: TAP '%s' changed while made\n",
+			name);
+		return -1;
+	}
+	if (li.queues != 1 || li.disabled) {
+		fprintf(stderr, "intnetctl: another program opened TAP '%s'\n",
+			name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A persistent TAP for a user (what VBoxTunctl made), attached as a port.
+ *
+ * IFF_TUN_EXCL makes it new: a device of that name is refused, never taken
+ * over. It is the caller's at once, so that no user may open it (tun) or
+ * attach it (the module) before it is a port of the network asked for; only
+ * then does it get its user and group, and become persistent. Until then it
+ * lives by our fd alone, and any failure takes it away with the fd, its port
+ * with it: nothing is left half made, and nothing that was there is touched.
  */
 static int tap_add(struct conn *c, struct args *a)
 {
 	const char *name = a->slot[SLOT_IFNAME].str;
 	const struct slot *user = &a->slot[INTNET_ATTR_PORT_USER];
 	const struct slot *group = &a->slot[SLOT_GROUP];
-	int flags = IFF_TAP | IFF_NO_PI;
+	int flags = IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL;
+	unsigned int ifindex = 0;
 	int fd, ret = 1;
 
 	if (a->slot[SLOT_VNET_HDR].kw)
 		flags |= IFF_VNET_HDR;
 	if (a->slot[SLOT_MULTI_QUEUE].kw)
 		flags |= IFF_MULTI_QUEUE;
-	/* TUNSETIFF would open an existing TAP of that name instead. */
-	if (if_nametoindex(name)) {
+	fd = tap_open(name, flags);
+	if (fd < 0 && (errno == EBUSY || errno == EEXIST)) {
 		fprintf(stderr, "intnetctl: device '%s' exists\n", name);
 		return 1;
 	}
-	fd = tap_open(name, flags);
 	if (fd < 0)
 		return tap_fail("create", name);
+	if (ioctl(fd, TUNSETOWNER, (unsigned long)geteuid()) < 0) {
+		tap_fail("set the owner of", name);
+		goto out;
+	}
+	ifindex = if_nametoindex(name);
+	if (tap_alone(ifindex, name))
+		goto out;
+	if (link_up(name) < 0) {
+		tap_fail("bring up", name);
+		goto out;
+	}
+	if (port_add_for(c, a, ifindex))
+		goto out;
+	/* The port is the user's already (PORT_USER): this changes nothing. */
 	if (user->kw && ioctl(fd, TUNSETOWNER, (unsigned long)user->u32) < 0) {
 		tap_fail("set the owner of", name);
 		goto out;
@@ -1498,15 +1852,12 @@ static int tap_add(struct conn *c, struct args *a)
 		tap_fail("make persistent", name);
 		goto out;
 	}
-	if (link_up(name) < 0) {
-		tap_fail("bring up", name);
-		goto out;
-	}
-	ret = port_add_for(c, a, if_nametoindex(name));
+	ret = 0;
 out:
-	if (ret)
-		ioctl(fd, TUNSETPERSIST, 0UL);
 	close(fd);
+	/* Gone with the fd, unless another program opened it (tap_alone()). */
+	if (ret && ifindex && if_nametoindex(name) == ifindex)
+		link_request(RTM_DELLINK, 0, name, ifindex, NULL, "delete");
 	return ret;
 }
 
@@ -1664,7 +2015,7 @@ static int monitor_listen(struct conn *c, bool fdb)
 		grp = genl_ctrl_resolve_grp(c->sk, INTNET_GENL_NAME, groups[i]);
 		if (grp < 0) {
 			fprintf(stderr,
-				"intnet: the module has no events (%s)\n",
+				"intnetctl: the module has no events (%s)\n",
 				nl_geterror(grp));
 			return -1;
 		}
@@ -1673,7 +2024,7 @@ static int monitor_listen(struct conn *c, bool fdb)
 	if (!err)
 		return 0;
 	if (err != -NLE_PERM) {
-		fprintf(stderr, "intnet: cannot listen to events: %s\n",
+		fprintf(stderr, "intnetctl: cannot listen to events: %s\n",
 			nl_geterror(err));
 		return -1;
 	}
@@ -1686,7 +2037,7 @@ static int monitor_listen(struct conn *c, bool fdb)
 	}
 	msg = conn_msg(c, INTNET_CMD_MONITOR, 0, 8);
 	if (!msg || nla_put_u32(msg, INTNET_ATTR_MONITOR, what) < 0) {
-		fprintf(stderr, "intnet: out of memory\n");
+		fprintf(stderr, "intnetctl: out of memory\n");
 		nlmsg_free(msg);
 		return -1;
 	}
@@ -1735,7 +2086,7 @@ static int cmd_monitor(int argc, char **argv)
 	    nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, event_cb, NULL) < 0 ||
 	    nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, any_seq, NULL) < 0) {
 		nl_cb_put(cb);
-		fprintf(stderr, "intnet: out of memory\n");
+		fprintf(stderr, "intnetctl: out of memory\n");
 		conn_close(&c);
 		return 1;
 	}
@@ -1745,12 +2096,12 @@ static int cmd_monitor(int argc, char **argv)
 		err = nl_recvmsgs(c.sk, cb);
 		/* A full receive buffer lost events: say so, and go on. */
 		if (err == -NLE_NOMEM) {
-			fprintf(stderr, "intnet: events were lost (the "
+			fprintf(stderr, "intnetctl: events were lost (the "
 					"receive buffer was full)\n");
 			continue;
 		}
 		if (err < 0) {
-			fprintf(stderr, "intnet: %s\n", nl_geterror(err));
+			fprintf(stderr, "intnetctl: %s\n", nl_geterror(err));
 			break;
 		}
 	}
@@ -1762,96 +2113,6 @@ static int cmd_monitor(int argc, char **argv)
 /* ---- host: host-side ports, devices of kind "intnet" ---- */
 
 #define HOST_KIND "intnet"
-
-/*
- * An rtnetlink request about a link: @name (NULL: by @ifindex), with @kind
- * when given; 0 or a libnl error, printed as "cannot WHAT 'NAME': reason".
- */
-static int link_request(int type, int flags, const char *name, int ifindex,
-			const char *kind, const char *what)
-{
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
-				 .ifi_index = ifindex };
-	struct nl_sock *sk = nl_socket_alloc();
-	struct nl_msg *msg = NULL;
-	struct nlattr *info;
-	int err = -NLE_NOMEM;
-
-	if (!sk)
-		goto out;
-	err = nl_connect(sk, NETLINK_ROUTE);
-	if (err < 0)
-		goto out;
-	err = -NLE_NOMEM;
-	msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_ACK | flags);
-	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    (name && nla_put_string(msg, IFLA_IFNAME, name) < 0))
-		goto out;
-	if (kind) {
-		info = nla_nest_start(msg, IFLA_LINKINFO);
-		if (!info || nla_put_string(msg, IFLA_INFO_KIND, kind) < 0)
-			goto out;
-		nla_nest_end(msg, info);
-	}
-	err = nl_send_auto(sk, msg);
-	if (err >= 0)
-		err = nl_wait_for_ack(sk);
-out:
-	if (err < 0)
-		fprintf(stderr, "intnetctl: cannot %s '%s': %s\n", what,
-			name ? name : "?", nl_geterror(err));
-	nlmsg_free(msg);
-	nl_socket_free(sk);
-	return err < 0 ? err : 0;
-}
-
-/* Notes whether an RTM_NEWLINK answer is of kind "intnet". */
-static int kind_cb(struct nl_msg *msg, void *arg)
-{
-	struct nlattr *tb[IFLA_MAX + 1], *info[IFLA_INFO_MAX + 1];
-	int *is_host = arg;
-
-	if (nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX,
-			NULL) < 0 ||
-	    !tb[IFLA_LINKINFO] ||
-	    nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) < 0)
-		return NL_OK;
-	*is_host = info[IFLA_INFO_KIND] &&
-		   !strcmp(nla_get_string(info[IFLA_INFO_KIND]), HOST_KIND);
-	return NL_OK;
-}
-
-/* Whether @name is a device of kind "intnet" (1), another device (0) or
- * none (-1). */
-static int is_host_dev(const char *name)
-{
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-	struct nl_sock *sk;
-	struct nl_msg *msg = NULL;
-	int is_host = 0, err = -NLE_NOMEM;
-
-	ifi.ifi_index = if_nametoindex(name);
-	if (!ifi.ifi_index)
-		return -1;
-	sk = nl_socket_alloc();
-	if (!sk)
-		goto out;
-	err = nl_connect(sk, NETLINK_ROUTE);
-	if (err < 0)
-		goto out;
-	err = -NLE_NOMEM;
-	msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_REQUEST);
-	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0)
-		goto out;
-	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, kind_cb, &is_host);
-	err = nl_send_auto(sk, msg);
-	if (err >= 0)
-		err = nl_recvmsgs_default(sk);
-out:
-	nlmsg_free(msg);
-	nl_socket_free(sk);
-	return err < 0 ? 0 : is_host;
-}
 
 /*
  * A host-side port: a device of the host's stack (kind "intnet"), up, attached
@@ -1884,14 +2145,15 @@ static int host_add(struct conn *c, struct args *a)
 static int host_del(struct conn *c, struct args *a)
 {
 	const char *name = a->slot[SLOT_IFNAME].str;
-	int host = is_host_dev(name);
+	unsigned int ifindex = if_nametoindex(name);
+	struct link_info li;
 
 	(void)c;
-	if (host < 0) {
+	if (!ifindex) {
 		fprintf(stderr, "intnetctl: no such device '%s'\n", name);
 		return 1;
 	}
-	if (!host) {
+	if (link_info(ifindex, &li) || strcmp(li.kind, HOST_KIND)) {
 		fprintf(stderr, "intnetctl: '%s' is not a host port device\n",
 			name);
 		return 1;
@@ -1909,6 +2171,7 @@ static const struct {
 	{ INTNET_FEATURE_SWITCH, "switch" },
 	{ INTNET_FEATURE_ACCESS, "access" },
 	{ INTNET_FEATURE_EVENTS, "events" },
+	{ INTNET_FEATURE_OWNER_NAMES, "owner-names" },
 };
 
 #define N_FEATURES (sizeof(feature_names) / sizeof(feature_names[0]))
@@ -1980,14 +2243,14 @@ static int cmd_version(int argc, char **argv)
 		return 1;
 	msg = conn_msg(&c, INTNET_CMD_VERSION_GET, 0, 0);
 	if (!msg)
-		fprintf(stderr, "intnet: out of memory\n");
+		fprintf(stderr, "intnetctl: out of memory\n");
 	ret = msg ? conn_run(&c, msg, version_cb, &v) : -1;
 	nlmsg_free(msg);
 	conn_close(&c);
 	if (ret)
 		return 1;
 	if (!v.seen) {
-		fprintf(stderr, "intnet: the module sent no version\n");
+		fprintf(stderr, "intnetctl: the module sent no version\n");
 		return 1;
 	}
 

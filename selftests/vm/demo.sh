@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # make demo: what intnet can do today, shown inside a test guest: two "VMs" (network
 # namespaces behind TAP ports) of the unprivileged user alice (uid 1001) on her network
-# "lab" ping each other; bob (uid 1002) can neither join nor see it; root makes alice a
-# persistent TAP for a third VM (intnetctl tap add), which her VM opens without privileges;
-# a host-side port lets the host reach her VMs; alice watches the events.
+# "lab" ping each other; bob (uid 1002) can neither join nor see it, and his "lab" is his
+# own (names are per owner: root sees 1001/lab and 1002/lab); root makes alice a
+# persistent TAP for a third VM (intnetctl tap add), which her VM opens without
+# privileges; a host-side port lets the host reach her VMs; alice watches the events.
 set -e
 build=${BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
@@ -41,10 +42,14 @@ as alice 1001 intnetctl net show
 as alice 1001 intnetctl port show
 as alice 1001 intnetctl fdb show net lab
 as alice 1001 intnetctl -s port show tap1
-printf '\n# bob may not join alice'"'"'s network, use her TAP, or even see her network\n'
-as bob 1002 intnetctl port add tap3 net lab || true
+printf '\n# bob may not join alice'"'"'s network (named by its owner: 1001/lab), see it, or use her TAP\n'
+as bob 1002 intnetctl port add tap3 net 1001/lab || true
+as bob 1002 intnetctl net show 1001/lab || true
 as bob 1002 intnetctl port add tap1 net bobnet || true
-as bob 1002 intnetctl net show lab || true
+printf '\n# a name alone is never another user'"'"'s network: bob'"'"'s lab is his own\n'
+as bob 1002 intnetctl port add tap3 net lab
+as bob 1002 intnetctl port show
+step intnetctl net show
 as alice 1001 intnetctl port set tap2 down
 printf '\n# tap2 is unplugged now: the ping gets no answer\n'
 step ip netns exec vm1 ping -c 2 -W 1 10.0.0.2 || true
@@ -73,7 +78,8 @@ step intnetctl tap del tap4
 as alice 1001 intnetctl port show
 
 printf '\n# a host-side port on lab: the host itself reaches alice'"'"'s VMs\n'
-step intnetctl host add vhost0 net lab
+printf '# (root names alice'"'"'s network 1001/lab: its own lab would be another one)\n'
+step intnetctl host add vhost0 net 1001/lab
 step ip addr add 10.0.0.254/24 dev vhost0
 step ping -c 2 -i 0.3 10.0.0.1
 as alice 1001 intnetctl port show
