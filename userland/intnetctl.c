@@ -1777,12 +1777,12 @@ static int port_add_for(struct conn *c, struct args *a, uint32_t ifindex)
  * it has no owner, and so in the instant between TUNSETIFF and TUNSETOWNER to
  * another program, which would keep it: a TAP with another queue is given up.
  */
-static int tap_alone(unsigned int ifindex, const char *name)
+static int tap_alone(unsigned int ifindex, const char *name, uint32_t owner)
 {
 	struct link_info li;
 
 	if (link_info(ifindex, &li) || strcmp(li.kind, "tun") ||
-	    !li.has_owner || li.owner != geteuid()) {
+	    !li.has_owner || li.owner != owner) {
 		fprintf(stderr, "intnetctl: TAP '%s' changed while made\n",
 			name);
 		return -1;
@@ -1799,11 +1799,12 @@ static int tap_alone(unsigned int ifindex, const char *name)
  * A persistent TAP for a user (what VBoxTunctl made), attached as a port.
  *
  * IFF_TUN_EXCL makes it new: a device of that name is refused, never taken
- * over. It is the caller's at once, so that no user may open it (tun) or
- * attach it (the module) before it is a port of the network asked for; only
- * then does it get its user and group, and become persistent. Until then it
- * lives by our fd alone, and any failure takes it away with the fd, its port
- * with it: nothing is left half made, and nothing that was there is touched.
+ * over. It gets its owner (the user, or the caller) and group at once, before
+ * it is a port: the module takes a port off its network when its TAP changes
+ * hands, and only that user may open or attach it meanwhile. Then it is
+ * attached, and only then made persistent: until then it lives by our fd
+ * alone, and any failure takes it away with the fd, its port with it:
+ * nothing is left half made, and nothing that was there is touched.
  */
 static int tap_add(struct conn *c, struct args *a)
 {
@@ -1812,6 +1813,7 @@ static int tap_add(struct conn *c, struct args *a)
 	const struct slot *group = &a->slot[SLOT_GROUP];
 	int flags = IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL;
 	unsigned int ifindex = 0;
+	uint32_t owner;
 	int fd, ret = 1;
 
 	if (a->slot[SLOT_VNET_HDR].kw)
@@ -1825,21 +1827,8 @@ static int tap_add(struct conn *c, struct args *a)
 	}
 	if (fd < 0)
 		return tap_fail("create", name);
-	if (ioctl(fd, TUNSETOWNER, (unsigned long)geteuid()) < 0) {
-		tap_fail("set the owner of", name);
-		goto out;
-	}
-	ifindex = if_nametoindex(name);
-	if (tap_alone(ifindex, name))
-		goto out;
-	if (link_up(name) < 0) {
-		tap_fail("bring up", name);
-		goto out;
-	}
-	if (port_add_for(c, a, ifindex))
-		goto out;
-	/* The port is the user's already (PORT_USER): this changes nothing. */
-	if (user->kw && ioctl(fd, TUNSETOWNER, (unsigned long)user->u32) < 0) {
+	owner = user->kw ? user->u32 : geteuid();
+	if (ioctl(fd, TUNSETOWNER, (unsigned long)owner) < 0) {
 		tap_fail("set the owner of", name);
 		goto out;
 	}
@@ -1848,6 +1837,15 @@ static int tap_add(struct conn *c, struct args *a)
 		tap_fail("set the group of", name);
 		goto out;
 	}
+	ifindex = if_nametoindex(name);
+	if (tap_alone(ifindex, name, owner))
+		goto out;
+	if (link_up(name) < 0) {
+		tap_fail("bring up", name);
+		goto out;
+	}
+	if (port_add_for(c, a, ifindex))
+		goto out;
 	if (ioctl(fd, TUNSETPERSIST, 1UL) < 0) {
 		tap_fail("make persistent", name);
 		goto out;
