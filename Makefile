@@ -10,6 +10,8 @@
 #   make demo           boot a guest and show intnet working
 #   make bench          intnet against the Linux bridge, in one guest (LANE=6.12)
 #   make fuzz           the netlink fuzzer alone, full count (FUZZ_LANES=debug)
+#   make lint           checkpatch, sparse, W=1, clang-format, the YNL spec, hardening
+#   make format         format the userland and test C as make lint wants it
 #
 # With no KBUILD_EXTMOD set, this is the project's Makefile; kbuild itself reads Kbuild.
 
@@ -39,7 +41,7 @@ HELPER_TEST_CONF := /var/lib/intnet-qemu-helper-test/qemu-helper.conf
 
 VM := selftests/vm/vm.sh
 
-.PHONY: all kmod userland selftests deps check check-full fuzz vm shell demo bench debug-kernel lint clean \
+.PHONY: all kmod userland selftests deps check check-full fuzz vm shell demo bench debug-kernel lint format clean \
 	install install-tools install-module uninstall dkms-install dkms-uninstall
 
 all: kmod userland
@@ -126,6 +128,12 @@ $(BUILD)/bench/tapgso: bench/tapgso.c
 
 lint:
 	@selftests/vm/lint.sh
+
+# Formats the userland, selftest and benchmark C with the kernel's own .clang-format
+# (from Debian's linux-source-6.12, never copied here), as make lint checks it.
+format:
+	@src=$$(selftests/vm/source.sh) && clang-format --style="file:$$src/.clang-format" -i \
+		userland/*.[ch] selftests/*.[ch] selftests/lib/*.[ch] selftests/helpers/*.c bench/*.c
 
 # make install: the tools (install-tools) and the module for KDIR (install-module);
 # DKMS instead of install-module keeps the module built for every kernel

@@ -28,14 +28,14 @@
 #include <unistd.h>
 
 #define VNET_LEN sizeof(struct virtio_net_hdr)
-#define MSS	 1448
+#define MSS 1448
 /*
  * As a Linux guest sizes a TSO send: whole segments, the frame below the 64 KB
  * GSO limit (a device segments an skb of gso_max_size bytes or more, 65,536 by
  * default, Ethernet header included).
  */
-#define PAYLOAD	  (45 * MSS)
-#define HDRS	  (14 + 20 + 20)
+#define PAYLOAD (45 * MSS)
+#define HDRS (14 + 20 + 20)
 #define FRAME_LEN (HDRS + PAYLOAD)
 
 static const unsigned char src_mac[6] = { 0x02, 0xbe, 0, 0, 0, 0x01 };
@@ -138,7 +138,7 @@ static void build(unsigned char *buf, const unsigned char *dst)
 
 	put16(tcp, 40000);
 	put16(tcp + 2, 5201);
-	put16(tcp + 4, 0x0001);	 /* seq */
+	put16(tcp + 4, 0x0001); /* seq */
 	put16(tcp + 10, 0x0001); /* ack */
 	tcp[12] = 5 << 4;
 	tcp[13] = 0x18; /* PSH, ACK */
@@ -237,8 +237,8 @@ int main(int argc, char **argv)
 		n = receive(rx, in, size + 4096, 1000);
 		if (n != (ssize_t)size) {
 			errno = 0;
-			die(n < 0 ? "a frame was lost"
-				  : "a frame came out cut");
+			die(n < 0 ? "a frame was lost" :
+				    "a frame came out cut");
 		}
 	}
 	ns = now_ns() - t0;

@@ -29,20 +29,20 @@
 #define NO_NETWORK "no such network"
 #define NOT_A_PORT "the device is not a port"
 #define NAME_TAKEN "intnet: a network with this name exists"
-#define LOOPBACK   "intnet: a loopback device cannot be a port"
+#define LOOPBACK "intnet: a loopback device cannot be a port"
 #define RESTRICTED "intnet: the network is restricted to its owner's ports"
 #define OTHERS_TAP "intnet: the TAP belongs to another user"
-#define NOT_A_TAP                                                              \
+#define NOT_A_TAP \
 	"intnet: only an administrator can attach a device that is not a TAP"
-#define FOR_ANOTHER                                                            \
+#define FOR_ANOTHER \
 	"intnet: only an administrator can attach a port for another user"
-#define NOT_OWNER     "intnet: only the network's owner can change it"
+#define NOT_OWNER "intnet: only the network's owner can change it"
 #define NOT_FDB_OWNER "intnet: only the network's owner can change its FDB"
-#define POLICY_DENY   "intnet: the network's promiscuous policy is deny"
-#define QUOTA_FULL                                                             \
+#define POLICY_DENY "intnet: the network's promiscuous policy is deny"
+#define QUOTA_FULL \
 	"intnet: you own as many networks as max_networks_per_user allows"
 #define LOCKED_ELSEWHERE "intnet: another port has locked this address"
-#define STATIC_ELSEWHERE                                                       \
+#define STATIC_ELSEWHERE \
 	"intnet: a static entry puts this address behind another port"
 #define ADDRESS_LOCKED "intnet: the address is locked to a port"
 
@@ -52,13 +52,13 @@ static struct text before, after;
  * @call is refused with @err and exactly the message @msg, and the state of
  * the namespace (as the administrator dumps it) is what it was before.
  */
-#define EXPECT_REFUSED(err, msg, call)                                         \
-	do {                                                                   \
-		state(_metadata, self, &before);                               \
-		EXPECT_EQ(err, call);                                          \
-		EXPECT_STREQ(msg, last.extack);                                \
-		state(_metadata, self, &after);                                \
-		EXPECT_STREQ(before.buf, after.buf);                           \
+#define EXPECT_REFUSED(err, msg, call)               \
+	do {                                         \
+		state(_metadata, self, &before);     \
+		EXPECT_EQ(err, call);                \
+		EXPECT_STREQ(msg, last.extack);      \
+		state(_metadata, self, &after);      \
+		EXPECT_STREQ(before.buf, after.buf); \
 	} while (0)
 
 /* ---- what a user sees, as names ---- */
@@ -119,12 +119,12 @@ static int names(struct sw *self, const char *name, struct text *t)
 }
 
 /* @t holds exactly the lines of @want (in any order). */
-#define EXPECT_NAMES(want, t)                                                  \
-	do {                                                                   \
-		static struct text w;                                          \
-		w.len = snprintf(w.buf, sizeof(w.buf), "%s", want);            \
-		sort_lines(&w);                                                \
-		EXPECT_STREQ(w.buf, (t)->buf);                                 \
+#define EXPECT_NAMES(want, t)                                       \
+	do {                                                        \
+		static struct text w;                               \
+		w.len = snprintf(w.buf, sizeof(w.buf), "%s", want); \
+		sort_lines(&w);                                     \
+		EXPECT_STREQ(w.buf, (t)->buf);                      \
 	} while (0)
 
 /* ---- what a user may do ---- */
@@ -327,9 +327,9 @@ static void five_networks(struct __test_metadata *_metadata, struct sw *self)
 
 	for (i = 0; i < 5; i++)
 		tap_make_owned(_metadata, self, i,
-			       i == 4		  ? NONE
-			       : i == 0 || i == 3 ? U1
-						  : U2,
+			       i == 4		? NONE :
+			       i == 0 || i == 3 ? U1 :
+						  U2,
 			       NONE);
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, net_new(self, "r1"));
@@ -353,9 +353,9 @@ static void five_networks(struct __test_metadata *_metadata, struct sw *self)
 	for (i = 0; i < 5; i++)
 		deliver(_metadata, self, i,
 			frame_make(&f, BCAST, MAC(0x10 + i), 60),
-			i == 2	 ? PORT(3)
-			: i == 3 ? PORT(2)
-				 : 0);
+			i == 2 ? PORT(3) :
+			i == 3 ? PORT(2) :
+				 0);
 }
 
 TEST_F(sw, dumps_show_own_and_public_networks_and_own_ports)
@@ -447,9 +447,9 @@ TEST_F(sw, joining_another_users_restricted_network_is_refused)
 	ASSERT_EQ(0, sw_port_add(self, "r2", self->ifindex[1], NONE, NONE));
 	sw_as(self, U1, NONE);
 	/* Named with its owner, it is not there for U1. */
-	EXPECT_REFUSED(
-	    -ENOENT, NO_NETWORK,
-	    sw_port_add(self, "1002/r2", self->ifindex[0], NONE, NONE));
+	EXPECT_REFUSED(-ENOENT, NO_NETWORK,
+		       sw_port_add(self, "1002/r2", self->ifindex[0], NONE,
+				   NONE));
 	/* The administrator is never refused; the port is still U1's. */
 	sw_as(self, NONE, NONE);
 	ASSERT_EQ(0,
@@ -503,9 +503,9 @@ TEST_F(sw, attaching_a_device_that_is_not_a_tap_is_refused)
 	EXPECT_REFUSED(-EPERM, NOT_A_TAP,
 		       sw_port_add(self, "mine", v0, NONE, NONE));
 	/* Loopback is refused to everyone, for what it is. */
-	EXPECT_REFUSED(
-	    -EINVAL, LOOPBACK,
-	    sw_port_add(self, "mine", if_nametoindex("lo"), NONE, NONE));
+	EXPECT_REFUSED(-EINVAL, LOOPBACK,
+		       sw_port_add(self, "mine", if_nametoindex("lo"), NONE,
+				   NONE));
 }
 
 TEST_F(sw, attaching_a_port_for_a_user_is_for_administrators)
@@ -533,9 +533,9 @@ TEST_F(sw, another_users_restricted_network_cannot_be_touched)
 	sw_as(self, U1, NONE);
 	EXPECT_REFUSED(-ENOENT, NO_NETWORK,
 		       net_set(self, "r2", INTNET_ATTR_NET_AGEING, 1));
-	EXPECT_REFUSED(
-	    -ENOENT, NO_NETWORK,
-	    net_set(self, "r2", INTNET_ATTR_NET_ACCESS, INTNET_ACCESS_PUBLIC));
+	EXPECT_REFUSED(-ENOENT, NO_NETWORK,
+		       net_set(self, "r2", INTNET_ATTR_NET_ACCESS,
+			       INTNET_ACCESS_PUBLIC));
 	EXPECT_REFUSED(-ENOENT, NO_NETWORK, net_del(self, "r2"));
 	EXPECT_REFUSED(-ENOENT, NO_NETWORK, fdb_del(self, "r2", S));
 	EXPECT_REFUSED(-ENOENT, NO_NETWORK, fdb_flush(self, "r2", NONE));
@@ -666,9 +666,9 @@ TEST_F(sw, public_network_admits_other_users)
 	ASSERT_EQ(0, net_new(self, "lab"));
 	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[0], NONE, NONE));
 	sw_as(self, U2, NONE);
-	EXPECT_REFUSED(
-	    -ENOENT, NO_NETWORK,
-	    sw_port_add(self, "1001/lab", self->ifindex[1], NONE, NONE));
+	EXPECT_REFUSED(-ENOENT, NO_NETWORK,
+		       sw_port_add(self, "1001/lab", self->ifindex[1], NONE,
+				   NONE));
 	EXPECT_REFUSED(-ENOENT, NO_NETWORK, net_get(self, "1001/lab", &ni));
 
 	sw_as(self, U1, NONE);
@@ -772,8 +772,8 @@ static void promisc_lab(struct __test_metadata *_metadata, struct sw *self,
 				INTNET_ATTR_NET_PROMISC_POLICY, policy, 0));
 	for (i = 0; i < 6; i++) {
 		tap_make(_metadata, self, i);
-		ASSERT_EQ(
-		    0, sw_port_add_for(self, "lab", self->ifindex[i], user[i]));
+		ASSERT_EQ(0, sw_port_add_for(self, "lab", self->ifindex[i],
+					     user[i]));
 	}
 	for (i = 0; i < 6; i += 5) {
 		/* Under deny, only an administrator may ask. */
@@ -900,8 +900,8 @@ TEST_F(sw, locked_port_sends_only_from_its_address)
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, net_new(self, "lab"));
 	for (i = 0; i < 3; i++)
-		ASSERT_EQ(
-		    0, sw_port_add(self, "lab", self->ifindex[i], NONE, NONE));
+		ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[i], NONE,
+					 NONE));
 	ASSERT_EQ(0, port_lock(self, self->ifindex[0], M))
 	TH_LOG("PORT_SET lock: %s", last.extack);
 	ASSERT_EQ(0, fdb_get(self, "lab", M, &fi));
@@ -1025,8 +1025,8 @@ TEST_F(sw, user_learns_at_most_half_the_fdb_by_default)
 	struct frame f;
 	int i;
 
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, NONE, 8, NONE));
+	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, NONE, 8,
+			     NONE));
 	add_user_ports(_metadata, self, 3, "lab", U1);
 	ASSERT_EQ(0, net_get(self, "lab", &ni));
 	EXPECT_EQ(0, ni.port_fdb_max);
@@ -1063,10 +1063,10 @@ TEST_F(sw, port_share_rounds_down_but_is_at_least_one)
 	struct frame f;
 	int i;
 
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_NEW, "three", NONE, NONE, 3, NONE));
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_NEW, "one", NONE, NONE, 1, NONE));
+	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_NEW, "three", NONE, NONE, 3,
+			     NONE));
+	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_NEW, "one", NONE, NONE, 1,
+			     NONE));
 	for (i = 0; i < 4; i++) {
 		tap_make(_metadata, self, i);
 		ASSERT_EQ(0, sw_port_add(self, i < 2 ? "three" : "one",
@@ -1113,7 +1113,7 @@ TEST_F(sw, explicit_port_fdb_max)
 
 /* ---- a MAC flood ---- */
 
-#define FLOOD	    200000U
+#define FLOOD 200000U
 #define FLOOD_SHARE 512U
 
 /* 200,000 frames under emulation: minutes. */

@@ -29,10 +29,10 @@ static void some_state(struct __test_metadata *_metadata, struct sw *self)
 	state(_metadata, self, &before);
 }
 
-#define EXPECT_UNCHANGED()                                                     \
-	do {                                                                   \
-		state(_metadata, self, &after);                                \
-		EXPECT_STREQ(before.buf, after.buf);                           \
+#define EXPECT_UNCHANGED()                           \
+	do {                                         \
+		state(_metadata, self, &after);      \
+		EXPECT_STREQ(before.buf, after.buf); \
 	} while (0)
 
 /* ---- refusals ---- */
@@ -401,12 +401,13 @@ TEST_F(sw, out_of_range_values_are_refused)
 	ASSERT_EQ(0, net_get(self, "min", &ni));
 	EXPECT_EQ(0u, ni.ageing);
 	EXPECT_EQ(1u, ni.fdb_max);
-	ASSERT_EQ(
-	    0,
-	    intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME, "top",
-		       INTNET_ATTR_NET_ACCESS, INTNET_ACCESS_PUBLIC,
-		       INTNET_ATTR_NET_PROMISC_POLICY, INTNET_PROMISC_ALLOW_ALL,
-		       INTNET_ATTR_NET_PORT_FDB_MAX, INTNET_FDB_MAX_LIMIT, 0));
+	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
+				"top", INTNET_ATTR_NET_ACCESS,
+				INTNET_ACCESS_PUBLIC,
+				INTNET_ATTR_NET_PROMISC_POLICY,
+				INTNET_PROMISC_ALLOW_ALL,
+				INTNET_ATTR_NET_PORT_FDB_MAX,
+				INTNET_FDB_MAX_LIMIT, 0));
 	ASSERT_EQ(0, net_get(self, "top", &ni));
 	EXPECT_EQ(INTNET_ACCESS_PUBLIC, ni.access);
 	EXPECT_EQ(INTNET_PROMISC_ALLOW_ALL, ni.promisc_policy);
@@ -450,8 +451,8 @@ TEST_F(sw, net_get_reports_settings)
 	EXPECT_EQ(1, ni.explicit);
 	EXPECT_EQ(2u, ni.ports);
 	/* Settings not named stay as they are. */
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_SET, "lab", NONE, 0, NONE, NONE));
+	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_SET, "lab", NONE, 0, NONE,
+			     NONE));
 	ASSERT_EQ(0, net_get(self, "lab", &ni));
 	EXPECT_EQ(0, ni.flood_unknown);
 	EXPECT_EQ(0u, ni.ageing);
@@ -554,8 +555,8 @@ TEST_F(sw, explicit_network_stays_without_ports)
 {
 	struct net_info ni;
 
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, 42, NONE, NONE));
+	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, 42, NONE,
+			     NONE));
 	add_ports(_metadata, self, 2, "lab");
 	ASSERT_EQ(0, port_del(self, self->ifindex[0]));
 	close(self->fd[1]);
@@ -571,8 +572,8 @@ TEST_F(sw, net_set_explicit_keeps_implicit_network)
 	struct net_info ni;
 
 	add_ports(_metadata, self, 1, "lab");
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_SET, "lab", NONE, NONE, NONE, 1));
+	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_SET, "lab", NONE, NONE, NONE,
+			     1));
 	ASSERT_EQ(0, port_del(self, self->ifindex[0]));
 	ASSERT_EQ(0, net_get(self, "lab", &ni));
 	EXPECT_EQ(1, ni.explicit);
@@ -681,14 +682,14 @@ TEST_F(sw, networks_are_per_namespace)
 	struct net_info ni;
 	int home;
 
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, 11, NONE, NONE));
+	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, 11, NONE,
+			     NONE));
 	home = ns_open();
 	ASSERT_LE(0, home);
 	sw_enter_new_netns(_metadata, self);
 	EXPECT_EQ(-ENOENT, net_get(self, "lab", &ni));
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, 22, NONE, NONE));
+	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, 22, NONE,
+			     NONE));
 	ASSERT_EQ(0, setns(home, CLONE_NEWNET));
 	sw_reopen(_metadata, self);
 	ASSERT_EQ(0, net_get(self, "lab", &ni));
@@ -697,7 +698,7 @@ TEST_F(sw, networks_are_per_namespace)
 
 /* ---- dumps ---- */
 
-#define MANY	    300
+#define MANY 300
 #define MAX_IFINDEX 4096
 
 struct seen {
@@ -869,8 +870,8 @@ TEST_F(sw, dump_spans_many_messages)
 	 */
 	ASSERT_EQ(0, net_del(self, "lab"));
 	ASSERT_EQ(0, net_del(self, "other"));
-	EXPECT_EQ(
-	    0, intnet_dump(self, INTNET_CMD_PORT_GET, NULL, NULL, NULL, &st));
+	EXPECT_EQ(0, intnet_dump(self, INTNET_CMD_PORT_GET, NULL, NULL, NULL,
+				 &st));
 	EXPECT_EQ(0u, st.msgs);
 }
 
@@ -935,12 +936,12 @@ static int promiscuity(int ifindex)
 	if (!nh)
 		return -ENODATA;
 	nla_index((char *)NLMSG_DATA(nh) +
-		      NLMSG_ALIGN(sizeof(struct ifinfomsg)),
+			  NLMSG_ALIGN(sizeof(struct ifinfomsg)),
 		  nh->nlmsg_len - NLMSG_HDRLEN -
-		      NLMSG_ALIGN(sizeof(struct ifinfomsg)),
+			  NLMSG_ALIGN(sizeof(struct ifinfomsg)),
 		  tb, IFLA_MAX);
-	return tb[IFLA_PROMISCUITY] ? (int)get_u32(tb[IFLA_PROMISCUITY])
-				    : -ENODATA;
+	return tb[IFLA_PROMISCUITY] ? (int)get_u32(tb[IFLA_PROMISCUITY]) :
+				      -ENODATA;
 }
 
 TEST_F(sw, port_device_is_promiscuous_while_a_port)
@@ -1015,8 +1016,8 @@ TEST_F(sw, unprivileged_user_sees_nothing_of_roots_restricted_network)
 	EXPECT_EQ(0,
 		  intnet_dump(self, INTNET_CMD_NET_GET, NULL, NULL, NULL, &st));
 	EXPECT_EQ(0u, st.msgs);
-	EXPECT_EQ(
-	    0, intnet_dump(self, INTNET_CMD_PORT_GET, NULL, NULL, NULL, &st));
+	EXPECT_EQ(0, intnet_dump(self, INTNET_CMD_PORT_GET, NULL, NULL, NULL,
+				 &st));
 	EXPECT_EQ(0u, st.msgs);
 	EXPECT_EQ(0,
 		  intnet_dump(self, INTNET_CMD_FDB_GET, NULL, NULL, NULL, &st));

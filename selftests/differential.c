@@ -11,10 +11,10 @@
 
 #include "switch_lib.h"
 
-#define PORTS	 8
+#define PORTS 8
 #define STATIONS 24
-#define FRAMES	 10000
-#define FLEN	 64
+#define FRAMES 10000
+#define FLEN 64
 
 /* Which of @fds hold a copy of @frame now: a bitmask; -1 on a wrong frame. */
 static int delivered(const int *fds, const unsigned char *frame)
@@ -120,10 +120,10 @@ TEST_F_TIMEOUT(diff, same_deliveries_as_linux_bridge, 300)
 		/* Destination: broadcast, multicast, a station or an unknown
 		 * MAC. */
 		mac(frame,
-		    kind == 0	? 0
-		    : kind == 1 ? 1
-		    : kind == 2 ? 3
-				: 2,
+		    kind == 0 ? 0 :
+		    kind == 1 ? 1 :
+		    kind == 2 ? 3 :
+				2,
 		    random() % STATIONS);
 		mac(frame + 6, 2, st);
 		frame[12] = 0x88;

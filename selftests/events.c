@@ -133,7 +133,7 @@ struct sub_arg {
 	int via;
 	uint32_t what;
 	const char *grp; /* join this group instead */
-	int n;		 /* how many sockets */
+	int n; /* how many sockets */
 };
 
 /* In a child that became a user: subscribe (or join), hand the sockets over. */
@@ -247,14 +247,15 @@ static int event_line(struct nlmsghdr *nh, struct text *t)
 		genl_index(nh, tb, INTNET_ATTR_MAX);
 		get_str(tb[INTNET_ATTR_IFNAME], ifname, sizeof(ifname));
 		get_str(tb[INTNET_ATTR_NET_NAME], net, sizeof(net));
-		m = tb[INTNET_ATTR_MAC] ? nla_payload(tb[INTNET_ATTR_MAC])
-					: (uint8_t *)ZERO_MAC;
+		m = tb[INTNET_ATTR_MAC] ? nla_payload(tb[INTNET_ATTR_MAC]) :
+					  (uint8_t *)ZERO_MAC;
 		why = get_u8(tb[INTNET_ATTR_FDB_EVENT]);
-		return text_add(
-		    t, "%s %02x %s net=%s static=%d %s\n", cmd, m[5], ifname,
-		    net, get_u8(tb[INTNET_ATTR_FDB_IS_STATIC]),
-		    why >= 0 && why <= INTNET_FDB_EVENT_FLUSH ? why_names[why]
-							      : "?");
+		return text_add(t, "%s %02x %s net=%s static=%d %s\n", cmd,
+				m[5], ifname, net,
+				get_u8(tb[INTNET_ATTR_FDB_IS_STATIC]),
+				why >= 0 && why <= INTNET_FDB_EVENT_FLUSH ?
+					why_names[why] :
+					"?");
 	}
 	return text_add(t, "cmd %u\n", gh->cmd);
 }
@@ -309,11 +310,11 @@ static void expect_no_event(struct __test_metadata *_metadata, int fd)
 	ASSERT_EQ(0, poll(&pfd, 1, 0));
 }
 
-#define EXPECT_EVENTS(fd, until, want)                                         \
-	do {                                                                   \
-		static struct text got;                                        \
-		collect(_metadata, fd, until, &got);                           \
-		EXPECT_STREQ(want, got.buf);                                   \
+#define EXPECT_EVENTS(fd, until, want)               \
+	do {                                         \
+		static struct text got;              \
+		collect(_metadata, fd, until, &got); \
+		EXPECT_STREQ(want, got.buf);         \
 	} while (0)
 
 /* ---- tests ---- */
@@ -468,8 +469,8 @@ TEST_F(sw, user_sees_own_and_public_objects_only)
 	ASSERT_EQ(0, sw_port_add(self, "u2pub", self->ifindex[2], NONE, NONE));
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, sw_port_add(self, "mine", self->ifindex[0], NONE, NONE));
-	ASSERT_EQ(
-	    0, sw_port_add(self, "1002/u2pub", self->ifindex[1], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "1002/u2pub", self->ifindex[1], NONE,
+				 NONE));
 	ASSERT_EQ(0, port_set(self, self->ifindex[1], 0, NONE));
 	sw_as(self, U2, NONE);
 	ASSERT_EQ(0, port_set(self, self->ifindex[2], 0, NONE));
@@ -621,9 +622,9 @@ TEST_F(sw, events_are_per_namespace)
 		_exit(strcmp(got.buf, "NET_NEW there owner=0 explicit=1 "
 				      "ports=0 ageing=300 access=0\n"
 				      "NET_SET there owner=0 explicit=1 "
-				      "ports=0 ageing=300 access=1\n")
-			  ? 3
-			  : 0);
+				      "ports=0 ageing=300 access=1\n") ?
+			      3 :
+			      0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
@@ -652,8 +653,8 @@ TEST_F(sw, overrun_is_reported)
 	ASSERT_LE(0, sub);
 	ASSERT_EQ(0,
 		  setsockopt(ev, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)));
-	ASSERT_EQ(
-	    0, setsockopt(sub, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)));
+	ASSERT_EQ(0, setsockopt(sub, SOL_SOCKET, SO_RCVBUF, &small,
+				sizeof(small)));
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, net_new(self, "x"));
 	sw_as(self, NONE, NONE);

@@ -59,8 +59,8 @@ static void expect_module_version(struct __test_metadata *_metadata)
 	char sysfs[64];
 	struct version v;
 
-	ASSERT_EQ(
-	    0, read_line("/sys/module/intnet/version", sysfs, sizeof(sysfs)));
+	ASSERT_EQ(0, read_line("/sys/module/intnet/version", sysfs,
+			       sizeof(sysfs)));
 	ASSERT_EQ(0, version_get(&v, NULL, 0));
 	ASSERT_EQ(0, v.error);
 	EXPECT_STREQ(sysfs, v.text);

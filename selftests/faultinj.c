@@ -22,7 +22,7 @@
 #undef TEST_TIMEOUT_DEFAULT
 #define TEST_TIMEOUT_DEFAULT 240
 
-#define DEBUGFS	 "/sys/kernel/debug"
+#define DEBUGFS "/sys/kernel/debug"
 #define FAIL_NTH "/proc/thread-self/fail-nth"
 /* A request that reaches more failable allocations than this runs away. */
 #define MAX_POINTS 400
@@ -207,7 +207,7 @@ static void find_intnet_text(struct __test_metadata *_metadata)
 	}
 	totals->text_start = lo;
 	totals->text_end =
-	    next - hi < LAST_FUNCTION_MAX ? next : hi + LAST_FUNCTION_MAX;
+		next - hi < LAST_FUNCTION_MAX ? next : hi + LAST_FUNCTION_MAX;
 	note("failing allocations with intnet's code on the stack: "
 	     "%#lx-%#lx (%lu KiB)",
 	     lo, totals->text_end, (totals->text_end - lo) >> 10);
@@ -333,8 +333,8 @@ static void learn(struct __test_metadata *_metadata, struct sw *self, int i,
  */
 static void setup_lab(struct __test_metadata *_metadata, struct sw *self)
 {
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, 0, NONE, NONE));
+	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, 0, NONE,
+			     NONE));
 	ASSERT_EQ(0, net_new(self, "spare"));
 	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[2], NONE, NONE));
 	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[3], NONE, NONE));
@@ -887,8 +887,8 @@ static void follow_owner(struct __test_metadata *_metadata)
 	for (n = 1;; n++) {
 		ASSERT_GE((unsigned int)MAX_POINTS, n);
 		ASSERT_EQ(0, ioctl(self->fd[1], TUNSETOWNER, n % 2 ? U1 : U2));
-		ASSERT_EQ(
-		    0, sw_port_add(self, "0/pub", self->ifindex[1], NONE, NONE))
+		ASSERT_EQ(0, sw_port_add(self, "0/pub", self->ifindex[1], NONE,
+					 NONE))
 		TH_LOG("PORT_ADD: %s", last.extack);
 		totals->requests++;
 		ASSERT_EQ(0, nth_set(nth_fd, n));
@@ -964,14 +964,13 @@ static int dump_attempt(struct __test_metadata *_metadata, struct sw *self,
 				break;
 			}
 			if (nh->nlmsg_type == NLMSG_ERROR) {
-				err =
-				    ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
+				err = ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
 				end = err != 0;
 				continue;
 			}
 			if ((nh->nlmsg_flags & NLM_F_DUMP_INTR) ||
 			    used + NLMSG_ALIGN(nh->nlmsg_len) >
-				sizeof(dumped)) {
+				    sizeof(dumped)) {
 				err = -EINTR;
 				break;
 			}
@@ -1013,7 +1012,7 @@ static const uint8_t *station(unsigned int n)
 	return mac;
 }
 
-#define MANY_NETS    30
+#define MANY_NETS 30
 #define MANY_ENTRIES 600
 
 /*
@@ -1029,15 +1028,15 @@ static void setup_many(struct __test_metadata *_metadata, struct sw *self)
 	unsigned int n;
 	int i;
 
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, 0, NONE, NONE));
+	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, 0, NONE,
+			     NONE));
 	for (n = 0; n < MANY_NETS; n++) {
 		snprintf(name, sizeof(name), "n%02u", n);
 		ASSERT_EQ(0, net_new(self, name));
 	}
 	for (i = 0; i < VETH; i++)
-		ASSERT_EQ(
-		    0, sw_port_add(self, "lab", self->ifindex[i], NONE, NONE));
+		ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[i], NONE,
+					 NONE));
 	/* Frames to DST behind t0 itself are learned from, and go nowhere. */
 	learn(_metadata, self, 0, DST);
 	memcpy(f, DST, ETH_ALEN);
@@ -1305,8 +1304,8 @@ static void frames(struct __test_metadata *_metadata)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ASSERT_EQ(0, net_new(self, "lab"));
 	for (i = 0; i < VETH; i++)
-		ASSERT_EQ(
-		    0, sw_port_add(self, "lab", self->ifindex[i], NONE, NONE));
+		ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[i], NONE,
+					 NONE));
 	faults += try_frames(_metadata, self, "broadcast", BCAST, &seq);
 	faults += try_frames(_metadata, self, "unknown unicast", NOBODY, &seq);
 	/* t1 gets the frame, promiscuous t2 and t3 copies of it. */

@@ -42,44 +42,44 @@
  */
 #undef TEST_TIMEOUT_DEFAULT
 #define TEST_TIMEOUT_DEFAULT (24 * 3600)
-#define TIMEOUT_DEFAULT	     300
+#define TIMEOUT_DEFAULT 300
 /* Before the end: to stop fuzzing at, to leave the checks after it time. */
 #define TIME_MARGIN 15
 /* Before the end: to give up at, if the test still runs. */
 #define KILL_MARGIN 5
 
-#define COUNT_DEFAULT	    400000UL
+#define COUNT_DEFAULT 400000UL
 #define COUNT_DEFAULT_DEBUG 40000UL
 
 /* The unprivileged identity, and another user that owns a TAP. */
-#define FUZZ_UID  60123u
+#define FUZZ_UID 60123u
 #define OTHER_UID 1001u
 
 /*
  * The guard: a network of root's that root's fuzzing never names, on devices
  * whose unusual ifindexes nothing else produces.
  */
-#define GUARD	      "fz-guard"
+#define GUARD "fz-guard"
 #define GUARD_IFINDEX 0x2b1e0a01
-#define N_GUARD	      2
+#define N_GUARD 2
 static const uint8_t GUARD_STATIC[ETH_ALEN] = { 0x02, 0x9a, 0x17, 0, 0, 1 };
 static const uint8_t GUARD_LOCK[ETH_ALEN] = { 0x02, 0x9a, 0x17, 0, 0, 2 };
 
 /* Port candidates, and state large enough that dumps take many messages. */
-#define N_DUMMY	    16
-#define N_TAP	    4
+#define N_DUMMY 16
+#define N_TAP 4
 #define N_BULK_NETS 128
-#define N_BULK_FDB  512
-#define BULK_NET    "fz-bulk-001"
+#define N_BULK_FDB 512
+#define BULK_NET "fz-bulk-001"
 
-#define MAX_ATTRS    32
-#define POOL_SIZE    (160 * 1024)
-#define MAX_BATCH    8
-#define SEND_MAX     (128 * 1024)
-#define ERRNO_MAX    160
-#define REPLY_MS     5000
-#define RCVBUF	     (4 << 20)
-#define SHOW_BYTES   512
+#define MAX_ATTRS 32
+#define POOL_SIZE (160 * 1024)
+#define MAX_BATCH 8
+#define SEND_MAX (128 * 1024)
+#define ERRNO_MAX 160
+#define REPLY_MS 5000
+#define RCVBUF (4 << 20)
+#define SHOW_BYTES 512
 #define SENTINEL_MAX 64
 
 /* ---- randomness ---- */
@@ -299,8 +299,8 @@ static const uint8_t macs[][ETH_ALEN] = {
 
 static const char *pick_name(struct fuzzer *fz)
 {
-	return fz->user ? PICK(&fz->rng, user_names)
-			: PICK(&fz->rng, root_names);
+	return fz->user ? PICK(&fz->rng, user_names) :
+			  PICK(&fz->rng, root_names);
 }
 
 /*
@@ -392,8 +392,8 @@ static void net_settings(struct fuzzer *fz, struct fmsg *m, int set)
 		       pick_u8(r, INTNET_PROMISC_ALLOW_ALL));
 	if (chance(r, 15))
 		add_attr(m, INTNET_ATTR_NET_GROUP_FWD_MASK,
-			 &(uint16_t){ chance(r, 70) ? PICK(r, fwd_masks)
-						    : (uint16_t)rnd(r) },
+			 &(uint16_t){ chance(r, 70) ? PICK(r, fwd_masks) :
+						      (uint16_t)rnd(r) },
 			 sizeof(uint16_t));
 	if (set && chance(r, 30))
 		add_u8(m, INTNET_ATTR_NET_EXPLICIT, pick_u8(r, 1));
@@ -524,9 +524,9 @@ static size_t garbage_attrs(struct rng *r, uint8_t *buf, size_t cap, int depth)
 		       NLA_ALIGN(plen) - plen);
 		a->nla_len = NLA_HDRLEN + plen;
 		if (chance(r, 10))
-			a->nla_len = chance(r, 50)
-					 ? below(r, NLA_HDRLEN)
-					 : a->nla_len + 1 + below(r, 64);
+			a->nla_len = chance(r, 50) ?
+					     below(r, NLA_HDRLEN) :
+					     a->nla_len + 1 + below(r, 64);
 		len += NLA_HDRLEN + NLA_ALIGN(plen);
 	}
 	return len;
@@ -601,8 +601,8 @@ static void mutate_attr(struct rng *r, struct fmsg *m)
 	case 2: /* another type, maybe with flags */
 		a->type = below(r, INTNET_ATTR_MAX + 3);
 		if (chance(r, 20))
-			a->type |=
-			    chance(r, 50) ? NLA_F_NESTED : NLA_F_NET_BYTEORDER;
+			a->type |= chance(r, 50) ? NLA_F_NESTED :
+						   NLA_F_NET_BYTEORDER;
 		break;
 	case 3: /* shorter: a u8 where a u32 goes, a 5-byte MAC */
 		a->plen = a->plen ? below(r, a->plen) : 0;
@@ -618,11 +618,10 @@ static void mutate_attr(struct rng *r, struct fmsg *m)
 		a->plen = plen;
 		break;
 	case 5: /* a lying nla_len: below the header, or past the end */
-		a->nla_len =
-		    chance(r, 40) ? (int32_t)below(r, NLA_HDRLEN)
-		    : chance(r, 50)
-			? (int32_t)(NLA_HDRLEN + a->plen + 1 + below(r, 1000))
-			: 0xffff;
+		a->nla_len = chance(r, 40) ? (int32_t)below(r, NLA_HDRLEN) :
+			     chance(r, 50) ? (int32_t)(NLA_HDRLEN + a->plen +
+						       1 + below(r, 1000)) :
+					     0xffff;
 		break;
 	case 6:
 		if ((a->type & NLA_TYPE_MASK) == INTNET_ATTR_NET_NAME ||
@@ -647,8 +646,8 @@ static void mutate_attr(struct rng *r, struct fmsg *m)
 		m->a[j] = tmp;
 		break;
 	default: /* oversized */
-		plen = chance(r, 70) ? 256 + below(r, 4096)
-				     : 4096 + below(r, 60000);
+		plen = chance(r, 70) ? 256 + below(r, 4096) :
+				       4096 + below(r, 60000);
 		p = pool_alloc(m, plen);
 		if (!p)
 			break;
@@ -675,8 +674,8 @@ static void mutate(struct rng *r, struct fmsg *m)
 	switch (below(r, 16)) {
 	case 0: /* a command 0, past the last, or anything */
 		m->cmd =
-		    PICK(r, ((const uint8_t[]){ 0, INTNET_CMD_MAX + 1,
-						INTNET_CMD_MAX + 2, 255 }));
+			PICK(r, ((const uint8_t[]){ 0, INTNET_CMD_MAX + 1,
+						    INTNET_CMD_MAX + 2, 255 }));
 		if (chance(r, 50))
 			m->cmd = rnd(r);
 		break;
@@ -689,22 +688,23 @@ static void mutate(struct rng *r, struct fmsg *m)
 		m->flags ^= PICK(r, flags);
 		break;
 	case 4: /* another family: the controller, none, a control type */
-		m->type = PICK(r, ((const uint16_t[]){
-				      GENL_ID_CTRL, NLMSG_NOOP, NLMSG_ERROR,
-				      NLMSG_DONE, NLMSG_OVERRUN, 0x7ff0, 0 }));
+		m->type = PICK(r, ((const uint16_t[]){ GENL_ID_CTRL, NLMSG_NOOP,
+						       NLMSG_ERROR, NLMSG_DONE,
+						       NLMSG_OVERRUN, 0x7ff0,
+						       0 }));
 		break;
 	case 5: /* nlmsg_len off by a little, a lot, or absurd */
 		if (chance(r, 70)) {
-			m->len_delta = chance(r, 50) ? -1 - (int)below(r, 24)
-						     : 1 + (int)below(r, 128);
+			m->len_delta = chance(r, 50) ? -1 - (int)below(r, 24) :
+						       1 + (int)below(r, 128);
 		} else {
 			m->len_set = 1;
-			m->len_value =
-			    PICK(r, ((const uint32_t[]){
-					0, 1, NLMSG_HDRLEN - 1, NLMSG_HDRLEN,
-					NLMSG_HDRLEN + 1,
-					NLMSG_HDRLEN + GENL_HDRLEN - 1, 0xffff,
-					0x7fffffff, 0xffffffff }));
+			m->len_value = PICK(
+				r, ((const uint32_t[]){
+					   0, 1, NLMSG_HDRLEN - 1, NLMSG_HDRLEN,
+					   NLMSG_HDRLEN + 1,
+					   NLMSG_HDRLEN + GENL_HDRLEN - 1,
+					   0xffff, 0x7fffffff, 0xffffffff }));
 		}
 		break;
 	case 6:
@@ -756,8 +756,8 @@ static size_t serialize(struct rng *r, struct fmsg *m, uint8_t *dst, size_t cap,
 		if (len + need > cap || NLA_HDRLEN + m->a[i].plen > 0xffff)
 			continue;
 		na = (struct nlattr *)(dst + len);
-		na->nla_len = m->a[i].nla_len >= 0 ? (uint32_t)m->a[i].nla_len
-						   : NLA_HDRLEN + m->a[i].plen;
+		na->nla_len = m->a[i].nla_len >= 0 ? (uint32_t)m->a[i].nla_len :
+						     NLA_HDRLEN + m->a[i].plen;
 		na->nla_type = m->a[i].type;
 		memcpy(dst + len + NLA_HDRLEN, m->a[i].p, m->a[i].plen);
 		memset(dst + len + NLA_HDRLEN + m->a[i].plen, 0,
@@ -767,7 +767,7 @@ static size_t serialize(struct rng *r, struct fmsg *m, uint8_t *dst, size_t cap,
 	nh->nlmsg_len = m->len_set ? m->len_value : len + m->len_delta;
 	for (i = 0; i < m->flips; i++)
 		dst[NLMSG_HDRLEN + below(r, len - NLMSG_HDRLEN)] ^=
-		    1 << below(r, 8);
+			1 << below(r, 8);
 	if (m->trunc >= 0 && (size_t)m->trunc < len)
 		len = m->trunc;
 	m->honest = !m->len_set && !m->len_delta && len == nh->nlmsg_len;
@@ -855,7 +855,7 @@ static int shows_guard(struct nlmsghdr *nh)
 	for (i = 0; i < N_GUARD; i++)
 		if (tb[INTNET_ATTR_IFINDEX] &&
 		    get_u32(tb[INTNET_ATTR_IFINDEX]) ==
-			(uint32_t)world.guard[i])
+			    (uint32_t)world.guard[i])
 			return 1;
 	return 0;
 }
@@ -925,9 +925,9 @@ static void take(struct fuzzer *fz, struct nlmsghdr *nh)
 		p->error = e->error;
 		p->done = 1;
 	} else if (nh->nlmsg_type == NLMSG_DONE) {
-		p->error = nh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int)
-			       ? *(int *)NLMSG_DATA(nh)
-			       : 0;
+		p->error = nh->nlmsg_len >= NLMSG_HDRLEN + sizeof(int) ?
+				   *(int *)NLMSG_DATA(nh) :
+				   0;
 		p->done = 1;
 	} else if (nh->nlmsg_type >= NLMSG_MIN_TYPE) {
 		p->got_data = 1;
@@ -1233,8 +1233,9 @@ static void abandon_dump(struct fuzzer *fz)
 		     nh = NLMSG_NEXT(nh, n)) {
 			ended |= nh->nlmsg_type == NLMSG_DONE ||
 				 nh->nlmsg_type == NLMSG_ERROR;
-			check_visible(
-			    fz, nh, &(struct pend){ .bytes = req, .len = len });
+			check_visible(fz, nh,
+				      &(struct pend){ .bytes = req,
+						      .len = len });
 		}
 	}
 	/* Another dump (refused while one runs), or a request, on top. */
@@ -1381,8 +1382,8 @@ static void guard_state(struct __test_metadata *_metadata, struct sw *self,
 	ASSERT_EQ(0, text_net(last.msg, t));
 	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_PORT_GET, GUARD, text_port, t,
 				 &st));
-	ASSERT_EQ(
-	    0, intnet_dump(self, INTNET_CMD_FDB_GET, GUARD, text_fdb, t, &st));
+	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_FDB_GET, GUARD, text_fdb, t,
+				 &st));
 	sort_lines(t);
 }
 
@@ -1395,9 +1396,9 @@ static void bulk_create(struct __test_metadata *_metadata, struct sw *self)
 
 	for (i = 0; i < N_TAP; i++)
 		tap_make_owned(_metadata, self, i,
-			       i == 0	? FUZZ_UID
-			       : i == 1 ? OTHER_UID
-					: NONE,
+			       i == 0 ? FUZZ_UID :
+			       i == 1 ? OTHER_UID :
+					NONE,
 			       i == 3 ? FUZZ_UID : NONE);
 	memcpy(world.tap, self->ifindex, sizeof(world.tap));
 	for (i = 0; i < N_DUMMY; i++) {
@@ -1487,8 +1488,8 @@ static unsigned long env_ulong(const char *name, unsigned long dflt)
 /* The default count on the lane @lane (INTNET_LANE; NULL: not a guest's). */
 static unsigned long lane_count(const char *lane)
 {
-	return lane && !strcmp(lane, "debug") ? COUNT_DEFAULT_DEBUG
-					      : COUNT_DEFAULT;
+	return lane && !strcmp(lane, "debug") ? COUNT_DEFAULT_DEBUG :
+						COUNT_DEFAULT;
 }
 
 /* What the test is doing, for out_of_time(); and what it says then. */

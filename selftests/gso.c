@@ -12,9 +12,9 @@
 #include "switch_lib.h"
 
 #define VNET_LEN sizeof(struct virtio_net_hdr)
-#define PAYLOAD	 64000
-#define MSS	 1448
-#define HDRS	 (14 + 20 + 20)
+#define PAYLOAD 64000
+#define MSS 1448
+#define HDRS (14 + 20 + 20)
 
 static const unsigned char mac_a[6] = { 2, 0x20, 0, 0, 0, 0xa };
 static const unsigned char mac_b[6] = { 2, 0x20, 0, 0, 0, 0xb };
@@ -26,7 +26,7 @@ static int vnet_tap(const char *name, int offloads)
 
 	if (fd < 0 ||
 	    ioctl(fd, TUNSETOFFLOAD, offloads ? TUN_F_CSUM | TUN_F_TSO4 : 0) <
-		0 ||
+		    0 ||
 	    dev_set_up(name, 1))
 		return -1;
 	return fd;
@@ -87,10 +87,10 @@ FIXTURE_SETUP(gso)
 	ASSERT_GE(self->a, 0);
 	ASSERT_GE(self->b, 0);
 	ASSERT_GE(self->plain, 0);
-	ASSERT_EQ(
-	    0, sw_port_add(self->sw, "gso", if_nametoindex("ga"), NONE, NONE));
-	ASSERT_EQ(
-	    0, sw_port_add(self->sw, "gso", if_nametoindex("gb"), NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self->sw, "gso", if_nametoindex("ga"), NONE,
+				 NONE));
+	ASSERT_EQ(0, sw_port_add(self->sw, "gso", if_nametoindex("gb"), NONE,
+				 NONE));
 	self->out = malloc(VNET_LEN + HDRS + PAYLOAD);
 	self->in = malloc(VNET_LEN + HDRS + PAYLOAD + 4096);
 	ASSERT_NE(NULL, self->out);
@@ -141,8 +141,8 @@ TEST_F(gso, reader_without_offloads_gets_segments)
 	int segments = 0;
 	ssize_t n;
 
-	ASSERT_EQ(
-	    0, sw_port_add(self->sw, "gso", if_nametoindex("gp"), NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self->sw, "gso", if_nametoindex("gp"), NONE,
+				 NONE));
 	len = super_frame(self->out, mac_a, mac_b, PAYLOAD);
 	ASSERT_EQ((ssize_t)len, write(self->a, self->out, len));
 	while ((n = drain_one(self->plain, self->in,

@@ -37,30 +37,30 @@
 #define SHARED_GID 100u
 
 #define HELPER "/usr/local/libexec/intnet-qemu-helper"
-#define NOCAP  "/usr/local/libexec/intnet-qemu-helper-nocap"
+#define NOCAP "/usr/local/libexec/intnet-qemu-helper-nocap"
 #define SETUID "/usr/local/libexec/intnet-qemu-helper-setuid"
 /* Says that file capabilities do not work here (made by install()). */
 #define NO_FILE_CAPS "/usr/local/libexec/.intnet-qemu-helper-setuid"
 /* The installed helper's ACL directory, and the test build's (Makefile). */
-#define ETC_DIR	    "/etc/intnet"
-#define TEST_DIR    "/var/lib/intnet-qemu-helper-test"
+#define ETC_DIR "/etc/intnet"
+#define TEST_DIR "/var/lib/intnet-qemu-helper-test"
 #define TEST_HELPER TEST_DIR "/intnet-qemu-helper-test"
 
 /* Paths in the ACL directory of the helper being tested, "{D}" (see sub()). */
-#define CONF   "{D}/qemu-helper.conf"
-#define INC1   "{D}/inc1.conf"
-#define INC2   "{D}/inc2.conf"
+#define CONF "{D}/qemu-helper.conf"
+#define INC1 "{D}/inc1.conf"
+#define INC2 "{D}/inc2.conf"
 #define SECRET "{D}/secret.conf"
-#define REAL   "{D}/real.conf"
+#define REAL "{D}/real.conf"
 /* A directory of root's, and one a user owns. */
-#define SUB  "{D}/sub"
+#define SUB "{D}/sub"
 #define UDIR "{D}/u"
 
-#define P		"intnet-qemu-helper: "
-#define VNET_HDR	sizeof(struct virtio_net_hdr)
-#define GONE_MS		10000
-#define ARGS_MAX	8
-#define FD_MARKER	"%FD%"
+#define P "intnet-qemu-helper: "
+#define VNET_HDR sizeof(struct virtio_net_hdr)
+#define GONE_MS 10000
+#define ARGS_MAX 8
+#define FD_MARKER "%FD%"
 #define MAX_PORTS_PARAM "/sys/module/intnet/parameters/max_ports_per_user"
 
 /* clang-format off */
@@ -103,8 +103,8 @@ struct proc {
 /* What one run of the helper gave back. */
 struct run {
 	int status; /* exit status, or -1 if it did not exit normally */
-	int tap;    /* the fd received, or -1 */
-	int fd;	    /* the helper's --fd */
+	int tap; /* the fd received, or -1 */
+	int fd; /* the helper's --fd */
 	char err[4096];
 };
 
@@ -253,8 +253,8 @@ static void helper_start(struct __test_metadata *_metadata, const char *path,
 	p->qemu = -1;
 	p->fd = how->fd;
 	if (how->fd < 0) {
-		ASSERT_EQ(
-		    0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+		ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+					sv));
 		p->qemu = sv[0];
 		p->fd = sv[1];
 	}
@@ -489,7 +489,7 @@ static int tap_info(int fd, char *name, short *flags)
 /* What rtnetlink says of a TUN/TAP device (sysfs shows another namespace). */
 struct tun_info {
 	unsigned int flags; /* ifi_flags */
-	long owner, group;  /* -1 when unset */
+	long owner, group; /* -1 when unset */
 	int type, pi, vnet_hdr, persist;
 };
 
@@ -680,8 +680,8 @@ static void expect_allowed(struct __test_metadata *_metadata,
 	} else {
 		net_public(_metadata, h->sw, U1, w.name);
 	}
-	ASSERT_LE(
-	    0, expect_port(_metadata, h->sw, h->path, AS_USER(U1), br, 1, w));
+	ASSERT_LE(0, expect_port(_metadata, h->sw, h->path, AS_USER(U1), br, 1,
+				 w));
 }
 
 /* Whether @a and @b hold the same bytes. */
@@ -1059,8 +1059,8 @@ TEST_F(acl, procfs_and_sysfs_are_refused)
 		       P "/proc is on procfs: refusing /proc/self/comm\n");
 	CONF_IS("include /sys/kernel/uevent_seqnum\n");
 	expect_refusal(
-	    _metadata, h, "lab",
-	    P "/sys is on sysfs: refusing /sys/kernel/uevent_seqnum\n");
+		_metadata, h, "lab",
+		P "/sys is on sysfs: refusing /sys/kernel/uevent_seqnum\n");
 }
 
 /*
@@ -1101,7 +1101,7 @@ acl_missing_file_denies_everything(struct __test_metadata *_metadata,
 }
 
 static void acl_include_loops_and_bad_lines_refuse_everything(
-    struct __test_metadata *_metadata, const struct helper *h)
+	struct __test_metadata *_metadata, const struct helper *h)
 {
 	CONF_IS("allow all\ninclude " INC1 "\n");
 	ASSERT_EQ(0, write_conf(h, INC1, "include " CONF "\n", 0644, 0));
@@ -1166,10 +1166,10 @@ struct bad_args {
 	const char *msg;
 };
 
-#define USAGE                                                                  \
+#define USAGE \
 	" (usage: intnet-qemu-helper [--use-vnet] --fd=N --br=[OWNER/]NAME)\n"
-#define X16  "xxxxxxxxxxxxxxxx"
-#define X64  X16 X16 X16 X16
+#define X16 "xxxxxxxxxxxxxxxx"
+#define X64 X16 X16 X16 X16
 #define X128 X64 X64
 
 static const struct bad_args bad_args[] = {

@@ -7,7 +7,7 @@
 
 #include "switch_lib.h"
 
-#define ENTRIES	   65536U
+#define ENTRIES 65536U
 #define MANY_PORTS 1024U
 
 /* A source MAC per index: 02:5c:00:00:hi:lo. */
@@ -99,8 +99,8 @@ TEST_F_TIMEOUT(slow, fdb_dump_lists_65536_entries_once_each, 600)
 
 	s.bits = calloc(ENTRIES * 2 / 8, 1);
 	ASSERT_NE(NULL, s.bits);
-	ASSERT_EQ(
-	    0, intnet_dump(sw, INTNET_CMD_FDB_GET, "big", count_fdb, &s, &st));
+	ASSERT_EQ(0, intnet_dump(sw, INTNET_CMD_FDB_GET, "big", count_fdb, &s,
+				 &st));
 	EXPECT_EQ(ENTRIES, s.msgs);
 	EXPECT_EQ(0U, s.dups);
 	EXPECT_EQ(0U, s.bad);
@@ -152,8 +152,8 @@ TEST_F_TIMEOUT(slow, network_takes_1024_ports, 600)
 	/* Deleting the network lets go of every device. */
 	ASSERT_EQ(0, net_del(sw, "wide"));
 	n = 0;
-	ASSERT_EQ(
-	    0, intnet_dump(sw, INTNET_CMD_PORT_GET, NULL, count_msgs, &n, &st));
+	ASSERT_EQ(0, intnet_dump(sw, INTNET_CMD_PORT_GET, NULL, count_msgs, &n,
+				 &st));
 	EXPECT_EQ(0U, n);
 }
 
@@ -165,8 +165,8 @@ TEST_F(sw, dump_is_flagged_when_the_fdb_changes_midway)
 	struct req q;
 	ssize_t len;
 
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_NEW, "busy", NONE, 0, 10000, NONE));
+	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_NEW, "busy", NONE, 0, 10000,
+			     NONE));
 	add_ports(_metadata, self, 2, "busy");
 	learn_many(_metadata, self, 0, 4000);
 

@@ -20,32 +20,32 @@
 #undef TEST_TIMEOUT_DEFAULT
 #define TEST_TIMEOUT_DEFAULT 120
 
-#define ALICE	1001L
-#define BOB	1002L
+#define ALICE 1001L
+#define BOB 1002L
 #define MALLORY 1003L
 /* A group that a test puts a user in, or not. */
 #define G 2000L
 /* What tun shows for an id without a mapping in the reader's namespace. */
 #define OVERFLOW_ID 65534L
 
-#define PARAMS		   "/sys/module/intnet/parameters/"
-#define MAX_NETWORKS	   PARAMS "max_networks_per_user"
+#define PARAMS "/sys/module/intnet/parameters/"
+#define MAX_NETWORKS PARAMS "max_networks_per_user"
 #define MAX_PORTS_PER_USER PARAMS "max_ports_per_user"
-#define MAX_MONITORS	   PARAMS "max_monitors_per_user"
-#define PARAM_DEFAULT	   "64"
+#define MAX_MONITORS PARAMS "max_monitors_per_user"
+#define PARAM_DEFAULT "64"
 
 /* The kernel's reasons, word for word (from kmod/). */
 #define OTHERS_TAP "intnet: the TAP belongs to another user"
-#define NOT_A_TAP  "intnet: the device is a TUN (layer 3) device, not a TAP"
-#define IN_USE_ELSEWHERE                                                       \
+#define NOT_A_TAP "intnet: the device is a TUN (layer 3) device, not a TAP"
+#define IN_USE_ELSEWHERE \
 	"intnet: the address is in use behind another user's port"
-#define FDB_FULL   "intnet: the FDB is full (fdb-max)"
+#define FDB_FULL "intnet: the FDB is full (fdb-max)"
 #define NO_NETWORK "no such network"
 #define NOT_A_PORT "the device is not a port"
-#define NO_ENTRY   "no such FDB entry"
-#define FOR_ANOTHER                                                            \
+#define NO_ENTRY "no such FDB entry"
+#define FOR_ANOTHER \
 	"intnet: only an administrator can make a network for another user"
-#define NET_QUOTA                                                              \
+#define NET_QUOTA \
 	"intnet: you own as many networks as max_networks_per_user allows"
 #define PORT_QUOTA "intnet: you have as many ports as max_ports_per_user allows"
 /* Whole, so that they can be grepped. */
@@ -53,14 +53,14 @@
 #define SHARE_FULL "intnet: the port's user has as many FDB entries as port-fdb-max allows"
 #define MONITOR_QUOTA "intnet: you have as many subscriptions as max_monitors_per_user allows"
 /* clang-format on */
-#define PAUSE_REFUSED                                                          \
+#define PAUSE_REFUSED \
 	"PAUSE frames (01:80:C2:00:00:01, bit 1) are never forwarded"
-#define NAME_REQUIRED	"intnet: a network name is required"
+#define NAME_REQUIRED "intnet: a network name is required"
 #define DEVICE_REQUIRED "intnet: a device (ifindex) is required"
-#define MAC_REQUIRED	"intnet: a MAC address is required"
-#define WHAT_REQUIRED	"intnet: what to monitor is required"
+#define MAC_REQUIRED "intnet: a MAC address is required"
+#define WHAT_REQUIRED "intnet: what to monitor is required"
 /* The netlink core's, for a strict policy (lib/nlattr.c). */
-#define UNSUPPORTED  "Unsupported attribute"
+#define UNSUPPORTED "Unsupported attribute"
 #define UNKNOWN_TYPE "Unknown attribute type"
 
 static struct text before, after;
@@ -69,13 +69,13 @@ static struct text before, after;
  * @call is refused with @err and exactly the message @msg, and the state of
  * the namespace (as the administrator dumps it) is what it was before.
  */
-#define EXPECT_REFUSED(err, msg, call)                                         \
-	do {                                                                   \
-		state(_metadata, self, &before);                               \
-		EXPECT_EQ(err, call);                                          \
-		EXPECT_STREQ(msg, last.extack);                                \
-		state(_metadata, self, &after);                                \
-		EXPECT_STREQ(before.buf, after.buf);                           \
+#define EXPECT_REFUSED(err, msg, call)               \
+	do {                                         \
+		state(_metadata, self, &before);     \
+		EXPECT_EQ(err, call);                \
+		EXPECT_STREQ(msg, last.extack);      \
+		state(_metadata, self, &after);      \
+		EXPECT_STREQ(before.buf, after.buf); \
 	} while (0)
 
 /* ---- who a child process becomes ---- */
@@ -330,16 +330,16 @@ static int port_net_of(struct sw *self, long ifindex, struct port_net *pn)
 }
 
 /* Port @i is on the network @net owned by @owner, and is @user's. */
-#define EXPECT_PORT_ON(i, net, owner, user)                                    \
-	do {                                                                   \
-		struct port_net __pn;                                          \
-		ASSERT_EQ(0, port_net_of(self, self->ifindex[i], &__pn))       \
-		TH_LOG("t%d is not a port: %s", i, last.extack);               \
-		EXPECT_STREQ(net, __pn.name);                                  \
-		EXPECT_EQ(owner, __pn.net_owner)                               \
-		TH_LOG("t%d: network owner", i);                               \
-		EXPECT_EQ(user, __pn.port_user)                                \
-		TH_LOG("t%d: port user", i);                                   \
+#define EXPECT_PORT_ON(i, net, owner, user)                              \
+	do {                                                             \
+		struct port_net __pn;                                    \
+		ASSERT_EQ(0, port_net_of(self, self->ifindex[i], &__pn)) \
+		TH_LOG("t%d is not a port: %s", i, last.extack);         \
+		EXPECT_STREQ(net, __pn.name);                            \
+		EXPECT_EQ(owner, __pn.net_owner)                         \
+		TH_LOG("t%d: network owner", i);                         \
+		EXPECT_EQ(user, __pn.port_user)                          \
+		TH_LOG("t%d: port user", i);                             \
 	} while (0)
 
 /* Forgets the TAP fd of port @i (closing it takes the TAP's carrier). */
@@ -524,13 +524,13 @@ TEST_F(sw, member_of_the_taps_group_cannot_attach_the_owners_tap)
 	sw_as(self, BOB, G);
 	ASSERT_EQ(0, net_new_public(self, "sniff", INTNET_PROMISC_ALLOW_ALL));
 	ASSERT_EQ(0, sw_port_add(self, "sniff", self->ifindex[1], NONE, 1));
-	EXPECT_REFUSED(
-	    -EPERM, OTHERS_TAP,
-	    sw_port_add(self, "sniff", self->ifindex[0], NONE, NONE));
+	EXPECT_REFUSED(-EPERM, OTHERS_TAP,
+		       sw_port_add(self, "sniff", self->ifindex[0], NONE,
+				   NONE));
 	/* Nor to alice's restricted network, as her port. */
-	EXPECT_REFUSED(
-	    -EPERM, OTHERS_TAP,
-	    port_join(self, "alab", of(self, ALICE), self->ifindex[0], NONE));
+	EXPECT_REFUSED(-EPERM, OTHERS_TAP,
+		       port_join(self, "alab", of(self, ALICE),
+				 self->ifindex[0], NONE));
 	/* Alice, in the group, attaches it; bob sees none of her frames. */
 	sw_as(self, ALICE, G);
 	ASSERT_EQ(0, sw_port_add(self, "alab", self->ifindex[0], NONE, NONE));
@@ -568,9 +568,9 @@ TEST_F(sw, group_only_tap_becomes_the_members_port_on_networks_he_may_join)
 	ASSERT_EQ(0, net_new(self, "alab"));
 	ASSERT_EQ(0, sw_port_add(self, "alab", self->ifindex[1], NONE, NONE));
 	sw_as(self, BOB, G);
-	EXPECT_REFUSED(
-	    -ENOENT, NO_NETWORK,
-	    port_join(self, "alab", of(self, ALICE), self->ifindex[0], NONE));
+	EXPECT_REFUSED(-ENOENT, NO_NETWORK,
+		       port_join(self, "alab", of(self, ALICE),
+				 self->ifindex[0], NONE));
 	/* The name alone is his own "alab". */
 	ASSERT_EQ(0, sw_port_add(self, "alab", self->ifindex[0], NONE, NONE))
 	TH_LOG("PORT_ADD: %s", last.extack);
@@ -595,8 +595,8 @@ static void alice_pub(struct __test_metadata *_metadata, struct sw *self)
 	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE));
 	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[2], NONE, NONE));
 	sw_as(self, BOB, NONE);
-	ASSERT_EQ(
-	    0, port_join(self, "pub", of(self, ALICE), self->ifindex[1], NONE))
+	ASSERT_EQ(0, port_join(self, "pub", of(self, ALICE), self->ifindex[1],
+			       NONE))
 	TH_LOG("PORT_ADD to alice's public network: %s", last.extack);
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60),
 		PORT(1) | PORT(2));
@@ -627,8 +627,8 @@ TEST_F(sw, lock_cannot_take_an_address_learned_behind_another_users_port)
 	ASSERT_EQ(0, fdb_get(self, NULL, A, &fi));
 	EXPECT_EQ(self->ifindex[0], (int)fi.ifindex);
 	EXPECT_EQ(0, fi.is_static);
-	EXPECT_EQ(
-	    0u, port_stat(_metadata, self, 0, INTNET_STATS_RX_DROP_MAC_LOCKED));
+	EXPECT_EQ(0u, port_stat(_metadata, self, 0,
+				INTNET_STATS_RX_DROP_MAC_LOCKED));
 }
 
 TEST_F(sw, lock_displaces_only_own_addresses_unless_owner_or_administrator)
@@ -639,8 +639,8 @@ TEST_F(sw, lock_displaces_only_own_addresses_unless_owner_or_administrator)
 	alice_pub(_metadata, self);
 	tap_make_owned(_metadata, self, 3, BOB, NONE);
 	sw_as(self, BOB, NONE);
-	ASSERT_EQ(
-	    0, port_join(self, "pub", of(self, ALICE), self->ifindex[3], NONE));
+	ASSERT_EQ(0, port_join(self, "pub", of(self, ALICE), self->ifindex[3],
+			       NONE));
 	/* B behind bob's t1, C behind bob's t3, D behind alice's t2. */
 	deliver(_metadata, self, 1, frame_make(&f, BCAST, B, 60),
 		all_but(self, 1));
@@ -683,8 +683,8 @@ TEST_F(sw, failed_lock_change_leaves_the_old_lock_in_force)
 	alice_pub(_metadata, self);
 	tap_make_owned(_metadata, self, 3, BOB, NONE);
 	sw_as(self, BOB, NONE);
-	ASSERT_EQ(
-	    0, port_join(self, "pub", of(self, ALICE), self->ifindex[3], NONE));
+	ASSERT_EQ(0, port_join(self, "pub", of(self, ALICE), self->ifindex[3],
+			       NONE));
 	ASSERT_EQ(0, port_lock(self, self->ifindex[1], M))
 	TH_LOG("PORT_SET lock: %s", last.extack);
 	EXPECT_REFUSED(-EPERM, IN_USE_ELSEWHERE,
@@ -729,8 +729,8 @@ TEST_F(sw, static_entries_count_against_fdb_max_and_the_users_share)
 	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE));
 	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[2], NONE, NONE));
 	sw_as(self, BOB, NONE);
-	ASSERT_EQ(
-	    0, port_join(self, "pub", of(self, ALICE), self->ifindex[1], NONE));
+	ASSERT_EQ(0, port_join(self, "pub", of(self, ALICE), self->ifindex[1],
+			       NONE));
 
 	/* The owner places static entries: alice's share is two, on any of
 	 * her ports.
@@ -884,10 +884,10 @@ static int hog_step(char c)
 	return 0;
 }
 
-#define HOG_FAIL(...)                                                          \
-	do {                                                                   \
-		snprintf(hog->failed, sizeof(hog->failed), __VA_ARGS__);       \
-		return 1;                                                      \
+#define HOG_FAIL(...)                                                    \
+	do {                                                             \
+		snprintf(hog->failed, sizeof(hog->failed), __VA_ARGS__); \
+		return 1;                                                \
 	} while (0)
 
 /*
@@ -1490,8 +1490,8 @@ TEST_F(sw, tap_given_away_while_down_leaves_when_up_or_named)
 	sw_as(self, ALICE, NONE);
 	for (i = 0; i < 3; i++) {
 		tap_make_owned(_metadata, self, i, ALICE, NONE);
-		ASSERT_EQ(
-		    0, sw_port_add(self, "pub", self->ifindex[i], NONE, NONE));
+		ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[i], NONE,
+					 NONE));
 		ASSERT_EQ(0, dev_set_up(self->ifname[i], 0));
 		ASSERT_EQ(0, ioctl(self->fd[i], TUNSETOWNER, BOB));
 	}
@@ -1622,8 +1622,8 @@ TEST_F(sw,
 	add_ports(_metadata, self, 3, "lab");
 	for (i = 0; i < sizeof(groups); i++)
 		deliver(_metadata, self, 0, link_local(&f, groups[i], A), 0);
-	EXPECT_EQ(
-	    4u, port_stat(_metadata, self, 0, INTNET_STATS_RX_DROP_LINK_LOCAL));
+	EXPECT_EQ(4u, port_stat(_metadata, self, 0,
+				INTNET_STATS_RX_DROP_LINK_LOCAL));
 	EXPECT_EQ(0u, port_stat(_metadata, self, 0, INTNET_STATS_RX_FLOODED));
 
 	/* 802.1X (01:80:C2:00:00:03) forwarded, the others still not. */
@@ -1637,8 +1637,8 @@ TEST_F(sw,
 	deliver(_metadata, self, 1, link_local(&f, 0x03, B), PORT(0) | PORT(2));
 	deliver(_metadata, self, 0, link_local(&f, 0x00, A), 0);
 	deliver(_metadata, self, 0, link_local(&f, 0x0e, A), 0);
-	EXPECT_EQ(
-	    6u, port_stat(_metadata, self, 0, INTNET_STATS_RX_DROP_LINK_LOCAL));
+	EXPECT_EQ(6u, port_stat(_metadata, self, 0,
+				INTNET_STATS_RX_DROP_LINK_LOCAL));
 	EXPECT_EQ(1u, port_stat(_metadata, self, 0, INTNET_STATS_RX_FLOODED));
 }
 
@@ -1661,8 +1661,8 @@ TEST_F(sw, pause_is_never_forwarded)
 	f.b[13] = 0x08;
 	deliver(_metadata, self, 0, &f, 0);
 	deliver(_metadata, self, 0, link_local(&f, 0x02, A), PORT(1) | PORT(2));
-	EXPECT_EQ(
-	    1u, port_stat(_metadata, self, 0, INTNET_STATS_RX_DROP_LINK_LOCAL));
+	EXPECT_EQ(1u, port_stat(_metadata, self, 0,
+				INTNET_STATS_RX_DROP_LINK_LOCAL));
 }
 
 /* ---- 10. the learning share is per user ---- */
@@ -1906,8 +1906,8 @@ TEST_F(sw, fdb_move_event_names_the_previous_port)
 	while (!found &&
 	       !next_event(fd, INTNET_CMD_FDB_ADD, buf, sizeof(buf))) {
 		genl_index((struct nlmsghdr *)buf, tb, INTNET_ATTR_MAX);
-		found =
-		    get_u8(tb[INTNET_ATTR_FDB_EVENT]) == INTNET_FDB_EVENT_MOVE;
+		found = get_u8(tb[INTNET_ATTR_FDB_EVENT]) ==
+			INTNET_FDB_EVENT_MOVE;
 	}
 	ASSERT_TRUE(found);
 	ASSERT_NE(NULL, tb[INTNET_ATTR_MAC]);
@@ -1944,8 +1944,8 @@ static int call_counting(struct sw *self, struct req *q, char *first,
 		     nh = NLMSG_NEXT(nh, n)) {
 			if (nh->nlmsg_type == NLMSG_ERROR) {
 				nl_extack(nh, &last);
-				last.error =
-				    ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
+				last.error = ((struct nlmsgerr *)NLMSG_DATA(nh))
+						     ->error;
 				return last.error ?: msgs;
 			}
 			if (nh->nlmsg_type < NLMSG_MIN_TYPE)
@@ -1972,8 +1972,8 @@ TEST_F(sw, fdb_get_request_answers_one_entry)
 	ASSERT_EQ(1, call_counting(self, &q, msg, sizeof(msg)))
 	TH_LOG("FDB_GET: %s", last.extack);
 	EXPECT_EQ(
-	    INTNET_CMD_FDB_GET,
-	    ((struct genlmsghdr *)NLMSG_DATA((struct nlmsghdr *)msg))->cmd);
+		INTNET_CMD_FDB_GET,
+		((struct genlmsghdr *)NLMSG_DATA((struct nlmsghdr *)msg))->cmd);
 	genl_index((struct nlmsghdr *)msg, tb, INTNET_ATTR_MAX);
 	ASSERT_NE(NULL, tb[INTNET_ATTR_MAC]);
 	EXPECT_EQ(0, memcmp(B, nla_payload(tb[INTNET_ATTR_MAC]), ETH_ALEN));
@@ -2171,7 +2171,7 @@ static int call_missing(struct sw *self, struct req *q, long *miss)
 				off += e->msg.nlmsg_len - NLMSG_HDRLEN;
 			while ((nh->nlmsg_flags & NLM_F_ACK_TLVS) &&
 			       NLMSG_HDRLEN + off + NLA_HDRLEN <=
-				   nh->nlmsg_len) {
+				       nh->nlmsg_len) {
 				a = (struct nlattr *)((char *)e + off);
 				if (a->nla_len < NLA_HDRLEN)
 					break;
@@ -2185,15 +2185,15 @@ static int call_missing(struct sw *self, struct req *q, long *miss)
 }
 
 /* @q is refused with EINVAL, @msg, and the missing attribute @type. */
-#define EXPECT_MISSING(type, msg, q)                                           \
-	do {                                                                   \
-		long __miss;                                                   \
-		state(_metadata, self, &before);                               \
-		EXPECT_EQ(-EINVAL, call_missing(self, q, &__miss));            \
-		EXPECT_STREQ(msg, last.extack);                                \
-		EXPECT_EQ(type, __miss);                                       \
-		state(_metadata, self, &after);                                \
-		EXPECT_STREQ(before.buf, after.buf);                           \
+#define EXPECT_MISSING(type, msg, q)                                \
+	do {                                                        \
+		long __miss;                                        \
+		state(_metadata, self, &before);                    \
+		EXPECT_EQ(-EINVAL, call_missing(self, q, &__miss)); \
+		EXPECT_STREQ(msg, last.extack);                     \
+		EXPECT_EQ(type, __miss);                            \
+		state(_metadata, self, &after);                     \
+		EXPECT_STREQ(before.buf, after.buf);                \
 	} while (0)
 
 TEST_F(sw, missing_attribute_is_named_in_the_extack)

@@ -23,16 +23,16 @@
 #undef TEST_TIMEOUT_DEFAULT
 #define TEST_TIMEOUT_DEFAULT 800
 
-#define NET	      "stress"
-#define SECONDS	      60
-#define N_WRITERS     2
-#define N_WORKERS     4
-#define BIG_PORTS     256
-#define MILLION	      1000000u
+#define NET "stress"
+#define SECONDS 60
+#define N_WRITERS 2
+#define N_WORKERS 4
+#define BIG_PORTS 256
+#define MILLION 1000000u
 #define FLOOD_FDB_MAX 4096u
 /* Each flooding port's share: together they can't fill the network's FDB. */
-#define FLOOD_SHARE    (FLOOD_FDB_MAX / 4)
-#define FLOOD_PAYLOAD  46
+#define FLOOD_SHARE (FLOOD_FDB_MAX / 4)
+#define FLOOD_PAYLOAD 46
 #define STRESS_PAYLOAD 64
 
 /* Station of stable port t@i. */
@@ -183,8 +183,8 @@ static int churn_settings(struct sw *sw, struct result *r, const int *ifindex)
 	if (!err)
 		err = net_set(sw, NET, INTNET_ATTR_NET_FDB_MAX, 64 + n % 1024);
 	if (!err)
-		err =
-		    net_set(sw, NET, INTNET_ATTR_NET_FLOOD_UNKNOWN, n % 5 != 0);
+		err = net_set(sw, NET, INTNET_ATTR_NET_FLOOD_UNKNOWN,
+			      n % 5 != 0);
 	if (!err)
 		err = port_set(sw, ifindex[6], n % 4 != 1, NONE);
 	if (err)
@@ -353,9 +353,9 @@ static void *write_run(void *arg)
 				       ETH_ALEN);
 			else
 				memcpy(f,
-				       kind == 4   ? BCAST
-				       : kind == 5 ? MCAST
-						   : unknown,
+				       kind == 4 ? BCAST :
+				       kind == 5 ? MCAST :
+						   unknown,
 				       ETH_ALEN);
 			memcpy(f + ETH_ALEN, STATION(i), ETH_ALEN);
 			if (kind == 7) {
@@ -386,8 +386,8 @@ static void *read_run(void *arg)
 	int i, ret;
 
 	for (i = 0; i < MAX_PORTS; i++)
-		pfd[i] =
-		    (struct pollfd){ .fd = t->self->fd[i], .events = POLLIN };
+		pfd[i] = (struct pollfd){ .fd = t->self->fd[i],
+					  .events = POLLIN };
 	for (;;) {
 		ret = poll(pfd, MAX_PORTS, 200);
 		if (ret == 0 && t->stop)
@@ -498,8 +498,8 @@ TEST_F(sw, churn_under_traffic_leaves_a_consistent_switch)
 	double secs = stress_seconds(), start, t0;
 	int i, status = -1;
 
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_NEW, NET, NONE, NONE, 4096, NONE));
+	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_NEW, NET, NONE, NONE, 4096,
+			     NONE));
 	add_ports(_metadata, self, MAX_PORTS, NET);
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -739,8 +739,8 @@ TEST_F(sw, million_frame_mac_flood)
 
 	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_NEW, NET, NONE, 0,
 			     FLOOD_FDB_MAX, NONE));
-	ASSERT_EQ(
-	    0, net_set(self, NET, INTNET_ATTR_NET_PORT_FDB_MAX, FLOOD_SHARE));
+	ASSERT_EQ(0, net_set(self, NET, INTNET_ATTR_NET_PORT_FDB_MAX,
+			     FLOOD_SHARE));
 	/* A user each: a share each, the static entry counted in it. */
 	add_user_ports(_metadata, self, 4, NET, 1001);
 	for (i = 0; i < 2; i++)

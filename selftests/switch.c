@@ -179,10 +179,10 @@ TEST_F(sw, port_down_is_a_pulled_cable)
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 100), PORT(2));
 	deliver(_metadata, self, 0, frame_make(&f, B, A, 100), PORT(2));
 	deliver(_metadata, self, 0, frame_make(&f, X, A, 100), 0);
-	EXPECT_EQ(
-	    2u, port_stat(_metadata, self, 1, INTNET_STATS_RX_DROP_PORT_DOWN));
-	EXPECT_EQ(
-	    1u, port_stat(_metadata, self, 0, INTNET_STATS_RX_DROP_DEST_DOWN));
+	EXPECT_EQ(2u, port_stat(_metadata, self, 1,
+				INTNET_STATS_RX_DROP_PORT_DOWN));
+	EXPECT_EQ(1u, port_stat(_metadata, self, 0,
+				INTNET_STATS_RX_DROP_DEST_DOWN));
 	EXPECT_EQ(0u, port_stat(_metadata, self, 1, INTNET_STATS_TX_PACKETS));
 
 	/* Plugged back in, it switches again. */
@@ -225,8 +225,8 @@ TEST_F(sw, flood_unknown_off_reaches_only_promiscuous_ports)
 	EXPECT_EQ(3u, port_stat(_metadata, self, 0, INTNET_STATS_RX_FLOODED));
 
 	/* Flooding again, once the network says so. */
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_SET, "lab", 1, NONE, NONE, NONE));
+	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_SET, "lab", 1, NONE, NONE,
+			     NONE));
 	deliver(_metadata, self, 0, frame_make(&f, NOBODY, A, 100),
 		all_but(self, 0));
 }
@@ -415,8 +415,8 @@ TEST_F(sw, ageing_forgets_idle_stations)
 	struct frame f;
 	long ms;
 
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, 1, NONE, NONE));
+	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_NEW, "lab", NONE, 1, NONE,
+			     NONE));
 	add_ports(_metadata, self, 3, "lab");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	deliver(_metadata, self, 1, frame_make(&f, BCAST, X, 100),
@@ -451,8 +451,8 @@ TEST_F(sw, shorter_ageing_applies_to_known_stations)
 		all_but(self, 1));
 	expect_learned(_metadata, self, 1, 0);
 	/* Learned under 300 s; the new 1 s counts from the last frame. */
-	ASSERT_EQ(
-	    0, net_req(self, INTNET_CMD_NET_SET, "lab", NONE, 1, NONE, NONE));
+	ASSERT_EQ(0, net_req(self, INTNET_CMD_NET_SET, "lab", NONE, 1, NONE,
+			     NONE));
 	for (tries = 0; tries < 60; tries++) {
 		ASSERT_EQ(0, net_get(self, "lab", &ni));
 		if (!ni.fdb_learned)
@@ -650,8 +650,8 @@ TEST_F(sw, forwarded_frame_passes_fq_qdisc_with_rx_timestamps)
 /* The expected counters of one port; unnamed ones are 0. */
 struct counts {
 	uint64_t rx_packets, rx_bytes, forwarded, flooded, port_down,
-	    invalid_src, local, dest_down, fdb_full, tx_packets, tx_bytes,
-	    oversize, mac_locked;
+		invalid_src, local, dest_down, fdb_full, tx_packets, tx_bytes,
+		oversize, mac_locked;
 };
 
 static void expect_counts(struct __test_metadata *_metadata, struct sw *self,

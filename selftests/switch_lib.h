@@ -112,12 +112,12 @@ static inline void view(struct __test_metadata *_metadata, struct sw *self,
 
 	t->len = 0;
 	t->buf[0] = '\0';
-	ASSERT_EQ(
-	    0, intnet_dump(self, INTNET_CMD_NET_GET, NULL, text_net, t, &st));
-	ASSERT_EQ(
-	    0, intnet_dump(self, INTNET_CMD_PORT_GET, NULL, text_port, t, &st));
-	ASSERT_EQ(
-	    0, intnet_dump(self, INTNET_CMD_FDB_GET, NULL, text_fdb, t, &st));
+	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_NET_GET, NULL, text_net, t,
+				 &st));
+	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_PORT_GET, NULL, text_port, t,
+				 &st));
+	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_FDB_GET, NULL, text_fdb, t,
+				 &st));
 	sort_lines(t);
 }
 

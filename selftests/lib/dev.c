@@ -177,8 +177,8 @@ int qdisc_replace(int ifindex, const char *kind)
 
 	memset(buf, 0, sizeof(buf));
 	nh->nlmsg_type = RTM_NEWQDISC;
-	nh->nlmsg_flags =
-	    NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE;
+	nh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE |
+			  NLM_F_REPLACE;
 	nh->nlmsg_seq = 1;
 	tcm->tcm_family = AF_UNSPEC;
 	tcm->tcm_ifindex = ifindex;

@@ -14,10 +14,10 @@
 #include "intnet.h"
 
 /* Forwarding is synchronous with write(): a frame is there or never comes. */
-#define ARRIVAL_MS     100
-#define SILENCE_MS     50
+#define ARRIVAL_MS 100
+#define SILENCE_MS 50
 #define ETHERTYPE_TEST 0x88b5
-#define FRAME_MAX      (ETH_HLEN + 4 + 9216)
+#define FRAME_MAX (ETH_HLEN + 4 + 9216)
 
 struct frame {
 	unsigned int id;

@@ -572,8 +572,8 @@ int fdb_get(struct sw *self, const char *name, const uint8_t *mac,
 	int err;
 
 	memset(fi, 0, sizeof(*fi));
-	err =
-	    intnet_dump(self, INTNET_CMD_FDB_GET, name, fdb_find_cb, &ff, &st);
+	err = intnet_dump(self, INTNET_CMD_FDB_GET, name, fdb_find_cb, &ff,
+			  &st);
 	if (err)
 		return err;
 	if (ff.found > 1)

@@ -99,8 +99,8 @@ int nl_request(int fd, void *req, size_t len, struct nl_reply *r)
 		for (nh = (struct nlmsghdr *)tmp; NLMSG_OK(nh, n);
 		     nh = NLMSG_NEXT(nh, n)) {
 			if (nh->nlmsg_type == NLMSG_ERROR) {
-				r->error =
-				    ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
+				r->error = ((struct nlmsgerr *)NLMSG_DATA(nh))
+						   ->error;
 				nl_extack(nh, r);
 				return r->error;
 			}
@@ -117,7 +117,7 @@ struct nlattr *genl_attr(struct nlmsghdr *nh, uint16_t type)
 {
 	int rem = nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
 	struct nlattr *a =
-	    (struct nlattr *)((char *)NLMSG_DATA(nh) + GENL_HDRLEN);
+		(struct nlattr *)((char *)NLMSG_DATA(nh) + GENL_HDRLEN);
 
 	while (rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
 	       a->nla_len <= rem) {
@@ -229,9 +229,10 @@ int nl_dump(int fd, void *req, size_t len, nl_dump_cb cb, void *arg,
 			if (nh->nlmsg_type == NLMSG_DONE) {
 				/* The TLVs follow the int error. */
 				st->error = *(int *)NLMSG_DATA(nh);
-				nl_tlv_msg(
-				    nh, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(int)),
-				    st->extack, sizeof(st->extack));
+				nl_tlv_msg(nh,
+					   NLMSG_HDRLEN +
+						   NLMSG_ALIGN(sizeof(int)),
+					   st->extack, sizeof(st->extack));
 				if (!st->error)
 					st->error = err;
 				return st->error;
@@ -279,8 +280,8 @@ long get_u32_or_none(struct nlattr *a)
 
 int get_u8(struct nlattr *a)
 {
-	return a && a->nla_len == NLA_HDRLEN + 1 ? *(uint8_t *)nla_payload(a)
-						 : -1;
+	return a && a->nla_len == NLA_HDRLEN + 1 ? *(uint8_t *)nla_payload(a) :
+						   -1;
 }
 
 void get_str(struct nlattr *a, char *out, size_t size)

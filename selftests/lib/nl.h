@@ -19,8 +19,8 @@
 /* The module's defaults and limits that are policy, not contract (kmod/intnet.h
  * and its module parameters).
  */
-#define INTNET_AGEING_DEFAULT	    300
-#define INTNET_FDB_MAX_DEFAULT	    16384
+#define INTNET_AGEING_DEFAULT 300
+#define INTNET_FDB_MAX_DEFAULT 16384
 #define INTNET_MONITOR_MAX_PER_USER 64
 
 struct nl_reply {

@@ -27,8 +27,9 @@ version=$(sed -n 's/^#define INTNET_VERSION "\(.*\)"/\1/p' "$repo/kmod/version.h
 grep -qx "PACKAGE_VERSION=\"$version\"" "$repo/dkms.conf" ||
 	{ echo "dkms.conf: PACKAGE_VERSION is not \"$version\""; rc=1; }
 
-echo "lint: clang-format on the userland, selftest and benchmark C"
-(cd "$repo" && clang-format --dry-run -Werror userland/*.c selftests/*.c selftests/*.h selftests/helpers/*.c bench/*.c) || rc=1
+echo "lint: clang-format (the kernel's own .clang-format) on the userland, selftest and benchmark C"
+(cd "$repo" && clang-format --style="file:$src/.clang-format" --dry-run -Werror \
+	userland/*.[ch] selftests/*.[ch] selftests/lib/*.[ch] selftests/helpers/*.c bench/*.c) || rc=1
 
 # The helper runs with CAP_NET_ADMIN for every local user: the binary itself must show
 # the hardening the Makefile asks for (readelf only: hardening-check may be missing).
