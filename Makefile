@@ -50,8 +50,8 @@ all: kmod userland
 # $(BUILD), so that nothing is written into the source tree and kernels don't clash.
 kmod:
 	@test -d "$(KDIR)" || { echo "KDIR=$(KDIR): no kernel headers (run: make deps)"; exit 1; }
-	@cp "$$(BUILD=$(BUILD) $(VM) build-module "$(KDIR)")" kmod/intnet.ko
-	@echo "built kmod/intnet.ko for $$($(VM) release "$(KDIR)")"
+	@cp "$$(BUILD=$(BUILD) scripts/build-module.sh "$(KDIR)")" kmod/intnet.ko
+	@echo "built kmod/intnet.ko for $$(scripts/build-module.sh --release "$(KDIR)")"
 
 userland: userland/intnetctl $(if $(wildcard userland/intnet-qemu-helper.c),userland/intnet-qemu-helper)
 $(BUILD)/bin/intnetctl: $(CLI_SRCS)
@@ -76,7 +76,7 @@ selftests: $(if $(wildcard userland/intnet-qemu-helper.c),$(BUILD)/selftests/hel
 	@$(MAKE) -s -C selftests BUILD=$(BUILD)
 
 deps:
-	@selftests/vm/deps.sh
+	@scripts/deps.sh
 
 debug-kernel:
 	@selftests/vm/debug-kernel.sh
@@ -115,7 +115,7 @@ shell: userland
 demo:
 	@$(MAKE) -s deps
 	@$(MAKE) -s userland selftests
-	@BUILD=$(BUILD) $(VM) run "$(LANE)" "selftests/vm/demo.sh"
+	@BUILD=$(BUILD) $(VM) run "$(LANE)" "examples/demo.sh"
 
 # The benchmark (bench/): one icount guest on LANE; results in $(BUILD)/bench/.
 bench:
@@ -127,12 +127,12 @@ $(BUILD)/bench/tapgso: bench/tapgso.c
 	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -o $@ $<
 
 lint:
-	@selftests/vm/lint.sh
+	@scripts/lint.sh
 
 # Formats the userland, selftest and benchmark C with the kernel's own .clang-format
 # (from Debian's linux-source-6.12, never copied here), as make lint checks it.
 format:
-	@src=$$(selftests/vm/source.sh) && clang-format --style="file:$$src/.clang-format" -i \
+	@src=$$(scripts/source.sh) && clang-format --style="file:$$src/.clang-format" -i \
 		userland/*.[ch] selftests/*.[ch] selftests/lib/*.[ch] selftests/helpers/*.c bench/*.c
 
 # make install: the tools (install-tools) and the module for KDIR (install-module);
@@ -144,7 +144,7 @@ LIBEXECDIR := $(PREFIX)/libexec
 MANDIR := $(PREFIX)/share/man
 COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
 CONFDIR := /etc/intnet
-MODDIR = /lib/modules/$(shell $(VM) release "$(KDIR)")/extra
+MODDIR = /lib/modules/$(shell scripts/build-module.sh --release "$(KDIR)")/extra
 
 install: install-tools install-module
 
@@ -165,7 +165,7 @@ install-tools: userland
 
 install-module: kmod
 	install -D -m 0644 kmod/intnet.ko $(DESTDIR)$(MODDIR)/intnet.ko
-	test -n "$(DESTDIR)" || depmod "$$($(VM) release "$(KDIR)")"
+	test -n "$(DESTDIR)" || depmod "$$(scripts/build-module.sh --release "$(KDIR)")"
 
 # The ACL goes only if it is still the one install made.
 uninstall:
@@ -177,7 +177,7 @@ uninstall:
 		rm -f $(DESTDIR)$(CONFDIR)/qemu-helper.conf
 	-rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null
 	rm -f $(DESTDIR)$(MODDIR)/intnet.ko
-	test -n "$(DESTDIR)" || depmod "$$($(VM) release "$(KDIR)")"
+	test -n "$(DESTDIR)" || depmod "$$(scripts/build-module.sh --release "$(KDIR)")"
 	test -z "$$(dkms status intnet 2>/dev/null)" || dkms remove intnet/$(VERSION) --all
 
 # DKMS builds from a copy of the sources in /usr/src/intnet-VERSION (see dkms.conf),

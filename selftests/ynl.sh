@@ -11,7 +11,7 @@
 plan 30
 load_module
 repo=$(cd "$(dirname "$0")/.." && pwd)
-src=$("$repo/selftests/vm/source.sh")
+src=$("$repo/scripts/source.sh")
 ynl_dir=$src/tools/net/ynl
 spec=$repo/Documentation/netlink/specs/intnet.yaml
 schema=$src/Documentation/netlink/genetlink.yaml

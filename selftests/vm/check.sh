@@ -34,7 +34,7 @@ expected_tests() {
 
 # Host-side: the module passes checkpatch --strict and sparse, the C is formatted.
 echo "=== host: lint"
-if "$here/lint.sh"; then
+if "$repo/scripts/lint.sh"; then
 	total_pass=1
 	summary+=("host lint: 1 passed, 0 failed")
 else

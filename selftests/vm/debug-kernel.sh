@@ -14,7 +14,7 @@ log() { echo "debug-kernel: $*" >&2; }
 
 # Bump when the way the kernel is built changes (not its config: that is in the key).
 recipe=1
-src=$("$here/source.sh")
+src=$("$here/../../scripts/source.sh")
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 key=$(printf '%s\n' "recipe $recipe" "source $srcver" "$(gcc --version | head -n 1)" |
 	cat - "$fragment" | sha256sum | cut -c1-12)

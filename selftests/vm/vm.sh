@@ -4,8 +4,6 @@
 # root shared read-only over 9p, and runs a command in it with intnet loaded.
 #
 #   vm.sh kernel LANE          print "KVER VMLINUX KDIR" for a lane (6.1, 6.12, debug)
-#   vm.sh build-module KDIR    build intnet.ko for KDIR; print its path
-#   vm.sh release KDIR         the kernel release KDIR builds for
 #   vm.sh run LANE CMD         run CMD (a shell command line) in a guest; exit with its status
 #   vm.sh shell LANE           an interactive guest
 #   vm.sh check LANE           run the selftests in a guest (used by check.sh)
@@ -45,9 +43,9 @@ extract_vmlinux() {
 	die "no ELF kernel found inside $img"
 }
 
-# The release a module built in KDIR is for (Debian's kernel.release says otherwise).
+# The release a module built in KDIR is for.
 kernel_release() {
-	sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$1/include/generated/utsrelease.h"
+	"$repo/scripts/build-module.sh" --release "$1"
 }
 
 # Sets KVER, VMLINUX, KDIR for a lane.
@@ -76,17 +74,8 @@ lane_kernel() {
 	esac
 }
 
-# kbuild writes objects beside the sources, so build in a per-kernel copy.
 build_module() {
-	local kdir=$1 kver dir
-	kver=$(kernel_release "$kdir")
-	dir=$BUILD/kmod/$kver
-	mkdir -p "$dir/kmod" "$dir/include"
-	cp -p "$repo/Kbuild" "$dir/"
-	cp -pu "$repo"/kmod/*.[ch] "$repo/kmod/Kbuild" "$dir/kmod/"
-	cp -rpu "$repo/include/uapi" "$dir/include/"
-	make -s -C "$kdir" M="$dir" W=1 KCFLAGS=-Werror modules >&2
-	echo "$dir/kmod/intnet.ko"
+	BUILD=$BUILD "$repo/scripts/build-module.sh" "$1"
 }
 
 # A busybox initramfs that mounts the host's root (9p, read-only) under a tmpfs
@@ -196,8 +185,6 @@ kernel)
 	lane_kernel "$2"
 	echo "$KVER $VMLINUX $KDIR"
 	;;
-build-module) build_module "$2" ;;
-release) kernel_release "$2" ;;
 run)
 	boot "$2" run "$3" 0
 	exit "$(guest_status "$2")"

@@ -7,7 +7,7 @@
 # persistent TAP for a third VM (intnetctl tap add), which her VM opens without
 # privileges; a host-side port lets the host reach her VMs; alice watches the events.
 set -e
-build=${BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
+build=${BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
 # As a user: the prompt shows who runs the command.
 as() {
