@@ -261,7 +261,9 @@ slab_by_cache() {
 # mem_record CASE SWITCH N BEFORE_SLABS BEFORE AFTER_SLABS AFTER: bytes per item.
 mem_record() {
 	local case=$1 sw=$2 n=$3
-	local -a b=($4) a=($5)
+	local -a b a
+	read -r -a b <<<"$4"
+	read -r -a a <<<"$5"
 	local slab=$(((a[0] - b[0]) / n)) all=$(((a[1] - b[1]) / n))
 	record "$case" slab "$sw" 1 "$slab" bytes
 	record "$case" kernel "$sw" 1 "$all" bytes

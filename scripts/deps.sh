@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(
 	# build
-	build-essential pkg-config libnl-3-dev libnl-genl-3-dev sparse clang-format
+	build-essential pkg-config libnl-3-dev libnl-genl-3-dev sparse clang-format shellcheck
 	# the test lanes' kernels and their headers: Debian 6.1 and 6.12
 	linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux-headers-6.12-amd64
 	# the debug lane's kernel source, the kselftest harness and checkpatch

@@ -13,14 +13,21 @@ rc=0
 
 echo "lint: checkpatch --strict"
 cp=("$src/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types)
-"${cp[@]}" -f $(ls "$repo"/kmod/*.[ch] | grep -v /compat.h) \
-	"$repo/include/uapi/linux/intnet.h" || rc=1
+files=()
+for f in "$repo"/kmod/*.[ch]; do
+	[ "${f##*/}" = compat.h ] || files+=("$f")
+done
+"${cp[@]}" -f "${files[@]}" "$repo/include/uapi/linux/intnet.h" || rc=1
 # compat.h is the one place allowed to test LINUX_VERSION_CODE (STYLE.md).
 "${cp[@]}" --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f "$repo/kmod/compat.h" || rc=1
 
 echo "lint: the YNL spec, the uapi header and the module's policies agree"
 /usr/bin/python3 "$repo/selftests/ynl_spec.py" "$src/Documentation/netlink/genetlink.yaml" >"$BUILD/ynl_spec.tap" ||
 	{ grep -A1 '^not ok' "$BUILD/ynl_spec.tap"; rc=1; }
+
+echo "lint: shellcheck (warnings and errors) on every shell script"
+(cd "$repo" && shellcheck -x -P SCRIPTDIR -S warning selftests/*.sh selftests/vm/*.sh \
+	scripts/*.sh examples/*.sh bench/*.sh .ci/run) || rc=1
 
 echo "lint: dkms.conf follows kmod/version.h"
 version=$(sed -n 's/^#define INTNET_VERSION "\(.*\)"/\1/p' "$repo/kmod/version.h")

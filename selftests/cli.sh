@@ -17,7 +17,7 @@ expect_eq "version lists the features" "features  netns switch access events own
 
 json=$(intnetctl -j version)
 expect_eq "-j version is JSON with the module's version" "$modver" \
-	"$(echo "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["module"])')"
+	"$(echo "$json" | json_eval 'j["module"]')"
 
 out=$(setpriv --reuid 65534 --regid 65534 --clear-groups intnetctl version 2>&1)
 expect_eq "an unprivileged user reads the version" "module    $modver" "$(echo "$out" | sed -n 2p)"

@@ -20,17 +20,17 @@ tmp=$(mktemp -d)
 
 # Under TCG every program run costs ~70 ms: the test runs as few as it can (ip -batch,
 # one awk where a pipeline would do, root's three dumps side by side).
-cleanup() {
-	local n
-	echo 64 >"$quota"
-	for n in $(intnetctl net show | awk '$1 ~ /^([0-9]+\/)?acc-|^(1004\/)?intnet$/ { print $1 }'); do
-		intnetctl net del "$n"
-	done
-	# shellcheck disable=SC2086
-	printf 'link del %s\n' $devs | ip -force -batch - 2>/dev/null
-	rm -rf "$tmp"
+# The networks this test made, whoever owns them.
+acc_nets() {
+	intnetctl net show | awk '$1 ~ /^([0-9]+\/)?acc-|^(1004\/)?intnet$/ { print $1 }'
 }
-trap cleanup EXIT
+at_exit rm -rf "$tmp"
+# shellcheck disable=SC2086
+at_exit del_links $devs
+# shellcheck disable=SC2016
+at_exit_late 'del_nets $(acc_nets)'
+# shellcheck disable=SC2016
+at_exit_late 'echo 64 >"$quota"'
 
 as_user() {
 	local uid=$1
@@ -222,7 +222,7 @@ allowed "alice takes bob's port on her network down" alice port set acc-tb2 down
 expect_eq "bob's port is down; he sees it on 1001/acc-a" \
 	"acc-tb2          net 1001/acc-a       down  promisc off  user 1002   learned 0" "$(bob port show acc-tb2)"
 expect_eq "bob's port, -j: net is the name, net_owner alice" "acc-a 1001 1002" \
-	"$(bob -j port show acc-tb2 | python3 -c 'import json,sys; p=json.load(sys.stdin)[0]; print(p["net"], p["net_owner"], p["user"])')"
+	"$(bob -j port show acc-tb2 | json_eval '"%s %s %s" % (j[0]["net"], j[0]["net_owner"], j[0]["user"])')"
 refused "bob cannot lock a MAC alice's port has locked" "intnet: another port has locked this address" \
 	bob port set acc-tb2 lock-mac 02:00:00:00:a1:01
 
@@ -247,7 +247,7 @@ allowed "bob makes an acc-lab of his own, public" bob net add acc-lab public
 expect_eq "root sees both, each named by its owner" "1001/acc-lab 1002/acc-lab" \
 	"$(intnetctl net show | names '^[0-9]+/acc-lab$')"
 expect_eq "-j: two acc-lab, told apart by their owners" "acc-lab 1001, acc-lab 1002" \
-	"$(intnetctl -j net show | python3 -c 'import json,sys; print(", ".join(sorted("%s %d" % (n["name"], n["owner"]) for n in json.load(sys.stdin) if n["name"] == "acc-lab")))')"
+	"$(intnetctl -j net show | json_eval '", ".join(sorted("%s %d" % (n["name"], n["owner"]) for n in j if n["name"] == "acc-lab"))')"
 expect_eq "alice sees hers as acc-lab, and bob's public one as 1002/acc-lab" "1002/acc-lab acc-lab" \
 	"$(alice net show | names 'acc-lab$')"
 allowed "alice joins acc-lab by its name" alice port add acc-ta4 net acc-lab

@@ -18,18 +18,12 @@ devs="cj-ta1 cj-ta2 cj-ta3 cj-tr cj-v1"
 tmp=$(mktemp -d)
 mon_pid='' amon_pid='' vms_pid=''
 
-cleanup() {
-	[ -n "$mon_pid" ] && kill "$mon_pid" "$amon_pid" 2>/dev/null
-	[ -n "$vms_pid" ] && kill "$vms_pid" 2>/dev/null
-	for n in cj-pub cj-root cj-empty "$ODD1" "$ODD2" cj-mon cj-dup 1001/cj-a 1001/cj-dup \
-		1001/cj-amon 1001/cj-amon2; do
-		intnetctl net del "$n" 2>/dev/null
-	done
-	# shellcheck disable=SC2086
-	printf 'link del %s\n' $devs | ip -force -batch - 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+at_exit rm -rf "$tmp"
+# shellcheck disable=SC2086
+at_exit del_links $devs
+at_exit del_nets cj-pub cj-root cj-empty "$ODD1" "$ODD2" cj-mon cj-dup 1001/cj-a 1001/cj-dup \
+	1001/cj-amon 1001/cj-amon2
+at_exit_late 'stop_pids "$mon_pid" "$amon_pid" "$vms_pid"'
 
 
 # run KEY [UID] -- ARGS...: intnetctl ARGS as root (or UID); stdout, stderr and the

@@ -12,7 +12,7 @@ trap 'ip netns del clitest' EXIT
 # Everything below runs in its own namespace: its networks are its own.
 run() { ip netns exec clitest intnetctl "$@"; }
 inns() { ip netns exec clitest "$@"; }
-json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)'; }
+json_ok() { json_eval 0 >/dev/null; }
 
 inns ip link set lo up
 inns ip link add d1 type dummy
@@ -35,7 +35,7 @@ expect_eq "a static entry is added" \
 	"02:00:00:00:00:aa  dev d1               net lab              static" "$(run fdb show net lab)"
 run net set lab flood-unknown on ageing 30
 expect_eq "net set changes the settings" "ageing 30 flood-unknown on" \
-	"$(run -j net show lab | python3 -c 'import json,sys; n=json.load(sys.stdin)[0]; print("ageing", n["ageing"], "flood-unknown", "on" if n["flood_unknown"] else "off")')"
+	"$(run -j net show lab | json_eval '"ageing %d flood-unknown %s" % (j[0]["ageing"], "on" if j[0]["flood_unknown"] else "off")')"
 run port set d2 up promisc on
 expect_eq "port set brings the port up; promisc under deny is asked for, not active" \
 	"d2               net lab              up    promisc on (inactive)  user 0      learned 0" "$(run port show d2)"
@@ -44,7 +44,7 @@ expect_eq "net set changes access, promiscuous policy, the per-port limit and th
 	"lab              ports 2  fdb 0/100  static 1  port-fdb-max 10  ageing 30  flood-unknown on  explicit yes  owner 0  public  promisc-policy allow-all  group-fwd-mask 0x4" \
 	"$(run net show lab)"
 expect_eq "-j net show has access, promisc_policy, port_fdb_max and group_fwd_mask" "public allow-all 10 4" \
-	"$(run -j net show lab | python3 -c 'import json,sys; n=json.load(sys.stdin)[0]; print(n["access"], n["promisc_policy"], n["port_fdb_max"], n["group_fwd_mask"])')"
+	"$(run -j net show lab | json_eval '"%s %s %s %s" % (j[0]["access"], j[0]["promisc_policy"], j[0]["port_fdb_max"], j[0]["group_fwd_mask"])')"
 expect_eq "under allow-all the promiscuous port is active" \
 	"d2               net lab              up    promisc on   user 0      learned 0" "$(run port show d2)"
 run net set lab restricted promisc-policy allow-same-user port-fdb-max 0 group-fwd-mask 0
@@ -59,13 +59,13 @@ expect_eq "fdb show marks the lock's entry static and locked" \
 	"02:00:00:00:00:01  dev d1               net lab              static locked" \
 	"$(run fdb show net lab | grep 02:00:00:00:00:01)"
 expect_eq "-j port show has user, fdb_learned and lock_mac" "0 0 02:00:00:00:00:01 None" \
-	"$(run -j port show | python3 -c 'import json,sys; p={x["ifname"]: x for x in json.load(sys.stdin)}; print(p["d1"]["user"], p["d1"]["fdb_learned"], p["d1"]["lock_mac"], p["d2"]["lock_mac"])')"
+	"$(run -j port show | json_eval '"%s %s %s %s" % ((p := {q["ifname"]: q for q in j})["d1"]["user"], p["d1"]["fdb_learned"], p["d1"]["lock_mac"], p["d2"]["lock_mac"])')"
 expect_eq "-j fdb show says which entry is locked" "02:00:00:00:00:01 True True, 02:00:00:00:00:aa True False" \
-	"$(run -j fdb show | python3 -c 'import json,sys; print(", ".join(sorted("%s %s %s" % (e["mac"], e["static"], e["locked"]) for e in json.load(sys.stdin))))')"
+	"$(run -j fdb show | json_eval '", ".join(sorted("%s %s %s" % (e["mac"], e["static"], e["locked"]) for e in j))')"
 expect_eq "-s shows every receive drop, mac-locked and link-local, no-dest, bad-header among them" 1 \
 	"$(run -s port show d1 | grep -c '^    rx drop port-down 0  invalid-src 0  local 0  dest-down 0  nomem 0  mac-locked 0  link-local 0  no-dest 0  bad-header 0$')"
 expect_eq "-j -s has rx_drop_mac_locked, rx_drop_link_local, rx_drop_no_dest, rx_drop_bad_header" "0 0 0 0" \
-	"$(run -j -s port show d1 | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]["stats"]; print(s["rx_drop_mac_locked"], s["rx_drop_link_local"], s["rx_drop_no_dest"], s["rx_drop_bad_header"])')"
+	"$(run -j -s port show d1 | json_eval '" ".join(str(j[0]["stats"][k]) for k in ("rx_drop_mac_locked", "rx_drop_link_local", "rx_drop_no_dest", "rx_drop_bad_header"))')"
 
 for what in "net show" "port show" "fdb show" "-s net show" "-s port show"; do
 	# shellcheck disable=SC2086

@@ -14,16 +14,9 @@ load_module
 ALICE=1001 BOB=1002 GROUP=1003
 tmp=$(mktemp -d)
 chmod 0755 "$tmp"
-cleanup() {
-	local d
-	for d in tt1 tt2 tt3 tt4 tt5 ttd ttsec ttpre; do
-		ip link del "$d" 2>/dev/null
-	done
-	intnetctl net del 1001/ttlab 2>/dev/null
-	intnetctl net del ttsecret 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+at_exit rm -rf "$tmp"
+at_exit del_nets 1001/ttlab ttsecret
+at_exit del_links tt1 tt2 tt3 tt4 tt5 ttd ttsec ttpre
 
 
 # The "VM": a user's program that opens a persistent TAP by name, as QEMU does, and
@@ -115,9 +108,9 @@ uni=02000000aa0102000000aa0288b5$(hex 'back back back back back back back back b
 wait "$vm1_pid"
 expect_eq "the answer to that MAC arrives on tt1" "$uni" "$(sed -n 2p "$tmp/vm1")"
 expect_eq "it was forwarded, not flooded (tt2's counters)" "1 1" \
-	"$(intnetctl -j -s port show tt2 | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]["stats"]; print(s["rx_packets"], s["rx_forwarded"])')"
+	"$(intnetctl -j -s port show tt2 | json_eval '"%d %d" % (j[0]["stats"]["rx_packets"], j[0]["stats"]["rx_forwarded"])')"
 expect_eq "with VM 1 gone, tt1 has no carrier and its entry is forgotten" "false " \
-	"$(intnetctl -j port show tt1 | python3 -c 'import json,sys; print(str(json.load(sys.stdin)[0]["carrier"]).lower(), end=" ")'; intnetctl fdb show net 1001/ttlab)"
+	"$(intnetctl -j port show tt1 | json_eval 'str(j[0]["carrier"]).lower()') $(intnetctl fdb show net 1001/ttlab)"
 
 # 3. bob may neither open alice's TAP nor make one
 expect_eq "bob cannot open alice's TAP" "open tt1: Operation not permitted" \
@@ -130,7 +123,7 @@ expect_eq "... exit status 1, nothing made" "1 $before" "$(as_uid $BOB intnetctl
 # 4. refusals leave nothing behind
 expect_eq "a taken name is refused" "intnetctl: device 'tt1' exists" "$(intnetctl tap add tt1 2>&1)"
 expect_eq "... exit 1, tt1 still alice's port" "1 1001" \
-	"$(intnetctl tap add tt1 2>/dev/null; echo "$? $(intnetctl -j port show tt1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["user"])')")"
+	"$(intnetctl tap add tt1 2>/dev/null; echo "$? $(intnetctl -j port show tt1 | json_eval 'j[0]["user"]')")"
 expect_eq "a bad network name is a usage error, before anything is made" \
 	"intnetctl: 'a b' is not a network name or OWNER/NAME" \
 	"$(intnetctl tap add tt3 net 'a b' user $ALICE 2>&1 | head -n 1)"

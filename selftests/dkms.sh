@@ -74,7 +74,7 @@ if [ "${INTNET_DKMS_FULL_DEPMOD:-0}" != 1 ] && [ -d "/lib/modules/$kver/kernel" 
 	echo "exclude kernel" >"$depmod_conf"
 fi
 
-cleanup() {
+restore_system() {
 	dkms remove "$mod" --all >/dev/null 2>&1
 	if [ -f "$depmod_conf" ]; then
 		rm -f "$depmod_conf" "/lib/modules/$kver"/modules.*
@@ -83,7 +83,7 @@ cleanup() {
 	rm -rf "$src" "$log"
 	grep -q '^intnet ' /proc/modules || insmod "$INTNET_KO"
 }
-trap cleanup EXIT
+at_exit restore_system
 trap 'exit 1' TERM INT
 
 # dkms uses <(...), which needs /dev/fd (udev makes it on a real system).

@@ -12,13 +12,8 @@ load_module
 build=${BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
 
 # The host's stack is the namespace hp-host; the VM is hp-vm behind the TAP hp-t1.
-cleanup() {
-	[ -z "${vm_pid:-}" ] || kill "$vm_pid" 2>/dev/null
-	ip netns del hp-host 2>/dev/null
-	ip netns del hp-vm 2>/dev/null
-}
-trap cleanup EXIT
-cleanup
+fresh_netns hp-host hp-vm
+at_exit_late 'stop_pids "${vm_pid:-}"'
 ip netns add hp-host
 ip netns add hp-vm
 ip -n hp-host link set lo up
@@ -38,7 +33,7 @@ h() { ip netns exec hp-host intnetctl "$@"; }
 inhost() { ip netns exec hp-host "$@"; }
 carrier() { cat "/sys/class/net/$1/carrier" 2>&1; }
 host_ping() { inhost ping -c 2 -i 0.2 -W 2 10.9.0.1 >/dev/null 2>&1; }
-port_stat() { h -j -s port show "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['stats']['$2'])"; }
+port_stat() { h -j -s port show "$1" | json_eval "j[0]['stats']['$2']"; }
 devs() { inhost ip -o link show | awk -F': ' '{ print $2 }' | sort | tr '\n' ' '; }
 
 h port add hp-t1 net hplab

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # TAP output for the shell selftests. Source it, call plan N, then one check per result.
 
 _tap_n=0
@@ -66,6 +67,68 @@ logged() {
 	echo "# failed: $*"
 	sed 's/^/#   /' "$log"
 	return 1
+}
+
+# ---- Cleaning up: what a test made goes when it ends, however it ends ----
+
+_at_exit=()
+_on_exit() {
+	local i
+	for ((i = ${#_at_exit[@]} - 1; i >= 0; i--)); do
+		eval "${_at_exit[i]}"
+	done
+}
+trap _on_exit EXIT
+
+# at_exit CMD [ARGS...]: run CMD with these ARGS when the test exits, the last
+# registered first.
+at_exit() {
+	_at_exit+=("$(printf '%q ' "$@")")
+}
+
+# at_exit_late CODE: evaluate CODE at exit, so that its variables have their
+# last values (a list of processes that grows, say).
+at_exit_late() {
+	_at_exit+=("$1")
+}
+
+# The things tests make, undone quietly (what is already gone is no error).
+del_netns() {
+	local n
+	for n; do ip netns del "$n" 2>/dev/null; done
+	return 0
+}
+
+# (One ip for all: under TCG every program started costs some 70 ms.)
+del_links() {
+	[ $# = 0 ] || printf 'link del %s\n' "$@" | ip -force -batch - 2>/dev/null
+	return 0
+}
+
+del_nets() {
+	local n
+	for n; do intnetctl net del "$n" 2>/dev/null; done
+	return 0
+}
+
+stop_pids() {
+	local p
+	for p; do [ -z "$p" ] || kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	return 0
+}
+
+# fresh_netns NAME...: namespaces the test owns: any left by an earlier run go
+# now, and they go again when the test exits.
+fresh_netns() {
+	del_netns "$@"
+	at_exit del_netns "$@"
+}
+
+# json_eval EXPR: the JSON on stdin as "j"; prints the Python expression EXPR
+# of it, e.g. intnetctl -j net show lab | json_eval 'j[0]["ageing"]'.
+json_eval() {
+	python3 -c 'import json, sys; j = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
 }
 
 module_loaded() {

@@ -9,11 +9,12 @@ build=${BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
 plan 9
 load_module
 
+relays=()
 machines() {
 	for i in 1 2; do
 		ip netns add m$i
 		"$build/selftests/helpers/tapvm" mt$i m$i eth0 >/dev/null &
-		eval "relay$i=$!"
+		relays[i]=$!
 	done
 	sleep 0.5
 	for i in 1 2; do
@@ -29,12 +30,12 @@ machines
 ip netns exec m1 ping -f -w 3 10.7.0.2 >/dev/null 2>&1 &
 flood=$!
 sleep 1
-kill "$relay2"
-wait "$relay2" 2>/dev/null
+kill "${relays[2]}"
+wait "${relays[2]}" 2>/dev/null
 sleep 0.5
 expect_eq "the closed TAP's port is gone under traffic" "mt1" "$(intnetctl port show net life | awk '{print $1}')"
-kill "$relay1"
-wait "$relay1" "$flood" 2>/dev/null
+kill "${relays[1]}"
+wait "${relays[1]}" "$flood" 2>/dev/null
 sleep 0.5
 expect_eq "the implicit network went with its last port" "" "$(intnetctl net show)"
 ip netns del m1
@@ -59,12 +60,12 @@ machines
 ip netns exec m1 ping -f -w 10 10.7.0.2 >/dev/null 2>&1 &
 flood=$!
 sleep 2
-rx_before=$(intnetctl -j -s port show mt1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats"]["rx_packets"])')
+rx_before=$(intnetctl -j -s port show mt1 | json_eval 'j[0]["stats"]["rx_packets"]')
 check "frames flow before rmmod ($rx_before received)" test "${rx_before:-0}" -gt 10
 check "rmmod succeeds under traffic" rmmod intnet
 ip link show mt1 >/dev/null
 expect_eq "the TAPs are left alone, as plain devices" 0 $?
-kill "$flood" "$relay1" "$relay2" 2>/dev/null
+kill "$flood" "${relays[1]}" "${relays[2]}" 2>/dev/null
 wait 2>/dev/null
 ip netns del m1
 ip netns del m2

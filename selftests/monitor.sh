@@ -13,18 +13,11 @@ ALICE=1001
 tmp=$(mktemp -d)
 pids=""
 
-cleanup() {
-	local p
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	ip link del mon-ta 2>/dev/null
-	ip link del mon-t1 2>/dev/null
-	ip link del mon-t2 2>/dev/null
-	for n in mon-probe mon-lab 1001/mon-a 1001/mon-end 1001/mon-mv; do
-		intnetctl net del "$n" 2>/dev/null
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+at_exit rm -rf "$tmp"
+at_exit del_nets mon-probe mon-lab 1001/mon-a 1001/mon-end 1001/mon-mv
+at_exit del_links mon-ta mon-t1 mon-t2
+# shellcheck disable=SC2016
+at_exit_late 'stop_pids $pids'
 
 alice() { setpriv --reuid=$ALICE --regid=$ALICE --clear-groups intnetctl "$@"; }
 
@@ -117,7 +110,7 @@ expect_eq "root's fdb monitor: learned behind mon-t1, then moved, saying from wh
 		printf "|" }' "$tmp/rootfdb")"
 expect_eq "alice's JSON move event: where the address was, prev_ifindex and prev_ifname" \
 	"mon-t2 mon-t1 $(cat /sys/class/net/mon-t1/ifindex 2>/dev/null)" \
-	"$(grep '"event":"fdb move"' "$tmp/alice" | python3 -c 'import json,sys; e=json.loads(sys.stdin.readline()); print(e["ifname"], e["prev_ifname"], e["prev_ifindex"])')"
+	"$(grep -m 1 '"event":"fdb move"' "$tmp/alice" | json_eval '"%s %s %s" % (j["ifname"], j["prev_ifname"], j["prev_ifindex"])')"
 
 events=$(grep -v -e mon-probe -e mon-mv "$tmp/alice" |
 	sed -n 's/^{"event":"\([^"]*\)","\(name\|ifname\|mac\)":"\([^"]*\)".*/\1 \3/p' |
@@ -146,6 +139,7 @@ expect_eq "SIGTERM ends monitor with status 0" 0 $?
 stop "$alice_pid" INT
 expect_eq "SIGINT ends monitor with status 0" 0 $?
 stop "$rootfdb_pid" TERM
+# shellcheck disable=SC2034 # read at exit (at_exit_late)
 pids=""
 expect_eq "nothing left of the test" 0 "$(intnetctl net show | grep -c '^\(1001/\)\?mon-')"
 

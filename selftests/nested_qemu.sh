@@ -77,7 +77,7 @@ qemu_pid=
 installed=
 offlined=()
 kvm_loaded=
-cleanup() {
+stop_guest() {
 	local c
 	[ -z "$qemu_pid" ] || kill "$qemu_pid" 2>/dev/null
 	wait 2>/dev/null
@@ -98,7 +98,7 @@ cleanup() {
 	fi
 	rm -rf "$tmp"
 }
-trap cleanup EXIT
+at_exit stop_guest
 
 # The helper as a package installs it; an installed one is used as it is. The ACL
 # gets "allow nqlab" (join root's nqlab) for the test and is put back afterwards.

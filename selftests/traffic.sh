@@ -10,14 +10,9 @@ plan 10
 load_module
 
 pids=()
-cleanup() {
-	kill "${pids[@]}" 2>/dev/null
-	wait 2>/dev/null
-	for h in h1 h2 h3 h4; do ip netns del $h 2>/dev/null; done
-	ip link del v1 2>/dev/null
-	ip link del v2 2>/dev/null
-}
-trap cleanup EXIT
+at_exit del_links v1 v2
+at_exit del_netns h1 h2 h3 h4
+at_exit_late 'stop_pids "${pids[@]}"'
 
 for h in h1 h2 h3 h4; do
 	ip netns add $h
@@ -68,6 +63,6 @@ sleep 0.5
 out=$(ip netns exec h1 iperf3 -c 10.9.0.2 -t 2 -J 2>&1)
 rc=$?
 expect_eq "a TCP stream runs between the veth machines" 0 "$rc"
-bytes=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bytes"])' 2>/dev/null)
+bytes=$(echo "$out" | json_eval 'j["end"]["sum_received"]["bytes"]' 2>/dev/null)
 check "the stream moved data (${bytes:-0} bytes)" test "${bytes:-0}" -gt 100000
 finish

@@ -12,14 +12,7 @@ types="vxlan geneve gretap"
 plan 22
 load_module
 
-cleanup() {
-	local ns
-	for ns in tn-hA tn-hB tn-vA tn-vB; do
-		ip netns del "$ns" 2>/dev/null
-	done
-}
-trap cleanup EXIT
-cleanup
+fresh_netns tn-hA tn-hB tn-vA tn-vB
 
 ip netns add tn-hA && ip netns add tn-hB && ip netns add tn-vA && ip netns add tn-vB
 # The underlay, and a VM on each side: 10.0.0.1 (MAC ..:0a:01) and 10.0.0.2 (..:0b:01).
@@ -78,6 +71,7 @@ for t in $types; do
 		# 1400 bytes of IP fit the VM's MTU but not VXLAN's (1450 - 50 below 1500).
 		ip -n tn-hA link set t0 mtu 1350
 		before=$(stat A t0 tx_drop_oversize)
+		# shellcheck disable=SC1010 # "do" is ping's -M argument
 		ip netns exec tn-vA ping -c 1 -W 1 -s 1372 -M do 10.0.0.2 >/dev/null 2>&1
 		expect_eq "$t: a frame bigger than the tunnel's MTU is dropped and counted" \
 			$((before + 1)) "$(stat A t0 tx_drop_oversize)"

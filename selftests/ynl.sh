@@ -17,11 +17,7 @@ spec=$repo/Documentation/netlink/specs/intnet.yaml
 schema=$src/Documentation/netlink/genetlink.yaml
 NS=ynl-test
 
-cleanup() {
-	ip netns del $NS 2>/dev/null
-}
-trap cleanup EXIT
-cleanup
+fresh_netns $NS
 ip netns add $NS
 ip -n $NS link add yd0 type dummy
 ip -n $NS link add yd1 type dummy
@@ -37,16 +33,16 @@ cli() {
 		--schema "$schema" --output-json "$@"
 }
 
-# field JSON EXPR: a Python expression over the reply "r", printed.
+# field JSON EXPR: a Python expression over the reply "j" (lib.sh's json_eval).
 field() {
-	python3 -c 'import json, sys; r = json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
+	json_eval "$2" <<<"$1"
 }
 
 r=$(cli --do version-get)
 expect_eq "cli.py version-get: the module's version" "$(cat /sys/module/intnet/version)" \
-	"$(field "$r" 'r["version"]')"
+	"$(field "$r" 'j["version"]')"
 expect_eq "cli.py version-get: the features, by the spec's names" \
-	"['access', 'events', 'netns', 'owner-names', 'switch']" "$(field "$r" 'sorted(r["features"])')"
+	"['access', 'events', 'netns', 'owner-names', 'switch']" "$(field "$r" 'sorted(j["features"])')"
 
 # The requests, one a line; their results come back a line each, in order.
 cat >"$out/steps" <<EOF
@@ -78,33 +74,33 @@ expect_eq "every request answered, nothing on stderr" "21 " \
 	"$(wc -l <"$out/results") $(cat "$out/errors")"
 # step N: the result of the Nth request.
 step() { sed -n "${1}p" "$out/results"; }
-ok_reply() { [ "$(field "$(step "$1")" '"error" in r')" = False ]; }
+ok_reply() { [ "$(field "$(step "$1")" '"error" in j')" = False ]; }
 
 check "net-new: a public network with settings" ok_reply 1
 r=$(step 2)
 expect_eq "net-get: what net-new set" "ylab 120 public 8 0 1" \
-	"$(field "$r" '" ".join(str(x) for x in (r["reply"]["net-name"], r["reply"]["net-ageing"], r["reply"]["net-access"], r["reply"]["net-group-fwd-mask"], r["reply"]["net-owner"], r["reply"]["net-explicit"]))')"
+	"$(field "$r" '" ".join(str(x) for x in (j["reply"]["net-name"], j["reply"]["net-ageing"], j["reply"]["net-access"], j["reply"]["net-group-fwd-mask"], j["reply"]["net-owner"], j["reply"]["net-explicit"]))')"
 expect_eq "net-get: the counters, nested" "0 0" \
-	"$(field "$r" '"%d %d" % (r["reply"]["stats"]["rx-packets"], r["reply"]["stats"]["tx-drop-nomem"])')"
+	"$(field "$r" '"%d %d" % (j["reply"]["stats"]["rx-packets"], j["reply"]["stats"]["tx-drop-nomem"])')"
 check "net-new: a network of the same name for another owner" ok_reply 3
 expect_eq "net-get dump: both, by owner" "[('ylab', 0), ('ylab', 1001)]" \
-	"$(field "$(step 4)" 'sorted((n["net-name"], n["net-owner"]) for n in r["reply"])')"
+	"$(field "$(step 4)" 'sorted((n["net-name"], n["net-owner"]) for n in j["reply"])')"
 expect_eq "net-get of the owner's network" "1001 restricted" \
-	"$(field "$(step 5)" '"%d %s" % (r["reply"]["net-owner"], r["reply"]["net-access"])')"
+	"$(field "$(step 5)" '"%d %s" % (j["reply"]["net-owner"], j["reply"]["net-access"])')"
 check "port-add" ok_reply 6
 check "port-add, locked" ok_reply 7
 expect_eq "port-get: the port, its lock and its carrier" "yd1 ylab 0 1 1 02:00:00:00:b0:01" \
-	"$(field "$(step 8)" '" ".join(str(r["reply"][k]) for k in ("ifname", "net-name", "net-owner", "port-up", "port-carrier", "port-lock-mac"))')"
+	"$(field "$(step 8)" '" ".join(str(j["reply"][k]) for k in ("ifname", "net-name", "net-owner", "port-up", "port-carrier", "port-lock-mac"))')"
 expect_eq "port-get dump of the network" "['yd0', 'yd1']" \
-	"$(field "$(step 9)" 'sorted(p["ifname"] for p in r["reply"])')"
+	"$(field "$(step 9)" 'sorted(p["ifname"] for p in j["reply"])')"
 check "port-set down" ok_reply 10
-expect_eq "port-get: down" 0 "$(field "$(step 11)" 'r["reply"]["port-up"]')"
+expect_eq "port-get: down" 0 "$(field "$(step 11)" 'j["reply"]["port-up"]')"
 check "fdb-add" ok_reply 12
 expect_eq "fdb-get (do): the static entry" "02:00:00:00:a0:01 yd0 1 0" \
-	"$(field "$(step 13)" '" ".join(str(r["reply"][k]) for k in ("mac", "ifname", "fdb-is-static", "fdb-locked"))')"
+	"$(field "$(step 13)" '" ".join(str(j["reply"][k]) for k in ("mac", "ifname", "fdb-is-static", "fdb-locked"))')"
 expect_eq "fdb-get dump: the entry and the lock" \
 	"[('02:00:00:00:a0:01', 0), ('02:00:00:00:b0:01', 1)]" \
-	"$(field "$(step 14)" 'sorted((e["mac"], e["fdb-locked"]) for e in r["reply"])')"
+	"$(field "$(step 14)" 'sorted((e["mac"], e["fdb-locked"]) for e in j["reply"])')"
 check "fdb-del" ok_reply 15
 expect_eq "fdb-get of what is gone: the kernel's message" 1 \
 	"$(step 16 | grep -c "no such FDB entry")"
@@ -143,16 +139,16 @@ subscribed events bash -c "intnetctl net set ylab ageing 60 && intnetctl port ad
 r=$(cat "$out/events")
 expect_eq "cli.py subscribed: the events, in order" \
 	"[('net-set-ntf', 'ylab', 60), ('port-add-ntf', 'yd0', 1), ('port-set-ntf', 'yd0', 0), ('port-del-ntf', 'yd0', 0)]" \
-	"$(field "$r" '[(m["name"], m["msg"].get("ifname", m["msg"]["net-name"]), m["msg"]["net-ageing"] if m["name"] == "net-set-ntf" else m["msg"]["port-up"]) for m in r]')"
+	"$(field "$r" '[(m["name"], m["msg"].get("ifname", m["msg"]["net-name"]), m["msg"]["net-ageing"] if m["name"] == "net-set-ntf" else m["msg"]["port-up"]) for m in j]')"
 subscribed fdb bash -c "intnetctl fdb add 02:00:00:00:a0:02 dev yd1 && intnetctl fdb del 02:00:00:00:a0:02 net ylab"
 r=$(cat "$out/fdb")
 expect_eq "cli.py subscribed: FDB events, added and deleted, with the reason" \
 	"[('fdb-add-ntf', '02:00:00:00:a0:02', 'yd1', 'add'), ('fdb-del-ntf', '02:00:00:00:a0:02', 'yd1', 'del')]" \
-	"$(field "$r" '[(m["name"], m["msg"]["mac"], m["msg"]["ifname"], m["msg"]["fdb-event"]) for m in r]')"
+	"$(field "$r" '[(m["name"], m["msg"]["mac"], m["msg"]["ifname"], m["msg"]["fdb-event"]) for m in j]')"
 expect_eq "cli.py printed no error while listening" "" "$(cat "$out/events.err" "$out/fdb.err")"
 check "net-del" ip netns exec $NS intnetctl net del ylab
 r=$(cli --dump net-get)
 expect_eq "cli.py net-get dump: only the other owner's network is left" "[('ylab', 1001)]" \
-	"$(field "$r" 'sorted((n["net-name"], n["net-owner"]) for n in r)')"
+	"$(field "$r" 'sorted((n["net-name"], n["net-owner"]) for n in j)')"
 rm -rf "$out"
 finish

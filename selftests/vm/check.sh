@@ -12,6 +12,7 @@ lanes=("$@")
 [ ${#lanes[@]} -gt 0 ] || lanes=(6.1 6.12 debug)
 
 # kernel_report_re: what counts as a kernel report, shared with the shell tests.
+# shellcheck source=../lib.sh
 . "$repo/selftests/lib.sh"
 
 total_pass=0 total_fail=0 total_skip=0

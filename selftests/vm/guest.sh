@@ -3,6 +3,7 @@
 # Second stage of the test guest, running on the host's root (read-only, with a tmpfs
 # overlay): set the machine up, load intnet, run the job, write the results, power off.
 set -u
+# shellcheck disable=SC2154 # the kernel passes intnet_out= from its command line
 out=$intnet_out
 . "$out/env"
 export PATH=$BUILD/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -74,7 +75,7 @@ fi
 if [ "$MODE" = check ] && [ -w $kmemleak ]; then
 	# A stale copy of a pointer (a dead stack, a register spill) can hide a leak from
 	# one scan; measured: a leak on insmod showed up on the second scan, not the first.
-	for scan in 1 2 3; do
+	for _ in 1 2 3; do
 		sleep 5
 		echo scan >$kmemleak
 	done

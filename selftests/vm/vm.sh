@@ -143,11 +143,14 @@ boot() {
 		mem=2G
 	fi
 
+	# shellcheck disable=SC2054 # QEMU's options have commas
 	local cpus=(-accel tcg,thread=multi -cpu max -smp 2)
 	if [ -n "$bench" ]; then
 		# Single-threaded TCG, guest time = instructions executed, no idle time.
+		# shellcheck disable=SC2054
 		cpus=(-accel tcg -cpu max -smp 1 -icount shift=0,sleep=off)
 	fi
+	# shellcheck disable=SC2054
 	local qemu=(qemu-system-x86_64 "${cpus[@]}" -m "$mem"
 		-nographic -no-reboot -nic none
 		-kernel "$VMLINUX" -initrd "$initrd" -append "$append"
@@ -207,6 +210,7 @@ bench)
 	start=$(date +%s)
 	boot "$2" run "$benchcmd bench/bench.sh" 0 bench
 	status=$(guest_status "$2")
+	# shellcheck source=../lib.sh
 	. "$repo/selftests/lib.sh" # kernel_report_re, as check.sh judges the lanes
 	if [ -s "$OUT/dmesg.txt" ] && grep -E -q "$kernel_report_re" "$OUT/dmesg.txt"; then
 		echo "vm: bench: the guest's kernel log shows a BUG/WARNING/Oops (see $OUT/dmesg.txt)" >&2
