@@ -46,20 +46,7 @@
 	"intnet: a static entry puts this address behind another port"
 #define ADDRESS_LOCKED "intnet: the address is locked to a port"
 
-static struct text before, after;
-
-/*
- * @call is refused with @err and exactly the message @msg, and the state of
- * the namespace (as the administrator dumps it) is what it was before.
- */
-#define EXPECT_REFUSED(err, msg, call)               \
-	do {                                         \
-		state(_metadata, self, &before);     \
-		EXPECT_EQ(err, call);                \
-		EXPECT_STREQ(msg, last.extack);      \
-		state(_metadata, self, &after);      \
-		EXPECT_STREQ(before.buf, after.buf); \
-	} while (0)
+static struct text after;
 
 /* ---- what a user sees, as names ---- */
 

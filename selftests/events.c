@@ -22,54 +22,6 @@
 
 /* ---- listening ---- */
 
-/* The id of the multicast group @grp of the intnet family, or -errno. */
-static int mcast_group_id(int fd, const char *grp)
-{
-	struct nlattr *groups, *g, *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
-	static struct nl_reply r;
-	char req[256], name[32];
-	size_t len;
-	int rem, ret;
-
-	len = genl_start(req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
-	len = nl_put(req, len, CTRL_ATTR_FAMILY_NAME, INTNET_GENL_NAME,
-		     strlen(INTNET_GENL_NAME) + 1);
-	ret = nl_request(fd, req, len, &r);
-	if (ret)
-		return ret;
-	groups = r.msg ? genl_attr(r.msg, CTRL_ATTR_MCAST_GROUPS) : NULL;
-	if (!groups)
-		return -ENOENT;
-	rem = groups->nla_len - NLA_HDRLEN;
-	for (g = nla_payload(groups); rem >= NLA_HDRLEN && g->nla_len <= rem;
-	     rem -= NLA_ALIGN(g->nla_len),
-	    g = (struct nlattr *)((char *)g + NLA_ALIGN(g->nla_len))) {
-		nla_index(nla_payload(g), g->nla_len - NLA_HDRLEN, tb,
-			  CTRL_ATTR_MCAST_GRP_MAX);
-		get_str(tb[CTRL_ATTR_MCAST_GRP_NAME], name, sizeof(name));
-		if (!strcmp(name, grp) && tb[CTRL_ATTR_MCAST_GRP_ID])
-			return get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
-	}
-	return -ENOENT;
-}
-
-/* A socket of the current namespace that joined group @grp; or -errno. */
-static int join(const char *grp)
-{
-	int fd = nl_open(), id;
-
-	if (fd < 0)
-		return fd;
-	id = mcast_group_id(fd, grp);
-	if (id < 0 || setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &id,
-				 sizeof(id))) {
-		id = id < 0 ? id : -errno;
-		close(fd);
-		return id;
-	}
-	return fd;
-}
-
 /* INTNET_CMD_MONITOR of @what on @fd: 0 or a negative errno. */
 static int monitor(int fd, uint32_t what)
 {
@@ -144,7 +96,7 @@ static int subscribe_child(void *arg)
 
 	for (i = 0; i < a->n; i++) {
 		if (a->grp) {
-			fd[i] = join(a->grp);
+			fd[i] = genl_join(a->grp);
 			if (fd[i] < 0)
 				return -fd[i];
 			continue;
@@ -321,7 +273,8 @@ static void expect_no_event(struct __test_metadata *_metadata, int fd)
 
 TEST_F(sw, admin_sees_network_and_port_events_in_order)
 {
-	int ev = join(INTNET_MCGRP_EVENTS), fdb = join(INTNET_MCGRP_FDB);
+	int ev = genl_join(INTNET_MCGRP_EVENTS),
+	    fdb = genl_join(INTNET_MCGRP_FDB);
 
 	ASSERT_LE(0, ev);
 	ASSERT_LE(0, fdb);
@@ -372,7 +325,7 @@ TEST_F(sw, admin_sees_network_and_port_events_in_order)
 
 TEST_F(sw, deleting_a_network_announces_its_ports_first)
 {
-	int ev = join(INTNET_MCGRP_EVENTS);
+	int ev = genl_join(INTNET_MCGRP_EVENTS);
 
 	ASSERT_LE(0, ev);
 	tap_make(_metadata, self, 0);
@@ -395,7 +348,7 @@ TEST_F(sw, deleting_a_network_announces_its_ports_first)
 
 TEST_F(sw, admin_sees_fdb_learn_move_static_flush_and_age)
 {
-	int fdb = join(INTNET_MCGRP_FDB);
+	int fdb = genl_join(INTNET_MCGRP_FDB);
 	struct frame f;
 
 	ASSERT_LE(0, fdb);
@@ -597,7 +550,7 @@ TEST_F(sw, subscriptions_change_end_and_are_limited)
 /* Events stay in their namespace, for group members and subscribers alike. */
 TEST_F(sw, events_are_per_namespace)
 {
-	int ev = join(INTNET_MCGRP_EVENTS), sub, status;
+	int ev = genl_join(INTNET_MCGRP_EVENTS), sub, status;
 	static struct text got;
 	pid_t pid;
 
@@ -613,7 +566,7 @@ TEST_F(sw, events_are_per_namespace)
 		sw_init(&other);
 		if (unshare(CLONE_NEWNET) || sw_connect(&other))
 			_exit(1);
-		oev = join(INTNET_MCGRP_EVENTS);
+		oev = genl_join(INTNET_MCGRP_EVENTS);
 		if (oev < 0 || net_new(&other, "there") ||
 		    net_set(&other, "there", INTNET_ATTR_NET_ACCESS,
 			    INTNET_ACCESS_PUBLIC))
@@ -644,7 +597,7 @@ TEST_F(sw, events_are_per_namespace)
 /* A listener that does not read is told it missed events: ENOBUFS. */
 TEST_F(sw, overrun_is_reported)
 {
-	int ev = join(INTNET_MCGRP_EVENTS), small = 4096, i, err = 0;
+	int ev = genl_join(INTNET_MCGRP_EVENTS), small = 4096, i, err = 0;
 	int sub = listen_as(U1, INTNET_MONITOR_OBJECTS, NULL);
 	char buf[NL_BUF];
 	ssize_t n;

@@ -447,7 +447,7 @@ struct op {
 	/* Whether intnet's own code allocates on the request's path: then at
 	 * least one allocation must have failed, or injection went silent. */
 	bool allocates;
-	/* For a read: renders the last, which must not change. */
+	/* For a read: renders the reply, which must not change. */
 	nl_dump_cb show;
 };
 

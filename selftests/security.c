@@ -65,19 +65,6 @@
 
 static struct text before, after;
 
-/*
- * @call is refused with @err and exactly the message @msg, and the state of
- * the namespace (as the administrator dumps it) is what it was before.
- */
-#define EXPECT_REFUSED(err, msg, call)               \
-	do {                                         \
-		state(_metadata, self, &before);     \
-		EXPECT_EQ(err, call);                \
-		EXPECT_STREQ(msg, last.extack);      \
-		state(_metadata, self, &after);      \
-		EXPECT_STREQ(before.buf, after.buf); \
-	} while (0)
-
 /* ---- who a child process becomes ---- */
 
 /*
@@ -86,114 +73,6 @@ static struct text before, after;
  * as `unshare --map-user=INNER --map-group=INNER` makes; with a network
  * namespace of its own too if @netns (where it is then an administrator).
  */
-struct who {
-	long uid, group, inner;
-	int netns;
-};
-
-/* In a child: becomes @w; 0 or a negative errno. */
-static int become(const struct who *w)
-{
-	gid_t groups[1] = { w->group };
-	char map[64];
-	int err;
-
-	if (setgroups(w->group == NONE ? 0 : 1, groups) ||
-	    setresgid(w->uid, w->uid, w->uid) ||
-	    setresuid(w->uid, w->uid, w->uid))
-		return -errno;
-	if (w->inner == NONE)
-		return 0;
-	/* A changed euid made the process undumpable, and its /proc files
-	 * root's: the maps could not be written.
-	 */
-	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) ||
-	    unshare(CLONE_NEWUSER | (w->netns ? CLONE_NEWNET : 0)))
-		return -errno;
-	snprintf(map, sizeof(map), "%ld %ld 1", w->inner, w->uid);
-	err = write_file("/proc/self/setgroups", "deny");
-	if (!err)
-		err = write_file("/proc/self/uid_map", map);
-	if (!err)
-		err = write_file("/proc/self/gid_map", map);
-	return err;
-}
-
-/* Runs @fn(@arg) in a child that became @w; what @fn returned, or -ECHILD. */
-static int run_in(const struct who *w, int (*fn)(void *), void *arg)
-{
-	int status;
-	pid_t pid;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		if (become(w))
-			_exit(255);
-		_exit(fn(arg) & 0xff);
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) == 255)
-		return -ECHILD;
-	return WEXITSTATUS(status);
-}
-
-static int user_io_map(void)
-{
-	if (user_io)
-		return 0;
-	user_io = mmap(NULL, sizeof(*user_io), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (user_io == MAP_FAILED) {
-		user_io = NULL;
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-/*
- * Runs @fn(user_io) as @w, with user_io->q = @q; the answer it left in
- * user_io goes to last, as req_call() does: 0 or a negative errno.
- */
-static int who_do(struct sw *self, const struct who *w, int (*fn)(void *),
-		  struct req *q)
-{
-	int ret = user_io_map();
-
-	memset(&last, 0, offsetof(struct nl_reply, buf));
-	last.msg = NULL;
-	if (ret)
-		return last.error = ret;
-	user_io->self = self;
-	user_io->q = q;
-	user_io->dump = 0;
-	user_io->error = -ECHILD;
-	user_io->extack[0] = '\0';
-	user_io->len = 0;
-	memset(&user_io->st, 0, sizeof(user_io->st));
-	if (q)
-		q->nh.nlmsg_len = q->len;
-	ret = run_in(w, fn, user_io);
-	if (ret)
-		return last.error = ret < 0 ? ret : -ECHILD;
-	last.error = user_io->error;
-	memcpy(last.extack, user_io->extack, sizeof(last.extack));
-	if (user_io->len && user_io->len <= sizeof(last.buf)) {
-		memcpy(last.buf, user_io->data, user_io->len);
-		last.msg = (struct nlmsghdr *)last.buf;
-	}
-	return last.error;
-}
-
-/* Sends @q as @w; the answer is in last. */
-static int who_call(struct sw *self, const struct who *w, struct req *q)
-{
-	return who_do(self, w, user_io_run, q);
-}
-
 /* ---- requests ---- */
 
 /*
@@ -1815,55 +1694,7 @@ TEST_F(sw, station_move_into_a_full_share_is_not_done)
 	EXPECT_NE(NULL, strstr(before.buf, "user=1002 learned=1"));
 }
 
-/* ---- listening, as events.c does ---- */
-
-/* The id of the multicast group @grp of the intnet family, or -errno. */
-static int mcast_group_id(int fd, const char *grp)
-{
-	struct nlattr *groups, *g, *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
-	static struct nl_reply r;
-	char req[256], name[32];
-	size_t len;
-	int rem, ret;
-
-	len = genl_start(req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
-	len = nl_put(req, len, CTRL_ATTR_FAMILY_NAME, INTNET_GENL_NAME,
-		     strlen(INTNET_GENL_NAME) + 1);
-	ret = nl_request(fd, req, len, &r);
-	if (ret)
-		return ret;
-	groups = r.msg ? genl_attr(r.msg, CTRL_ATTR_MCAST_GROUPS) : NULL;
-	if (!groups)
-		return -ENOENT;
-	rem = groups->nla_len - NLA_HDRLEN;
-	for (g = nla_payload(groups); rem >= NLA_HDRLEN && g->nla_len <= rem;
-	     rem -= NLA_ALIGN(g->nla_len),
-	    g = (struct nlattr *)((char *)g + NLA_ALIGN(g->nla_len))) {
-		nla_index(nla_payload(g), g->nla_len - NLA_HDRLEN, tb,
-			  CTRL_ATTR_MCAST_GRP_MAX);
-		get_str(tb[CTRL_ATTR_MCAST_GRP_NAME], name, sizeof(name));
-		if (!strcmp(name, grp) && tb[CTRL_ATTR_MCAST_GRP_ID])
-			return get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
-	}
-	return -ENOENT;
-}
-
-/* A socket of the current namespace that joined group @grp; or -errno. */
-static int join(const char *grp)
-{
-	int fd = nl_open(), id;
-
-	if (fd < 0)
-		return fd;
-	id = mcast_group_id(fd, grp);
-	if (id < 0 || setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &id,
-				 sizeof(id))) {
-		id = id < 0 ? id : -errno;
-		close(fd);
-		return id;
-	}
-	return fd;
-}
+/* ---- listening ---- */
 
 /* The next message of @cmd on @fd within a second, into @buf; 0 or -ETIME. */
 static int next_event(int fd, uint8_t cmd, char *buf, size_t size)
@@ -1896,7 +1727,7 @@ TEST_F(sw, fdb_move_event_names_the_previous_port)
 	struct frame f;
 	int fd, found = 0;
 
-	fd = join(INTNET_MCGRP_FDB);
+	fd = genl_join(INTNET_MCGRP_FDB);
 	ASSERT_LE(0, fd);
 	add_ports(_metadata, self, 3, "lab");
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60),
@@ -1927,33 +1758,13 @@ TEST_F(sw, fdb_move_event_names_the_previous_port)
 static int call_counting(struct sw *self, struct req *q, char *first,
 			 size_t size)
 {
-	static char buf[NL_BUF];
-	struct nlmsghdr *nh;
-	int msgs = 0;
-	ssize_t n;
+	int err = nl_request(self->nl, q->buf, q->len, &last);
 
-	q->nh.nlmsg_len = q->len;
-	memset(&last, 0, offsetof(struct nl_reply, buf));
-	if (send(self->nl, q->buf, q->len, 0) < 0)
-		return -errno;
-	for (;;) {
-		n = recv(self->nl, buf, sizeof(buf), 0);
-		if (n < 0)
-			return -errno;
-		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, n);
-		     nh = NLMSG_NEXT(nh, n)) {
-			if (nh->nlmsg_type == NLMSG_ERROR) {
-				nl_extack(nh, &last);
-				last.error = ((struct nlmsgerr *)NLMSG_DATA(nh))
-						     ->error;
-				return last.error ?: msgs;
-			}
-			if (nh->nlmsg_type < NLMSG_MIN_TYPE)
-				continue;
-			if (!msgs++ && nh->nlmsg_len <= size)
-				memcpy(first, nh, nh->nlmsg_len);
-		}
-	}
+	if (err)
+		return err;
+	if (last.msg && last.msg->nlmsg_len <= size)
+		memcpy(first, last.msg, last.msg->nlmsg_len);
+	return last.msgs;
 }
 
 TEST_F(sw, fdb_get_request_answers_one_entry)
@@ -2144,44 +1955,10 @@ TEST_F(sw, attribute_irrelevant_to_a_command_is_refused)
 /* Sends @q as the administrator; its error and NLMSGERR_ATTR_MISS_TYPE. */
 static int call_missing(struct sw *self, struct req *q, long *miss)
 {
-	struct nlmsghdr *nh;
-	struct nlmsgerr *e;
-	struct nlattr *a;
-	static char buf[NL_BUF];
-	size_t off;
-	ssize_t n;
+	int err = nl_request(self->nl, q->buf, q->len, &last);
 
-	*miss = -1;
-	q->nh.nlmsg_len = q->len;
-	memset(&last, 0, offsetof(struct nl_reply, buf));
-	if (send(self->nl, q->buf, q->len, 0) < 0)
-		return -errno;
-	for (;;) {
-		n = recv(self->nl, buf, sizeof(buf), 0);
-		if (n < 0)
-			return -errno;
-		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, n);
-		     nh = NLMSG_NEXT(nh, n)) {
-			if (nh->nlmsg_type != NLMSG_ERROR)
-				continue;
-			e = NLMSG_DATA(nh);
-			nl_extack(nh, &last);
-			off = sizeof(*e);
-			if (!(nh->nlmsg_flags & NLM_F_CAPPED))
-				off += e->msg.nlmsg_len - NLMSG_HDRLEN;
-			while ((nh->nlmsg_flags & NLM_F_ACK_TLVS) &&
-			       NLMSG_HDRLEN + off + NLA_HDRLEN <=
-				       nh->nlmsg_len) {
-				a = (struct nlattr *)((char *)e + off);
-				if (a->nla_len < NLA_HDRLEN)
-					break;
-				if (a->nla_type == NLMSGERR_ATTR_MISS_TYPE)
-					*miss = get_u32(a);
-				off += NLA_ALIGN(a->nla_len);
-			}
-			return last.error = e->error;
-		}
-	}
+	*miss = last.miss_type;
+	return err;
 }
 
 /* @q is refused with EINVAL, @msg, and the missing attribute @type. */

@@ -676,7 +676,7 @@ static void expect_counts(struct __test_metadata *_metadata, struct sw *self,
 	int s;
 
 	ASSERT_EQ(0, port_get(self, self->ifindex[i], &pi));
-	/* Every counter is in the last. */
+	/* Every counter is in the reply. */
 	EXPECT_EQ((1u << __INTNET_STATS_MAX) - (1u << INTNET_STATS_RX_PACKETS),
 		  pi.st_seen);
 	for (s = INTNET_STATS_RX_PACKETS; s < __INTNET_STATS_MAX; s++) {

@@ -281,6 +281,20 @@ static inline void deliver(struct __test_metadata *_metadata, struct sw *self,
 }
 
 /*
+ * @call is refused with @err and exactly the message @msg, and the state of
+ * the namespace (as the administrator dumps it) is what it was before.
+ */
+#define EXPECT_REFUSED(err, msg, call)                   \
+	do {                                             \
+		static struct text __before, __after;    \
+		state(_metadata, self, &__before);       \
+		EXPECT_EQ(err, call);                    \
+		EXPECT_STREQ(msg, last.extack);          \
+		state(_metadata, self, &__after);        \
+		EXPECT_STREQ(__before.buf, __after.buf); \
+	} while (0)
+
+/*
  * The fixture of most tests: a switch in a network namespace of its own
  * (each test runs in a process of its own, which closes everything when it
  * ends). Its data is the library's struct sw, so that a test passes "self"

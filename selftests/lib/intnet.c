@@ -161,19 +161,28 @@ int user_io_run(void *arg)
 	return 0;
 }
 
-/* Sends @q as self->uid (as a dump if @dump); 0 or -ECHILD and the like. */
-static int user_request(struct sw *self, struct req *q, int dump)
+/* user_io, shared with the children, made on first use. */
+static int user_io_map(void)
 {
-	int ret;
-
-	if (!user_io) {
-		user_io = mmap(NULL, sizeof(*user_io), PROT_READ | PROT_WRITE,
-			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (user_io == MAP_FAILED) {
-			user_io = NULL;
-			return -ENOMEM;
-		}
+	if (user_io)
+		return 0;
+	user_io = mmap(NULL, sizeof(*user_io), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (user_io == MAP_FAILED) {
+		user_io = NULL;
+		return -ENOMEM;
 	}
+	return 0;
+}
+
+/* Sends @q as @w (as a dump if @dump); 0 or -ECHILD and the like. */
+static int user_request(struct sw *self, const struct who *w, struct req *q,
+			int dump, int (*fn)(void *))
+{
+	int ret = user_io_map();
+
+	if (ret)
+		return ret;
 	user_io->self = self;
 	user_io->q = q;
 	user_io->dump = dump;
@@ -181,7 +190,7 @@ static int user_request(struct sw *self, struct req *q, int dump)
 	user_io->extack[0] = '\0';
 	user_io->len = 0;
 	memset(&user_io->st, 0, sizeof(user_io->st));
-	ret = run_as(self->uid, self->group, user_io_run, user_io);
+	ret = run_as_who(w, fn, user_io);
 	if (ret < 0)
 		return ret;
 	return ret ? -ECHILD : 0;
@@ -198,16 +207,20 @@ void sw_as(struct sw *self, long uid, long group)
 }
 
 /* Sends the request; the answer is in last: 0 or a negative errno. */
-int req_call(struct sw *self, struct req *q)
+/*
+ * Runs @fn(user_io) as @w, with user_io->q = @q (NULL: none); what it left
+ * in user_io goes to last, as for any request: 0 or a negative errno.
+ */
+int who_do(struct sw *self, const struct who *w, int (*fn)(void *),
+	   struct req *q)
 {
 	int err;
 
-	if (self->uid == NONE)
-		return nl_request(self->nl, q->buf, q->len, &last);
-	((struct nlmsghdr *)q->buf)->nlmsg_len = q->len;
+	if (q)
+		q->nh.nlmsg_len = q->len;
 	memset(&last, 0, offsetof(struct nl_reply, buf));
 	last.msg = NULL;
-	err = user_request(self, q, 0);
+	err = user_request(self, w, q, 0, fn);
 	if (err)
 		return last.error = err;
 	last.error = user_io->error;
@@ -217,6 +230,24 @@ int req_call(struct sw *self, struct req *q)
 		last.msg = (struct nlmsghdr *)last.buf;
 	}
 	return last.error;
+}
+
+/* Sends @q as @w; the answer is in last. */
+int who_call(struct sw *self, const struct who *w, struct req *q)
+{
+	return who_do(self, w, user_io_run, q);
+}
+
+/* Sends the request as self->uid; the answer is in last: 0 or -errno. */
+int req_call(struct sw *self, struct req *q)
+{
+	struct who w = { .uid = self->uid,
+			 .group = self->group,
+			 .inner = NONE };
+
+	if (self->uid == NONE)
+		return nl_request(self->nl, q->buf, q->len, &last);
+	return who_call(self, &w, q);
 }
 
 /*
@@ -503,6 +534,9 @@ uint64_t rx_outcomes(const uint64_t *st)
 int intnet_dump(struct sw *self, uint8_t cmd, const char *name, nl_dump_cb cb,
 		void *arg, struct nl_dump_status *st)
 {
+	struct who w = { .uid = self->uid,
+			 .group = self->group,
+			 .inner = NONE };
 	struct nlmsghdr *nh;
 	struct req q;
 	size_t off;
@@ -516,7 +550,7 @@ int intnet_dump(struct sw *self, uint8_t cmd, const char *name, nl_dump_cb cb,
 	q.nh.nlmsg_len = q.len;
 	q.nh.nlmsg_flags |= NLM_F_DUMP;
 	memset(st, 0, sizeof(*st));
-	err = user_request(self, &q, 1);
+	err = user_request(self, &w, &q, 1, user_io_run);
 	if (err)
 		return st->error = err;
 	*st = user_io->st;

@@ -13,6 +13,7 @@
 #include <linux/if_ether.h>
 
 #include "nl.h"
+#include "sys.h"
 
 #define MAX_PORTS 8
 
@@ -234,5 +235,9 @@ void sort_lines(struct text *t);
 int text_net_name(struct nlmsghdr *nh, void *arg);
 
 unsigned int all_but(struct sw *self, int in);
+
+int who_do(struct sw *self, const struct who *w, int (*fn)(void *),
+	   struct req *q);
+int who_call(struct sw *self, const struct who *w, struct req *q);
 
 #endif

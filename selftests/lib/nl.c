@@ -75,6 +75,9 @@ void nl_extack(struct nlmsghdr *nh, struct nl_reply *r)
 			snprintf(r->extack, sizeof(r->extack), "%.*s",
 				 (int)(a->nla_len - NLA_HDRLEN),
 				 (char *)a + NLA_HDRLEN);
+		if (a->nla_type == NLMSGERR_ATTR_MISS_TYPE &&
+		    a->nla_len == NLA_HDRLEN + sizeof(uint32_t))
+			r->miss_type = *(uint32_t *)((char *)a + NLA_HDRLEN);
 		off += NLA_ALIGN(a->nla_len);
 	}
 }
@@ -87,6 +90,7 @@ int nl_request(int fd, void *req, size_t len, struct nl_reply *r)
 
 	((struct nlmsghdr *)req)->nlmsg_len = len;
 	memset(r, 0, offsetof(struct nl_reply, buf));
+	r->miss_type = -1;
 	r->msg = NULL;
 	if (send(fd, req, len, 0) < 0)
 		return -errno;
@@ -104,6 +108,9 @@ int nl_request(int fd, void *req, size_t len, struct nl_reply *r)
 				nl_extack(nh, r);
 				return r->error;
 			}
+			if (nh->nlmsg_type < NLMSG_MIN_TYPE)
+				continue;
+			r->msgs++;
 			if (!r->msg && nh->nlmsg_len <= sizeof(r->buf)) {
 				memcpy(r->buf, nh, nh->nlmsg_len);
 				r->msg = (struct nlmsghdr *)r->buf;
@@ -288,4 +295,52 @@ void get_str(struct nlattr *a, char *out, size_t size)
 {
 	snprintf(out, size, "%.*s", a ? (int)(a->nla_len - NLA_HDRLEN) : 0,
 		 a ? (char *)nla_payload(a) : "");
+}
+
+/* The id of the multicast group @grp of the intnet family, or -errno. */
+int genl_mcast_group_id(int fd, const char *grp)
+{
+	struct nlattr *groups, *g, *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
+	static struct nl_reply r;
+	char req[256], name[32];
+	size_t len;
+	int rem, ret;
+
+	len = genl_start(req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
+	len = nl_put(req, len, CTRL_ATTR_FAMILY_NAME, INTNET_GENL_NAME,
+		     strlen(INTNET_GENL_NAME) + 1);
+	ret = nl_request(fd, req, len, &r);
+	if (ret)
+		return ret;
+	groups = r.msg ? genl_attr(r.msg, CTRL_ATTR_MCAST_GROUPS) : NULL;
+	if (!groups)
+		return -ENOENT;
+	rem = groups->nla_len - NLA_HDRLEN;
+	for (g = nla_payload(groups); rem >= NLA_HDRLEN && g->nla_len <= rem;
+	     rem -= NLA_ALIGN(g->nla_len),
+	    g = (struct nlattr *)((char *)g + NLA_ALIGN(g->nla_len))) {
+		nla_index(nla_payload(g), g->nla_len - NLA_HDRLEN, tb,
+			  CTRL_ATTR_MCAST_GRP_MAX);
+		get_str(tb[CTRL_ATTR_MCAST_GRP_NAME], name, sizeof(name));
+		if (!strcmp(name, grp) && tb[CTRL_ATTR_MCAST_GRP_ID])
+			return get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	}
+	return -ENOENT;
+}
+
+/* A socket of the current namespace that joined group @grp; or -errno. */
+int genl_join(const char *grp)
+{
+	int fd = nl_open(), id;
+
+	if (fd < 0)
+		return fd;
+	id = genl_mcast_group_id(fd, grp);
+	if (id < 0 || setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &id,
+				 sizeof(id))) {
+		id = id < 0 ? id : -errno;
+		close(fd);
+		return id;
+	}
+	return fd;
 }

@@ -28,7 +28,12 @@ struct nl_reply {
 	 * text. */
 	int error;
 	char extack[256];
-	/* The first data message of the last, if any. */
+	/* NLMSGERR_ATTR_MISS_TYPE of the error: the attribute the request
+	 * lacked, or -1. */
+	long miss_type;
+	/* The data messages that came before the ack. */
+	unsigned int msgs;
+	/* The first data message of the reply, if any. */
 	char buf[NL_BUF];
 	struct nlmsghdr *msg;
 };
@@ -95,5 +100,11 @@ void nl_extack(struct nlmsghdr *nh, struct nl_reply *r);
 
 /* The attributes in @data (@len bytes) by type, up to @max, in @tb. */
 void nla_index(const void *data, int len, struct nlattr **tb, int max);
+
+/* The id of the multicast group @grp of the intnet family, or -errno. */
+int genl_mcast_group_id(int fd, const char *grp);
+
+/* A socket of the current namespace that joined group @grp; or -errno. */
+int genl_join(const char *grp);
 
 #endif

@@ -8,7 +8,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -132,14 +134,45 @@ int kernel_has_kasan(void)
 }
 
 /*
- * Runs @fn(@arg) in a child process that has become @uid (and gid @uid, with
- * the one supplementary group @group unless NONE, else none): what setpriv
- * does. Returns what @fn returned (0 to 255), or -ECHILD if the child could
- * not change identity or did not exit normally.
+ * In a child: becomes @w->uid (gid the same, with the one supplementary group
+ * @w->group unless NONE), as setpriv does; and unless @w->inner is NONE, that
+ * user in a user namespace of its own (and a network namespace of its own if
+ * @w->netns) where it is @w->inner, as unshare --map-user does. 0 or -errno.
  */
-int run_as(long uid, long group, int (*fn)(void *), void *arg)
+int become(const struct who *w)
 {
-	gid_t groups[1] = { group };
+	gid_t groups[1] = { w->group };
+	char map[64];
+	int err;
+
+	if (setgroups(w->group == NONE ? 0 : 1, groups) ||
+	    setresgid(w->uid, w->uid, w->uid) ||
+	    setresuid(w->uid, w->uid, w->uid))
+		return -errno;
+	if (w->inner == NONE)
+		return 0;
+	/* A changed euid made the process undumpable, and its /proc files
+	 * root's: the maps could not be written.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) ||
+	    unshare(CLONE_NEWUSER | (w->netns ? CLONE_NEWNET : 0)))
+		return -errno;
+	snprintf(map, sizeof(map), "%ld %ld 1", w->inner, w->uid);
+	err = write_file("/proc/self/setgroups", "deny");
+	if (!err)
+		err = write_file("/proc/self/uid_map", map);
+	if (!err)
+		err = write_file("/proc/self/gid_map", map);
+	return err;
+}
+
+/*
+ * Runs @fn(@arg) in a child process that has become @w. Returns what @fn
+ * returned (0 to 254), or -ECHILD if the child could not change identity or
+ * did not exit normally.
+ */
+int run_as_who(const struct who *w, int (*fn)(void *), void *arg)
+{
 	int status;
 	pid_t pid;
 
@@ -149,8 +182,7 @@ int run_as(long uid, long group, int (*fn)(void *), void *arg)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		if (setgroups(group == NONE ? 0 : 1, groups) ||
-		    setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+		if (become(w))
 			_exit(255);
 		_exit(fn(arg) & 0xff);
 	}
@@ -158,4 +190,12 @@ int run_as(long uid, long group, int (*fn)(void *), void *arg)
 	    WEXITSTATUS(status) == 255)
 		return -ECHILD;
 	return WEXITSTATUS(status);
+}
+
+/* Runs @fn(@arg) as @uid with group @group, as setpriv does (run_as_who). */
+int run_as(long uid, long group, int (*fn)(void *), void *arg)
+{
+	struct who w = { .uid = uid, .group = group, .inner = NONE };
+
+	return run_as_who(&w, fn, arg);
 }

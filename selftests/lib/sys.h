@@ -34,12 +34,14 @@ long slab_kb(void);
 /* Whether the kernel has KASAN (and so bigger objects and a quarantine). */
 int kernel_has_kasan(void);
 
-/*
- * Runs @fn(@arg) in a child process that has become @uid (and gid @uid, with
- * the one supplementary group @group unless NONE, else none): what setpriv
- * does. Returns what @fn returned (0 to 255), or -ECHILD if the child could
- * not change identity or did not exit normally.
- */
+/* Who a child becomes to send a request (see become()). */
+struct who {
+	long uid, group, inner;
+	int netns;
+};
+
+int become(const struct who *w);
+int run_as_who(const struct who *w, int (*fn)(void *), void *arg);
 int run_as(long uid, long group, int (*fn)(void *), void *arg);
 
 #endif
