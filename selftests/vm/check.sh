@@ -77,11 +77,71 @@ case " ${INTNET_TESTS:-dkms} " in *" dkms "*)
 	;;
 esac
 
-for lane in "${lanes[@]}"; do
+# run_lane LANE: boot its guest and run the tests; its wall time goes to LANE/lane.secs.
+run_lane() {
+	local start rc
 	start=$(date +%s)
-	echo "=== lane $lane: booting"
+	"$here/vm.sh" check "$1"
+	rc=$?
+	mkdir -p "$BUILD/vm/$1"
+	echo $(($(date +%s) - start)) >"$BUILD/vm/$1/lane.secs"
+	[ "${2:-}" != quiet ] || echo "=== lane $1: finished after $(cat "$BUILD/vm/$1/lane.secs")s" >&3
+	return $rc
+}
+
+# progress: while lanes run side by side, say every minute how far each has come.
+progress() {
+	local n lane line
+	n=$(expected_tests | wc -l)
+	while sleep 60; do
+		line=
+		for lane in "$@"; do
+			[ ! -f "$BUILD/vm/$lane/lane.secs" ] || continue
+			line="$line $lane $(find "$BUILD/vm/$lane/tests" -name '*.rc' 2>/dev/null | wc -l)/$n"
+		done
+		echo "=== $(date +%H:%M:%S) tests done:$line"
+	done
+}
+
+# Lanes run side by side, LANE_JOBS at a time (default 2): a test guest keeps about one
+# host core busy, so on a two-core machine the debug lane, the longest, runs beside the
+# others in turn. LANE_JOBS=1 runs them one after another with the console on screen.
+jobs_max=${LANE_JOBS:-2}
+if [ "$jobs_max" -gt 1 ] && [ ${#lanes[@]} -gt 1 ]; then
+	# A guest's time limit allows for the core it shares (vm.sh: 900 s and 3600 s alone).
+	export TIMEOUT=${TIMEOUT:-1800} DEBUG_TIMEOUT=${DEBUG_TIMEOUT:-4800}
+	order=()
+	for lane in "${lanes[@]}"; do [ "$lane" != debug ] || order+=(debug); done
+	for lane in "${lanes[@]}"; do [ "$lane" = debug ] || order+=("$lane"); done
+	for lane in "${order[@]}"; do
+		mkdir -p "$BUILD/vm/$lane"
+		rm -f "$BUILD/vm/$lane/lane.secs" "$BUILD/vm/$lane"/tests/*.rc
+	done
+	progress "${order[@]}" &
+	ticker=$!
+	running=0 pids=()
+	for lane in "${order[@]}"; do
+		if [ "$running" -ge "$jobs_max" ]; then
+			wait -n
+			running=$((running - 1))
+		fi
+		echo "=== lane $lane: booting (console: $BUILD/vm/$lane/console.log)"
+		run_lane "$lane" quiet 3>&1 >"$BUILD/vm/check-$lane.log" 2>&1 &
+		pids+=($!)
+		running=$((running + 1))
+	done
+	wait "${pids[@]}"
+	kill "$ticker" 2>/dev/null
+	wait "$ticker" 2>/dev/null
+else
+	for lane in "${lanes[@]}"; do
+		echo "=== lane $lane: booting"
+		run_lane "$lane"
+	done
+fi
+
+for lane in "${lanes[@]}"; do
 	out=$BUILD/vm/$lane
-	"$here/vm.sh" check "$lane"
 	pass=0 fail=0 skip=0
 	problems=()
 
@@ -141,10 +201,15 @@ for lane in "${lanes[@]}"; do
 		fi
 	fi
 
-	secs=$(($(date +%s) - start))
+	secs=$(cat "$out/lane.secs" 2>/dev/null || echo "?")
 	line="lane $lane: $pass passed, $fail failed, $skip skipped (${secs}s)"
 	summary+=("$line")
 	echo "=== $line"
+	# Where the lane's time went: its slowest tests.
+	slow=$(for f in "$out"/tests/*.secs; do
+		[ -f "$f" ] && echo "$(cat "$f") $(basename "$f" .secs)"
+	done | sort -rn | head -n 5 | awk '{ printf "%s%s %ss", sep, $2, $1; sep = ", " }')
+	[ -z "$slow" ] || echo "    slowest: $slow"
 	for p in "${problems[@]}"; do
 		echo "    $p"
 	done

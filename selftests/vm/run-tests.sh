@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs every test under selftests/ inside the guest: the shell tests (selftests/*.sh) and
 # the C tests built from selftests/*.c. Each writes TAP to DIR/NAME.tap, its exit status
-# to DIR/NAME.rc; check.sh on the host does the counting.
+# to DIR/NAME.rc, its run time in seconds to DIR/NAME.secs; check.sh on the host does
+# the counting.
 #
 #   INTNET_TESTS   run only these tests (names without .sh; make fuzz runs "fuzz")
 #   TEST_TIMEOUT   seconds a test may take (default 300; 900 on the debug lane, whose
@@ -44,9 +45,11 @@ for t in "${tests[@]}"; do
 		worst=1
 		continue
 	fi
+	start=$(date +%s)
 	timeout -k 5 "$TEST_TIMEOUT" "$t" 2>&1 | tee "$dir/$name.tap"
 	rc=${PIPESTATUS[0]}
 	echo "$rc" >"$dir/$name.rc"
+	echo $(($(date +%s) - start)) >"$dir/$name.secs"
 	[ "$rc" = 0 ] || worst=1
 	# A test that unloads intnet must put it back; if it didn't, the next one still runs.
 	if ! grep -q '^intnet ' /proc/modules; then
