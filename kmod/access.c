@@ -254,6 +254,19 @@ int intnet_may_promisc(const struct intnet_caller *c,
 	return DENY(extack, "the network's promiscuous policy is deny");
 }
 
+/*
+ * Whether the caller may isolate a port on @nw, or make it reachable again:
+ * the network's owner and administrators (NULL: the caller's network to be).
+ */
+int intnet_may_isolate(const struct intnet_caller *c,
+		       const struct intnet_network *nw,
+		       struct netlink_ext_ack *extack)
+{
+	if (!nw || intnet_owns_net(c, nw))
+		return 0;
+	return DENY(extack, "only the network's owner can isolate a port");
+}
+
 int intnet_may_change_fdb(const struct intnet_caller *c,
 			  const struct intnet_network *nw,
 			  struct netlink_ext_ack *extack)

@@ -23,6 +23,7 @@ static const enum skb_drop_reason drop_reason[__INTNET_STATS_MAX] = {
 	[INTNET_STATS_RX_DROP_LINK_LOCAL] = SKB_DROP_REASON_UNHANDLED_PROTO,
 	[INTNET_STATS_RX_DROP_NO_DEST] = INTNET_DROP_NO_TARGET,
 	[INTNET_STATS_RX_DROP_BAD_HEADER] = SKB_DROP_REASON_DEV_HDR,
+	[INTNET_STATS_RX_DROP_ISOLATED] = INTNET_DROP_NO_TARGET,
 	[INTNET_STATS_TX_DROP_OVERSIZE] = SKB_DROP_REASON_PKT_TOO_BIG,
 };
 
@@ -39,6 +40,13 @@ static bool takes_frames(const struct intnet_port *p)
 	return READ_ONCE(p->up) && intnet_port_dev_ok(p);
 }
 
+/* Whether a frame from @in may reach @p at all: not both isolated. */
+static bool reachable(const struct intnet_port *in, bool in_isolated,
+		      const struct intnet_port *p)
+{
+	return !in_isolated || !READ_ONCE(p->isolated);
+}
+
 /*
  * Whether promiscuous port @p gets a copy of a frame from @in to @to (NULL: an
  * unknown destination), under the network's promiscuous policy.
@@ -46,7 +54,8 @@ static bool takes_frames(const struct intnet_port *p)
 static bool gets_copy(const struct intnet_port *p, const struct intnet_port *in,
 		      const struct intnet_port *to, u8 policy)
 {
-	if (!READ_ONCE(p->promisc) || !takes_frames(p))
+	if (!READ_ONCE(p->promisc) || !takes_frames(p) ||
+	    !reachable(in, READ_ONCE(in->isolated), p))
 		return false;
 	switch (policy) {
 	case INTNET_PROMISC_ALLOW_ALL:
@@ -118,17 +127,19 @@ static void xmit_copy(struct intnet_port *to, struct sk_buff *skb)
 }
 
 /*
- * Every port but the ingress that takes frames now (only the promiscuous ones
- * the policy lets see the frame when @copies_only); clones for all but the
- * last, which takes the original. Counted as flooded if any port got it.
+ * Every port but the ingress that takes frames now and that the frame may
+ * reach (only the promiscuous ones the policy lets see the frame when
+ * @copies_only); clones for all but the last, which takes the original.
+ * Counted as flooded if any port got it.
  */
 static void flood(struct intnet_port *in, struct sk_buff *skb, bool copies_only)
 {
 	u8 policy = READ_ONCE(in->network->promisc_policy);
+	bool in_isolated = READ_ONCE(in->isolated);
 	struct intnet_port *p, *prev = NULL;
 
 	list_for_each_entry_rcu(p, &in->network->ports, node) {
-		if (p == in || !takes_frames(p))
+		if (p == in || !takes_frames(p) || !reachable(in, in_isolated, p))
 			continue;
 		if (copies_only && !gets_copy(p, in, NULL, policy))
 			continue;
@@ -228,6 +239,10 @@ void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb)
 	}
 	if (unlikely(!takes_frames(to))) {
 		drop(port, INTNET_STATS_RX_DROP_DEST_DOWN, skb);
+		return;
+	}
+	if (unlikely(!reachable(port, READ_ONCE(port->isolated), to))) {
+		drop(port, INTNET_STATS_RX_DROP_ISOLATED, skb);
 		return;
 	}
 	intnet_count(port, INTNET_STATS_RX_FORWARDED);

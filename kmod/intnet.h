@@ -127,6 +127,8 @@ struct intnet_port {
 	bool tap;
 	bool up;
 	bool promisc;
+	/* Reaches, and is reached by, only ports that are not isolated. */
+	bool isolated;
 	bool announced;			/* PORT_ADD event sent; RTNL */
 	/* An intnet device of the host's stack (host.c), not a receive hook. */
 	bool host;
@@ -136,6 +138,13 @@ struct intnet_port {
 	bool gone;
 	unsigned int fdb_learned;	/* learned entries behind it, fdb_lock */
 	struct intnet_pcpu_stats __percpu *stats;
+};
+
+/* What a port is attached with (PORT_ADD). */
+struct intnet_port_settings {
+	bool up;
+	bool promisc;
+	bool isolated;
 };
 
 struct intnet_fdb_entry {
@@ -213,6 +222,9 @@ int intnet_may_add_port(const struct intnet_caller *c, struct net *net,
 int intnet_may_promisc(const struct intnet_caller *c,
 		       const struct intnet_network *nw,
 		       struct netlink_ext_ack *extack);
+int intnet_may_isolate(const struct intnet_caller *c,
+		       const struct intnet_network *nw,
+		       struct netlink_ext_ack *extack);
 int intnet_may_change_fdb(const struct intnet_caller *c,
 			  const struct intnet_network *nw,
 			  struct netlink_ext_ack *extack);
@@ -280,13 +292,14 @@ int intnet_port_check_kind(struct net_device *dev,
 struct intnet_port *intnet_port_add(struct intnet_network *nw,
 				    struct net_device *dev, kuid_t user,
 				    const struct intnet_tap_ids *ids,
-				    bool up, bool promisc,
+				    const struct intnet_port_settings *set,
 				    struct netlink_ext_ack *extack);
 void intnet_port_del(struct intnet_port *port);
 bool intnet_port_follow_tap(struct intnet_port *port);
 struct intnet_port *intnet_port_get_rtnl(const struct net_device *dev);
 void intnet_port_set_up(struct intnet_port *port, bool up);
 void intnet_port_set_promisc(struct intnet_port *port, bool promisc);
+void intnet_port_set_isolated(struct intnet_port *port, bool isolated);
 int intnet_port_name_put(struct sk_buff *msg, int attr,
 			 const struct intnet_port *port);
 int intnet_port_fill(struct sk_buff *msg, struct intnet_port *port,

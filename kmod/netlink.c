@@ -52,6 +52,7 @@ static struct netlink_range_validation port_fdb_max_range = {
 #define P_PORT_SETTINGS                                          \
 	[INTNET_ATTR_PORT_UP] = NLA_POLICY_MAX(NLA_U8, 1),       \
 	[INTNET_ATTR_PORT_PROMISC] = NLA_POLICY_MAX(NLA_U8, 1),  \
+	[INTNET_ATTR_PORT_ISOLATED] = NLA_POLICY_MAX(NLA_U8, 1), \
 	[INTNET_ATTR_PORT_LOCK_MAC] = NLA_POLICY_ETH_ADDR
 
 static const struct nla_policy no_policy[INTNET_ATTR_MAX + 1] = {};
@@ -350,7 +351,11 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 	struct net *net = genl_info_net(info);
 	struct intnet_caller c = intnet_caller_of(skb, net);
 	struct nlattr **attrs = info->attrs;
-	bool promisc = intnet_req_flag(attrs, INTNET_ATTR_PORT_PROMISC, false);
+	struct intnet_port_settings set = {
+		.up = intnet_req_flag(attrs, INTNET_ATTR_PORT_UP, true),
+		.promisc = intnet_req_flag(attrs, INTNET_ATTR_PORT_PROMISC, false),
+		.isolated = intnet_req_flag(attrs, INTNET_ATTR_PORT_ISOLATED, false),
+	};
 	struct intnet_network *nw;
 	struct intnet_tap_ids ids;
 	struct intnet_port *port;
@@ -394,7 +399,10 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = intnet_may_add_port(&c, net, user, info->extack);
 	if (!err)
-		err = intnet_may_join(&c, net, nw, user, promisc, info->extack);
+		err = intnet_may_join(&c, net, nw, user, set.promisc,
+				      info->extack);
+	if (!err && set.isolated)
+		err = intnet_may_isolate(&c, nw, info->extack);
 	if (!err && nw && lock)
 		err = intnet_fdb_lock_check(nw, user, lock,
 					    intnet_owns_net(&c, nw),
@@ -411,9 +419,7 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 		}
 		created = true;
 	}
-	port = intnet_port_add(nw, dev, user, &ids,
-			       intnet_req_flag(attrs, INTNET_ATTR_PORT_UP, true),
-			       promisc, info->extack);
+	port = intnet_port_add(nw, dev, user, &ids, &set, info->extack);
 	if (IS_ERR(port)) {
 		err = PTR_ERR(port);
 	} else if (lock) {
@@ -468,7 +474,7 @@ static int intnet_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	if (!attrs[INTNET_ATTR_PORT_UP] && !attrs[INTNET_ATTR_PORT_PROMISC] &&
-	    !has_lock) {
+	    !attrs[INTNET_ATTR_PORT_ISOLATED] && !has_lock) {
 		NL_SET_ERR_MSG_MOD(info->extack, "nothing to change");
 		return -EINVAL;
 	}
@@ -480,6 +486,11 @@ static int intnet_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (intnet_req_flag(attrs, INTNET_ATTR_PORT_PROMISC, false)) {
 		err = intnet_may_promisc(&c, port->network, info->extack);
+		if (err)
+			goto unlock;
+	}
+	if (attrs[INTNET_ATTR_PORT_ISOLATED]) {
+		err = intnet_may_isolate(&c, port->network, info->extack);
 		if (err)
 			goto unlock;
 	}
@@ -496,6 +507,9 @@ static int intnet_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 	if (attrs[INTNET_ATTR_PORT_PROMISC])
 		intnet_port_set_promisc(port,
 					nla_get_u8(attrs[INTNET_ATTR_PORT_PROMISC]));
+	if (attrs[INTNET_ATTR_PORT_ISOLATED])
+		intnet_port_set_isolated(port,
+					 nla_get_u8(attrs[INTNET_ATTR_PORT_ISOLATED]));
 	intnet_pernet_changed(port->network->net);
 	intnet_event_port(port, INTNET_CMD_PORT_SET);
 unlock:

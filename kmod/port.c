@@ -130,6 +130,8 @@ int intnet_port_fill(struct sk_buff *msg, struct intnet_port *port,
 			READ_ONCE(port->fdb_learned)) ||
 	    nla_put_u8(msg, INTNET_ATTR_PORT_CARRIER,
 		       intnet_port_dev_ok(port)) ||
+	    nla_put_u8(msg, INTNET_ATTR_PORT_ISOLATED,
+		       READ_ONCE(port->isolated)) ||
 	    (lock && nla_put(msg, INTNET_ATTR_PORT_LOCK_MAC, ETH_ALEN, mac)))
 		return -EMSGSIZE;
 	return intnet_stats_put(msg, sum);
@@ -137,14 +139,14 @@ int intnet_port_fill(struct sk_buff *msg, struct intnet_port *port,
 
 /*
  * The most intnet_port_fill() puts: IFINDEX, IFNAME, NET_NAME, NET_OWNER;
- * four u8 (UP, PROMISC, PROMISC_ACTIVE, CARRIER); USER and FDB_LEARNED; the
- * lock; the counters.
+ * five u8 (UP, PROMISC, PROMISC_ACTIVE, CARRIER, ISOLATED); USER and
+ * FDB_LEARNED; the lock; the counters.
  */
 size_t intnet_port_msg_size(void)
 {
 	return nla_total_size(sizeof(u32)) + nla_total_size(IFNAMSIZ) +
 	       nla_total_size(INTNET_NAME_MAX + 1) +
-	       nla_total_size(sizeof(u32)) + 4 * nla_total_size(sizeof(u8)) +
+	       nla_total_size(sizeof(u32)) + 5 * nla_total_size(sizeof(u8)) +
 	       2 * nla_total_size(sizeof(u32)) + nla_total_size(ETH_ALEN) +
 	       intnet_stats_size();
 }
@@ -185,7 +187,7 @@ static struct intnet_port *port_new(struct intnet_network *nw,
 struct intnet_port *intnet_port_add(struct intnet_network *nw,
 				    struct net_device *dev, kuid_t user,
 				    const struct intnet_tap_ids *ids,
-				    bool up, bool promisc,
+				    const struct intnet_port_settings *set,
 				    struct netlink_ext_ack *extack)
 {
 	struct intnet_port *port;
@@ -201,8 +203,9 @@ struct intnet_port *intnet_port_add(struct intnet_network *nw,
 	port = port_new(nw, dev, user, ids);
 	if (!port)
 		return ERR_PTR(-ENOMEM);
-	port->up = up;
-	port->promisc = promisc;
+	port->up = set->up;
+	port->promisc = set->promisc;
+	port->isolated = set->isolated;
 	port->share = intnet_share_get(nw, user);
 	if (!port->share) {
 		err = -ENOMEM;
@@ -294,6 +297,12 @@ void intnet_port_set_promisc(struct intnet_port *port, bool promisc)
 {
 	ASSERT_RTNL();
 	WRITE_ONCE(port->promisc, promisc);
+}
+
+void intnet_port_set_isolated(struct intnet_port *port, bool isolated)
+{
+	ASSERT_RTNL();
+	WRITE_ONCE(port->isolated, isolated);
 }
 
 /* Detaches @port, and its network if that was its last port and implicit. */

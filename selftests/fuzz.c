@@ -410,6 +410,8 @@ static void port_settings(struct fuzzer *fz, struct fmsg *m, int pct)
 	if (chance(r, pct))
 		add_u8(m, INTNET_ATTR_PORT_PROMISC, pick_u8(r, 1));
 	if (chance(r, pct / 2))
+		add_u8(m, INTNET_ATTR_PORT_ISOLATED, pick_u8(r, 1));
+	if (chance(r, pct / 2))
 		add_mac(fz, m, INTNET_ATTR_PORT_LOCK_MAC);
 	if (chance(r, pct / 3))
 		add_u32(m, INTNET_ATTR_PORT_USER, PICK(r, users));

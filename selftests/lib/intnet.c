@@ -117,6 +117,7 @@ void req_setting(struct req *q, int attr, long value)
 	case INTNET_ATTR_NET_PROMISC_POLICY:
 	case INTNET_ATTR_PORT_UP:
 	case INTNET_ATTR_PORT_PROMISC:
+	case INTNET_ATTR_PORT_ISOLATED:
 		req_u8(q, attr, value);
 		break;
 	default:
@@ -457,6 +458,9 @@ void parse_port(struct nlmsghdr *nh, struct port_info *pi)
 	pi->up = get_u8(tb[INTNET_ATTR_PORT_UP]);
 	pi->promisc = get_u8(tb[INTNET_ATTR_PORT_PROMISC]);
 	pi->promisc_active = get_u8(tb[INTNET_ATTR_PORT_PROMISC_ACTIVE]);
+	pi->isolated = tb[INTNET_ATTR_PORT_ISOLATED] ?
+			       get_u8(tb[INTNET_ATTR_PORT_ISOLATED]) :
+			       -1;
 	pi->user = get_u32_or_none(tb[INTNET_ATTR_PORT_USER]);
 	pi->fdb_learned = get_u32_or_none(tb[INTNET_ATTR_PORT_FDB_LEARNED]);
 	a = tb[INTNET_ATTR_PORT_LOCK_MAC];
@@ -521,6 +525,7 @@ uint64_t rx_outcomes(const uint64_t *st)
 		INTNET_STATS_RX_DROP_LINK_LOCAL,
 		INTNET_STATS_RX_DROP_NO_DEST,
 		INTNET_STATS_RX_DROP_BAD_HEADER,
+		INTNET_STATS_RX_DROP_ISOLATED,
 	};
 	uint64_t sum = 0;
 	unsigned int i;
@@ -648,10 +653,10 @@ int text_port(struct nlmsghdr *nh, void *arg)
 	parse_port(nh, &pi);
 	return text_add(arg,
 			"port %u %s net=%s up=%d promisc=%d active=%d "
-			"user=%ld learned=%ld lock=%s%02x:%02x:%02x:%02x:%02x:"
-			"%02x\n",
+			"isolated=%d user=%ld learned=%ld "
+			"lock=%s%02x:%02x:%02x:%02x:%02x:%02x\n",
 			pi.ifindex, pi.ifname, pi.net, pi.up, pi.promisc,
-			pi.promisc_active, pi.user, pi.fdb_learned,
+			pi.promisc_active, pi.isolated, pi.user, pi.fdb_learned,
 			pi.locked ? "" : "none/", m[0], m[1], m[2], m[3], m[4],
 			m[5]);
 }

@@ -87,7 +87,7 @@ struct port_info {
 	uint32_t ifindex;
 	char ifname[IFNAMSIZ];
 	char net[INTNET_NAME_MAX + 1];
-	int up, promisc, promisc_active;
+	int up, promisc, promisc_active, isolated;
 	/* -1 when the reply left them out. */
 	long user, fdb_learned;
 	/* Whether the reply had a PORT_LOCK_MAC, and what it said. */

@@ -59,11 +59,13 @@
  *	%INTNET_ATTR_NET_NAME, creating an implicit network owned by the port's
  *	user if that user has none of the name (see "Names"). Takes
  *	%INTNET_ATTR_PORT_UP (default 1), %INTNET_ATTR_PORT_PROMISC,
- *	%INTNET_ATTR_PORT_LOCK_MAC, %INTNET_ATTR_PORT_NO_CREATE and (from an
- *	administrator) %INTNET_ATTR_PORT_USER.
+ *	%INTNET_ATTR_PORT_LOCK_MAC, %INTNET_ATTR_PORT_ISOLATED,
+ *	%INTNET_ATTR_PORT_NO_CREATE and (from an administrator)
+ *	%INTNET_ATTR_PORT_USER.
  * @INTNET_CMD_PORT_DEL: detach the port %INTNET_ATTR_IFINDEX.
- * @INTNET_CMD_PORT_SET: change %INTNET_ATTR_PORT_UP, %INTNET_ATTR_PORT_PROMISC
- *	and/or %INTNET_ATTR_PORT_LOCK_MAC of the port %INTNET_ATTR_IFINDEX.
+ * @INTNET_CMD_PORT_SET: change %INTNET_ATTR_PORT_UP, %INTNET_ATTR_PORT_PROMISC,
+ *	%INTNET_ATTR_PORT_LOCK_MAC and/or %INTNET_ATTR_PORT_ISOLATED of the port
+ *	%INTNET_ATTR_IFINDEX.
  * @INTNET_CMD_PORT_GET: one port (%INTNET_ATTR_IFINDEX, whatever its network)
  *	or, as a dump, every port (of the network %INTNET_ATTR_NET_NAME when
  *	given).
@@ -259,6 +261,10 @@ enum intnet_cmd {
  *	while a process holds it open
  * @INTNET_ATTR_PORT_NO_CREATE: u8; 1 in PORT_ADD: join only a network that
  *	exists, never make one (-ENOENT "no such network" instead)
+ * @INTNET_ATTR_PORT_ISOLATED: u8; 1 = an isolated port: its frames reach only
+ *	ports that are not isolated, and it gets frames only from those (copies
+ *	to promiscuous ports included). Set by the network's owner or an
+ *	administrator (default 0)
  */
 enum intnet_attr {
 	INTNET_ATTR_UNSPEC,
@@ -297,6 +303,7 @@ enum intnet_attr {
 	INTNET_ATTR_FDB_PREV_IFNAME,
 	INTNET_ATTR_PORT_CARRIER,
 	INTNET_ATTR_PORT_NO_CREATE,
+	INTNET_ATTR_PORT_ISOLATED,
 
 	__INTNET_ATTR_MAX,
 	INTNET_ATTR_MAX = __INTNET_ATTR_MAX - 1
@@ -343,6 +350,8 @@ enum intnet_attr {
  *	off and no promiscuous port to see it)
  * @INTNET_STATS_RX_DROP_BAD_HEADER: the frame did not come with a 14-byte
  *	Ethernet header
+ * @INTNET_STATS_RX_DROP_ISOLATED: known unicast from an isolated port to
+ *	another isolated port
  */
 enum intnet_stats {
 	INTNET_STATS_UNSPEC,
@@ -366,6 +375,7 @@ enum intnet_stats {
 	INTNET_STATS_RX_DROP_LINK_LOCAL,
 	INTNET_STATS_RX_DROP_NO_DEST,
 	INTNET_STATS_RX_DROP_BAD_HEADER,
+	INTNET_STATS_RX_DROP_ISOLATED,
 
 	__INTNET_STATS_MAX,
 	INTNET_STATS_MAX = __INTNET_STATS_MAX - 1
