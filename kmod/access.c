@@ -267,6 +267,29 @@ int intnet_may_isolate(const struct intnet_caller *c,
 	return DENY(extack, "only the network's owner can isolate a port");
 }
 
+/*
+ * Whether the caller may give a port of @user on @nw (NULL: the caller's
+ * network to be) the flood limit @a (NULL: none asked): the network's owner
+ * and administrators any; others may lower it, never raise it above what
+ * the network gives the port.
+ */
+int intnet_may_flood_limit(const struct intnet_caller *c,
+			   const struct intnet_network *nw, kuid_t user,
+			   struct nlattr *a, struct netlink_ext_ack *extack)
+{
+	u32 cap, rate;
+
+	if (!a || !nw || intnet_owns_net(c, nw))
+		return 0;
+	/* The rates the port would have: with the limit asked, and with none. */
+	rate = intnet_flood_rate_of(nla_get_u32(a), user, nw);
+	cap = intnet_flood_rate_of(0, user, nw);
+	if (cap && (!rate || rate > cap))
+		return DENY(extack,
+			    "only the network's owner can raise a port's flood limit above the network's");
+	return 0;
+}
+
 int intnet_may_change_fdb(const struct intnet_caller *c,
 			  const struct intnet_network *nw,
 			  struct netlink_ext_ack *extack)

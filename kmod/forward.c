@@ -24,6 +24,7 @@ static const enum skb_drop_reason drop_reason[__INTNET_STATS_MAX] = {
 	[INTNET_STATS_RX_DROP_NO_DEST] = INTNET_DROP_NO_TARGET,
 	[INTNET_STATS_RX_DROP_BAD_HEADER] = SKB_DROP_REASON_DEV_HDR,
 	[INTNET_STATS_RX_DROP_ISOLATED] = INTNET_DROP_NO_TARGET,
+	[INTNET_STATS_RX_DROP_FLOOD_LIMIT] = SKB_DROP_REASON_NOT_SPECIFIED,
 	[INTNET_STATS_TX_DROP_OVERSIZE] = SKB_DROP_REASON_PKT_TOO_BIG,
 };
 
@@ -169,6 +170,34 @@ static void forward(struct intnet_port *in, struct intnet_port *to,
 	xmit(to, skb);
 }
 
+/*
+ * Storm control: whether @port may flood one more frame now. A token bucket
+ * as a GCRA: flood_tat is when the port's bucket is full again; each frame
+ * moves it one interval on, and a frame that would move it more than the
+ * burst ahead of now is over the limit. One cmpxchg and no lock, and
+ * nothing at all for a port without a limit.
+ */
+static bool may_flood(struct intnet_port *port)
+{
+	const struct intnet_network *nw = port->network;
+	u32 rate = intnet_flood_rate(port, nw);
+	u64 now, interval, tolerance;
+	s64 tat, next;
+
+	if (!rate)
+		return true;
+	interval = div_u64(NSEC_PER_SEC, rate);
+	tolerance = interval * READ_ONCE(nw->flood_burst);
+	now = ktime_get_ns();
+	tat = atomic64_read(&port->flood_tat);
+	do {
+		next = max_t(s64, tat, now) + interval;
+		if (next - now > tolerance)
+			return false;
+	} while (!atomic64_try_cmpxchg(&port->flood_tat, &tat, next));
+	return true;
+}
+
 /* An IEEE 802.1D link-local group frame that the network does not forward. */
 static bool link_local_dropped(const struct intnet_network *nw, const u8 *dest)
 {
@@ -220,6 +249,10 @@ void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb)
 			drop(port, INTNET_STATS_RX_DROP_MAC_LOCKED, skb);
 			return;
 		}
+		if (unlikely(!may_flood(port))) {
+			drop(port, INTNET_STATS_RX_DROP_FLOOD_LIMIT, skb);
+			return;
+		}
 		flood(port, skb, false);
 		return;
 	}
@@ -229,6 +262,10 @@ void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb)
 	}
 	e = intnet_fdb_lookup(port->network, eth->h_dest);
 	if (!e) {
+		if (unlikely(!may_flood(port))) {
+			drop(port, INTNET_STATS_RX_DROP_FLOOD_LIMIT, skb);
+			return;
+		}
 		flood(port, skb, !READ_ONCE(port->network->flood_unknown));
 		return;
 	}

@@ -26,6 +26,15 @@
 /* Defaults of a new network (policy, not contract: not in the uapi). */
 #define INTNET_AGEING_DEFAULT	300	/* seconds */
 #define INTNET_FDB_MAX_DEFAULT	16384	/* entries; also a user's ceiling */
+/*
+ * Storm control's default for the ports of users other than the network's
+ * owner: far above what a VM floods on its own (ARP, IPv6 neighbour and
+ * router discovery, DHCP, mDNS: tens of frames at boot, a few a second
+ * after), far below what starves a neighbour's TAP, whose queue holds 500
+ * frames: a burst of 100 and 1,000 a second leave its reader room.
+ */
+#define INTNET_FLOOD_LIMIT_AUTO	1000	/* frames a second */
+#define INTNET_FLOOD_BURST_DEFAULT 100
 
 /*
  * Locking: every control-plane change (netlink requests, the netdev notifier,
@@ -75,6 +84,8 @@ struct intnet_network {
 	u32 ageing;			/* seconds, 0 = never */
 	u32 fdb_max;
 	u32 port_fdb_max;		/* per user; 0 = half of fdb_max */
+	u32 flood_limit;		/* per port; 0 = auto, or _OFF */
+	u32 flood_burst;
 
 	/* The FDB: lookups under RCU, changes under fdb_lock. */
 	struct rhashtable fdb;
@@ -129,6 +140,10 @@ struct intnet_port {
 	bool promisc;
 	/* Reaches, and is reached by, only ports that are not isolated. */
 	bool isolated;
+	/* Storm control: 0 = the network's, INTNET_FLOOD_LIMIT_OFF, or pps. */
+	u32 flood_limit;
+	/* When the flood limit lets the port flood again, in ns (a GCRA). */
+	atomic64_t flood_tat;
 	bool announced;			/* PORT_ADD event sent; RTNL */
 	/* An intnet device of the host's stack (host.c), not a receive hook. */
 	bool host;
@@ -145,7 +160,30 @@ struct intnet_port_settings {
 	bool up;
 	bool promisc;
 	bool isolated;
+	u32 flood_limit;
 };
+
+/*
+ * The flood limit in effect, frames a second (0: none), on a port of @user
+ * on @nw whose own limit is @limit: that, else the network's, else (auto)
+ * INTNET_FLOOD_LIMIT_AUTO for a port of a user other than the owner.
+ */
+static inline u32 intnet_flood_rate_of(u32 limit, kuid_t user,
+				       const struct intnet_network *nw)
+{
+	if (!limit)
+		limit = READ_ONCE(nw->flood_limit);
+	if (!limit)
+		return uid_eq(user, nw->owner) ? 0 : INTNET_FLOOD_LIMIT_AUTO;
+	return limit == INTNET_FLOOD_LIMIT_OFF ? 0 : limit;
+}
+
+static inline u32 intnet_flood_rate(const struct intnet_port *port,
+				    const struct intnet_network *nw)
+{
+	return intnet_flood_rate_of(READ_ONCE(port->flood_limit), port->user,
+				    nw);
+}
 
 struct intnet_fdb_entry {
 	struct rhash_head rhnode;
@@ -225,6 +263,9 @@ int intnet_may_promisc(const struct intnet_caller *c,
 int intnet_may_isolate(const struct intnet_caller *c,
 		       const struct intnet_network *nw,
 		       struct netlink_ext_ack *extack);
+int intnet_may_flood_limit(const struct intnet_caller *c,
+			   const struct intnet_network *nw, kuid_t user,
+			   struct nlattr *a, struct netlink_ext_ack *extack);
 int intnet_may_change_fdb(const struct intnet_caller *c,
 			  const struct intnet_network *nw,
 			  struct netlink_ext_ack *extack);
@@ -273,6 +314,7 @@ unsigned int intnet_network_count_owned(struct net *net, kuid_t owner);
 unsigned int intnet_ports_of_user(struct net *net, kuid_t user);
 void intnet_pernet_changed(struct net *net);
 int intnet_network_check(struct nlattr **attrs, struct netlink_ext_ack *extack);
+int intnet_flood_limit_check(struct nlattr *a, struct netlink_ext_ack *extack);
 void intnet_network_apply(struct intnet_network *nw, struct nlattr **attrs);
 int intnet_network_fill(struct sk_buff *msg, struct intnet_network *nw,
 			struct user_namespace *ns);
@@ -300,6 +342,7 @@ struct intnet_port *intnet_port_get_rtnl(const struct net_device *dev);
 void intnet_port_set_up(struct intnet_port *port, bool up);
 void intnet_port_set_promisc(struct intnet_port *port, bool promisc);
 void intnet_port_set_isolated(struct intnet_port *port, bool isolated);
+void intnet_port_set_flood_limit(struct intnet_port *port, u32 limit);
 int intnet_port_name_put(struct sk_buff *msg, int attr,
 			 const struct intnet_port *port);
 int intnet_port_fill(struct sk_buff *msg, struct intnet_port *port,

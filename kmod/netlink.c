@@ -24,6 +24,11 @@ static struct netlink_range_validation port_fdb_max_range = {
 	.max = INTNET_FDB_MAX_LIMIT,
 };
 
+static struct netlink_range_validation flood_burst_range = {
+	.min = 1,
+	.max = INTNET_FLOOD_BURST_MAX,
+};
+
 /*
  * Each operation takes only its own attributes: one policy per operation,
  * built from these entries, and strict validation refuses any other.
@@ -44,7 +49,10 @@ static struct netlink_range_validation port_fdb_max_range = {
 		NLA_POLICY_MAX(NLA_U8, INTNET_PROMISC_ALLOW_ALL),             \
 	[INTNET_ATTR_NET_PORT_FDB_MAX] =                                      \
 		NLA_POLICY_FULL_RANGE(NLA_U32, &port_fdb_max_range),          \
-	[INTNET_ATTR_NET_GROUP_FWD_MASK] = { .type = NLA_U16 }
+	[INTNET_ATTR_NET_GROUP_FWD_MASK] = { .type = NLA_U16 },              \
+	[INTNET_ATTR_NET_FLOOD_LIMIT] = { .type = NLA_U32 },                  \
+	[INTNET_ATTR_NET_FLOOD_BURST] =                                       \
+		NLA_POLICY_FULL_RANGE(NLA_U32, &flood_burst_range)
 #define P_IFINDEX \
 	[INTNET_ATTR_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1)
 #define P_MAC \
@@ -53,6 +61,7 @@ static struct netlink_range_validation port_fdb_max_range = {
 	[INTNET_ATTR_PORT_UP] = NLA_POLICY_MAX(NLA_U8, 1),       \
 	[INTNET_ATTR_PORT_PROMISC] = NLA_POLICY_MAX(NLA_U8, 1),  \
 	[INTNET_ATTR_PORT_ISOLATED] = NLA_POLICY_MAX(NLA_U8, 1), \
+	[INTNET_ATTR_PORT_FLOOD_LIMIT] = { .type = NLA_U32 },     \
 	[INTNET_ATTR_PORT_LOCK_MAC] = NLA_POLICY_ETH_ADDR
 
 static const struct nla_policy no_policy[INTNET_ATTR_MAX + 1] = {};
@@ -369,8 +378,13 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 	err = intnet_req_net_ref(attrs, info->extack, &r);
 	if (!err)
 		err = intnet_req_lock_mac(attrs, &has_lock, &lock, info->extack);
+	if (!err)
+		err = intnet_flood_limit_check(attrs[INTNET_ATTR_PORT_FLOOD_LIMIT],
+					       info->extack);
 	if (err)
 		return err;
+	if (attrs[INTNET_ATTR_PORT_FLOOD_LIMIT])
+		set.flood_limit = nla_get_u32(attrs[INTNET_ATTR_PORT_FLOOD_LIMIT]);
 	rtnl_lock();
 	dev = intnet_req_device(net, attrs, info->extack);
 	if (IS_ERR(dev)) {
@@ -403,6 +417,10 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 				      info->extack);
 	if (!err && set.isolated)
 		err = intnet_may_isolate(&c, nw, info->extack);
+	if (!err)
+		err = intnet_may_flood_limit(&c, nw, user,
+					     attrs[INTNET_ATTR_PORT_FLOOD_LIMIT],
+					     info->extack);
 	if (!err && nw && lock)
 		err = intnet_fdb_lock_check(nw, user, lock,
 					    intnet_owns_net(&c, nw),
@@ -471,10 +489,14 @@ static int intnet_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	err = intnet_req_lock_mac(attrs, &has_lock, &lock, info->extack);
+	if (!err)
+		err = intnet_flood_limit_check(attrs[INTNET_ATTR_PORT_FLOOD_LIMIT],
+					       info->extack);
 	if (err)
 		return err;
 	if (!attrs[INTNET_ATTR_PORT_UP] && !attrs[INTNET_ATTR_PORT_PROMISC] &&
-	    !attrs[INTNET_ATTR_PORT_ISOLATED] && !has_lock) {
+	    !attrs[INTNET_ATTR_PORT_ISOLATED] &&
+	    !attrs[INTNET_ATTR_PORT_FLOOD_LIMIT] && !has_lock) {
 		NL_SET_ERR_MSG_MOD(info->extack, "nothing to change");
 		return -EINVAL;
 	}
@@ -494,6 +516,11 @@ static int intnet_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			goto unlock;
 	}
+	err = intnet_may_flood_limit(&c, port->network, port->user,
+				     attrs[INTNET_ATTR_PORT_FLOOD_LIMIT],
+				     info->extack);
+	if (err)
+		goto unlock;
 	/* The one change that can fail goes first. */
 	if (has_lock) {
 		err = intnet_fdb_lock(port, lock,
@@ -510,6 +537,9 @@ static int intnet_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 	if (attrs[INTNET_ATTR_PORT_ISOLATED])
 		intnet_port_set_isolated(port,
 					 nla_get_u8(attrs[INTNET_ATTR_PORT_ISOLATED]));
+	if (attrs[INTNET_ATTR_PORT_FLOOD_LIMIT])
+		intnet_port_set_flood_limit(port,
+					    nla_get_u32(attrs[INTNET_ATTR_PORT_FLOOD_LIMIT]));
 	intnet_pernet_changed(port->network->net);
 	intnet_event_port(port, INTNET_CMD_PORT_SET);
 unlock:

@@ -77,6 +77,7 @@ struct intnet_network *intnet_network_create(struct net *net, const char *name,
 	nw->promisc_policy = INTNET_PROMISC_DENY;
 	nw->ageing = INTNET_AGEING_DEFAULT;
 	nw->fdb_max = INTNET_FDB_MAX_DEFAULT;
+	nw->flood_burst = INTNET_FLOOD_BURST_DEFAULT;
 	INIT_LIST_HEAD(&nw->ports);
 	INIT_LIST_HEAD(&nw->shares);
 	if (intnet_fdb_init(nw)) {
@@ -143,7 +144,10 @@ unsigned int intnet_ports_of_user(struct net *net, kuid_t user)
 	return n;
 }
 
-/* Settings a request may not give: MAC PAUSE is never forwarded. */
+/*
+ * Settings a request may not give: MAC PAUSE is never forwarded; a flood
+ * limit is a rate up to INTNET_FLOOD_LIMIT_MAX, 0 (auto) or _OFF.
+ */
 int intnet_network_check(struct nlattr **attrs, struct netlink_ext_ack *extack)
 {
 	struct nlattr *a = attrs[INTNET_ATTR_NET_GROUP_FWD_MASK];
@@ -153,7 +157,20 @@ int intnet_network_check(struct nlattr **attrs, struct netlink_ext_ack *extack)
 				    "PAUSE frames (01:80:C2:00:00:01, bit 1) are never forwarded");
 		return -EINVAL;
 	}
-	return 0;
+	return intnet_flood_limit_check(attrs[INTNET_ATTR_NET_FLOOD_LIMIT],
+					extack);
+}
+
+/* A flood limit as a request gives it (NULL: none given). */
+int intnet_flood_limit_check(struct nlattr *a, struct netlink_ext_ack *extack)
+{
+	u32 v = a ? nla_get_u32(a) : 0;
+
+	if (v <= INTNET_FLOOD_LIMIT_MAX || v == INTNET_FLOOD_LIMIT_OFF)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, a,
+			    "a flood limit is at most 10000000 frames a second");
+	return -EINVAL;
 }
 
 /* The settings a request gives (checked), made the network's; RTNL held. */
@@ -176,6 +193,12 @@ void intnet_network_apply(struct intnet_network *nw, struct nlattr **attrs)
 	if (attrs[INTNET_ATTR_NET_GROUP_FWD_MASK])
 		WRITE_ONCE(nw->group_fwd_mask,
 			   nla_get_u16(attrs[INTNET_ATTR_NET_GROUP_FWD_MASK]));
+	if (attrs[INTNET_ATTR_NET_FLOOD_LIMIT])
+		WRITE_ONCE(nw->flood_limit,
+			   nla_get_u32(attrs[INTNET_ATTR_NET_FLOOD_LIMIT]));
+	if (attrs[INTNET_ATTR_NET_FLOOD_BURST])
+		WRITE_ONCE(nw->flood_burst,
+			   nla_get_u32(attrs[INTNET_ATTR_NET_FLOOD_BURST]));
 	if (attrs[INTNET_ATTR_NET_AGEING]) {
 		WRITE_ONCE(nw->ageing,
 			   nla_get_u32(attrs[INTNET_ATTR_NET_AGEING]));
@@ -216,21 +239,26 @@ int intnet_network_fill(struct sk_buff *msg, struct intnet_network *nw,
 	    nla_put_u32(msg, INTNET_ATTR_NET_PORT_FDB_MAX,
 			READ_ONCE(nw->port_fdb_max)) ||
 	    nla_put_u16(msg, INTNET_ATTR_NET_GROUP_FWD_MASK,
-			READ_ONCE(nw->group_fwd_mask)))
+			READ_ONCE(nw->group_fwd_mask)) ||
+	    nla_put_u32(msg, INTNET_ATTR_NET_FLOOD_LIMIT,
+			READ_ONCE(nw->flood_limit)) ||
+	    nla_put_u32(msg, INTNET_ATTR_NET_FLOOD_BURST,
+			READ_ONCE(nw->flood_burst)))
 		return -EMSGSIZE;
 	return intnet_stats_put(msg, sum);
 }
 
 /*
  * The most intnet_network_fill() puts: the name; four u8 (FLOOD_UNKNOWN,
- * EXPLICIT, ACCESS, PROMISC_POLICY); seven u32 (AGEING, FDB_MAX, OWNER, PORTS,
- * FDB_LEARNED, FDB_STATIC, PORT_FDB_MAX); GROUP_FWD_MASK; the counters.
+ * EXPLICIT, ACCESS, PROMISC_POLICY); nine u32 (AGEING, FDB_MAX, OWNER, PORTS,
+ * FDB_LEARNED, FDB_STATIC, PORT_FDB_MAX, FLOOD_LIMIT, FLOOD_BURST);
+ * GROUP_FWD_MASK; the counters.
  */
 size_t intnet_network_msg_size(void)
 {
 	return nla_total_size(INTNET_NAME_MAX + 1) +
 	       4 * nla_total_size(sizeof(u8)) +
-	       7 * nla_total_size(sizeof(u32)) +
+	       9 * nla_total_size(sizeof(u32)) +
 	       nla_total_size(sizeof(u16)) + intnet_stats_size();
 }
 

@@ -132,6 +132,10 @@ int intnet_port_fill(struct sk_buff *msg, struct intnet_port *port,
 		       intnet_port_dev_ok(port)) ||
 	    nla_put_u8(msg, INTNET_ATTR_PORT_ISOLATED,
 		       READ_ONCE(port->isolated)) ||
+	    nla_put_u32(msg, INTNET_ATTR_PORT_FLOOD_LIMIT,
+			READ_ONCE(port->flood_limit)) ||
+	    nla_put_u32(msg, INTNET_ATTR_PORT_FLOOD_RATE,
+			intnet_flood_rate(port, nw)) ||
 	    (lock && nla_put(msg, INTNET_ATTR_PORT_LOCK_MAC, ETH_ALEN, mac)))
 		return -EMSGSIZE;
 	return intnet_stats_put(msg, sum);
@@ -139,15 +143,15 @@ int intnet_port_fill(struct sk_buff *msg, struct intnet_port *port,
 
 /*
  * The most intnet_port_fill() puts: IFINDEX, IFNAME, NET_NAME, NET_OWNER;
- * five u8 (UP, PROMISC, PROMISC_ACTIVE, CARRIER, ISOLATED); USER and
- * FDB_LEARNED; the lock; the counters.
+ * five u8 (UP, PROMISC, PROMISC_ACTIVE, CARRIER, ISOLATED); four u32 (USER,
+ * FDB_LEARNED, FLOOD_LIMIT, FLOOD_RATE); the lock; the counters.
  */
 size_t intnet_port_msg_size(void)
 {
 	return nla_total_size(sizeof(u32)) + nla_total_size(IFNAMSIZ) +
 	       nla_total_size(INTNET_NAME_MAX + 1) +
 	       nla_total_size(sizeof(u32)) + 5 * nla_total_size(sizeof(u8)) +
-	       2 * nla_total_size(sizeof(u32)) + nla_total_size(ETH_ALEN) +
+	       4 * nla_total_size(sizeof(u32)) + nla_total_size(ETH_ALEN) +
 	       intnet_stats_size();
 }
 
@@ -206,6 +210,7 @@ struct intnet_port *intnet_port_add(struct intnet_network *nw,
 	port->up = set->up;
 	port->promisc = set->promisc;
 	port->isolated = set->isolated;
+	port->flood_limit = set->flood_limit;
 	port->share = intnet_share_get(nw, user);
 	if (!port->share) {
 		err = -ENOMEM;
@@ -303,6 +308,12 @@ void intnet_port_set_isolated(struct intnet_port *port, bool isolated)
 {
 	ASSERT_RTNL();
 	WRITE_ONCE(port->isolated, isolated);
+}
+
+void intnet_port_set_flood_limit(struct intnet_port *port, u32 limit)
+{
+	ASSERT_RTNL();
+	WRITE_ONCE(port->flood_limit, limit);
 }
 
 /* Detaches @port, and its network if that was its last port and implicit. */

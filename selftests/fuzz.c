@@ -395,6 +395,11 @@ static void net_settings(struct fuzzer *fz, struct fmsg *m, int set)
 			 &(uint16_t){ chance(r, 70) ? PICK(r, fwd_masks) :
 						      (uint16_t)rnd(r) },
 			 sizeof(uint16_t));
+	if (chance(r, 15))
+		add_u32(m, INTNET_ATTR_NET_FLOOD_LIMIT,
+			chance(r, 80) ? pick_u32(r, 0, 2000) : rnd(r));
+	if (chance(r, 15))
+		add_u32(m, INTNET_ATTR_NET_FLOOD_BURST, pick_u32(r, 0, 200));
 	if (set && chance(r, 30))
 		add_u8(m, INTNET_ATTR_NET_EXPLICIT, pick_u8(r, 1));
 }
@@ -404,6 +409,8 @@ static void port_settings(struct fuzzer *fz, struct fmsg *m, int pct)
 	struct rng *r = &fz->rng;
 	static const uint32_t users[] = { 0, OTHER_UID, FUZZ_UID, 65534,
 					  0xffffffff };
+	static const uint32_t flood_limits[] = { 0, 1, 1000, 10000001,
+						 0xffffffff };
 
 	if (chance(r, pct))
 		add_u8(m, INTNET_ATTR_PORT_UP, pick_u8(r, 1));
@@ -411,6 +418,8 @@ static void port_settings(struct fuzzer *fz, struct fmsg *m, int pct)
 		add_u8(m, INTNET_ATTR_PORT_PROMISC, pick_u8(r, 1));
 	if (chance(r, pct / 2))
 		add_u8(m, INTNET_ATTR_PORT_ISOLATED, pick_u8(r, 1));
+	if (chance(r, pct / 3))
+		add_u32(m, INTNET_ATTR_PORT_FLOOD_LIMIT, PICK(r, flood_limits));
 	if (chance(r, pct / 2))
 		add_mac(fz, m, INTNET_ATTR_PORT_LOCK_MAC);
 	if (chance(r, pct / 3))

@@ -439,6 +439,8 @@ void parse_net(struct nlmsghdr *nh, struct net_info *ni)
 	ni->access = get_u8(tb[INTNET_ATTR_NET_ACCESS]);
 	ni->promisc_policy = get_u8(tb[INTNET_ATTR_NET_PROMISC_POLICY]);
 	ni->port_fdb_max = get_u32_or_none(tb[INTNET_ATTR_NET_PORT_FDB_MAX]);
+	ni->flood_limit = get_u32_or_none(tb[INTNET_ATTR_NET_FLOOD_LIMIT]);
+	ni->flood_burst = get_u32_or_none(tb[INTNET_ATTR_NET_FLOOD_BURST]);
 	ni->group_fwd_mask = 0;
 	if (tb[INTNET_ATTR_NET_GROUP_FWD_MASK])
 		memcpy(&ni->group_fwd_mask,
@@ -463,6 +465,8 @@ void parse_port(struct nlmsghdr *nh, struct port_info *pi)
 			       -1;
 	pi->user = get_u32_or_none(tb[INTNET_ATTR_PORT_USER]);
 	pi->fdb_learned = get_u32_or_none(tb[INTNET_ATTR_PORT_FDB_LEARNED]);
+	pi->flood_limit = get_u32_or_none(tb[INTNET_ATTR_PORT_FLOOD_LIMIT]);
+	pi->flood_rate = get_u32_or_none(tb[INTNET_ATTR_PORT_FLOOD_RATE]);
 	a = tb[INTNET_ATTR_PORT_LOCK_MAC];
 	pi->locked = a && a->nla_len == NLA_HDRLEN + ETH_ALEN;
 	if (pi->locked)
@@ -526,6 +530,7 @@ uint64_t rx_outcomes(const uint64_t *st)
 		INTNET_STATS_RX_DROP_NO_DEST,
 		INTNET_STATS_RX_DROP_BAD_HEADER,
 		INTNET_STATS_RX_DROP_ISOLATED,
+		INTNET_STATS_RX_DROP_FLOOD_LIMIT,
 	};
 	uint64_t sum = 0;
 	unsigned int i;
@@ -638,11 +643,12 @@ int text_net(struct nlmsghdr *nh, void *arg)
 	return text_add(arg,
 			"net %s flood=%d ageing=%u max=%u explicit=%d "
 			"owner=%u ports=%u learned=%u static=%u access=%d "
-			"promisc=%d port_max=%ld fwd=%#x\n",
+			"promisc=%d port_max=%ld fwd=%#x flood=%ld/%ld\n",
 			ni.name, ni.flood_unknown, ni.ageing, ni.fdb_max,
 			ni.explicit, ni.owner, ni.ports, ni.fdb_learned,
 			ni.fdb_static, ni.access, ni.promisc_policy,
-			ni.port_fdb_max, ni.group_fwd_mask);
+			ni.port_fdb_max, ni.group_fwd_mask, ni.flood_limit,
+			ni.flood_burst);
 }
 
 int text_port(struct nlmsghdr *nh, void *arg)
@@ -653,10 +659,11 @@ int text_port(struct nlmsghdr *nh, void *arg)
 	parse_port(nh, &pi);
 	return text_add(arg,
 			"port %u %s net=%s up=%d promisc=%d active=%d "
-			"isolated=%d user=%ld learned=%ld "
+			"isolated=%d flood=%ld/%ld user=%ld learned=%ld "
 			"lock=%s%02x:%02x:%02x:%02x:%02x:%02x\n",
 			pi.ifindex, pi.ifname, pi.net, pi.up, pi.promisc,
-			pi.promisc_active, pi.isolated, pi.user, pi.fdb_learned,
+			pi.promisc_active, pi.isolated, pi.flood_limit,
+			pi.flood_rate, pi.user, pi.fdb_learned,
 			pi.locked ? "" : "none/", m[0], m[1], m[2], m[3], m[4],
 			m[5]);
 }

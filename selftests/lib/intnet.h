@@ -76,7 +76,7 @@ struct net_info {
 	uint32_t ageing, fdb_max, owner, ports, fdb_learned, fdb_static;
 	/* -1 when the reply left them out. */
 	int access, promisc_policy;
-	long port_fdb_max;
+	long port_fdb_max, flood_limit, flood_burst;
 	unsigned int group_fwd_mask;
 	uint64_t st[__INTNET_STATS_MAX];
 	/* Which counters the reply carried, by bit. */
@@ -89,7 +89,7 @@ struct port_info {
 	char net[INTNET_NAME_MAX + 1];
 	int up, promisc, promisc_active, isolated;
 	/* -1 when the reply left them out. */
-	long user, fdb_learned;
+	long user, fdb_learned, flood_limit, flood_rate;
 	/* Whether the reply had a PORT_LOCK_MAC, and what it said. */
 	int locked;
 	uint8_t lock_mac[ETH_ALEN];

@@ -27,6 +27,10 @@
 
 #define INTNET_AGEING_MAX	1000000	/* seconds; 0 means never */
 #define INTNET_FDB_MAX_LIMIT	1048576	/* FDB entries, learned and static */
+/* Storm control: frames a second a port may flood, and the most at once. */
+#define INTNET_FLOOD_LIMIT_MAX	10000000
+#define INTNET_FLOOD_LIMIT_OFF	0xffffffff	/* no limit */
+#define INTNET_FLOOD_BURST_MAX	1000000
 
 /* The multicast groups of the family (see "Events" below). */
 #define INTNET_MCGRP_EVENTS	"events"
@@ -265,6 +269,20 @@ enum intnet_cmd {
  *	ports that are not isolated, and it gets frames only from those (copies
  *	to promiscuous ports included). Set by the network's owner or an
  *	administrator (default 0)
+ * @INTNET_ATTR_NET_FLOOD_LIMIT: u32, storm control: the frames a second each
+ *	port may flood (broadcast, multicast, unknown unicast; 1 to
+ *	%INTNET_FLOOD_LIMIT_MAX), %INTNET_FLOOD_LIMIT_OFF for no limit, or 0
+ *	(auto, the default): 1,000 a second for the ports of users other than
+ *	the network's owner, no limit for the owner's. A port's own
+ *	%INTNET_ATTR_PORT_FLOOD_LIMIT overrides it
+ * @INTNET_ATTR_NET_FLOOD_BURST: u32, the most frames a port may flood at once
+ *	before its limit paces it (1 to %INTNET_FLOOD_BURST_MAX, default 100)
+ * @INTNET_ATTR_PORT_FLOOD_LIMIT: u32, the port's own flood limit: 0 (the
+ *	default) follows the network's, %INTNET_FLOOD_LIMIT_OFF none, else
+ *	frames a second. The network's owner and administrators set any; the
+ *	port's user only a limit no higher than the network's for the port
+ * @INTNET_ATTR_PORT_FLOOD_RATE: u32, the flood limit in effect on the port,
+ *	frames a second; 0 for none (reply only)
  */
 enum intnet_attr {
 	INTNET_ATTR_UNSPEC,
@@ -304,6 +322,10 @@ enum intnet_attr {
 	INTNET_ATTR_PORT_CARRIER,
 	INTNET_ATTR_PORT_NO_CREATE,
 	INTNET_ATTR_PORT_ISOLATED,
+	INTNET_ATTR_NET_FLOOD_LIMIT,
+	INTNET_ATTR_NET_FLOOD_BURST,
+	INTNET_ATTR_PORT_FLOOD_LIMIT,
+	INTNET_ATTR_PORT_FLOOD_RATE,
 
 	__INTNET_ATTR_MAX,
 	INTNET_ATTR_MAX = __INTNET_ATTR_MAX - 1
@@ -352,6 +374,8 @@ enum intnet_attr {
  *	Ethernet header
  * @INTNET_STATS_RX_DROP_ISOLATED: known unicast from an isolated port to
  *	another isolated port
+ * @INTNET_STATS_RX_DROP_FLOOD_LIMIT: a frame to flood beyond the port's flood
+ *	limit (storm control)
  */
 enum intnet_stats {
 	INTNET_STATS_UNSPEC,
@@ -376,6 +400,7 @@ enum intnet_stats {
 	INTNET_STATS_RX_DROP_NO_DEST,
 	INTNET_STATS_RX_DROP_BAD_HEADER,
 	INTNET_STATS_RX_DROP_ISOLATED,
+	INTNET_STATS_RX_DROP_FLOOD_LIMIT,
 
 	__INTNET_STATS_MAX,
 	INTNET_STATS_MAX = __INTNET_STATS_MAX - 1
