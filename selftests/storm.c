@@ -112,6 +112,7 @@ TEST_F_TIMEOUT(sw, a_neighbours_storm_costs_alice_nothing, 120)
 {
 	struct storm bob = { 0 }, rd0 = { 0 }, rd1 = { 0 };
 	long drop0[2], drop1[2];
+	uint64_t bound;
 	pthread_t th[3];
 	struct port_info pi;
 	struct frame f;
@@ -183,9 +184,13 @@ TEST_F_TIMEOUT(sw, a_neighbours_storm_costs_alice_nothing, 120)
 	ASSERT_EQ(0, port_get(self, self->ifindex[2], &pi));
 	EXPECT_EQ(bob.written, pi.st[INTNET_STATS_RX_PACKETS]);
 	EXPECT_EQ(pi.st[INTNET_STATS_RX_PACKETS], rx_outcomes(pi.st));
-	EXPECT_LT(0u, pi.st[INTNET_STATS_RX_DROP_FLOOD_LIMIT]);
-	EXPECT_GE((uint64_t)(AUTO_LIMIT * (t + 1)) + DEFAULT_BURST,
-		  pi.st[INTNET_STATS_RX_FLOODED]);
+	bound = (uint64_t)(AUTO_LIMIT * (t + 1)) + DEFAULT_BURST;
+	EXPECT_GE(bound, pi.st[INTNET_STATS_RX_FLOODED]);
+	/* Where bob wrote more than the limit lets through, the rest is
+	 * dropped (the debug lane's kernel may write less than that).
+	 */
+	if (bob.written > bound)
+		EXPECT_LT(0u, pi.st[INTNET_STATS_RX_DROP_FLOOD_LIMIT]);
 	EXPECT_EQ(bob.written, pi.st[INTNET_STATS_RX_FLOODED] +
 				       pi.st[INTNET_STATS_RX_DROP_FLOOD_LIMIT]);
 }
