@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return EXIT_USAGE;
+			return 0;
 		case 'V':
 			printf("intnetctl %s\n", INTNET_VERSION);
 			return 0;
