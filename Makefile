@@ -29,8 +29,12 @@ WARN := -Wall -Wextra -Werror
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 
-CLI_SRCS := userland/intnetctl.c userland/defaults.h include/uapi/linux/intnet.h
-HELPER_SRCS := userland/intnet-qemu-helper.c include/uapi/linux/intnet.h Makefile
+# intnetctl: one object per source file, rebuilt when a header it includes
+# changes (-MMD -MP), or when the version does.
+CLI_OBJS := $(patsubst userland/%.c,$(BUILD)/userland/%.o,$(filter-out %-helper.c,$(wildcard userland/*.c)))
+HELPER_SRCS := $(wildcard userland/intnet-qemu-helper.c)
+HELPER_DEPS := $(HELPER_SRCS) $(wildcard userland/qemu-helper/*.h) \
+	include/uapi/linux/intnet.h Makefile
 # The helper runs with CAP_NET_ADMIN for every local user: always hardened, whatever
 # CFLAGS says (lint.sh checks the binary). -O2 last, since _FORTIFY_SOURCE needs it.
 HELPER_HARDEN := -O2 -fstack-protector-strong -fstack-clash-protection \
@@ -53,26 +57,29 @@ kmod:
 	@cp "$$(BUILD=$(BUILD) scripts/build-module.sh "$(KDIR)")" kmod/intnet.ko
 	@echo "built kmod/intnet.ko for $$(scripts/build-module.sh --release "$(KDIR)")"
 
-userland: userland/intnetctl $(if $(wildcard userland/intnet-qemu-helper.c),userland/intnet-qemu-helper)
-$(BUILD)/bin/intnetctl: $(CLI_SRCS)
+userland: userland/intnetctl $(if $(HELPER_SRCS),userland/intnet-qemu-helper)
+$(BUILD)/userland/%.o: userland/%.c kmod/version.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -Iinclude/uapi $(NL_CFLAGS) \
-		-DINTNET_VERSION='"$(VERSION)"' -o $@ userland/intnetctl.c $(NL_LIBS)
-$(BUILD)/bin/intnet-qemu-helper: $(HELPER_SRCS)
+	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -Iinclude/uapi $(NL_CFLAGS) -MMD -MP \
+		-DINTNET_VERSION='"$(VERSION)"' -c -o $@ $<
+$(BUILD)/bin/intnetctl: $(CLI_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS)
+$(BUILD)/bin/intnet-qemu-helper: $(HELPER_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(HELPER_HARDEN) $(WARN) -std=gnu11 -Iinclude/uapi \
-		-o $@ userland/intnet-qemu-helper.c
-$(BUILD)/selftests/helpers/intnet-qemu-helper-test: $(HELPER_SRCS)
+		-o $@ $(HELPER_SRCS)
+$(BUILD)/selftests/helpers/intnet-qemu-helper-test: $(HELPER_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(HELPER_HARDEN) $(WARN) -std=gnu11 -Iinclude/uapi \
 		-DINTNET_QEMU_HELPER_CONF='"$(HELPER_TEST_CONF)"' \
-		-o $@ userland/intnet-qemu-helper.c
+		-o $@ $(HELPER_SRCS)
 userland/intnetctl: $(BUILD)/bin/intnetctl
 	cp $< $@
 userland/intnet-qemu-helper: $(BUILD)/bin/intnet-qemu-helper
 	cp $< $@
 
-selftests: $(if $(wildcard userland/intnet-qemu-helper.c),$(BUILD)/selftests/helpers/intnet-qemu-helper-test)
+selftests: $(if $(HELPER_SRCS),$(BUILD)/selftests/helpers/intnet-qemu-helper-test)
 	@$(MAKE) -s -C selftests BUILD=$(BUILD)
 
 deps:
@@ -133,7 +140,8 @@ lint:
 # (from Debian's linux-source-6.12, never copied here), as make lint checks it.
 format:
 	@src=$$(scripts/source.sh) && clang-format --style="file:$$src/.clang-format" -i \
-		userland/*.[ch] selftests/*.[ch] selftests/lib/*.[ch] selftests/helpers/*.c bench/*.c
+		userland/*.[ch] userland/qemu-helper/*.[ch] selftests/*.[ch] selftests/lib/*.[ch] \
+		selftests/helpers/*.c bench/*.c
 
 # make install: the tools (install-tools) and the module for KDIR (install-module);
 # DKMS instead of install-module keeps the module built for every kernel
@@ -197,3 +205,5 @@ dkms-uninstall:
 
 clean:
 	rm -rf $(BUILD) kmod/intnet.ko userland/intnetctl userland/intnet-qemu-helper
+
+-include $(wildcard $(BUILD)/userland/*.d)

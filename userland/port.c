@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/* intnetctl port: devices attached to networks, their verbs and how one is shown. */
+
+#include "intnetctl.h"
+
+void print_port(struct nlattr **tb, struct nlattr **stats)
+{
+	bool up = attr_bool(tb[INTNET_ATTR_PORT_UP]);
+	bool promisc = attr_bool(tb[INTNET_ATTR_PORT_PROMISC]);
+	bool active = attr_bool(tb[INTNET_ATTR_PORT_PROMISC_ACTIVE]);
+	const struct nlattr *lock = tb[INTNET_ATTR_PORT_LOCK_MAC];
+	char mac[MAC_LEN], label[LABEL_LEN];
+
+	open_object(NULL);
+	print_string(PRINT_ANY, "ifname", "%-15s",
+		     attr_str(tb[INTNET_ATTR_IFNAME]));
+	print_uint(PRINT_JSON, "ifindex", NULL,
+		   attr_u32(tb[INTNET_ATTR_IFINDEX]));
+	print_string(PRINT_JSON, "net", NULL,
+		     attr_str(tb[INTNET_ATTR_NET_NAME]));
+	print_string(PRINT_TEXT, NULL, "  net %-15s",
+		     net_label(label, sizeof(label), tb));
+	print_uint(PRINT_JSON, "net_owner", NULL,
+		   attr_u32(tb[INTNET_ATTR_NET_OWNER]));
+	print_bool(PRINT_JSON, "up", NULL, up);
+	print_text("  %-4s", up ? "up" : "down");
+	print_bool(PRINT_JSON, "carrier", NULL,
+		   attr_bool(tb[INTNET_ATTR_PORT_CARRIER]));
+	print_bool(PRINT_JSON, "promisc", NULL, promisc);
+	print_bool(PRINT_JSON, "promisc_active", NULL, active);
+	/* "inactive": asked for, but down or denied by the network's policy. */
+	print_text("  promisc %-3s",
+		   promisc ? (active ? "on" : "on (inactive)") : "off");
+	print_uint(PRINT_ANY, "user", "  user %-5u",
+		   attr_u32(tb[INTNET_ATTR_PORT_USER]));
+	print_uint(PRINT_ANY, "fdb_learned", "  learned %u",
+		   attr_u32(tb[INTNET_ATTR_PORT_FDB_LEARNED]));
+	if (lock) {
+		format_mac(mac, sizeof(mac), nla_data(lock));
+		print_string(PRINT_ANY, "lock_mac", "  lock-mac %s", mac);
+	} else {
+		print_null("lock_mac");
+	}
+	print_text("\n");
+	print_stats(stats);
+	close_object();
+}
+
+static const struct verb port_verbs[] = {
+	{ .name = "add",
+	  .cmd = INTNET_CMD_PORT_ADD,
+	  .arg = &arg_dev,
+	  .kws = KWS(&kw_net, &kw_up, &kw_down, &kw_promisc, &kw_lock_mac,
+		     &kw_user),
+	  .flags = V_DEFAULT_NET },
+	{ .name = "set",
+	  .cmd = INTNET_CMD_PORT_SET,
+	  .arg = &arg_dev,
+	  .kws = KWS(&kw_up, &kw_down, &kw_promisc, &kw_lock_mac),
+	  .flags = V_NEEDS_SETTING },
+	{ .name = "del", .cmd = INTNET_CMD_PORT_DEL, .arg = &arg_dev },
+	{ .name = "show",
+	  .cmd = INTNET_CMD_PORT_GET,
+	  .arg = &arg_dev,
+	  .kws = KWS(&kw_net),
+	  .print = print_port },
+	{ .name = NULL },
+};
+
+const struct object port_object = {
+	.name = "port",
+	.verbs = port_verbs,
+	.run = run_verbs,
+};
