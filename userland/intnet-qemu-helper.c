@@ -45,7 +45,7 @@
 #define INTNET_QEMU_HELPER_CONF "/etc/intnet/qemu-helper.conf"
 #endif
 
-#define PROG  "intnet-qemu-helper"
+#define PROG "intnet-qemu-helper"
 #define USAGE "usage: " PROG " [--use-vnet] --fd=N --br=[OWNER/]NAME"
 /* Longer than any valid argument ("--br=", an owner, '/' and a name). */
 #define ARG_MAX_LEN 200
@@ -58,12 +58,12 @@
 #define WALK_LINKS 40
 
 #ifndef PR_CAP_AMBIENT
-#define PR_CAP_AMBIENT		 47
+#define PR_CAP_AMBIENT 47
 #define PR_CAP_AMBIENT_CLEAR_ALL 4
 #endif
 
 static void die(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
+	__attribute__((format(printf, 1, 2), noreturn));
 
 /* One line on stderr, then exit 1: the TAP, if any, goes with our fd. */
 static void die(const char *fmt, ...)
@@ -436,7 +436,7 @@ static void put_attr(struct nlreq *r, uint16_t type, const void *data,
 		     size_t len)
 {
 	struct nlattr *a =
-	    (struct nlattr *)((char *)r + NLMSG_ALIGN(r->nh.nlmsg_len));
+		(struct nlattr *)((char *)r + NLMSG_ALIGN(r->nh.nlmsg_len));
 
 	a->nla_type = type;
 	a->nla_len = NLA_HDRLEN + len;
@@ -504,14 +504,14 @@ static int nl_call(int s, struct nlreq *r, char *msg, size_t msg_size,
 			if (nh->nlmsg_type != NLMSG_ERROR) {
 				if (data_len && !*data_len &&
 				    nh->nlmsg_len >=
-					NLMSG_HDRLEN + GENL_HDRLEN) {
+					    NLMSG_HDRLEN + GENL_HDRLEN) {
 					off = nh->nlmsg_len - NLMSG_HDRLEN -
 					      GENL_HDRLEN;
-					*data_len =
-					    off < DATA_MAX ? off : DATA_MAX;
+					*data_len = off < DATA_MAX ? off :
+								     DATA_MAX;
 					memcpy(data,
 					       (char *)NLMSG_DATA(nh) +
-						   GENL_HDRLEN,
+						       GENL_HDRLEN,
 					       *data_len);
 				}
 				continue;
@@ -526,13 +526,14 @@ static int nl_call(int s, struct nlreq *r, char *msg, size_t msg_size,
 			    NLMSG_HDRLEN + off < nh->nlmsg_len) {
 				a = find_attr((char *)e + off,
 					      nh->nlmsg_len - NLMSG_HDRLEN -
-						  off,
+						      off,
 					      NLMSGERR_ATTR_MSG);
 				if (a)
 					snprintf(msg, msg_size, "%.*s",
 						 (int)strnlen(
-						     (char *)a + NLA_HDRLEN,
-						     a->nla_len - NLA_HDRLEN),
+							 (char *)a + NLA_HDRLEN,
+							 a->nla_len -
+								 NLA_HDRLEN),
 						 (char *)a + NLA_HDRLEN);
 			}
 			return e->error;
@@ -646,14 +647,14 @@ static const char *made_up(int fd)
 
 /* Walking a path from "/" to a file, one directory at a time. */
 struct walk {
-	const char *file;    /* the path as given, for messages */
-	char at[PATH_MAX];   /* where the walk is ("" for "/"), for messages */
+	const char *file; /* the path as given, for messages */
+	char at[PATH_MAX]; /* where the walk is ("" for "/"), for messages */
 	char todo[PATH_MAX]; /* what is left to walk */
-	size_t pos;	     /* how much of todo is walked */
+	size_t pos; /* how much of todo is walked */
 	int dir[WALK_DEPTH]; /* the directories walked, "/" first */
-	int depth;	     /* how many of them */
-	int links;	     /* symbolic links followed */
-	bool top;	     /* the ACL file itself, not an include */
+	int depth; /* how many of them */
+	int links; /* symbolic links followed */
+	bool top; /* the ACL file itself, not an include */
 };
 
 static const char *at(const struct walk *w)
@@ -849,7 +850,7 @@ static int acl_open(const char *path, bool top, struct stat *st)
 		/* The file, for reading: the very one that was looked at. */
 		rfd = openat(w.dir[w.depth - 1], name,
 			     O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
-				 O_CLOEXEC);
+				     O_CLOEXEC);
 		if (rfd < 0)
 			walk_fail(&w, errno);
 		check_file(&w, rfd, st);
