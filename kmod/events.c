@@ -59,20 +59,40 @@ struct intnet_listener {
 /* The family, while it is registered (NULL at module load and unload). */
 static const struct genl_family *family;
 
-/* What an event is about, to tell who may see it. */
+/* What an event is about, to build it and to tell who may see it. */
 struct event_obj {
+	u8 cmd;
 	struct intnet_network *nw;
 	struct intnet_port *port;	/* port and FDB events */
+	struct intnet_fdb_entry *e;	/* FDB events */
+	u8 why;				/* enum intnet_fdb_event */
 	struct intnet_port *prev;	/* an FDB move: where the entry was */
 	bool was_public;		/* a NET_SET that restricted it */
 };
 
-static bool visible(const struct intnet_caller *c, const struct event_obj *o)
+/*
+ * The message each listener gets: the event as it is, or of a station move
+ * between ports of two users, what one of them may see of it: the entry's
+ * arrival at the port they see (without where it was), or its departure from
+ * there (an FDB_DEL).
+ */
+enum event_view { VIEW_ALL, VIEW_TO, VIEW_FROM, N_VIEWS, VIEW_NONE = N_VIEWS };
+
+static enum event_view view_of(const struct intnet_caller *c,
+			       const struct event_obj *o)
 {
-	if (o->port)
-		return intnet_sees_port(c, o->port) ||
-		       (o->prev && intnet_sees_port(c, o->prev));
-	return o->was_public || intnet_sees_net(c, o->nw);
+	bool to, from;
+
+	if (!o->port)
+		return o->was_public || intnet_sees_net(c, o->nw) ? VIEW_ALL :
+								    VIEW_NONE;
+	to = intnet_sees_port(c, o->port);
+	from = o->prev && intnet_sees_port(c, o->prev);
+	if (to && (from || !o->prev))
+		return VIEW_ALL;
+	if (to)
+		return VIEW_TO;
+	return from ? VIEW_FROM : VIEW_NONE;
 }
 
 static const struct genl_family *heard(struct net *net, int grp)
@@ -85,48 +105,77 @@ static const struct genl_family *heard(struct net *net, int grp)
 	return f;
 }
 
-/* An event of @grp was lost: its listeners, and the subscribers, are told. */
-static void lost(const struct genl_family *f, struct net *net, int grp)
+/* @o's message in view @v, or NULL if it cannot be built. */
+static struct sk_buff *event_build(const struct genl_family *f,
+				   const struct event_obj *o,
+				   enum event_view v, gfp_t gfp)
 {
-	genl_set_err(f, net, 0, grp, -ENOBUFS);
-	if (atomic_read(&intnet_pernet(net)->n_monitors[grp]))
-		genl_set_err(f, net, 0, GRP_MONITOR, -ENOBUFS);
-}
+	struct user_namespace *ns = o->nw->net->user_ns;
+	u8 cmd = v == VIEW_FROM ? INTNET_CMD_FDB_DEL : o->cmd;
+	struct sk_buff *msg;
+	size_t size;
+	void *hdr;
+	int err;
 
-static struct sk_buff *event_new(const struct genl_family *f, u8 cmd,
-				 size_t size, gfp_t gfp, void **hdr)
-{
-	struct sk_buff *msg = genlmsg_new(size, gfp);
-
+	if (o->e)
+		size = intnet_fdb_event_size();
+	else if (o->port)
+		size = intnet_port_msg_size();
+	else
+		size = intnet_network_msg_size();
+	msg = genlmsg_new(size, gfp);
 	if (!msg)
 		return NULL;
-	*hdr = genlmsg_put(msg, 0, 0, f, 0, cmd);
-	if (!*hdr) {
-		nlmsg_free(msg);
-		return NULL;
-	}
+	hdr = genlmsg_put(msg, 0, 0, f, 0, cmd);
+	if (!hdr)
+		goto fail;
+	if (o->e)
+		err = intnet_fdb_event_fill(msg, o->nw, o->e, o->why,
+					    v == VIEW_FROM ? o->prev : o->port,
+					    v == VIEW_ALL ? o->prev : NULL, ns);
+	else if (o->port)
+		err = intnet_port_fill(msg, o->port, ns);
+	else
+		err = intnet_network_fill(msg, o->nw, ns);
+	/* The sizes are exact: a failure here is a bug. */
+	if (WARN_ON_ONCE(err))
+		goto fail;
+	genlmsg_end(msg, hdr);
 	return msg;
+fail:
+	nlmsg_free(msg);
+	return NULL;
 }
 
 /*
- * Sends @msg to the subscribers of @grp that may see @o, then to the group;
- * consumes @msg.
+ * Sends @o to the subscribers of @grp, each the view it may see, and to the
+ * group (administrators: all of it). Nothing is built unless someone listens;
+ * what cannot be built or copied is reported as lost.
  */
-static void event_send(const struct genl_family *f, struct net *net,
-		       struct sk_buff *msg, int grp, const struct event_obj *o,
+static void event_send(struct net *net, int grp, const struct event_obj *o,
 		       gfp_t gfp)
 {
 	struct intnet_pernet *pn = intnet_pernet(net);
+	struct sk_buff *msg[N_VIEWS] = {}, *copy;
+	const struct genl_family *f;
 	struct intnet_listener *m;
-	struct sk_buff *copy;
 	bool missed = false;
+	enum event_view v;
 
+	f = heard(net, grp);
+	if (!f)
+		return;
 	if (atomic_read(&pn->n_monitors[grp])) {
 		rcu_read_lock();
 		list_for_each_entry_rcu(m, &pn->monitors, node) {
-			if (!(m->groups & BIT(grp)) || !visible(&m->caller, o))
+			if (!(m->groups & BIT(grp)))
 				continue;
-			copy = skb_clone(msg, GFP_ATOMIC);
+			v = view_of(&m->caller, o);
+			if (v == VIEW_NONE)
+				continue;
+			if (!msg[v])
+				msg[v] = event_build(f, o, v, GFP_ATOMIC);
+			copy = msg[v] ? skb_clone(msg[v], GFP_ATOMIC) : NULL;
 			if (copy)
 				genlmsg_unicast(net, copy, m->portid);
 			else
@@ -136,71 +185,44 @@ static void event_send(const struct genl_family *f, struct net *net,
 	}
 	if (missed)
 		genl_set_err(f, net, 0, GRP_MONITOR, -ENOBUFS);
-	if (genl_has_listeners(f, net, grp) > 0)
-		genlmsg_multicast_netns(f, net, msg, 0, grp, gfp);
-	else
-		nlmsg_free(msg);
+	if (genl_has_listeners(f, net, grp) > 0) {
+		if (!msg[VIEW_ALL])
+			msg[VIEW_ALL] = event_build(f, o, VIEW_ALL, gfp);
+		if (msg[VIEW_ALL])
+			genlmsg_multicast_netns(f, net, msg[VIEW_ALL], 0, grp,
+						gfp);
+		else
+			genl_set_err(f, net, 0, grp, -ENOBUFS);
+		msg[VIEW_ALL] = NULL;
+	}
+	for (v = VIEW_ALL; v < N_VIEWS; v++)
+		nlmsg_free(msg[v]);
 }
 
 /* NET_NEW, NET_SET or NET_DEL of @nw; RTNL held. */
 void intnet_event_net(struct intnet_network *nw, u8 cmd, bool was_public)
 {
-	struct event_obj o = { .nw = nw, .was_public = was_public };
-	const struct genl_family *f;
-	struct sk_buff *msg;
-	void *hdr;
+	struct event_obj o = { .cmd = cmd, .nw = nw, .was_public = was_public };
 
 	ASSERT_RTNL();
 	if (cmd == INTNET_CMD_NET_NEW)
 		nw->announced = true;
 	else if (!nw->announced)
 		return;
-	f = heard(nw->net, GRP_EVENTS);
-	if (!f)
-		return;
-	msg = event_new(f, cmd, intnet_network_msg_size(), GFP_KERNEL, &hdr);
-	if (!msg)
-		goto lost;
-	if (WARN_ON_ONCE(intnet_network_fill(msg, nw, nw->net->user_ns))) {
-		nlmsg_free(msg);
-		goto lost;
-	}
-	genlmsg_end(msg, hdr);
-	event_send(f, nw->net, msg, GRP_EVENTS, &o, GFP_KERNEL);
-	return;
-lost:
-	lost(f, nw->net, GRP_EVENTS);
+	event_send(nw->net, GRP_EVENTS, &o, GFP_KERNEL);
 }
 
 /* PORT_ADD, PORT_SET or PORT_DEL of @port; RTNL held. */
 void intnet_event_port(struct intnet_port *port, u8 cmd)
 {
-	struct event_obj o = { .nw = port->network, .port = port };
-	struct net *net = port->network->net;
-	const struct genl_family *f;
-	struct sk_buff *msg;
-	void *hdr;
+	struct event_obj o = { .cmd = cmd, .nw = port->network, .port = port };
 
 	ASSERT_RTNL();
 	if (cmd == INTNET_CMD_PORT_ADD)
 		port->announced = true;
 	else if (!port->announced)
 		return;
-	f = heard(net, GRP_EVENTS);
-	if (!f)
-		return;
-	msg = event_new(f, cmd, intnet_port_msg_size(), GFP_KERNEL, &hdr);
-	if (!msg)
-		goto lost;
-	if (WARN_ON_ONCE(intnet_port_fill(msg, port, net->user_ns))) {
-		nlmsg_free(msg);
-		goto lost;
-	}
-	genlmsg_end(msg, hdr);
-	event_send(f, net, msg, GRP_EVENTS, &o, GFP_KERNEL);
-	return;
-lost:
-	lost(f, net, GRP_EVENTS);
+	event_send(port->network->net, GRP_EVENTS, &o, GFP_KERNEL);
 }
 
 /*
@@ -211,30 +233,13 @@ lost:
 void intnet_event_fdb(struct intnet_network *nw, struct intnet_fdb_entry *e,
 		      u8 cmd, u8 why, struct intnet_port *prev)
 {
-	struct event_obj o = { .nw = nw, .prev = prev };
-	const struct genl_family *f;
-	struct sk_buff *msg;
-	void *hdr;
+	struct event_obj o = {
+		.cmd = cmd, .nw = nw, .e = e, .why = why, .prev = prev,
+		.port = rcu_dereference_protected(e->port,
+						  lockdep_is_held(&nw->fdb_lock)),
+	};
 
-	lockdep_assert_held(&nw->fdb_lock);
-	f = heard(nw->net, GRP_FDB);
-	if (!f)
-		return;
-	msg = event_new(f, cmd, intnet_fdb_event_size(), GFP_ATOMIC, &hdr);
-	if (!msg)
-		goto lost;
-	o.port = rcu_dereference_protected(e->port,
-					   lockdep_is_held(&nw->fdb_lock));
-	if (WARN_ON_ONCE(intnet_fdb_event_fill(msg, nw, e, why, prev,
-					       nw->net->user_ns))) {
-		nlmsg_free(msg);
-		goto lost;
-	}
-	genlmsg_end(msg, hdr);
-	event_send(f, nw->net, msg, GRP_FDB, &o, GFP_ATOMIC);
-	return;
-lost:
-	lost(f, nw->net, GRP_FDB);
+	event_send(nw->net, GRP_FDB, &o, GFP_ATOMIC);
 }
 
 static void monitor_link(struct intnet_pernet *pn, struct intnet_listener *m)

@@ -5,6 +5,7 @@
 #include <linux/jiffies.h>
 #include <linux/rhashtable.h>
 #include <linux/rtnetlink.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <net/netlink.h>
 
@@ -220,32 +221,96 @@ static void arm_ageing(struct intnet_network *nw)
 				   (unsigned long)ageing * HZ);
 }
 
+/*
+ * A learned entry for @addr behind @port. The packet path has no caller to
+ * charge: the entry is charged to the memory cgroup of who attached the port,
+ * so that the table a user's traffic fills (up to the fdb-max they may have
+ * set in a namespace of their own) is bounded by their memory.max too.
+ */
+static struct intnet_fdb_entry *learned_new(struct intnet_port *port,
+					    const u8 *addr)
+{
+	struct mem_cgroup *prev = set_active_memcg(port->memcg);
+	struct intnet_fdb_entry *e;
+
+	e = kmem_cache_alloc(fdb_cache,
+			     GFP_ATOMIC | __GFP_ACCOUNT | __GFP_NOWARN);
+	set_active_memcg(prev);
+	if (!e)
+		return NULL;
+	ether_addr_copy(e->addr, addr);
+	e->is_static = false;
+	e->locked = false;
+	e->exclusive = false;
+	RCU_INIT_POINTER(e->port, port);
+	e->updated = jiffies;
+	return e;
+}
+
+/* Whether @port may have an entry now: the lock held, the port still in. */
+static bool port_learns(struct intnet_port *port)
+{
+	lockdep_assert_held(&port->network->fdb_lock);
+	/* Nothing learns behind a port that left or was pulled down since the
+	 * frame passed its checks: the flush that went with it is done.
+	 */
+	return !port->gone && READ_ONCE(port->up);
+}
+
 static void learn_new(struct intnet_port *port, const u8 *addr)
 {
 	struct intnet_network *nw = port->network;
 	struct intnet_fdb_entry *e;
 
 	spin_lock(&nw->fdb_lock);
-	/* Nothing learns behind a port that left or was pulled down since the
-	 * frame passed its checks: the flush that went with it is done.
-	 */
-	if (port->gone || !READ_ONCE(port->up))
+	if (!port_learns(port))
 		goto unlock;
 	if (table_full(nw, 1) || share_full(nw, port->share, 1)) {
 		intnet_count(port, INTNET_STATS_FDB_FULL);
 		goto unlock;
 	}
-	e = kmem_cache_alloc(fdb_cache, GFP_ATOMIC);
+	e = learned_new(port, addr);
 	if (!e)
 		goto unlock;
-	ether_addr_copy(e->addr, addr);
-	e->is_static = false;
-	e->locked = false;
-	RCU_INIT_POINTER(e->port, port);
-	e->updated = jiffies;
 	if (entry_insert(nw, e)) {
 		/* Another CPU learned it first (or the table refused). */
 		kmem_cache_free(fdb_cache, e);
+		goto unlock;
+	}
+	intnet_event_fdb(nw, e, INTNET_CMD_FDB_ADD, INTNET_FDB_EVENT_LEARN,
+			 NULL);
+	arm_ageing(nw);
+unlock:
+	spin_unlock(&nw->fdb_lock);
+}
+
+/*
+ * A station behind @port of another user sends from @lock's address, which a
+ * user who is neither the network's owner nor an administrator locked to a
+ * port of theirs: the lock gives way, and the station is learned where it
+ * is. Such a user cannot know whose an address is (a spoofed frame moves it
+ * behind their port a moment before the lock; the station may be away, its
+ * port down or its entry aged): their lock binds only their own ports, and
+ * their port still sends from that address only.
+ */
+static void lock_yield(struct intnet_port *port, struct intnet_fdb_entry *lock)
+{
+	struct intnet_network *nw = port->network;
+	struct intnet_fdb_entry *e = NULL;
+
+	spin_lock(&nw->fdb_lock);
+	if (!port_learns(port) || !entry_live(nw, lock) || !lock->locked ||
+	    lock->exclusive)
+		goto unlock;
+	if (!share_full(nw, port->share, 1))
+		e = learned_new(port, lock->addr);
+	else
+		intnet_count(port, INTNET_STATS_FDB_FULL);
+	if (!e || entry_replace(nw, lock, e)) {
+		/* Not learned: the lock goes all the same. */
+		if (e)
+			kmem_cache_free(fdb_cache, e);
+		entry_remove(nw, lock, INTNET_FDB_EVENT_DEL);
 		goto unlock;
 	}
 	intnet_event_fdb(nw, e, INTNET_CMD_FDB_ADD, INTNET_FDB_EVENT_LEARN,
@@ -262,8 +327,7 @@ static void learn_move(struct intnet_port *port, struct intnet_fdb_entry *e)
 	struct intnet_port *prev;
 
 	spin_lock(&nw->fdb_lock);
-	if (port->gone || !READ_ONCE(port->up) || e->is_static ||
-	    !entry_live(nw, e))
+	if (!port_learns(port) || e->is_static || !entry_live(nw, e))
 		goto unlock;
 	prev = entry_port(nw, e);
 	if (prev == port)
@@ -290,14 +354,22 @@ bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr)
 	struct intnet_network *nw = port->network;
 	struct intnet_fdb_entry *e;
 	unsigned long now = jiffies;
+	struct intnet_port *behind;
 
 	e = intnet_fdb_lookup(nw, addr);
 	if (!e) {
 		learn_new(port, addr);
 		return true;
 	}
-	if (e->is_static)
-		return !e->locked || rcu_access_pointer(e->port) == port;
+	if (e->is_static) {
+		behind = rcu_dereference(e->port);
+		if (!e->locked || behind == port)
+			return true;
+		if (e->exclusive || uid_eq(behind->user, port->user))
+			return false;
+		lock_yield(port, e);
+		return true;
+	}
 	if (READ_ONCE(e->updated) != now)
 		WRITE_ONCE(e->updated, now);
 	if (unlikely(rcu_access_pointer(e->port) != port))
@@ -305,8 +377,10 @@ bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr)
 	return true;
 }
 
+/* A static entry, a MAC lock if @locked (@exclusive: see the entry's field). */
 static struct intnet_fdb_entry *static_new(struct intnet_port *port,
-					   const u8 *addr, bool locked)
+					   const u8 *addr, bool locked,
+					   bool exclusive)
 {
 	struct intnet_fdb_entry *e;
 
@@ -317,6 +391,7 @@ static struct intnet_fdb_entry *static_new(struct intnet_port *port,
 	ether_addr_copy(e->addr, addr);
 	e->is_static = true;
 	e->locked = locked;
+	e->exclusive = exclusive;
 	RCU_INIT_POINTER(e->port, port);
 	e->updated = jiffies;
 	return e;
@@ -402,7 +477,7 @@ int intnet_fdb_add_static(struct intnet_port *port, const u8 *addr,
 	struct intnet_fdb_entry *e, *old;
 	int err;
 
-	e = static_new(port, addr, false);
+	e = static_new(port, addr, false, false);
 	if (!e)
 		return -ENOMEM;
 	spin_lock_bh(&nw->fdb_lock);
@@ -460,7 +535,7 @@ int intnet_fdb_lock(struct intnet_port *port, const u8 *addr,
 
 	ASSERT_RTNL();
 	if (addr) {
-		e = static_new(port, addr, true);
+		e = static_new(port, addr, true, displace_any);
 		if (!e)
 			return -ENOMEM;
 	}
@@ -578,31 +653,40 @@ void intnet_share_put(struct intnet_network *nw, struct intnet_share *sh)
 	kfree(sh);
 }
 
-/* An FDB entry as replies and events give it (its port read under RCU: it
- * may move meanwhile), the owner's uid in @ns.
- */
-int intnet_fdb_fill(struct sk_buff *msg, struct intnet_network *nw,
-		    struct intnet_fdb_entry *e, struct user_namespace *ns)
+/* @e as if behind @port, the owner's uid in @ns. */
+static int fill_at(struct sk_buff *msg, struct intnet_network *nw,
+		   struct intnet_fdb_entry *e, struct intnet_port *port,
+		   struct user_namespace *ns)
 {
 	unsigned long idle = jiffies - READ_ONCE(e->updated);
 	u32 age = e->is_static ? 0 :
 				 min_t(u64, jiffies64_to_msecs(idle), U32_MAX);
-	struct intnet_port *port;
+
+	if (nla_put(msg, INTNET_ATTR_MAC, ETH_ALEN, e->addr) ||
+	    nla_put_u32(msg, INTNET_ATTR_IFINDEX, port->dev->ifindex) ||
+	    intnet_port_name_put(msg, INTNET_ATTR_IFNAME, port) ||
+	    nla_put_string(msg, INTNET_ATTR_NET_NAME, nw->name) ||
+	    nla_put_u32(msg, INTNET_ATTR_NET_OWNER,
+			from_kuid_munged(ns, nw->owner)) ||
+	    nla_put_u8(msg, INTNET_ATTR_FDB_IS_STATIC, e->is_static) ||
+	    nla_put_u8(msg, INTNET_ATTR_FDB_LOCKED, e->locked) ||
+	    nla_put_u32(msg, INTNET_ATTR_FDB_AGE, age))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* An FDB entry as replies give it (its port read under RCU: it may move
+ * meanwhile), the owner's uid in @ns.
+ */
+int intnet_fdb_fill(struct sk_buff *msg, struct intnet_network *nw,
+		    struct intnet_fdb_entry *e, struct user_namespace *ns)
+{
 	int err;
 
 	rcu_read_lock();
-	port = rcu_dereference(e->port);
-	err = nla_put(msg, INTNET_ATTR_MAC, ETH_ALEN, e->addr) ||
-	      nla_put_u32(msg, INTNET_ATTR_IFINDEX, port->dev->ifindex) ||
-	      intnet_port_name_put(msg, INTNET_ATTR_IFNAME, port) ||
-	      nla_put_string(msg, INTNET_ATTR_NET_NAME, nw->name) ||
-	      nla_put_u32(msg, INTNET_ATTR_NET_OWNER,
-			  from_kuid_munged(ns, nw->owner)) ||
-	      nla_put_u8(msg, INTNET_ATTR_FDB_IS_STATIC, e->is_static) ||
-	      nla_put_u8(msg, INTNET_ATTR_FDB_LOCKED, e->locked) ||
-	      nla_put_u32(msg, INTNET_ATTR_FDB_AGE, age);
+	err = fill_at(msg, nw, e, rcu_dereference(e->port), ns);
 	rcu_read_unlock();
-	return err ? -EMSGSIZE : 0;
+	return err;
 }
 
 /*
@@ -617,14 +701,18 @@ size_t intnet_fdb_msg_size(void)
 	       nla_total_size(sizeof(u32));
 }
 
-/* An FDB event: the entry, why (enum intnet_fdb_event), and where a moved
- * entry was (@prev, or NULL).
+/*
+ * An FDB event, under the FDB lock: the entry as behind @port (where it is,
+ * or for a listener who may see only where a moved entry was, there), why
+ * (enum intnet_fdb_event), and where a moved entry was (@prev, or NULL).
  */
 int intnet_fdb_event_fill(struct sk_buff *msg, struct intnet_network *nw,
 			  struct intnet_fdb_entry *e, u8 why,
-			  struct intnet_port *prev, struct user_namespace *ns)
+			  struct intnet_port *port, struct intnet_port *prev,
+			  struct user_namespace *ns)
 {
-	if (intnet_fdb_fill(msg, nw, e, ns) ||
+	lockdep_assert_held(&nw->fdb_lock);
+	if (fill_at(msg, nw, e, port, ns) ||
 	    nla_put_u8(msg, INTNET_ATTR_FDB_EVENT, why))
 		return -EMSGSIZE;
 	if (prev &&
@@ -643,7 +731,7 @@ size_t intnet_fdb_event_size(void)
 
 int __init intnet_fdb_cache_init(void)
 {
-	fdb_cache = KMEM_CACHE(intnet_fdb_entry, 0);
+	fdb_cache = KMEM_CACHE(intnet_fdb_entry, SLAB_ACCOUNT);
 	return fdb_cache ? 0 : -ENOMEM;
 }
 

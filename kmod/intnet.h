@@ -17,6 +17,8 @@
 
 #include "version.h"
 
+struct mem_cgroup;
+
 /* What this build of the module implements, answered by INTNET_CMD_VERSION_GET. */
 #define INTNET_FEATURES                                                  \
 	((u64)(INTNET_FEATURE_NETNS | INTNET_FEATURE_SWITCH |           \
@@ -152,6 +154,11 @@ struct intnet_port {
 	/* Set under the FDB lock when the port leaves: nothing learns onto it after. */
 	bool gone;
 	unsigned int fdb_learned;	/* learned entries behind it, fdb_lock */
+	/* Whose memory the entries learned behind the port are: the memory
+	 * cgroup of who attached it (a reference), since the packet path has
+	 * no caller to charge.
+	 */
+	struct mem_cgroup *memcg;
 	struct intnet_pcpu_stats __percpu *stats;
 };
 
@@ -191,6 +198,13 @@ struct intnet_fdb_entry {
 	u8 addr[ETH_ALEN];
 	bool is_static;
 	bool locked;			/* a port's MAC lock; also static */
+	/*
+	 * A lock of the network's owner or an administrator binds the address
+	 * to its port against every other port; another user's binds it only
+	 * against that user's other ports, and gives way to a station of
+	 * someone else who sends from it (fdb.c, lock_yield()).
+	 */
+	bool exclusive;
 	/* Changed under the FDB lock, read under RCU (a station move). */
 	struct intnet_port __rcu *port;
 	/* Refreshed on the packet path without the lock. */
@@ -383,7 +397,8 @@ int intnet_fdb_fill(struct sk_buff *msg, struct intnet_network *nw,
 size_t intnet_fdb_msg_size(void);
 int intnet_fdb_event_fill(struct sk_buff *msg, struct intnet_network *nw,
 			  struct intnet_fdb_entry *e, u8 why,
-			  struct intnet_port *prev, struct user_namespace *ns);
+			  struct intnet_port *port, struct intnet_port *prev,
+			  struct user_namespace *ns);
 size_t intnet_fdb_event_size(void);
 int intnet_fdb_cache_init(void);
 void intnet_fdb_cache_exit(void);

@@ -3,6 +3,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
+#include <linux/memcontrol.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
@@ -158,6 +159,7 @@ size_t intnet_port_msg_size(void)
 static void port_free(struct intnet_port *port)
 {
 	name_free(port);
+	mem_cgroup_put(port->memcg);
 	free_percpu(port->stats);
 	kfree(port);
 }
@@ -178,6 +180,8 @@ static struct intnet_port *port_new(struct intnet_network *nw,
 	port->tap_owner = ids->owner;
 	port->tap_group = ids->group;
 	port->host = intnet_is_host(dev);
+	/* Attached on a request: its caller is whose the port's entries are. */
+	port->memcg = get_mem_cgroup_from_mm(current->mm);
 	port->stats = __alloc_percpu_gfp(sizeof(*port->stats),
 					 __alignof__(*port->stats),
 					 GFP_KERNEL_ACCOUNT);

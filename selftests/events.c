@@ -165,7 +165,7 @@ static int event_line(struct nlmsghdr *nh, struct text *t)
 	const char *cmd = "?";
 	struct port_info pi;
 	struct net_info ni;
-	char ifname[IFNAMSIZ], net[INTNET_NAME_MAX + 1];
+	char ifname[IFNAMSIZ], prev[IFNAMSIZ], net[INTNET_NAME_MAX + 1];
 	uint8_t *m;
 	int why;
 
@@ -202,12 +202,17 @@ static int event_line(struct nlmsghdr *nh, struct text *t)
 		m = tb[INTNET_ATTR_MAC] ? nla_payload(tb[INTNET_ATTR_MAC]) :
 					  (uint8_t *)ZERO_MAC;
 		why = get_u8(tb[INTNET_ATTR_FDB_EVENT]);
-		return text_add(t, "%s %02x %s net=%s static=%d %s\n", cmd,
+		prev[0] = '\0';
+		if (tb[INTNET_ATTR_FDB_PREV_IFNAME])
+			get_str(tb[INTNET_ATTR_FDB_PREV_IFNAME], prev,
+				sizeof(prev));
+		return text_add(t, "%s %02x %s net=%s static=%d %s%s%s\n", cmd,
 				m[5], ifname, net,
 				get_u8(tb[INTNET_ATTR_FDB_IS_STATIC]),
 				why >= 0 && why <= INTNET_FDB_EVENT_FLUSH ?
 					why_names[why] :
-					"?");
+					"?",
+				*prev ? " prev=" : "", prev);
 	}
 	return text_add(t, "cmd %u\n", gh->cmd);
 }
@@ -366,7 +371,7 @@ TEST_F(sw, admin_sees_fdb_learn_move_static_flush_and_age)
 	EXPECT_EVENTS(fdb, "FDB_DEL 0b",
 		      "FDB_ADD 0a t0 net=lab static=0 learn\n"
 		      "FDB_ADD 0b t1 net=lab static=0 learn\n"
-		      "FDB_ADD 0a t2 net=lab static=0 move\n"
+		      "FDB_ADD 0a t2 net=lab static=0 move prev=t0\n"
 		      "FDB_ADD 53 t1 net=lab static=1 add\n"
 		      "FDB_DEL 53 t1 net=lab static=1 del\n"
 		      "FDB_DEL 0a t2 net=lab static=0 del\n"
@@ -502,6 +507,49 @@ TEST_F(sw, user_sees_fdb_of_own_ports_only)
 		      "FDB_ADD 1b t1 net=u1 static=0 learn\n"
 		      "FDB_DEL 1b t1 net=u1 static=0 flush\n");
 	expect_no_event(_metadata, ev);
+}
+
+/*
+ * Red team: a station moves between the ports of two users. Each user hears
+ * of their own port only: the station's arrival there, or its departure (an
+ * FDB_DEL); where it came from or went is the other user's port, which they
+ * may not see. The administrator hears the move with both ports.
+ */
+TEST_F(sw, fdb_move_events_name_no_port_of_another_user)
+{
+	int adm = genl_join(INTNET_MCGRP_FDB), u1, u2;
+	struct frame f;
+
+	ASSERT_LE(0, adm);
+	u1 = listen_as(U1, INTNET_MONITOR_FDB, NULL);
+	ASSERT_LE(0, u1);
+	u2 = listen_as(U2, INTNET_MONITOR_FDB, NULL);
+	ASSERT_LE(0, u2);
+	tap_make_owned(_metadata, self, 0, U1, NONE);
+	tap_make_owned(_metadata, self, 1, U2, NONE);
+	ASSERT_EQ(0, net_new(self, "lab"));
+	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[1], NONE, NONE));
+	send_frame(_metadata, self, 0, frame_make(&f, BCAST, MAC(0x0a), 60));
+	send_frame(_metadata, self, 1, frame_make(&f, BCAST, MAC(0x0a), 60));
+	send_frame(_metadata, self, 0, frame_make(&f, BCAST, MAC(0x0a), 60));
+	ASSERT_EQ(0, fdb_flush(self, "lab", NONE));
+	EXPECT_EVENTS(adm, "FDB_DEL",
+		      "FDB_ADD 0a t0 net=lab static=0 learn\n"
+		      "FDB_ADD 0a t1 net=lab static=0 move prev=t0\n"
+		      "FDB_ADD 0a t0 net=lab static=0 move prev=t1\n"
+		      "FDB_DEL 0a t0 net=lab static=0 flush\n");
+	EXPECT_EVENTS(u1, "FDB_DEL 0a t0 net=lab static=0 flush",
+		      "FDB_ADD 0a t0 net=lab static=0 learn\n"
+		      "FDB_DEL 0a t0 net=lab static=0 move\n"
+		      "FDB_ADD 0a t0 net=lab static=0 move\n"
+		      "FDB_DEL 0a t0 net=lab static=0 flush\n");
+	EXPECT_EVENTS(u2, "FDB_DEL",
+		      "FDB_ADD 0a t1 net=lab static=0 move\n"
+		      "FDB_DEL 0a t1 net=lab static=0 move\n");
+	expect_no_event(_metadata, adm);
+	expect_no_event(_metadata, u1);
+	expect_no_event(_metadata, u2);
 }
 
 TEST_F(sw, subscriptions_change_end_and_are_limited)

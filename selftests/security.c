@@ -588,6 +588,100 @@ TEST_F(sw, failed_lock_change_leaves_the_old_lock_in_force)
 	EXPECT_EQ(-ENOENT, fdb_get(self, NULL, X, &fi));
 }
 
+/*
+ * Red team: bob moves alice's address behind his port with one spoofed
+ * frame, then locks it. A lock of someone who is not the network's owner
+ * binds only his own ports: alice's station speaks and has its address back,
+ * and bob's port still sends from that address only.
+ */
+TEST_F(sw, lock_of_a_spoofed_address_does_not_keep_it_from_its_station)
+{
+	struct port_info pi;
+	struct fdb_info fi;
+	struct frame f;
+
+	alice_pub(_metadata, self);
+	deliver(_metadata, self, 1, frame_make(&f, BCAST, A, 60),
+		PORT(0) | PORT(2));
+	sw_as(self, BOB, NONE);
+	ASSERT_EQ(0, port_lock(self, self->ifindex[1], A))
+	TH_LOG("bob locks the address he spoofed: %s", last.extack);
+	sw_as(self, NONE, NONE);
+	ASSERT_EQ(0, fdb_get(self, NULL, A, &fi));
+	EXPECT_EQ(self->ifindex[1], (int)fi.ifindex);
+	EXPECT_EQ(1, fi.locked);
+
+	/* Alice's station speaks: its frames pass and it is learned back. */
+	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60),
+		PORT(1) | PORT(2));
+	deliver(_metadata, self, 2, frame_make(&f, A, C, 60), PORT(0));
+	ASSERT_EQ(0, fdb_get(self, NULL, A, &fi));
+	EXPECT_EQ(self->ifindex[0], (int)fi.ifindex);
+	EXPECT_EQ(0, fi.is_static);
+	EXPECT_EQ(0, fi.locked);
+	EXPECT_EQ(0u, port_stat(_metadata, self, 0,
+				INTNET_STATS_RX_DROP_MAC_LOCKED));
+	/* Bob's port is still locked: no other source leaves it. */
+	ASSERT_EQ(0, port_get(self, self->ifindex[1], &pi));
+	EXPECT_EQ(1, pi.locked);
+	EXPECT_EQ(0, memcmp(A, pi.lock_mac, ETH_ALEN));
+	deliver(_metadata, self, 1, frame_make(&f, BCAST, B, 60), 0);
+	EXPECT_EQ(1u, port_stat(_metadata, self, 1,
+				INTNET_STATS_RX_DROP_MAC_LOCKED));
+}
+
+/*
+ * Red team: bob locks alice's address while her station is away (her port
+ * down, its entries flushed): the lock is taken, and gives way as soon as her
+ * station speaks again.
+ */
+TEST_F(sw, lock_claimed_while_a_station_is_away_gives_way_when_it_speaks)
+{
+	struct fdb_info fi;
+	struct frame f;
+
+	alice_pub(_metadata, self);
+	sw_as(self, ALICE, NONE);
+	ASSERT_EQ(0, port_set(self, self->ifindex[0], 0, NONE));
+	sw_as(self, BOB, NONE);
+	ASSERT_EQ(0, port_lock(self, self->ifindex[1], A))
+	TH_LOG("bob locks an address no one uses now: %s", last.extack);
+	sw_as(self, ALICE, NONE);
+	ASSERT_EQ(0, port_set(self, self->ifindex[0], 1, NONE));
+
+	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60),
+		PORT(1) | PORT(2));
+	deliver(_metadata, self, 2, frame_make(&f, A, C, 60), PORT(0));
+	sw_as(self, NONE, NONE);
+	ASSERT_EQ(0, fdb_get(self, NULL, A, &fi));
+	EXPECT_EQ(self->ifindex[0], (int)fi.ifindex);
+	EXPECT_EQ(0, fi.locked);
+	EXPECT_EQ(0u, port_stat(_metadata, self, 0,
+				INTNET_STATS_RX_DROP_MAC_LOCKED));
+}
+
+/*
+ * The network's owner binds an address against everyone: bob's station
+ * sending from the address alice locked is dropped, and the lock stays.
+ */
+TEST_F(sw, lock_of_the_networks_owner_holds_against_other_users)
+{
+	struct fdb_info fi;
+	struct frame f;
+
+	alice_pub(_metadata, self);
+	sw_as(self, ALICE, NONE);
+	ASSERT_EQ(0, port_lock(self, self->ifindex[0], A));
+	deliver(_metadata, self, 1, frame_make(&f, BCAST, A, 60), 0);
+	deliver(_metadata, self, 2, frame_make(&f, A, C, 60), PORT(0));
+	sw_as(self, NONE, NONE);
+	ASSERT_EQ(0, fdb_get(self, NULL, A, &fi));
+	EXPECT_EQ(self->ifindex[0], (int)fi.ifindex);
+	EXPECT_EQ(1, fi.locked);
+	EXPECT_EQ(1u, port_stat(_metadata, self, 1,
+				INTNET_STATS_RX_DROP_MAC_LOCKED));
+}
+
 /* ---- 5. static entries, limits and memory ---- */
 
 TEST_F(sw, static_entries_count_against_fdb_max_and_the_users_share)
@@ -730,6 +824,8 @@ struct hog {
 	struct sw *self;
 	struct memcg *cg;
 	int oom_proof;
+	/* Frames from @count source addresses instead of requests. */
+	int frames;
 	unsigned int count;
 	/* Child to parent and back: one byte per step. */
 	int up[2], down[2];
@@ -779,6 +875,7 @@ static int hog_child(void)
 {
 	struct sw *self = hog->self;
 	uint8_t mac[ETH_ALEN];
+	struct frame f;
 	char name[32];
 	struct req q;
 	int nl, tap, t0;
@@ -815,7 +912,17 @@ static int hog_child(void)
 
 	if (hog_step('r'))
 		return 2;
-	for (hog->done = 0; hog->done < hog->count; hog->done++) {
+	for (hog->done = 0; hog->frames && hog->done < hog->count;
+	     hog->done++) {
+		mac_of(mac, 0xcd, hog->done);
+		frame_make(&f, BCAST, mac, 60);
+		hog->what = "write";
+		if (write(tap, f.b, f.len) != (ssize_t)f.len) {
+			hog->error = -errno;
+			break;
+		}
+	}
+	for (; !hog->frames && hog->done < hog->count; hog->done++) {
 		snprintf(name, sizeof(name), "n%u", hog->done);
 		req_new(self, &q, INTNET_CMD_NET_NEW);
 		req_str(&q, INTNET_ATTR_NET_NAME, name);
@@ -875,7 +982,7 @@ static int hog_enter(void)
 
 /* The child of a memory cgroup test, and its steps. */
 static pid_t hog_start(struct sw *self, struct memcg *cg, unsigned int count,
-		       int oom_proof)
+		       int oom_proof, int frames)
 {
 	pid_t pid;
 
@@ -888,6 +995,7 @@ static pid_t hog_start(struct sw *self, struct memcg *cg, unsigned int count,
 	hog->cg = cg;
 	hog->count = count;
 	hog->oom_proof = oom_proof;
+	hog->frames = frames;
 	if (pipe(hog->up) || pipe(hog->down))
 		return -1;
 	fflush(stdout);
@@ -941,7 +1049,7 @@ TEST_F(sw, requests_are_charged_to_the_callers_memory_cgroup)
 
 	if (memcg_make(&cg))
 		SKIP(return, "%s", cg.why);
-	pid = hog_start(self, &cg, HOG_NETWORKS, 0);
+	pid = hog_start(self, &cg, HOG_NETWORKS, 0, 0);
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, hog_wait('r'))
 	TH_LOG("the child did not get ready: %s", hog->failed);
@@ -960,6 +1068,46 @@ TEST_F(sw, requests_are_charged_to_the_callers_memory_cgroup)
 		       "and static entries\n",
 		       before_loop, after_loop,
 		       (after_loop - before_loop) / 1024, hog->done);
+	EXPECT_LE(before_loop + (1L << 20), after_loop);
+	memcg_remove(&cg);
+}
+
+#define HOG_STATIONS 40000U
+
+/*
+ * Red team: what the switch learns from a user's traffic is charged to who
+ * attached the port. Alice, administrator of namespaces of her own, lets her
+ * network learn a million stations and sends frames from 40,000 addresses:
+ * her cgroup's memory.current grows by at least 1 MB (the entries are 64
+ * bytes each), where before the table grew outside any limit of hers.
+ */
+TEST_F(sw, learned_entries_of_a_namespace_administrator_are_charged_to_it)
+{
+	long before_loop, after_loop;
+	struct memcg cg;
+	pid_t pid;
+
+	if (memcg_make(&cg))
+		SKIP(return, "%s", cg.why);
+	pid = hog_start(self, &cg, HOG_STATIONS, 0, 1);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, hog_wait('r'))
+	TH_LOG("the child did not get ready: %s", hog->failed);
+	before_loop = memcg_current(&cg);
+	ASSERT_EQ(0, hog_go());
+	ASSERT_EQ(0, hog_wait('d'));
+	after_loop = memcg_current(&cg);
+	ASSERT_EQ(0, hog_go());
+	EXPECT_EQ(0, hog_end(pid));
+	EXPECT_STREQ("", hog->failed);
+	EXPECT_EQ(0, hog->error)
+	TH_LOG("frame %u: %s", hog->done, strerror(-hog->error));
+	EXPECT_EQ(HOG_STATIONS, hog->done);
+	ASSERT_LT(0, before_loop);
+	ksft_print_msg(
+		"memory.current %ld -> %ld (%+ld kB) for %u stations learned\n",
+		before_loop, after_loop, (after_loop - before_loop) / 1024,
+		hog->done);
 	EXPECT_LE(before_loop + (1L << 20), after_loop);
 	memcg_remove(&cg);
 }
@@ -987,7 +1135,7 @@ TEST_F(sw, memory_cgroup_limit_stops_a_namespace_administrator_with_enomem)
 			   "INTNET_SECURITY_OOM=1 runs it");
 	if (memcg_make(&cg))
 		SKIP(return, "%s", cg.why);
-	pid = hog_start(self, &cg, HOG_BOUND, 1);
+	pid = hog_start(self, &cg, HOG_BOUND, 1, 0);
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, hog_wait('r'))
 	TH_LOG("the child did not get ready: %s", hog->failed);
