@@ -221,6 +221,25 @@ static void arm_ageing(struct intnet_network *nw)
 				   (unsigned long)ageing * HZ);
 }
 
+/* An entry for @addr behind @port: static if @locked or @is_static. */
+static struct intnet_fdb_entry *entry_new(struct intnet_port *port,
+					  const u8 *addr, gfp_t gfp,
+					  bool is_static, bool locked,
+					  bool exclusive)
+{
+	struct intnet_fdb_entry *e = kmem_cache_alloc(fdb_cache, gfp);
+
+	if (!e)
+		return NULL;
+	ether_addr_copy(e->addr, addr);
+	e->is_static = is_static || locked;
+	e->locked = locked;
+	e->exclusive = exclusive;
+	RCU_INIT_POINTER(e->port, port);
+	e->updated = jiffies;
+	return e;
+}
+
 /*
  * A learned entry for @addr behind @port. The packet path has no caller to
  * charge: the entry is charged to the memory cgroup of who attached the port,
@@ -233,17 +252,9 @@ static struct intnet_fdb_entry *learned_new(struct intnet_port *port,
 	struct mem_cgroup *prev = set_active_memcg(port->memcg);
 	struct intnet_fdb_entry *e;
 
-	e = kmem_cache_alloc(fdb_cache,
-			     GFP_ATOMIC | __GFP_ACCOUNT | __GFP_NOWARN);
+	e = entry_new(port, addr, GFP_ATOMIC | __GFP_ACCOUNT | __GFP_NOWARN,
+		      false, false, false);
 	set_active_memcg(prev);
-	if (!e)
-		return NULL;
-	ether_addr_copy(e->addr, addr);
-	e->is_static = false;
-	e->locked = false;
-	e->exclusive = false;
-	RCU_INIT_POINTER(e->port, port);
-	e->updated = jiffies;
 	return e;
 }
 
@@ -257,65 +268,44 @@ static bool port_learns(struct intnet_port *port)
 	return !port->gone && READ_ONCE(port->up);
 }
 
-static void learn_new(struct intnet_port *port, const u8 *addr)
-{
-	struct intnet_network *nw = port->network;
-	struct intnet_fdb_entry *e;
-
-	spin_lock(&nw->fdb_lock);
-	if (!port_learns(port))
-		goto unlock;
-	if (table_full(nw, 1) || share_full(nw, port->share, 1)) {
-		intnet_count(port, INTNET_STATS_FDB_FULL);
-		goto unlock;
-	}
-	e = learned_new(port, addr);
-	if (!e)
-		goto unlock;
-	if (entry_insert(nw, e)) {
-		/* Another CPU learned it first (or the table refused). */
-		kmem_cache_free(fdb_cache, e);
-		goto unlock;
-	}
-	intnet_event_fdb(nw, e, INTNET_CMD_FDB_ADD, INTNET_FDB_EVENT_LEARN,
-			 NULL);
-	arm_ageing(nw);
-unlock:
-	spin_unlock(&nw->fdb_lock);
-}
-
 /*
- * A station behind @port of another user sends from @lock's address, which a
- * user who is neither the network's owner nor an administrator locked to a
- * port of theirs: the lock gives way, and the station is learned where it
- * is. Such a user cannot know whose an address is (a spoofed frame moves it
- * behind their port a moment before the lock; the station may be away, its
- * port down or its entry aged): their lock binds only their own ports, and
- * their port still sends from that address only.
+ * Learns @addr behind @port, in the place of nothing, or of @lock: a MAC lock
+ * of someone who is neither the network's owner nor an administrator, which
+ * a station of another user behind @port sends from. Such a lock gives way:
+ * its user cannot know whose an address is (a spoofed frame moves it behind
+ * their port a moment before the lock; the station may be away, its port
+ * down or its entry aged), so it binds only their own ports, and their port
+ * still sends from that address only.
  */
-static void lock_yield(struct intnet_port *port, struct intnet_fdb_entry *lock)
+static void learn(struct intnet_port *port, const u8 *addr,
+		  struct intnet_fdb_entry *lock)
 {
 	struct intnet_network *nw = port->network;
 	struct intnet_fdb_entry *e = NULL;
+	int err;
 
 	spin_lock(&nw->fdb_lock);
-	if (!port_learns(port) || !entry_live(nw, lock) || !lock->locked ||
-	    lock->exclusive)
+	if (!port_learns(port) ||
+	    (lock && (!entry_live(nw, lock) || !lock->locked || lock->exclusive)))
 		goto unlock;
-	if (!share_full(nw, port->share, 1))
-		e = learned_new(port, lock->addr);
-	else
+	if ((!lock && table_full(nw, 1)) || share_full(nw, port->share, 1))
 		intnet_count(port, INTNET_STATS_FDB_FULL);
-	if (!e || entry_replace(nw, lock, e)) {
-		/* Not learned: the lock goes all the same. */
-		if (e)
-			kmem_cache_free(fdb_cache, e);
-		entry_remove(nw, lock, INTNET_FDB_EVENT_DEL);
-		goto unlock;
+	else
+		e = learned_new(port, addr);
+	if (e) {
+		err = lock ? entry_replace(nw, lock, e) : entry_insert(nw, e);
+		if (!err) {
+			intnet_event_fdb(nw, e, INTNET_CMD_FDB_ADD,
+					 INTNET_FDB_EVENT_LEARN, NULL);
+			arm_ageing(nw);
+			goto unlock;
+		}
+		/* Another CPU learned it first (or the table refused). */
+		kmem_cache_free(fdb_cache, e);
 	}
-	intnet_event_fdb(nw, e, INTNET_CMD_FDB_ADD, INTNET_FDB_EVENT_LEARN,
-			 NULL);
-	arm_ageing(nw);
+	/* Not learned: a lock that had to give way goes all the same. */
+	if (lock)
+		entry_remove(nw, lock, INTNET_FDB_EVENT_DEL);
 unlock:
 	spin_unlock(&nw->fdb_lock);
 }
@@ -358,7 +348,7 @@ bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr)
 
 	e = intnet_fdb_lookup(nw, addr);
 	if (!e) {
-		learn_new(port, addr);
+		learn(port, addr, NULL);
 		return true;
 	}
 	if (e->is_static) {
@@ -367,7 +357,7 @@ bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr)
 			return true;
 		if (e->exclusive || uid_eq(behind->user, port->user))
 			return false;
-		lock_yield(port, e);
+		learn(port, addr, e);
 		return true;
 	}
 	if (READ_ONCE(e->updated) != now)
@@ -377,24 +367,16 @@ bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr)
 	return true;
 }
 
-/* A static entry, a MAC lock if @locked (@exclusive: see the entry's field). */
+/*
+ * A static entry, a MAC lock if @locked (@exclusive: see the entry's field),
+ * made on a request: charged to the caller's memory cgroup.
+ */
 static struct intnet_fdb_entry *static_new(struct intnet_port *port,
 					   const u8 *addr, bool locked,
 					   bool exclusive)
 {
-	struct intnet_fdb_entry *e;
-
-	/* Made on a request: charged to the caller's memory cgroup. */
-	e = kmem_cache_zalloc(fdb_cache, GFP_KERNEL_ACCOUNT);
-	if (!e)
-		return NULL;
-	ether_addr_copy(e->addr, addr);
-	e->is_static = true;
-	e->locked = locked;
-	e->exclusive = exclusive;
-	RCU_INIT_POINTER(e->port, port);
-	e->updated = jiffies;
-	return e;
+	return entry_new(port, addr, GFP_KERNEL_ACCOUNT, true, locked,
+			 exclusive);
 }
 
 /*

@@ -202,7 +202,7 @@ struct intnet_fdb_entry {
 	 * A lock of the network's owner or an administrator binds the address
 	 * to its port against every other port; another user's binds it only
 	 * against that user's other ports, and gives way to a station of
-	 * someone else who sends from it (fdb.c, lock_yield()).
+	 * someone else who sends from it (fdb.c, learn()).
 	 */
 	bool exclusive;
 	/* Changed under the FDB lock, read under RCU (a station move). */

@@ -919,6 +919,8 @@ static int hog_child(void)
 		hog->what = "write";
 		if (write(tap, f.b, f.len) != (ssize_t)f.len) {
 			hog->error = -errno;
+			snprintf(hog->extack, sizeof(hog->extack), "%s",
+				 strerror(errno));
 			break;
 		}
 	}
@@ -1034,14 +1036,13 @@ static int hog_end(pid_t pid)
 	return WEXITSTATUS(status);
 }
 
-#define HOG_NETWORKS 2000U
-
 /*
- * What a request allocates is charged to the caller's memory cgroup: alice,
- * administrator of namespaces of her own, makes 2,000 networks (each ~1 kB)
- * and static entries, and her cgroup's memory.current grows by at least 1 MB.
+ * Alice, administrator of namespaces of her own, makes @count networks and
+ * static entries, or (@frames) sends frames from @count source addresses;
+ * her memory cgroup's memory.current grows by at least 1 MB for them.
  */
-TEST_F(sw, requests_are_charged_to_the_callers_memory_cgroup)
+static void expect_charged(struct __test_metadata *_metadata, struct sw *self,
+			   unsigned int count, int frames, const char *what)
 {
 	long before_loop, after_loop;
 	struct memcg cg;
@@ -1049,7 +1050,7 @@ TEST_F(sw, requests_are_charged_to_the_callers_memory_cgroup)
 
 	if (memcg_make(&cg))
 		SKIP(return, "%s", cg.why);
-	pid = hog_start(self, &cg, HOG_NETWORKS, 0, 0);
+	pid = hog_start(self, &cg, count, 0, frames);
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, hog_wait('r'))
 	TH_LOG("the child did not get ready: %s", hog->failed);
@@ -1061,55 +1062,39 @@ TEST_F(sw, requests_are_charged_to_the_callers_memory_cgroup)
 	EXPECT_EQ(0, hog_end(pid));
 	EXPECT_STREQ("", hog->failed);
 	EXPECT_EQ(0, hog->error)
-	TH_LOG("request %u failed: %s", hog->done, hog->extack);
-	EXPECT_EQ(HOG_NETWORKS, hog->done);
+	TH_LOG("%s %u failed: %s", hog->what, hog->done, hog->extack);
+	EXPECT_EQ(count, hog->done);
 	ASSERT_LT(0, before_loop);
-	ksft_print_msg("memory.current %ld -> %ld (%+ld kB) for %u networks "
-		       "and static entries\n",
+	ksft_print_msg("memory.current %ld -> %ld (%+ld kB) for %u %s\n",
 		       before_loop, after_loop,
-		       (after_loop - before_loop) / 1024, hog->done);
+		       (after_loop - before_loop) / 1024, hog->done, what);
 	EXPECT_LE(before_loop + (1L << 20), after_loop);
 	memcg_remove(&cg);
+}
+
+#define HOG_NETWORKS 2000U
+
+/*
+ * What a request allocates is charged to the caller's memory cgroup: 2,000
+ * networks (each ~1 kB) and static entries.
+ */
+TEST_F(sw, requests_are_charged_to_the_callers_memory_cgroup)
+{
+	expect_charged(_metadata, self, HOG_NETWORKS, 0,
+		       "networks and static entries");
 }
 
 #define HOG_STATIONS 40000U
 
 /*
  * Red team: what the switch learns from a user's traffic is charged to who
- * attached the port. Alice, administrator of namespaces of her own, lets her
- * network learn a million stations and sends frames from 40,000 addresses:
- * her cgroup's memory.current grows by at least 1 MB (the entries are 64
- * bytes each), where before the table grew outside any limit of hers.
+ * attached the port. Alice's network may learn a million stations, and she
+ * sends frames from 40,000 addresses (the entries are 64 bytes each); before,
+ * the table grew outside any limit of hers.
  */
 TEST_F(sw, learned_entries_of_a_namespace_administrator_are_charged_to_it)
 {
-	long before_loop, after_loop;
-	struct memcg cg;
-	pid_t pid;
-
-	if (memcg_make(&cg))
-		SKIP(return, "%s", cg.why);
-	pid = hog_start(self, &cg, HOG_STATIONS, 0, 1);
-	ASSERT_LT(0, pid);
-	ASSERT_EQ(0, hog_wait('r'))
-	TH_LOG("the child did not get ready: %s", hog->failed);
-	before_loop = memcg_current(&cg);
-	ASSERT_EQ(0, hog_go());
-	ASSERT_EQ(0, hog_wait('d'));
-	after_loop = memcg_current(&cg);
-	ASSERT_EQ(0, hog_go());
-	EXPECT_EQ(0, hog_end(pid));
-	EXPECT_STREQ("", hog->failed);
-	EXPECT_EQ(0, hog->error)
-	TH_LOG("frame %u: %s", hog->done, strerror(-hog->error));
-	EXPECT_EQ(HOG_STATIONS, hog->done);
-	ASSERT_LT(0, before_loop);
-	ksft_print_msg(
-		"memory.current %ld -> %ld (%+ld kB) for %u stations learned\n",
-		before_loop, after_loop, (after_loop - before_loop) / 1024,
-		hog->done);
-	EXPECT_LE(before_loop + (1L << 20), after_loop);
-	memcg_remove(&cg);
+	expect_charged(_metadata, self, HOG_STATIONS, 1, "stations learned");
 }
 
 /*
