@@ -244,7 +244,9 @@ static struct intnet_fdb_entry *entry_new(struct intnet_port *port,
  * A learned entry for @addr behind @port. The packet path has no caller to
  * charge: the entry is charged to the memory cgroup of who attached the port,
  * so that the table a user's traffic fills (up to the fdb-max they may have
- * set in a namespace of their own) is bounded by their memory.max too.
+ * set in a namespace of their own) is bounded by their memory.max too. Not
+ * GFP_ATOMIC: its __GFP_HIGH lets a charge go past memory.max, where a
+ * station that cannot be learned costs only flooding.
  */
 static struct intnet_fdb_entry *learned_new(struct intnet_port *port,
 					    const u8 *addr)
@@ -252,7 +254,7 @@ static struct intnet_fdb_entry *learned_new(struct intnet_port *port,
 	struct mem_cgroup *prev = set_active_memcg(port->memcg);
 	struct intnet_fdb_entry *e;
 
-	e = entry_new(port, addr, GFP_ATOMIC | __GFP_ACCOUNT | __GFP_NOWARN,
+	e = entry_new(port, addr, GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN,
 		      false, false, false);
 	set_active_memcg(prev);
 	return e;
@@ -288,21 +290,23 @@ static void learn(struct intnet_port *port, const u8 *addr,
 	if (!port_learns(port) ||
 	    (lock && (!entry_live(nw, lock) || !lock->locked || lock->exclusive)))
 		goto unlock;
-	if ((!lock && table_full(nw, 1)) || share_full(nw, port->share, 1))
-		intnet_count(port, INTNET_STATS_FDB_FULL);
-	else
+	/* Full: the table, the user's share, or their memory cgroup. */
+	if ((lock || !table_full(nw, 1)) && !share_full(nw, port->share, 1))
 		e = learned_new(port, addr);
-	if (e) {
-		err = lock ? entry_replace(nw, lock, e) : entry_insert(nw, e);
-		if (!err) {
-			intnet_event_fdb(nw, e, INTNET_CMD_FDB_ADD,
-					 INTNET_FDB_EVENT_LEARN, NULL);
-			arm_ageing(nw);
-			goto unlock;
-		}
-		/* Another CPU learned it first (or the table refused). */
-		kmem_cache_free(fdb_cache, e);
+	if (!e) {
+		intnet_count(port, INTNET_STATS_FDB_FULL);
+		goto not_learned;
 	}
+	err = lock ? entry_replace(nw, lock, e) : entry_insert(nw, e);
+	if (!err) {
+		intnet_event_fdb(nw, e, INTNET_CMD_FDB_ADD,
+				 INTNET_FDB_EVENT_LEARN, NULL);
+		arm_ageing(nw);
+		goto unlock;
+	}
+	/* Another CPU learned it first (or the table refused). */
+	kmem_cache_free(fdb_cache, e);
+not_learned:
 	/* Not learned: a lock that had to give way goes all the same. */
 	if (lock)
 		entry_remove(nw, lock, INTNET_FDB_EVENT_DEL);
