@@ -16,14 +16,33 @@
 
 static struct kmem_cache *fdb_cache;
 
+/*
+ * The entries of every network, in one table keyed by network and address.
+ * A table of each network's own would cost it an allocation that the kernel
+ * charges to no one (rhashtable_init() and the table's growth allocate with
+ * GFP_KERNEL): a user administering namespaces of their own, where networks
+ * have no quota, would pin memory outside their memory cgroup with every
+ * network. One table grows with the entries, which are charged.
+ */
+static struct rhashtable fdb_table;
+
 static const struct rhashtable_params fdb_params = {
 	.head_offset = offsetof(struct intnet_fdb_entry, rhnode),
-	.key_offset = offsetof(struct intnet_fdb_entry, addr),
-	.key_len = ETH_ALEN,
-	/* No table grows past what the largest fdb-max needs. */
-	.max_size = INTNET_FDB_MAX_LIMIT,
+	.key_offset = offsetof(struct intnet_fdb_entry, key),
+	/* The network's pointer and the address, not the padding after. */
+	.key_len = offsetofend(struct intnet_fdb_key, addr),
 	.automatic_shrinking = true,
 };
+
+/* @nw's entry for @addr; the FDB lock held. */
+static struct intnet_fdb_entry *lookup(struct intnet_network *nw,
+				       const u8 *addr)
+{
+	struct intnet_fdb_key key = { .nw = nw };
+
+	ether_addr_copy(key.addr, addr);
+	return rhashtable_lookup_fast(&fdb_table, &key, fdb_params);
+}
 
 static void entry_free_rcu(struct rcu_head *head)
 {
@@ -95,7 +114,7 @@ static void entry_remove(struct intnet_network *nw, struct intnet_fdb_entry *e,
 			 u8 why)
 {
 	lockdep_assert_held(&nw->fdb_lock);
-	rhashtable_remove_fast(&nw->fdb, &e->rhnode, fdb_params);
+	rhashtable_remove_fast(&fdb_table, &e->rhnode, fdb_params);
 	account(nw, e, -1);
 	entry_unlink(nw, e, why);
 }
@@ -106,7 +125,7 @@ static void entry_remove(struct intnet_network *nw, struct intnet_fdb_entry *e,
 static bool entry_live(struct intnet_network *nw, struct intnet_fdb_entry *e)
 {
 	lockdep_assert_held(&nw->fdb_lock);
-	return rhashtable_lookup_fast(&nw->fdb, e->addr, fdb_params) == e;
+	return rhashtable_lookup_fast(&fdb_table, &e->key, fdb_params) == e;
 }
 
 /*
@@ -150,12 +169,11 @@ static void ageing_work(struct work_struct *work)
 				   max(next - now, (unsigned long)AGEING_FLOOR));
 }
 
-int intnet_fdb_init(struct intnet_network *nw)
+void intnet_fdb_init(struct intnet_network *nw)
 {
 	spin_lock_init(&nw->fdb_lock);
 	INIT_LIST_HEAD(&nw->fdb_list);
 	INIT_DELAYED_WORK(&nw->ageing_work, ageing_work);
-	return rhashtable_init(&nw->fdb, &fdb_params);
 }
 
 /*
@@ -167,13 +185,15 @@ void intnet_fdb_destroy(struct intnet_network *nw)
 	cancel_delayed_work_sync(&nw->ageing_work);
 	WARN_ON_ONCE(!list_empty(&nw->fdb_list));
 	WARN_ON_ONCE(!list_empty(&nw->shares));
-	rhashtable_destroy(&nw->fdb);
 }
 
 struct intnet_fdb_entry *intnet_fdb_lookup(struct intnet_network *nw,
 					   const u8 *addr)
 {
-	return rhashtable_lookup(&nw->fdb, addr, fdb_params);
+	struct intnet_fdb_key key = { .nw = nw };
+
+	ether_addr_copy(key.addr, addr);
+	return rhashtable_lookup(&fdb_table, &key, fdb_params);
 }
 
 /* Puts @e in the table; counted if it went in. */
@@ -182,7 +202,7 @@ static int entry_insert(struct intnet_network *nw, struct intnet_fdb_entry *e)
 	struct intnet_fdb_entry *old;
 
 	lockdep_assert_held(&nw->fdb_lock);
-	old = rhashtable_lookup_get_insert_fast(&nw->fdb, &e->rhnode,
+	old = rhashtable_lookup_get_insert_fast(&fdb_table, &e->rhnode,
 						fdb_params);
 	if (IS_ERR(old))
 		return PTR_ERR(old);
@@ -201,7 +221,7 @@ static int entry_replace(struct intnet_network *nw,
 	int err;
 
 	lockdep_assert_held(&nw->fdb_lock);
-	err = rhashtable_replace_fast(&nw->fdb, &old->rhnode, &e->rhnode,
+	err = rhashtable_replace_fast(&fdb_table, &old->rhnode, &e->rhnode,
 				      fdb_params);
 	if (err)
 		return err;
@@ -231,7 +251,8 @@ static struct intnet_fdb_entry *entry_new(struct intnet_port *port,
 
 	if (!e)
 		return NULL;
-	ether_addr_copy(e->addr, addr);
+	e->key.nw = port->network;
+	ether_addr_copy(e->key.addr, addr);
 	e->is_static = is_static || locked;
 	e->locked = locked;
 	e->exclusive = exclusive;
@@ -389,7 +410,8 @@ static struct intnet_fdb_entry *static_new(struct intnet_port *port,
  * what the table holds for @addr: a learned entry gives way to a static one;
  * to a lock only if it is behind a port of the same user, or @displace_any
  * (the network's owner or an administrator asks). A lock also replaces the
- * same port's own lock.
+ * same port's own lock; and what @displace_any places replaces a lock that is
+ * not exclusive (another user's: it binds only that user's ports).
  */
 static int static_conflict(struct intnet_network *nw,
 			   struct intnet_fdb_entry *old,
@@ -410,6 +432,9 @@ static int static_conflict(struct intnet_network *nw,
 		return -EPERM;
 	}
 	if (locked && port && behind == port)
+		return 0;
+	/* A lock that binds only its user's ports binds nobody else's. */
+	if (old->locked && !old->exclusive && displace_any)
 		return 0;
 	if (old->locked && locked)
 		NL_SET_ERR_MSG_MOD(extack, "another port has locked this address");
@@ -467,7 +492,7 @@ int intnet_fdb_add_static(struct intnet_port *port, const u8 *addr,
 	if (!e)
 		return -ENOMEM;
 	spin_lock_bh(&nw->fdb_lock);
-	old = rhashtable_lookup_fast(&nw->fdb, addr, fdb_params);
+	old = lookup(nw, addr);
 	err = static_conflict(nw, old, port, port->user, false, true, extack);
 	if (!err)
 		err = static_fits(nw, old, port, 0, extack);
@@ -488,7 +513,7 @@ int intnet_fdb_lock_check(struct intnet_network *nw, kuid_t user,
 	int err;
 
 	spin_lock_bh(&nw->fdb_lock);
-	old = rhashtable_lookup_fast(&nw->fdb, addr, fdb_params);
+	old = lookup(nw, addr);
 	err = static_conflict(nw, old, NULL, user, true, displace_any, extack);
 	spin_unlock_bh(&nw->fdb_lock);
 	return err;
@@ -504,7 +529,7 @@ static struct intnet_fdb_entry *lock_entry(struct intnet_port *port)
 	if (!port->lock_mac)
 		return NULL;
 	u64_to_ether_addr(port->lock_mac, cur);
-	e = rhashtable_lookup_fast(&nw->fdb, cur, fdb_params);
+	e = lookup(nw, cur);
 	return e && e->locked && entry_port(nw, e) == port ? e : NULL;
 }
 
@@ -528,7 +553,7 @@ int intnet_fdb_lock(struct intnet_port *port, const u8 *addr,
 	spin_lock_bh(&nw->fdb_lock);
 	cur = lock_entry(port);
 	if (e) {
-		old = rhashtable_lookup_fast(&nw->fdb, addr, fdb_params);
+		old = lookup(nw, addr);
 		err = static_conflict(nw, old, port, port->user, true,
 				      displace_any, extack);
 		if (!err)
@@ -550,6 +575,9 @@ unlock:
 	return err;
 }
 
+/* The network's owner or an administrator removes @addr's entry: anything but an
+ * exclusive lock, which goes only with its port's unlock.
+ */
 int intnet_fdb_del(struct intnet_network *nw, const u8 *addr,
 		   struct netlink_ext_ack *extack)
 {
@@ -557,10 +585,10 @@ int intnet_fdb_del(struct intnet_network *nw, const u8 *addr,
 	int err = 0;
 
 	spin_lock_bh(&nw->fdb_lock);
-	e = rhashtable_lookup_fast(&nw->fdb, addr, fdb_params);
+	e = lookup(nw, addr);
 	if (!e) {
 		err = -ENOENT;
-	} else if (e->locked) {
+	} else if (e->locked && e->exclusive) {
 		NL_SET_ERR_MSG_MOD(extack, "the address is locked to a port");
 		err = -EPERM;
 	} else {
@@ -648,7 +676,7 @@ static int fill_at(struct sk_buff *msg, struct intnet_network *nw,
 	u32 age = e->is_static ? 0 :
 				 min_t(u64, jiffies64_to_msecs(idle), U32_MAX);
 
-	if (nla_put(msg, INTNET_ATTR_MAC, ETH_ALEN, e->addr) ||
+	if (nla_put(msg, INTNET_ATTR_MAC, ETH_ALEN, e->key.addr) ||
 	    nla_put_u32(msg, INTNET_ATTR_IFINDEX, port->dev->ifindex) ||
 	    intnet_port_name_put(msg, INTNET_ATTR_IFNAME, port) ||
 	    nla_put_string(msg, INTNET_ATTR_NET_NAME, nw->name) ||
@@ -717,11 +745,20 @@ size_t intnet_fdb_event_size(void)
 
 int __init intnet_fdb_cache_init(void)
 {
+	int err;
+
 	fdb_cache = KMEM_CACHE(intnet_fdb_entry, SLAB_ACCOUNT);
-	return fdb_cache ? 0 : -ENOMEM;
+	if (!fdb_cache)
+		return -ENOMEM;
+	err = rhashtable_init(&fdb_table, &fdb_params);
+	if (err)
+		kmem_cache_destroy(fdb_cache);
+	return err;
 }
 
+/* Every network is gone, and its entries with it. */
 void intnet_fdb_cache_exit(void)
 {
+	rhashtable_destroy(&fdb_table);
 	kmem_cache_destroy(fdb_cache);
 }

@@ -90,7 +90,6 @@ struct intnet_network {
 	u32 flood_burst;
 
 	/* The FDB: lookups under RCU, changes under fdb_lock. */
-	struct rhashtable fdb;
 	struct list_head fdb_list;	/* every entry, for dumps and flushes */
 	spinlock_t fdb_lock;
 	unsigned int fdb_learned;	/* fdb_lock */
@@ -192,10 +191,16 @@ static inline u32 intnet_flood_rate(const struct intnet_port *port,
 				    nw);
 }
 
+/* What the FDB, one table for every network (fdb.c), is keyed by. */
+struct intnet_fdb_key {
+	struct intnet_network *nw;
+	u8 addr[ETH_ALEN];
+};
+
 struct intnet_fdb_entry {
 	struct rhash_head rhnode;
 	struct list_head node;		/* in intnet_network.fdb_list */
-	u8 addr[ETH_ALEN];
+	struct intnet_fdb_key key;
 	bool is_static;
 	bool locked;			/* a port's MAC lock; also static */
 	/*
@@ -372,7 +377,7 @@ static inline bool intnet_port_dev_ok(const struct intnet_port *port)
 }
 
 /* fdb.c */
-int intnet_fdb_init(struct intnet_network *nw);
+void intnet_fdb_init(struct intnet_network *nw);
 void intnet_fdb_destroy(struct intnet_network *nw);
 struct intnet_fdb_entry *intnet_fdb_lookup(struct intnet_network *nw,
 					   const u8 *addr);

@@ -80,10 +80,7 @@ struct intnet_network *intnet_network_create(struct net *net, const char *name,
 	nw->flood_burst = INTNET_FLOOD_BURST_DEFAULT;
 	INIT_LIST_HEAD(&nw->ports);
 	INIT_LIST_HEAD(&nw->shares);
-	if (intnet_fdb_init(nw)) {
-		kfree(nw);
-		return NULL;
-	}
+	intnet_fdb_init(nw);
 	hash_add(pn->nets, &nw->node, key_of(owner, name));
 	pn->n_nets++;
 	pn->gen++;
