@@ -137,4 +137,210 @@ TEST_F(sw, socket_opened_by_the_administrator_gives_a_user_nothing)
 		       who_do(self, &bob, on_roots_socket, &q));
 }
 
+/* ---- attacks that got through (these fail until fixed) ---- */
+
+/* A memory cgroup of the test's own under cgroup2, made fresh: 0 or -1. */
+static int cg_make(char *dir, size_t size, char *why, size_t why_size)
+{
+	char controllers[256] = "";
+
+	if (read_line(CGROUP_ROOT "/cgroup.controllers", controllers,
+		      sizeof(controllers)) &&
+	    (mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL) ||
+	     read_line(CGROUP_ROOT "/cgroup.controllers", controllers,
+		       sizeof(controllers)))) {
+		snprintf(why, why_size, "no cgroup2 on " CGROUP_ROOT);
+		return -1;
+	}
+	if (!strstr(controllers, "memory") ||
+	    write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory")) {
+		snprintf(why, why_size, "no memory controller (\"%s\")",
+			 controllers);
+		return -1;
+	}
+	snprintf(dir, size, CGROUP_ROOT "/intnet-redteam-%d", getpid());
+	rmdir(dir);
+	if (mkdir(dir, 0755)) {
+		snprintf(why, why_size, "mkdir %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static long cg_read(const char *dir, const char *file, const char *key)
+{
+	char path[256], buf[4096], *p;
+	FILE *f;
+	long v = -1;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	buf[fread(buf, 1, sizeof(buf) - 1, f)] = 0;
+	fclose(f);
+	if (!key)
+		return atol(buf);
+	for (p = strtok(buf, "\n"); p; p = strtok(NULL, "\n"))
+		if (!strncmp(p, key, strlen(key)) && p[strlen(key)] == ' ')
+			v = atol(p + strlen(key) + 1);
+	return v;
+}
+
+static int cg_write(const char *dir, const char *file, const char *value)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return write_file(path, value);
+}
+
+/* Shared between the test and alice's child. */
+struct flood {
+	int up[2], down[2];
+	char failed[320];
+	unsigned int sent;
+	long learned;
+};
+
+#define FLOOD_FAIL(fl, ...)                                                \
+	do {                                                               \
+		snprintf((fl)->failed, sizeof((fl)->failed), __VA_ARGS__); \
+		return 1;                                                  \
+	} while (0)
+
+static int flood_step(struct flood *fl, char c)
+{
+	char got;
+
+	if (write(fl->up[1], &c, 1) != 1 || read(fl->down[0], &got, 1) != 1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Alice in the memory cgroup @dir, then administrator of namespaces of her
+ * own: a network that may learn a million stations, her TAP t0 on it; then,
+ * at the test's word, frames from @count source addresses.
+ */
+static int flood_child(struct sw *self, struct flood *fl, const char *dir,
+		       unsigned int count)
+{
+	const struct who alice = { ALICE, NONE, 0, 1 };
+	static struct nl_reply r;
+	struct port_info pi;
+	uint8_t mac[ETH_ALEN];
+	struct frame f;
+	struct req q;
+	int nl, tap, t0;
+
+	if (cg_write(dir, "cgroup.procs", "0"))
+		FLOOD_FAIL(fl, "cannot join %s: %s", dir, strerror(errno));
+	if (become(&alice))
+		FLOOD_FAIL(fl, "cannot become alice in namespaces of her own");
+	tap = tun_open("t0", IFF_TAP);
+	if (tap < 0 || dev_set_up("t0", 1))
+		FLOOD_FAIL(fl, "TAP in the namespace: %d", tap);
+	t0 = if_nametoindex("t0");
+	nl = nl_open();
+	if (nl < 0 || genl_family_id(nl, INTNET_GENL_NAME) != self->family)
+		FLOOD_FAIL(fl, "intnet socket in the namespace");
+	req_new(self, &q, INTNET_CMD_NET_NEW);
+	req_str(&q, INTNET_ATTR_NET_NAME, "big");
+	req_u32(&q, INTNET_ATTR_NET_FDB_MAX, INTNET_FDB_MAX_LIMIT);
+	req_u32(&q, INTNET_ATTR_NET_PORT_FDB_MAX, INTNET_FDB_MAX_LIMIT);
+	if (nl_request(nl, q.buf, q.len, &r))
+		FLOOD_FAIL(fl, "NET_NEW: %s", r.extack);
+	req_new(self, &q, INTNET_CMD_PORT_ADD);
+	req_str(&q, INTNET_ATTR_NET_NAME, "big");
+	req_u32(&q, INTNET_ATTR_IFINDEX, t0);
+	if (nl_request(nl, q.buf, q.len, &r))
+		FLOOD_FAIL(fl, "PORT_ADD: %s", r.extack);
+	if (flood_step(fl, 'r'))
+		return 2;
+	for (fl->sent = 0; fl->sent < count; fl->sent++) {
+		mac_of(mac, 0xcd, fl->sent);
+		frame_make(&f, BCAST, mac, 60);
+		if (write(tap, f.b, f.len) != (ssize_t)f.len)
+			FLOOD_FAIL(fl, "write %u: %s", fl->sent,
+				   strerror(errno));
+	}
+	req_new(self, &q, INTNET_CMD_PORT_GET);
+	req_u32(&q, INTNET_ATTR_IFINDEX, t0);
+	if (nl_request(nl, q.buf, q.len, &r) || !r.msg)
+		FLOOD_FAIL(fl, "PORT_GET: %s", r.extack);
+	parse_port(r.msg, &pi);
+	fl->learned = pi.fdb_learned;
+	if (flood_step(fl, 'd'))
+		return 2;
+	return 0;
+}
+
+#define FLOOD_STATIONS 60000U
+
+/*
+ * Learned entries are charged to the memory cgroup of who attached the port,
+ * but with GFP_ATOMIC: a charge with __GFP_HIGH is forced past memory.max
+ * (mm/memcontrol.c, try_charge_memcg(): "let these go through as privileged
+ * allocations"). Alice, administrator of namespaces of her own, attaches her
+ * TAP from a cgroup whose memory.max is 1 MB above what it holds, to a
+ * network with fdb-max 1048576, and sends from 60,000 addresses (~5 MB of
+ * entries): every one is learned and memory.current ends far above
+ * memory.max. Her memory.max bounds nothing the switch learns; only
+ * fdb-max does, which she sets, per network, as many networks as she likes.
+ * (The test's child leaves the cgroup after the attach, so no OOM killer
+ * runs: the charges follow the port, not the process.)
+ */
+TEST_F(sw, learned_entries_are_forced_past_the_attachers_memory_max)
+{
+	long base, at_end, max_events;
+	char dir[128], why[256], limit[32], pidbuf[16], c = 'g', got;
+	struct flood *fl;
+	int status;
+	pid_t pid;
+
+	if (cg_make(dir, sizeof(dir), why, sizeof(why)))
+		SKIP(return, "%s", why);
+	fl = mmap(NULL, sizeof(*fl), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, fl);
+	memset(fl, 0, sizeof(*fl));
+	ASSERT_EQ(0, pipe(fl->up));
+	ASSERT_EQ(0, pipe(fl->down));
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(flood_child(self, fl, dir, FLOOD_STATIONS));
+	ASSERT_EQ(1, read(fl->up[0], &got, 1))
+	TH_LOG("the child did not get ready: %s", fl->failed);
+	/* The port is attached: its entries are the cgroup's, not the child's. */
+	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
+	ASSERT_EQ(0, write_file(CGROUP_ROOT "/cgroup.procs", pidbuf));
+	base = cg_read(dir, "memory.current", NULL);
+	ASSERT_LT(0, base);
+	snprintf(limit, sizeof(limit), "%ld", base + (1L << 20));
+	ASSERT_EQ(0, cg_write(dir, "memory.max", limit));
+	ASSERT_EQ(1, write(fl->down[1], &c, 1));
+	ASSERT_EQ(1, read(fl->up[0], &got, 1))
+	TH_LOG("the child stopped: %s", fl->failed);
+	at_end = cg_read(dir, "memory.current", NULL);
+	max_events = cg_read(dir, "memory.events", "max");
+	ASSERT_EQ(1, write(fl->down[1], &c, 1));
+	close(fl->down[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	EXPECT_STREQ("", fl->failed);
+	ksft_print_msg("memory.max %s: memory.current %ld -> %ld (%+ld kB), "
+		       "%ld stations learned of %u, memory.events max %ld\n",
+		       limit, base, at_end, (at_end - base) / 1024, fl->learned,
+		       fl->sent, max_events);
+	EXPECT_LE(at_end, atol(limit))
+	TH_LOG("memory.current is %ld kB above memory.max",
+	       (at_end - atol(limit)) / 1024);
+	EXPECT_GT((long)FLOOD_STATIONS, fl->learned);
+	rmdir(dir);
+}
+
 TEST_HARNESS_MAIN
