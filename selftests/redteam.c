@@ -137,6 +137,158 @@ TEST_F(sw, socket_opened_by_the_administrator_gives_a_user_nothing)
 		       who_do(self, &bob, on_roots_socket, &q));
 }
 
+/* ---- races on MAC locks (these pass: tried and refused) ---- */
+
+#define RACE_SECONDS 4
+
+/* Alice's public network pub: t0 and t2 alice's, t1 and t3 bob's. */
+static void race_pub(struct __test_metadata *_metadata, struct sw *self)
+{
+	struct req q;
+
+	tap_make_owned(_metadata, self, 0, ALICE, NONE);
+	tap_make_owned(_metadata, self, 1, BOB, NONE);
+	tap_make_owned(_metadata, self, 2, ALICE, NONE);
+	tap_make_owned(_metadata, self, 3, BOB, NONE);
+	sw_as(self, ALICE, NONE);
+	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
+				"pub", INTNET_ATTR_NET_ACCESS,
+				INTNET_ACCESS_PUBLIC, 0));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[2], NONE, NONE));
+	/* The owner's static entry: nothing of bob's may move it. */
+	ASSERT_EQ(0, fdb_add(self, self->ifindex[2], S));
+	sw_as(self, BOB, NONE);
+	req_new(self, &q, INTNET_CMD_PORT_ADD);
+	req_str(&q, INTNET_ATTR_NET_NAME, "pub");
+	req_u32(&q, INTNET_ATTR_NET_OWNER, ALICE);
+	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[1]);
+	ASSERT_EQ(0, req_call(self, &q))
+	TH_LOG("bob's PORT_ADD: %s", last.extack);
+	sw_as(self, NONE, NONE);
+}
+
+/* What one racer does, until the deadline. */
+enum racer { BOB_LOCKS, BOB_ATTACHES, ALICE_UPDOWN, FRAMES, N_RACERS };
+
+static int race_loop(struct sw *self, enum racer r, time_t end)
+{
+	const struct who bob = { BOB, NONE, NONE, 0 };
+	const struct who alice = { ALICE, NONE, NONE, 0 };
+	const uint8_t *srcs[] = { A, S, B };
+	struct frame f;
+	struct req q;
+	unsigned int i = 0;
+	int port;
+
+	if (r != FRAMES) {
+		if (become(r == ALICE_UPDOWN ? &alice : &bob))
+			return 1;
+		self->uid = NONE;
+		self->nl = nl_open();
+		if (self->nl < 0)
+			return 1;
+	}
+	for (; time(NULL) < end; i++) {
+		switch (r) {
+		case BOB_LOCKS:
+			port_lock(self, self->ifindex[1], srcs[i % 3]);
+			port_lock(self, self->ifindex[1], ZERO_MAC);
+			port_lock(self, self->ifindex[1], A);
+			port_set(self, self->ifindex[1], i & 1, NONE);
+			break;
+		case BOB_ATTACHES:
+			req_new(self, &q, INTNET_CMD_PORT_ADD);
+			req_str(&q, INTNET_ATTR_NET_NAME, "pub");
+			req_u32(&q, INTNET_ATTR_NET_OWNER, ALICE);
+			req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[3]);
+			req_put(&q, INTNET_ATTR_PORT_LOCK_MAC, i & 1 ? A : B,
+				ETH_ALEN);
+			req_call(self, &q);
+			intnet_req(self, INTNET_CMD_PORT_DEL,
+				   INTNET_ATTR_IFINDEX, self->ifindex[3], 0);
+			break;
+		case ALICE_UPDOWN:
+			port_set(self, self->ifindex[0], i & 1, NONE);
+			break;
+		case FRAMES:
+			port = i % 4;
+			frame_make(&f, i & 2 ? BCAST : B, srcs[(i / 4) % 3],
+				   60);
+			if (write(self->fd[port], f.b, f.len) < 0 &&
+			    errno != EIO && errno != EAGAIN)
+				return 1;
+			break;
+		default:
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int count_msgs(struct nlmsghdr *nh, void *arg)
+{
+	(void)nh;
+	(*(unsigned int *)arg)++;
+	return 0;
+}
+
+/*
+ * Bob locks and unlocks alice's address A on his port (and the owner's
+ * static S, refused), pulls his port down and up, attaches and detaches a
+ * second port with a lock of A or B, while alice's port goes down and up and
+ * frames from A, S and B come in on all four ports. Locks give way and come
+ * back thousands of times; at the end the counts agree with the table, the
+ * owner's static entry is where she put it, and the ports leave without a
+ * warning (a share's count gone wrong WARNs in intnet_share_put()).
+ */
+TEST_F(sw, lock_races_keep_the_fdb_counts_and_the_owners_static_entry)
+{
+	struct nl_dump_status st;
+	unsigned int in_dump = 0, sum = 0;
+	struct port_info pi;
+	struct net_info ni;
+	struct fdb_info fi;
+	pid_t pid[N_RACERS];
+	time_t end;
+	int r, i, status;
+
+	race_pub(_metadata, self);
+	end = time(NULL) + RACE_SECONDS;
+	fflush(stdout);
+	fflush(stderr);
+	for (r = 0; r < N_RACERS; r++) {
+		pid[r] = fork();
+		ASSERT_LE(0, pid[r]);
+		if (pid[r] == 0)
+			_exit(race_loop(self, r, end));
+	}
+	for (r = 0; r < N_RACERS; r++) {
+		ASSERT_EQ(pid[r], waitpid(pid[r], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("racer %d", r);
+	}
+
+	sw_as(self, ALICE, NONE);
+	ASSERT_EQ(0, net_get(self, "pub", &ni));
+	sw_as(self, NONE, NONE);
+	ASSERT_EQ(0, intnet_dump(self, INTNET_CMD_FDB_GET, NULL, count_msgs,
+				 &in_dump, &st));
+	EXPECT_EQ(in_dump, ni.fdb_learned + ni.fdb_static);
+	for (i = 0; i < 4; i++)
+		if (!port_get(self, self->ifindex[i], &pi))
+			sum += pi.fdb_learned;
+	EXPECT_EQ(ni.fdb_learned, sum);
+	ASSERT_EQ(0, fdb_get(self, NULL, S, &fi));
+	EXPECT_EQ(self->ifindex[2], (int)fi.ifindex);
+	EXPECT_EQ(1, fi.is_static);
+	ksft_print_msg("after the races: %u learned, %u static, %u dumped\n",
+		       ni.fdb_learned, ni.fdb_static, in_dump);
+	sw_as(self, ALICE, NONE);
+	EXPECT_EQ(0, intnet_req(self, INTNET_CMD_NET_DEL, INTNET_ATTR_NET_NAME,
+				"pub", 0));
+}
+
 /* ---- attacks that got through (these fail until fixed) ---- */
 
 /* A memory cgroup of the test's own under cgroup2, made fresh: 0 or -1. */
