@@ -290,6 +290,45 @@ TEST_F(sw, lock_races_keep_the_fdb_counts_and_the_owners_static_entry)
 }
 
 /* ---- attacks that got through (these fail until fixed) ---- */
+/*
+ * A lock of a user who is neither the network's owner nor an administrator
+ * binds an address only against that user's ports and gives way to anyone
+ * else's station; but it still refuses the owner's own lock of the address.
+ * On alice's public network bob locks A, which no station uses yet (her VM's
+ * address, before it boots: QEMU's default 52:54:00:12:34:56 is everyone's).
+ * Alice's "port add t0 net pub lock-mac A" is refused ("another port has
+ * locked this address"), as is her lock of A on a port already attached, and
+ * her static entry for A: a squatter's lock keeps the owner from locking her
+ * own VMs' addresses on her own network, the one lock meant to hold against
+ * everybody. (She can unlock bob's port herself, if she knows to.)
+ */
+TEST_F(sw, users_lock_squats_an_address_against_the_networks_owner)
+{
+	struct fdb_info fi;
+	struct req q;
+
+	race_pub(_metadata, self);
+	sw_as(self, NONE, NONE);
+	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_PORT_DEL, INTNET_ATTR_IFINDEX,
+				self->ifindex[0], 0));
+	sw_as(self, BOB, NONE);
+	ASSERT_EQ(0, port_lock(self, self->ifindex[1], A))
+	TH_LOG("bob locks an address no station uses: %s", last.extack);
+
+	sw_as(self, ALICE, NONE);
+	req_new(self, &q, INTNET_CMD_PORT_ADD);
+	req_str(&q, INTNET_ATTR_NET_NAME, "pub");
+	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[0]);
+	req_put(&q, INTNET_ATTR_PORT_LOCK_MAC, A, ETH_ALEN);
+	EXPECT_EQ(0, req_call(self, &q))
+	TH_LOG("the owner's PORT_ADD with lock-mac A: %s", last.extack);
+	EXPECT_EQ(0, port_lock(self, self->ifindex[2], A))
+	TH_LOG("the owner's lock of A on her attached port: %s", last.extack);
+	sw_as(self, NONE, NONE);
+	ASSERT_EQ(0, fdb_get(self, NULL, A, &fi));
+	EXPECT_NE(self->ifindex[1], (int)fi.ifindex)
+	TH_LOG("A is still bob's lock");
+}
 
 /* A memory cgroup of the test's own under cgroup2, made fresh: 0 or -1. */
 static int cg_make(char *dir, size_t size, char *why, size_t why_size)
@@ -492,6 +531,119 @@ TEST_F(sw, learned_entries_are_forced_past_the_attachers_memory_max)
 	TH_LOG("memory.current is %ld kB above memory.max",
 	       (at_end - atol(limit)) / 1024);
 	EXPECT_GT((long)FLOOD_STATIONS, fl->learned);
+	rmdir(dir);
+}
+
+/* Bytes in the kmalloc caches no memory cgroup is charged for. */
+static long uncharged_kmalloc(void)
+{
+	char line[512], name[64];
+	long active, total = 0, size;
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld %*d %ld", name, &active, &size) ==
+			    3 &&
+		    !strncmp(name, "kmalloc-", 8) &&
+		    strncmp(name, "kmalloc-cg-", 11) &&
+		    strncmp(name, "kmalloc-rcl-", 12))
+			total += active * size;
+	fclose(f);
+	return total;
+}
+
+/* Alice, in the memory cgroup @dir and namespaces of her own, makes @count networks. */
+static int nets_child(struct sw *self, struct flood *fl, const char *dir,
+		      unsigned int count)
+{
+	const struct who alice = { ALICE, NONE, 0, 1 };
+	static struct nl_reply r;
+	char name[32];
+	struct req q;
+	int nl;
+
+	if (cg_write(dir, "cgroup.procs", "0"))
+		FLOOD_FAIL(fl, "cannot join %s: %s", dir, strerror(errno));
+	if (become(&alice))
+		FLOOD_FAIL(fl, "cannot become alice in namespaces of her own");
+	nl = nl_open();
+	if (nl < 0 || genl_family_id(nl, INTNET_GENL_NAME) != self->family)
+		FLOOD_FAIL(fl, "intnet socket in the namespace");
+	req_new(self, &q, INTNET_CMD_NET_NEW);
+	req_str(&q, INTNET_ATTR_NET_NAME, "warm");
+	if (nl_request(nl, q.buf, q.len, &r))
+		FLOOD_FAIL(fl, "NET_NEW: %s", r.extack);
+	if (flood_step(fl, 'r'))
+		return 2;
+	for (fl->sent = 0; fl->sent < count; fl->sent++) {
+		snprintf(name, sizeof(name), "n%u", fl->sent);
+		req_new(self, &q, INTNET_CMD_NET_NEW);
+		req_str(&q, INTNET_ATTR_NET_NAME, name);
+		if (nl_request(nl, q.buf, q.len, &r))
+			FLOOD_FAIL(fl, "NET_NEW %u: %s", fl->sent, r.extack);
+	}
+	if (flood_step(fl, 'd'))
+		return 2;
+	return 0;
+}
+
+#define NETS 4000U
+
+/*
+ * A network's FDB table (rhashtable_init(): 64 buckets, 576 bytes, in
+ * kmalloc-1k) is allocated with GFP_KERNEL, charged to no one, and so are the
+ * larger tables it grows into (rht_deferred_worker()). Alice, administrator
+ * of namespaces of her own, where networks have no quota and memory.max is
+ * to bound her, makes 4,000 networks: the kernel's uncharged kmalloc caches
+ * grow by about as much as her memory cgroup does, so she pins about twice
+ * her memory.max (and an eighth more for every table she fills).
+ */
+TEST_F(sw, networks_of_a_namespace_administrator_are_half_uncharged)
+{
+	long cg0, cg1, k0, k1;
+	char dir[128], why[256], c = 'g', got;
+	struct flood *fl;
+	int status;
+	pid_t pid;
+
+	if (cg_make(dir, sizeof(dir), why, sizeof(why)))
+		SKIP(return, "%s", why);
+	if (uncharged_kmalloc() < 0)
+		SKIP(return, "no /proc/slabinfo");
+	fl = mmap(NULL, sizeof(*fl), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, fl);
+	memset(fl, 0, sizeof(*fl));
+	ASSERT_EQ(0, pipe(fl->up));
+	ASSERT_EQ(0, pipe(fl->down));
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(nets_child(self, fl, dir, NETS));
+	ASSERT_EQ(1, read(fl->up[0], &got, 1))
+	TH_LOG("the child did not get ready: %s", fl->failed);
+	cg0 = cg_read(dir, "memory.current", NULL);
+	k0 = uncharged_kmalloc();
+	ASSERT_EQ(1, write(fl->down[1], &c, 1));
+	ASSERT_EQ(1, read(fl->up[0], &got, 1))
+	TH_LOG("the child stopped: %s", fl->failed);
+	cg1 = cg_read(dir, "memory.current", NULL);
+	k1 = uncharged_kmalloc();
+	ASSERT_EQ(1, write(fl->down[1], &c, 1));
+	close(fl->down[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	EXPECT_STREQ("", fl->failed);
+	ksft_print_msg("%u networks: memory.current %+ld kB, uncharged kmalloc "
+		       "%+ld kB\n",
+		       fl->sent, (cg1 - cg0) / 1024, (k1 - k0) / 1024);
+	EXPECT_GT((cg1 - cg0) / 4, k1 - k0)
+	TH_LOG("the kernel's uncharged kmalloc grew %ld kB for her %ld kB",
+	       (k1 - k0) / 1024, (cg1 - cg0) / 1024);
 	rmdir(dir);
 }
 
