@@ -71,8 +71,7 @@ enum arg_kind {
 	ARG_USER, /* a uid, or a user name sent as its uid */
 	ARG_GROUP, /* a gid, or a group name (never sent) */
 	ARG_IFNAME, /* a name for a new device (never sent) */
-	ARG_RATE, /* frames a second (1 to INTNET_FLOOD_LIMIT_MAX), off, or
-		   * .words[0] (sent as 0: the default) */
+	ARG_RATE, /* frames a second, off, or .words[0] (sent as 0) */
 };
 
 /* Slots past the attributes hold what intnetctl uses itself. */
