@@ -10,7 +10,7 @@
 # root sees users' networks as OWNER/NAME.
 . "$(dirname "$0")/lib.sh"
 
-plan 104
+plan 124
 load_module
 
 ALICE=1001 BOB=1002 GROUP=1003 CAROL=1004
@@ -85,6 +85,20 @@ allowed() {
 	rc=$?
 	state=
 	expect_eq "$desc" "0 " "$rc $err"
+}
+
+# misused DESC MESSAGE CMD...: CMD exits 2 (a usage error: the module is not asked)
+# with MESSAGE first, and root's view is unchanged.
+misused() {
+	local desc=$1 want=$2 after err rc same=changed
+	shift 2
+	[ -n "$state" ] || state=$(root_dump)
+	err=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	after=$(root_dump)
+	[ "$after" = "$state" ] && same=unchanged
+	state=$after
+	expect_eq "$desc" "2 $want unchanged" "$rc ${err%%$'\n'*} $same"
 }
 
 # refused DESC MESSAGE CMD...: CMD exits 1 with MESSAGE and root's view is unchanged.
@@ -225,6 +239,58 @@ expect_eq "bob's port, -j: net is the name, net_owner alice" "acc-a 1001 1002" \
 	"$(bob -j port show acc-tb2 | json_eval '"%s %s %s" % (j[0]["net"], j[0]["net_owner"], j[0]["user"])')"
 refused "bob cannot lock a MAC alice's port has locked" "intnet: another port has locked this address" \
 	bob port set acc-tb2 lock-mac 02:00:00:00:a1:01
+
+# --- storm control and isolated ports on alice's public network: hers to set
+# flood_rate PORT...: the flood limits in effect on alice's acc-a, as root sees them.
+flood_rate() {
+	intnetctl -j port show net 1001/acc-a |
+		json_eval "' '.join(str({p['ifname']: p['flood_rate'] for p in j}[d]) for d in '$*'.split())"
+}
+expect_eq "auto: bob's port on alice's network floods at most 1000 frames a second, hers unlimited" \
+	"1000 0" "$(flood_rate acc-tb2 acc-ta1)"
+refused "bob cannot isolate his port on alice's network" "intnet: only the network's owner can isolate a port" \
+	bob port set acc-tb2 isolated on
+allowed "alice sets her network's flood limit and burst" alice net set acc-a flood-limit 2000 flood-burst 50
+expect_eq "net show -j shows them" "2000 50" \
+	"$(alice -j net show acc-a | json_eval '"%s %s" % (j[0]["flood_limit"], j[0]["flood_burst"])')"
+out=$(intnetctl net show 1001/acc-a)
+expect_eq "and net show, last" "  flood-limit 2000  flood-burst 50" "${out#*promisc-policy allow-same-user}"
+expect_eq "bob's port and hers now get the network's limit" "2000 2000" "$(flood_rate acc-tb2 acc-ta1)"
+refused "bob cannot raise his port's flood limit above the network's" \
+	"intnet: only the network's owner can raise a port's flood limit above the network's" \
+	bob port set acc-tb2 flood-limit 3000
+refused "nor lift it" "intnet: only the network's owner can raise a port's flood limit above the network's" \
+	bob port set acc-tb2 flood-limit off
+allowed "bob lowers his port's flood limit" bob port set acc-tb2 flood-limit 500
+allowed "alice isolates bob's port on her network" alice port set acc-tb2 isolated on
+expect_eq "port show shows it isolated, with its own flood limit" \
+	"acc-tb2          net 1001/acc-a       down  promisc off  user 1002   learned 0  isolated on  flood-limit 500" \
+	"$(intnetctl port show acc-tb2)"
+expect_eq "bob's -j port show: isolated, its own limit and the one in effect" "True 500 500" \
+	"$(bob -j port show acc-tb2 | json_eval '"%s %s %s" % (j[0]["isolated"], j[0]["flood_limit"], j[0]["flood_rate"])')"
+expect_eq "-s counts the drops of isolated ports and of storm control" \
+	"    rx drop port-down 0  invalid-src 0  local 0  dest-down 0  nomem 0  mac-locked 0  link-local 0  no-dest 0  bad-header 0  isolated 0  flood-limit 0" \
+	"$(intnetctl -s port show acc-tb2 | sed -n 3p)"
+misused "a flood limit above 10000000 is a usage error" \
+	"intnetctl: flood-limit takes frames a second (1 to 10000000), auto or off, not '10000001'" \
+	alice net set acc-a flood-limit 10000001
+misused "so is a port's" "intnetctl: flood-limit takes frames a second (1 to 10000000), net or off, not '10000001'" \
+	alice port set acc-tb2 flood-limit 10000001
+misused "and a burst of 0" "intnetctl: flood-burst takes a number from 1 to 1000000, not '0'" \
+	alice net set acc-a flood-burst 0
+allowed "alice lifts her network's limit" alice net set acc-a flood-limit off
+expect_eq "net show says off, -j 4294967295; bob's own limit still holds, hers is gone" \
+	"  flood-limit off  flood-burst 50 4294967295 500 0" \
+	"$(out=$(intnetctl net show 1001/acc-a); echo "${out#*promisc-policy allow-same-user}" \
+		"$(alice -j net show acc-a | json_eval 'j[0]["flood_limit"]')" "$(flood_rate acc-tb2 acc-ta1)")"
+restore() {
+	alice port set acc-tb2 isolated off flood-limit net &&
+		alice net set acc-a flood-limit auto flood-burst 100
+}
+allowed "alice puts both back: isolated off, flood-limit net and auto, flood-burst 100" restore
+expect_eq "port show is as it was, auto again in effect" \
+	"acc-tb2          net 1001/acc-a       down  promisc off  user 1002   learned 0 1000" \
+	"$(intnetctl port show acc-tb2) $(flood_rate acc-tb2)"
 
 # --- the quota, with carol who owns nothing yet
 echo 3 >"$quota"

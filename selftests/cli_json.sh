@@ -219,8 +219,8 @@ MAC = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 STATS = ["rx_packets", "rx_bytes", "rx_forwarded", "rx_flooded", "rx_drop_port_down",
          "rx_drop_invalid_src", "rx_drop_local", "rx_drop_dest_down", "rx_drop_nomem",
          "rx_drop_mac_locked", "rx_drop_link_local", "rx_drop_no_dest",
-         "rx_drop_bad_header", "fdb_full", "tx_packets", "tx_bytes", "tx_drop_oversize",
-         "tx_drop_error", "tx_drop_nomem"]
+         "rx_drop_bad_header", "rx_drop_isolated", "rx_drop_flood_limit", "fdb_full",
+         "tx_packets", "tx_bytes", "tx_drop_oversize", "tx_drop_error", "tx_drop_nomem"]
 ifindex = {d: int(open("/sys/class/net/%s/ifindex" % d).read())
            for d in ("cj-ta1", "cj-ta2", "cj-ta3", "cj-tr", "cj-v1")}
 modver = open("/sys/module/intnet/version").read().strip()
@@ -256,10 +256,14 @@ NET = {"name": is_str, "ports": is_int, "fdb_learned": is_int, "fdb_static": is_
        "flood_unknown": is_bool, "explicit": is_bool, "owner": is_int,
        "access": one_of("restricted", "public"),
        "promisc_policy": one_of("deny", "allow-same-user", "allow-all"),
-       "group_fwd_mask": lambda v: is_int(v) and v <= 0xffff and not v & 2}
+       "group_fwd_mask": lambda v: is_int(v) and v <= 0xffff and not v & 2,
+       "flood_limit": lambda v: is_int(v) and (v <= 10000000 or v == 0xffffffff),
+       "flood_burst": lambda v: is_int(v) and 1 <= v <= 1000000}
 PORT = {"ifname": is_str, "ifindex": is_int, "net": is_str, "net_owner": is_int,
         "up": is_bool, "carrier": is_bool, "promisc": is_bool, "promisc_active": is_bool,
-        "user": is_int, "fdb_learned": is_int, "lock_mac": mac_or_null}
+        "user": is_int, "fdb_learned": is_int, "lock_mac": mac_or_null, "isolated": is_bool,
+        "flood_limit": lambda v: is_int(v) and (v <= 10000000 or v == 0xffffffff),
+        "flood_rate": lambda v: is_int(v) and v <= 10000000}
 FDB = {"mac": is_mac, "ifname": is_str, "ifindex": is_int, "net": is_str,
        "net_owner": is_int, "static": is_bool, "locked": is_bool, "age_ms": is_int}
 # what an "fdb move" event adds
@@ -399,6 +403,10 @@ expect("carrier: the TAPs held open and the veth have one, the TAP nobody opened
        {k: p.get("carrier") for k, p in ports.items()})
 expect("learned entries per port", {"cj-ta1": 0, "cj-ta2": 1, "cj-ta3": 1, "cj-tr": 0, "cj-v1": 1},
        {k: p.get("fdb_learned") for k, p in ports.items()})
+expect("storm control: every port follows its network's (auto), which limits alice's port on "
+       "root's public network to 1000 frames a second and the owners' ports not at all",
+       {"cj-ta1": [0, 0], "cj-ta2": [0, 0], "cj-ta3": [0, 1000], "cj-tr": [0, 0], "cj-v1": [0, 0]},
+       {k: [p.get("flood_limit"), p.get("flood_rate")] for k, p in ports.items()})
 one = load("port_ta1", "-j port show DEV: a list of one port", PORT)
 expect("-j port show DEV is that port, as in the dump", [ports.get("cj-ta1")], one)
 lst = load("port_a", "-j port show net NAME", PORT)

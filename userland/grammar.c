@@ -27,6 +27,12 @@ const char *const promisc_policy_words[] = {
 	NULL,
 };
 
+/* The word a flood limit of 0 is given as: a network's default, or a port's
+ * "follow the network's".
+ */
+static const char *const net_rate_words[] = { "auto", NULL };
+static const char *const port_rate_words[] = { "net", NULL };
+
 /* KW(name, kind, attr): .val, .words and .meta follow as designated
  * initializers.
  */
@@ -64,6 +70,14 @@ const struct keyword kw_policy = {
 	KW("promisc-policy", ARG_WORD, NET_PROMISC_POLICY),
 	.words = promisc_policy_words, .meta = "POLICY"
 };
+const struct keyword kw_net_flood_limit = {
+	KW("flood-limit", ARG_RATE, NET_FLOOD_LIMIT), .words = net_rate_words,
+	.meta = "PPS|auto|off"
+};
+const struct keyword kw_flood_burst = {
+	KW("flood-burst", ARG_U32, NET_FLOOD_BURST), .min = 1,
+	.max = INTNET_FLOOD_BURST_MAX
+};
 
 /* A port's settings */
 const struct keyword kw_up = { KW("up", ARG_FLAG, PORT_UP), .val = 1 };
@@ -71,6 +85,11 @@ const struct keyword kw_down = { KW("down", ARG_FLAG, PORT_UP), .val = 0 };
 const struct keyword kw_promisc = { KW("promisc", ARG_ONOFF, PORT_PROMISC) };
 const struct keyword kw_lock_mac = { KW("lock-mac", ARG_LOCK, PORT_LOCK_MAC) };
 const struct keyword kw_user = { KW("user", ARG_USER, PORT_USER) };
+const struct keyword kw_isolated = { KW("isolated", ARG_ONOFF, PORT_ISOLATED) };
+const struct keyword kw_port_flood_limit = {
+	KW("flood-limit", ARG_RATE, PORT_FLOOD_LIMIT), .words = port_rate_words,
+	.meta = "PPS|off|net"
+};
 
 /* What tap add makes, never sent */
 const struct keyword kw_group = { KW_LOCAL("group", ARG_GROUP, GROUP) };
@@ -232,6 +251,31 @@ static int parse_word(struct args *a, const struct keyword *kw, const char *val,
 			   val);
 }
 
+/*
+ * A flood limit: frames a second, off, or the keyword's word for 0. A rate
+ * of 0 is no rate: the module reads 0 as that word.
+ */
+static int parse_rate(struct args *a, const struct keyword *kw, const char *val,
+		      uint32_t *limit)
+{
+	if (!strcmp(val, "off")) {
+		*limit = INTNET_FLOOD_LIMIT_OFF;
+		return 0;
+	}
+	if (!strcmp(val, kw->words[0])) {
+		*limit = 0;
+		return 0;
+	}
+	if (!parse_u32(val, limit) && *limit >= 1 &&
+	    *limit <= INTNET_FLOOD_LIMIT_MAX)
+		return 0;
+	/* clang-format off */
+	return usage_error(a->obj,
+			   "%s takes frames a second (1 to %u), %s or off, not '%s'",
+			   kw->name, INTNET_FLOOD_LIMIT_MAX, kw->words[0], val);
+	/* clang-format on */
+}
+
 /* Takes @val (NULL for a flag) as the value of @kw; 0 or exit status 2. */
 static int parse_value(struct args *a, const struct keyword *kw, char *val)
 {
@@ -276,7 +320,15 @@ static int parse_value(struct args *a, const struct keyword *kw, char *val)
 			return usage_error(a->obj,
 					   "%s takes a number, not '%s'",
 					   kw->name, val);
+		/* clang-format off */
+		if (kw->max && (s->u32 < kw->min || s->u32 > kw->max))
+			return usage_error(a->obj,
+					   "%s takes a number from %u to %u, not '%s'",
+					   kw->name, kw->min, kw->max, val);
+		/* clang-format on */
 		return 0;
+	case ARG_RATE:
+		return parse_rate(a, kw, val, &s->u32);
 	case ARG_MASK:
 		/* clang-format off */
 		if (parse_mask(val, &s->u32))

@@ -62,7 +62,7 @@ enum arg_kind {
 	ARG_NAME, /* a network name, or OWNER/NAME: the owner goes to OWNER */
 	ARG_DEV, /* a device name, sent as its ifindex */
 	ARG_MAC, /* aa:bb:cc:dd:ee:ff, sent as 6 bytes */
-	ARG_U32, /* a decimal number */
+	ARG_U32, /* a decimal number, from .min to .max when .max is set */
 	ARG_MASK, /* a u16 in decimal or 0x hex */
 	ARG_ONOFF, /* on or off, sent as a u8 1 or 0 */
 	ARG_FLAG, /* the keyword alone, sent as the u8 .val */
@@ -71,6 +71,7 @@ enum arg_kind {
 	ARG_USER, /* a uid, or a user name sent as its uid */
 	ARG_GROUP, /* a gid, or a group name (never sent) */
 	ARG_IFNAME, /* a name for a new device (never sent) */
+	ARG_RATE, /* frames a second, off, or .words[0] (sent as 0) */
 };
 
 /* Slots past the attributes hold what intnetctl uses itself. */
@@ -94,12 +95,14 @@ struct keyword {
 	uint8_t val;
 	const char *const *words;
 	const char *meta;
+	uint32_t min, max;
 };
 
 extern const struct keyword arg_name, arg_owner, arg_dev, arg_mac, arg_ifname;
 extern const struct keyword kw_net, kw_dev, kw_flood, kw_ageing, kw_fdb_max,
 	kw_port_fdb_max, kw_group_fwd_mask, kw_explicit, kw_public,
-	kw_restricted, kw_policy, kw_up, kw_down, kw_promisc, kw_lock_mac,
+	kw_restricted, kw_policy, kw_net_flood_limit, kw_flood_burst, kw_up,
+	kw_down, kw_promisc, kw_lock_mac, kw_isolated, kw_port_flood_limit,
 	kw_user, kw_group, kw_vnet_hdr, kw_multi_queue;
 
 /* The words of the enums, indexed by value: both the grammar's and the output's. */
@@ -217,6 +220,8 @@ bool attr_bool(const struct nlattr *attr);
 
 const char *enum_word(const char *const *words, unsigned int val, char *buf,
 		      size_t len);
+const char *flood_limit_word(uint32_t limit, const char *zero, char *buf,
+			     size_t len);
 #define MAC_LEN sizeof("00:00:00:00:00:00")
 void format_mac(char *buf, size_t len, const uint8_t *m);
 /* Room for OWNER/NAME: a user name of up to 255 bytes, a slash, a name. */

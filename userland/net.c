@@ -3,6 +3,32 @@
 
 #include "intnetctl.h"
 
+/*
+ * The module's burst for a new network (INTNET_ATTR_NET_FLOOD_BURST): the
+ * text shows the burst only when it is another.
+ */
+#define FLOOD_BURST_DEFAULT 100
+
+/* Storm control: JSON always; the text when not the defaults (auto, 100). */
+static void print_flood(struct nlattr **tb)
+{
+	const struct nlattr *limit = tb[INTNET_ATTR_NET_FLOOD_LIMIT];
+	const struct nlattr *burst = tb[INTNET_ATTR_NET_FLOOD_BURST];
+	char buf[16];
+
+	if (limit) {
+		print_uint(PRINT_JSON, "flood_limit", NULL, attr_u32(limit));
+		if (attr_u32(limit))
+			print_string(PRINT_TEXT, NULL, "  flood-limit %s",
+				     flood_limit_word(attr_u32(limit), "auto",
+						      buf, sizeof(buf)));
+	}
+	if (burst)
+		print_uint(attr_u32(burst) != FLOOD_BURST_DEFAULT ? PRINT_ANY :
+								    PRINT_JSON,
+			   "flood_burst", "  flood-burst %u", attr_u32(burst));
+}
+
 void print_net(struct nlattr **tb, struct nlattr **stats)
 {
 	uint32_t fixed = attr_u32(tb[INTNET_ATTR_NET_FDB_STATIC]);
@@ -48,6 +74,7 @@ void print_net(struct nlattr **tb, struct nlattr **stats)
 	/* Shown only when set: it forwards what networks drop by default. */
 	print_uint(fwd_mask ? PRINT_ANY : PRINT_JSON, "group_fwd_mask",
 		   "  group-fwd-mask 0x%x", fwd_mask);
+	print_flood(tb);
 	print_text("\n");
 	print_stats(stats);
 	close_object();
@@ -59,13 +86,15 @@ static const struct verb net_verbs[] = {
 	  .arg = &arg_name,
 	  .kws = KWS(&kw_public, &kw_restricted, &kw_policy, &kw_flood,
 		     &kw_ageing, &kw_fdb_max, &kw_port_fdb_max,
-		     &kw_group_fwd_mask) },
+		     &kw_group_fwd_mask, &kw_net_flood_limit,
+		     &kw_flood_burst) },
 	{ .name = "set",
 	  .cmd = INTNET_CMD_NET_SET,
 	  .arg = &arg_name,
 	  .kws = KWS(&kw_public, &kw_restricted, &kw_policy, &kw_flood,
 		     &kw_ageing, &kw_fdb_max, &kw_port_fdb_max,
-		     &kw_group_fwd_mask, &kw_explicit),
+		     &kw_group_fwd_mask, &kw_net_flood_limit, &kw_flood_burst,
+		     &kw_explicit),
 	  .flags = V_NEEDS_SETTING },
 	{ .name = "del", .cmd = INTNET_CMD_NET_DEL, .arg = &arg_name },
 	{ .name = "show",

@@ -273,6 +273,20 @@ const char *enum_word(const char *const *words, unsigned int val, char *buf,
 	return buf;
 }
 
+/* A flood limit as the grammar takes it: @zero (auto, net) for 0, off for
+ * none, else frames a second (in @buf).
+ */
+const char *flood_limit_word(uint32_t limit, const char *zero, char *buf,
+			     size_t len)
+{
+	if (!limit)
+		return zero;
+	if (limit == INTNET_FLOOD_LIMIT_OFF)
+		return "off";
+	snprintf(buf, len, "%u", limit);
+	return buf;
+}
+
 void format_mac(char *buf, size_t len, const uint8_t *m)
 {
 	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
@@ -353,6 +367,8 @@ static const struct stat_desc {
 	STAT(RX_DROP_LINK_LOCAL, "rx drop", "link-local"),
 	STAT(RX_DROP_NO_DEST, "rx drop", "no-dest"),
 	STAT(RX_DROP_BAD_HEADER, "rx drop", "bad-header"),
+	STAT(RX_DROP_ISOLATED, "rx drop", "isolated"),
+	STAT(RX_DROP_FLOOD_LIMIT, "rx drop", "flood-limit"),
 	STAT(FDB_FULL, "fdb", "full"),
 	STAT(TX_PACKETS, "tx", "packets"),
 	STAT(TX_BYTES, "tx", "bytes"),

@@ -9,7 +9,9 @@ void print_port(struct nlattr **tb, struct nlattr **stats)
 	bool promisc = attr_bool(tb[INTNET_ATTR_PORT_PROMISC]);
 	bool active = attr_bool(tb[INTNET_ATTR_PORT_PROMISC_ACTIVE]);
 	const struct nlattr *lock = tb[INTNET_ATTR_PORT_LOCK_MAC];
-	char mac[MAC_LEN], label[LABEL_LEN];
+	const struct nlattr *limit = tb[INTNET_ATTR_PORT_FLOOD_LIMIT];
+	bool isolated = attr_bool(tb[INTNET_ATTR_PORT_ISOLATED]);
+	char mac[MAC_LEN], label[LABEL_LEN], buf[16];
 
 	open_object(NULL);
 	print_string(PRINT_ANY, "ifname", "%-15s",
@@ -41,6 +43,24 @@ void print_port(struct nlattr **tb, struct nlattr **stats)
 	} else {
 		print_null("lock_mac");
 	}
+	/* Shown when set, as a lock is: a port is not isolated by default. */
+	print_bool(isolated ? PRINT_ANY : PRINT_JSON, "isolated",
+		   "  isolated %s", isolated);
+	/*
+	 * The text shows the port's own flood limit, which is then the one in
+	 * effect; JSON also the one in effect when it follows the network's
+	 * (flood_rate, 0: none).
+	 */
+	if (limit) {
+		print_uint(PRINT_JSON, "flood_limit", NULL, attr_u32(limit));
+		if (attr_u32(limit))
+			print_string(PRINT_TEXT, NULL, "  flood-limit %s",
+				     flood_limit_word(attr_u32(limit), "net",
+						      buf, sizeof(buf)));
+	}
+	if (tb[INTNET_ATTR_PORT_FLOOD_RATE])
+		print_uint(PRINT_JSON, "flood_rate", NULL,
+			   attr_u32(tb[INTNET_ATTR_PORT_FLOOD_RATE]));
 	print_text("\n");
 	print_stats(stats);
 	close_object();
@@ -51,12 +71,13 @@ static const struct verb port_verbs[] = {
 	  .cmd = INTNET_CMD_PORT_ADD,
 	  .arg = &arg_dev,
 	  .kws = KWS(&kw_net, &kw_up, &kw_down, &kw_promisc, &kw_lock_mac,
-		     &kw_user),
+		     &kw_isolated, &kw_port_flood_limit, &kw_user),
 	  .flags = V_DEFAULT_NET },
 	{ .name = "set",
 	  .cmd = INTNET_CMD_PORT_SET,
 	  .arg = &arg_dev,
-	  .kws = KWS(&kw_up, &kw_down, &kw_promisc, &kw_lock_mac),
+	  .kws = KWS(&kw_up, &kw_down, &kw_promisc, &kw_lock_mac, &kw_isolated,
+		     &kw_port_flood_limit),
 	  .flags = V_NEEDS_SETTING },
 	{ .name = "del", .cmd = INTNET_CMD_PORT_DEL, .arg = &arg_dev },
 	{ .name = "show",

@@ -79,6 +79,7 @@ static int put_slot(struct nl_msg *msg, int attr, const struct slot *s)
 	case ARG_DEV:
 	case ARG_U32:
 	case ARG_USER:
+	case ARG_RATE:
 		return nla_put_u32(msg, attr, s->u32);
 	case ARG_MASK:
 		return nla_put_u16(msg, attr, s->u32);

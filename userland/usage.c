@@ -15,6 +15,7 @@ static const char *const kind_meta[] = {
 	[ARG_U32] = "N",     [ARG_MASK] = "MASK",   [ARG_ONOFF] = "on|off",
 	[ARG_FLAG] = NULL,   [ARG_WORD] = "WORD",   [ARG_LOCK] = "MAC|off",
 	[ARG_USER] = "USER", [ARG_GROUP] = "GROUP", [ARG_IFNAME] = "DEV",
+	[ARG_RATE] = "PPS",
 };
 
 static const char usage_notes[] =
@@ -30,6 +31,11 @@ static const char usage_notes[] =
 	"allow-all. ageing 0 means never; port-fdb-max 0 (auto) means half of\n"
 	"fdb-max. lock-mac off unlocks. MASK (decimal or 0x hex): bit N\n"
 	"forwards 01:80:C2:00:00:0N (bit 1, PAUSE, never).\n"
+	"flood-limit: storm control, the broadcast, multicast and unknown\n"
+	"unicast a port may flood, PPS frames a second (1 to 10000000) in\n"
+	"bursts of flood-burst (1 to 1000000); off: none; auto (the default)\n"
+	"limits the ports of users other than the network's owner; net: the\n"
+	"network's. An isolated port reaches only ports that are not.\n"
 	"\"list\" is \"show\", and an OBJECT alone is \"OBJECT show\".\n";
 
 /* A usage line fits in this many columns, its continuations indented. */
