@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make lint: checkpatch --strict, sparse and W=1 -Werror on the module; clang-format on
-# the userland, selftest and benchmark C; the setcap helper built hardened.
+# make lint: checkpatch --strict, sparse and W=1 -Werror on the module; checkpatch --strict
+# (but for kernel-only rules) and clang-format on the userland C, clang-format on the
+# selftest and benchmark C; the setcap helper built hardened.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +21,18 @@ done
 "${cp[@]}" -f "${files[@]}" "$repo/include/uapi/linux/intnet.h" || rc=1
 # compat.h is the one place allowed to test LINUX_VERSION_CODE (STYLE.md).
 "${cp[@]}" --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f "$repo/kmod/compat.h" || rc=1
+
+# The userland C too, but for the rules that name what only the kernel has:
+ignore=(
+	PREFER_KERNEL_TYPES             # u8/u32...: the kernel's typedefs, not libc's stdint
+	PREFER_DEFINED_ATTRIBUTE_MACRO  # __printf/__aligned: compiler_attributes.h is kernel-only
+	SSCANF_TO_KSTRTO                # kstrto*() exist only in the kernel
+	ARRAY_SIZE                      # the kernel's macro; libc has none
+	BIT_MACRO                       # BIT()/BIT_ULL(): from the kernel's linux/bits.h
+	LONG_LINE_STRING                # a message stays whole on one line, to be grepped
+)
+(cd "$repo" && "${cp[@]}" --ignore "$(IFS=,; echo "${ignore[*]}")" \
+	-f userland/*.[ch] userland/qemu-helper/*.[ch]) || rc=1
 
 echo "lint: the YNL spec, the uapi header and the module's policies agree"
 /usr/bin/python3 "$repo/selftests/ynl_spec.py" "$src/Documentation/netlink/genetlink.yaml" >"$BUILD/ynl_spec.tap" ||

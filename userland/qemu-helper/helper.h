@@ -66,7 +66,11 @@ struct acl {
 /* main.c */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 const char *quote(const char *s, size_t len);
-#define Q(s) quote((s), strlen(s))
+/* A C string, quoted. */
+static inline const char *Q(const char *s)
+{
+	return quote(s, strlen(s));
+}
 
 /* privilege.c */
 bool drop_privileges(void);

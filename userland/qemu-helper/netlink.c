@@ -67,6 +67,41 @@ static const struct nlattr *find_attr(const void *p, size_t len, uint16_t type)
 	return NULL;
 }
 
+/* The kernel's message in the ack @nh, if it has one, into @msg. */
+static void ack_msg(const struct nlmsghdr *nh, char *msg, size_t msg_size)
+{
+	const struct nlmsgerr *e = NLMSG_DATA(nh);
+	const struct nlattr *a;
+	const char *text;
+	size_t off = sizeof(*e);
+
+	if (!(nh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	off = NLMSG_ALIGN(off);
+	if (!(nh->nlmsg_flags & NLM_F_ACK_TLVS) ||
+	    NLMSG_HDRLEN + off >= nh->nlmsg_len)
+		return;
+	a = find_attr((const char *)e + off, nh->nlmsg_len - NLMSG_HDRLEN - off,
+		      NLMSGERR_ATTR_MSG);
+	if (!a)
+		return;
+	text = (const char *)a + NLA_HDRLEN;
+	snprintf(msg, msg_size, "%.*s",
+		 (int)strnlen(text, a->nla_len - NLA_HDRLEN), text);
+}
+
+/* The attributes of the data message @nh into @data, at most DATA_MAX bytes. */
+static void copy_data(const struct nlmsghdr *nh, void *data, size_t *data_len)
+{
+	size_t len;
+
+	if (nh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return;
+	len = nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+	*data_len = len < DATA_MAX ? len : DATA_MAX;
+	memcpy(data, (const char *)NLMSG_DATA(nh) + GENL_HDRLEN, *data_len);
+}
+
 /*
  * Sends @r and reads up to its ack: 0 or the negative errno, with the
  * kernel's message in @msg ("" without one); the first data message's
@@ -90,45 +125,16 @@ static int nl_call(int s, struct nlreq *r, char *msg, size_t msg_size,
 			return -errno;
 		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, n);
 		     nh = NLMSG_NEXT(nh, n)) {
-			struct nlmsgerr *e = NLMSG_DATA(nh);
-			const struct nlattr *a;
-			size_t off;
+			const struct nlmsgerr *e = NLMSG_DATA(nh);
 
 			if (nh->nlmsg_type != NLMSG_ERROR) {
-				if (data_len && !*data_len &&
-				    nh->nlmsg_len >=
-					    NLMSG_HDRLEN + GENL_HDRLEN) {
-					off = nh->nlmsg_len - NLMSG_HDRLEN -
-					      GENL_HDRLEN;
-					*data_len = off < DATA_MAX ? off :
-								     DATA_MAX;
-					memcpy(data,
-					       (char *)NLMSG_DATA(nh) +
-						       GENL_HDRLEN,
-					       *data_len);
-				}
+				if (data_len && !*data_len)
+					copy_data(nh, data, data_len);
 				continue;
 			}
 			if (nh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
 				return -EPROTO;
-			off = sizeof(*e);
-			if (!(nh->nlmsg_flags & NLM_F_CAPPED))
-				off += e->msg.nlmsg_len - NLMSG_HDRLEN;
-			off = NLMSG_ALIGN(off);
-			if ((nh->nlmsg_flags & NLM_F_ACK_TLVS) &&
-			    NLMSG_HDRLEN + off < nh->nlmsg_len) {
-				a = find_attr((char *)e + off,
-					      nh->nlmsg_len - NLMSG_HDRLEN -
-						      off,
-					      NLMSGERR_ATTR_MSG);
-				if (a)
-					snprintf(msg, msg_size, "%.*s",
-						 (int)strnlen(
-							 (char *)a + NLA_HDRLEN,
-							 a->nla_len -
-								 NLA_HDRLEN),
-						 (char *)a + NLA_HDRLEN);
-			}
+			ack_msg(nh, msg, msg_size);
 			return e->error;
 		}
 	}

@@ -90,7 +90,7 @@ static void check_dir(const struct walk *w, int fd)
 		die("%s is on %s: refusing %s", at(w), fs, w->file);
 	if (st.st_uid != 0)
 		die("%s is not owned by root: refusing %s", at(w), w->file);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
+	if (st.st_mode & 0022)
 		die("%s is writable by group or others: refusing %s", at(w),
 		    w->file);
 }
@@ -108,7 +108,7 @@ static void check_file(const struct walk *w, int fd, struct stat *st)
 		die("%s is on %s: refusing it", walked(w), fs);
 	if (st->st_uid != 0)
 		die("%s is not owned by root: refusing it", walked(w));
-	if (st->st_mode & (S_IWGRP | S_IWOTH))
+	if (st->st_mode & 0022)
 		die("%s is writable by group or others: refusing it",
 		    walked(w));
 }
