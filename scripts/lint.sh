@@ -55,31 +55,28 @@ echo "lint: clang-format (the kernel's own .clang-format) on the userland, selft
 # The helper runs with CAP_NET_ADMIN for every local user: the binary itself must show
 # the hardening the Makefile asks for (readelf only: hardening-check may be missing).
 echo "lint: intnet-qemu-helper is hardened (full RELRO, PIE, canary, fortified calls)"
+# What readelf must show of it: which listing (l: program headers, d: the dynamic
+# section, s: dynamic symbols), a pattern (grep -E), and what its absence means.
+hardening=(
+	'l;GNU_RELRO;no RELRO segment'
+	'd;\(FLAGS\).*BIND_NOW|\(FLAGS_1\).* NOW;RELRO is partial (not linked with -z now)'
+	'd;\(FLAGS_1\).* PIE;not a position-independent executable'
+	's; __stack_chk_fail;no stack protector (no __stack_chk_fail)'
+	's; __[a-z]+_chk(@|$);no fortified calls (no __*_chk)'
+)
 hardened() {
-	local bin=$1 ok=0 phdrs dyn syms
+	local bin=$1 ok=0 check what pattern problem
+	local -A shown
 	# Read once: grep -q on a pipe would kill readelf early, which pipefail counts.
-	phdrs=$(readelf -lW "$bin") && dyn=$(readelf -dW "$bin") &&
-		syms=$(readelf --dyn-syms -W "$bin") || return 1
-	if ! grep -q GNU_RELRO <<<"$phdrs"; then
-		echo "$bin: no RELRO segment"
-		ok=1
-	fi
-	if ! grep -Eq '\(FLAGS\).*BIND_NOW|\(FLAGS_1\).* NOW' <<<"$dyn"; then
-		echo "$bin: RELRO is partial (not linked with -z now)"
-		ok=1
-	fi
-	if ! grep -Eq '\(FLAGS_1\).* PIE' <<<"$dyn"; then
-		echo "$bin: not a position-independent executable"
-		ok=1
-	fi
-	if ! grep -q ' __stack_chk_fail' <<<"$syms"; then
-		echo "$bin: no stack protector (no __stack_chk_fail)"
-		ok=1
-	fi
-	if ! grep -Eq ' __[a-z]+_chk(@|$)' <<<"$syms"; then
-		echo "$bin: no fortified calls (no __*_chk)"
-		ok=1
-	fi
+	shown[l]=$(readelf -lW "$bin") && shown[d]=$(readelf -dW "$bin") &&
+		shown[s]=$(readelf --dyn-syms -W "$bin") || return 1
+	for check in "${hardening[@]}"; do
+		IFS=';' read -r what pattern problem <<<"$check"
+		if ! grep -Eq "$pattern" <<<"${shown[$what]}"; then
+			echo "$bin: $problem"
+			ok=1
+		fi
+	done
 	return $ok
 }
 helper=$BUILD/bin/intnet-qemu-helper
