@@ -31,8 +31,9 @@ NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 
 # intnetctl: one object per source file, rebuilt when a header it includes
 # changes (-MMD -MP), or when the version does.
-CLI_OBJS := $(patsubst userland/%.c,$(BUILD)/userland/%.o,$(filter-out %-helper.c,$(wildcard userland/*.c)))
-HELPER_SRCS := $(wildcard userland/intnet-qemu-helper.c)
+CLI_OBJS := $(patsubst userland/%.c,$(BUILD)/userland/%.o,$(wildcard userland/*.c))
+# The helper (userland/qemu-helper/, libc only) is built apart: one hardened command.
+HELPER_SRCS := $(wildcard userland/qemu-helper/*.c)
 HELPER_DEPS := $(HELPER_SRCS) $(wildcard userland/qemu-helper/*.h) \
 	include/uapi/linux/intnet.h Makefile
 # The helper runs with CAP_NET_ADMIN for every local user: always hardened, whatever

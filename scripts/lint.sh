@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make lint: checkpatch --strict, sparse and W=1 -Werror on the module; clang-format on
-# the userland, selftest and benchmark C; the setcap helper built hardened.
+# make lint: checkpatch --strict, sparse and W=1 -Werror on the module; checkpatch --strict
+# (but for kernel-only rules) and clang-format on the userland C, clang-format on the
+# selftest and benchmark C; the setcap helper built hardened.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +22,18 @@ done
 # compat.h is the one place allowed to test LINUX_VERSION_CODE (STYLE.md).
 "${cp[@]}" --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f "$repo/kmod/compat.h" || rc=1
 
+# The userland C too, but for the rules that name what only the kernel has:
+ignore=(
+	PREFER_KERNEL_TYPES             # u8/u32...: the kernel's typedefs, not libc's stdint
+	PREFER_DEFINED_ATTRIBUTE_MACRO  # __printf/__aligned: compiler_attributes.h is kernel-only
+	SSCANF_TO_KSTRTO                # kstrto*() exist only in the kernel
+	ARRAY_SIZE                      # the kernel's macro; libc has none
+	BIT_MACRO                       # BIT()/BIT_ULL(): from the kernel's linux/bits.h
+	LONG_LINE_STRING                # a message stays whole on one line, to be grepped
+)
+(cd "$repo" && "${cp[@]}" --ignore "$(IFS=,; echo "${ignore[*]}")" \
+	-f userland/*.[ch] userland/qemu-helper/*.[ch]) || rc=1
+
 echo "lint: the YNL spec, the uapi header and the module's policies agree"
 /usr/bin/python3 "$repo/selftests/ynl_spec.py" "$src/Documentation/netlink/genetlink.yaml" >"$BUILD/ynl_spec.tap" ||
 	{ grep -A1 '^not ok' "$BUILD/ynl_spec.tap"; rc=1; }
@@ -36,36 +49,34 @@ grep -qx "PACKAGE_VERSION=\"$version\"" "$repo/dkms.conf" ||
 
 echo "lint: clang-format (the kernel's own .clang-format) on the userland, selftest and benchmark C"
 (cd "$repo" && clang-format --style="file:$src/.clang-format" --dry-run -Werror \
-	userland/*.[ch] selftests/*.[ch] selftests/lib/*.[ch] selftests/helpers/*.c bench/*.c) || rc=1
+	userland/*.[ch] userland/qemu-helper/*.[ch] selftests/*.[ch] selftests/lib/*.[ch] selftests/helpers/*.c \
+	bench/*.c) || rc=1
 
 # The helper runs with CAP_NET_ADMIN for every local user: the binary itself must show
 # the hardening the Makefile asks for (readelf only: hardening-check may be missing).
 echo "lint: intnet-qemu-helper is hardened (full RELRO, PIE, canary, fortified calls)"
+# What readelf must show of it: which listing (l: program headers, d: the dynamic
+# section, s: dynamic symbols), a pattern (grep -E), and what its absence means.
+hardening=(
+	'l;GNU_RELRO;no RELRO segment'
+	'd;\(FLAGS\).*BIND_NOW|\(FLAGS_1\).* NOW;RELRO is partial (not linked with -z now)'
+	'd;\(FLAGS_1\).* PIE;not a position-independent executable'
+	's; __stack_chk_fail;no stack protector (no __stack_chk_fail)'
+	's; __[a-z]+_chk(@|$);no fortified calls (no __*_chk)'
+)
 hardened() {
-	local bin=$1 ok=0 phdrs dyn syms
+	local bin=$1 ok=0 check what pattern problem
+	local -A shown
 	# Read once: grep -q on a pipe would kill readelf early, which pipefail counts.
-	phdrs=$(readelf -lW "$bin") && dyn=$(readelf -dW "$bin") &&
-		syms=$(readelf --dyn-syms -W "$bin") || return 1
-	if ! grep -q GNU_RELRO <<<"$phdrs"; then
-		echo "$bin: no RELRO segment"
-		ok=1
-	fi
-	if ! grep -Eq '\(FLAGS\).*BIND_NOW|\(FLAGS_1\).* NOW' <<<"$dyn"; then
-		echo "$bin: RELRO is partial (not linked with -z now)"
-		ok=1
-	fi
-	if ! grep -Eq '\(FLAGS_1\).* PIE' <<<"$dyn"; then
-		echo "$bin: not a position-independent executable"
-		ok=1
-	fi
-	if ! grep -q ' __stack_chk_fail' <<<"$syms"; then
-		echo "$bin: no stack protector (no __stack_chk_fail)"
-		ok=1
-	fi
-	if ! grep -Eq ' __[a-z]+_chk(@|$)' <<<"$syms"; then
-		echo "$bin: no fortified calls (no __*_chk)"
-		ok=1
-	fi
+	shown[l]=$(readelf -lW "$bin") && shown[d]=$(readelf -dW "$bin") &&
+		shown[s]=$(readelf --dyn-syms -W "$bin") || return 1
+	for check in "${hardening[@]}"; do
+		IFS=';' read -r what pattern problem <<<"$check"
+		if ! grep -Eq "$pattern" <<<"${shown[$what]}"; then
+			echo "$bin: $problem"
+			ok=1
+		fi
+	done
 	return $ok
 }
 helper=$BUILD/bin/intnet-qemu-helper

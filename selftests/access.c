@@ -1148,9 +1148,9 @@ static void mac_flood(struct __test_metadata *_metadata)
 	talk.stop = 1;
 	ASSERT_EQ(0, pthread_join(thread, NULL));
 	slab1 = slab_kb();
-	ksft_print_msg("%u frames in %.1f s (%.0f/s); meanwhile %u round "
-		       "trips between the other ports; slab %+ld kB\n",
-		       FLOOD, secs, FLOOD / secs, talk.rounds, slab1 - slab0);
+	ksft_print_msg(
+		"%u frames in %.1f s (%.0f/s); meanwhile %u round trips between the other ports; slab %+ld kB\n",
+		FLOOD, secs, FLOOD / secs, talk.rounds, slab1 - slab0);
 	EXPECT_STREQ("", talk.failure);
 	EXPECT_LT(0u, talk.rounds);
 

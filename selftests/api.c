@@ -93,9 +93,9 @@ TEST_F(sw, port_add_refuses_bridge_member)
 	ASSERT_EQ(0, link_set_u32(d0, IFLA_MASTER, br));
 
 	EXPECT_EQ(-EBUSY, sw_port_add(self, "lab", d0, NONE, NONE));
-	EXPECT_STREQ("intnet: the device is already attached to a bridge, "
-		     "bond or other switch",
-		     last.extack);
+	EXPECT_STREQ(
+		"intnet: the device is already attached to a bridge, bond or other switch",
+		last.extack);
 	EXPECT_UNCHANGED();
 
 	/* Nor can a bridge take a port. */
@@ -145,9 +145,9 @@ TEST_F(sw, net_new_refuses_bad_names)
 		EXPECT_EQ(-EINVAL,
 			  raw_name_req(self, INTNET_CMD_NET_NEW, bad[i], NONE))
 		TH_LOG("name %u", i);
-		EXPECT_STREQ("a network name is 1 to 127 printable ASCII "
-			     "characters without spaces or slashes",
-			     last.extack);
+		EXPECT_STREQ(
+			"a network name is 1 to 127 printable ASCII characters without spaces or slashes",
+			last.extack);
 		EXPECT_EQ(-EINVAL, raw_name_req(self, INTNET_CMD_PORT_ADD,
 						bad[i], self->ifindex[0]));
 	}
@@ -898,18 +898,15 @@ TEST_F(sw, fdb_dump_lists_entries_with_their_ports)
 	ASSERT_EQ(0, fdb_add(self, self->ifindex[1], S));
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, MAC(1), 60), PORT(1));
 	state(_metadata, self, &after);
-	snprintf(before.buf, sizeof(before.buf),
-		 "net lab flood=1 ageing=300 max=16384 explicit=0 owner=0 "
-		 "ports=2 learned=1 static=1 access=0 promisc=0 port_max=0 "
-		 "fwd=0 flood=0/100\n"
-		 "port %d t0 net=lab up=1 promisc=0 active=0 isolated=0 "
-		 "flood=0/0 user=0 learned=1 lock=none/00:00:00:00:00:00\n"
-		 "port %d t1 net=lab up=1 promisc=0 active=0 isolated=0 "
-		 "flood=0/0 user=0 learned=0 lock=none/00:00:00:00:00:00\n"
-		 "fdb 02:00:00:00:00:53 port=%d static=1 locked=0\n"
-		 "fdb 02:00:00:00:00:01 port=%d static=0 locked=0\n",
-		 self->ifindex[0], self->ifindex[1], self->ifindex[1],
-		 self->ifindex[0]);
+	snprintf(
+		before.buf, sizeof(before.buf),
+		"net lab flood=1 ageing=300 max=16384 explicit=0 owner=0 ports=2 learned=1 static=1 access=0 promisc=0 port_max=0 fwd=0 flood=0/100\n"
+		"port %d t0 net=lab up=1 promisc=0 active=0 isolated=0 flood=0/0 user=0 learned=1 lock=none/00:00:00:00:00:00\n"
+		"port %d t1 net=lab up=1 promisc=0 active=0 isolated=0 flood=0/0 user=0 learned=0 lock=none/00:00:00:00:00:00\n"
+		"fdb 02:00:00:00:00:53 port=%d static=1 locked=0\n"
+		"fdb 02:00:00:00:00:01 port=%d static=0 locked=0\n",
+		self->ifindex[0], self->ifindex[1], self->ifindex[1],
+		self->ifindex[0]);
 	sort_lines(&before);
 	EXPECT_STREQ(before.buf, after.buf);
 }

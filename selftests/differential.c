@@ -96,8 +96,9 @@ TEST_F_TIMEOUT(diff, same_deliveries_as_linux_bridge, 300)
 	srandom(seed);
 
 	sw = sw_new(_metadata);
-	ASSERT_EQ(0, system("ip link add br0 type bridge stp_state 0 "
-			    "ageing_time 30000"));
+	ASSERT_EQ(
+		0,
+		system("ip link add br0 type bridge stp_state 0 ageing_time 30000"));
 	/* Off by default, or not built in: either is fine. Before br0 is up, so
 	 * that the bridge sends nothing of its own out of the ports.
 	 */
@@ -161,8 +162,7 @@ TEST_F_TIMEOUT(diff, same_deliveries_as_linux_bridge, 300)
 		ASSERT_GE(got_i, 0);
 		ASSERT_GE(got_b, 0);
 		if (got_i != got_b) {
-			TH_LOG("frame %d from port %d: intnet 0x%02x, bridge "
-			       "0x%02x",
+			TH_LOG("frame %d from port %d: intnet 0x%02x, bridge 0x%02x",
 			       n, p, got_i, got_b);
 			ASSERT_EQ(got_b, got_i);
 		}

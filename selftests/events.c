@@ -180,20 +180,19 @@ static int event_line(struct nlmsghdr *nh, struct text *t)
 	case INTNET_CMD_NET_DEL:
 	case INTNET_CMD_NET_SET:
 		parse_net(nh, &ni);
-		return text_add(t,
-				"%s %s owner=%u explicit=%d ports=%u ageing=%u "
-				"access=%d\n",
-				cmd, ni.name, ni.owner, ni.explicit, ni.ports,
-				ni.ageing, ni.access);
+		return text_add(
+			t,
+			"%s %s owner=%u explicit=%d ports=%u ageing=%u access=%d\n",
+			cmd, ni.name, ni.owner, ni.explicit, ni.ports,
+			ni.ageing, ni.access);
 	case INTNET_CMD_PORT_ADD:
 	case INTNET_CMD_PORT_DEL:
 	case INTNET_CMD_PORT_SET:
 		parse_port(nh, &pi);
-		return text_add(t,
-				"%s %s net=%s up=%d promisc=%d user=%ld "
-				"lock=%02x\n",
-				cmd, pi.ifname, pi.net, pi.up, pi.promisc,
-				pi.user, pi.locked ? pi.lock_mac[5] : 0);
+		return text_add(
+			t, "%s %s net=%s up=%d promisc=%d user=%ld lock=%02x\n",
+			cmd, pi.ifname, pi.net, pi.up, pi.promisc, pi.user,
+			pi.locked ? pi.lock_mac[5] : 0);
 	case INTNET_CMD_FDB_ADD:
 	case INTNET_CMD_FDB_DEL:
 		genl_index(nh, tb, INTNET_ATTR_MAX);
@@ -302,24 +301,20 @@ TEST_F(sw, admin_sees_network_and_port_events_in_order)
 	close(self->fd[1]);
 	self->fd[1] = -1;
 	ASSERT_EQ(0, net_del(self, "lab"));
-	EXPECT_EVENTS(ev, "NET_DEL lab",
-		      "NET_NEW lab owner=0 explicit=1 ports=0 ageing=300 "
-		      "access=0\n"
-		      "NET_SET lab owner=0 explicit=1 ports=0 ageing=10 "
-		      "access=0\n"
-		      "PORT_ADD t0 net=lab up=1 promisc=0 user=0 lock=00\n"
-		      "PORT_SET t0 net=lab up=0 promisc=0 user=0 lock=00\n"
-		      "PORT_SET t0 net=lab up=0 promisc=1 user=0 lock=00\n"
-		      "PORT_SET t0 net=lab up=0 promisc=1 user=0 lock=0a\n"
-		      "NET_NEW impl owner=0 explicit=0 ports=1 ageing=300 "
-		      "access=0\n"
-		      "PORT_ADD t1 net=impl up=1 promisc=0 user=0 lock=00\n"
-		      "PORT_DEL t0 net=lab up=0 promisc=1 user=0 lock=0a\n"
-		      "PORT_DEL t1 net=impl up=1 promisc=0 user=0 lock=00\n"
-		      "NET_DEL impl owner=0 explicit=0 ports=0 ageing=300 "
-		      "access=0\n"
-		      "NET_DEL lab owner=0 explicit=1 ports=0 ageing=10 "
-		      "access=0\n");
+	EXPECT_EVENTS(
+		ev, "NET_DEL lab",
+		"NET_NEW lab owner=0 explicit=1 ports=0 ageing=300 access=0\n"
+		"NET_SET lab owner=0 explicit=1 ports=0 ageing=10 access=0\n"
+		"PORT_ADD t0 net=lab up=1 promisc=0 user=0 lock=00\n"
+		"PORT_SET t0 net=lab up=0 promisc=0 user=0 lock=00\n"
+		"PORT_SET t0 net=lab up=0 promisc=1 user=0 lock=00\n"
+		"PORT_SET t0 net=lab up=0 promisc=1 user=0 lock=0a\n"
+		"NET_NEW impl owner=0 explicit=0 ports=1 ageing=300 access=0\n"
+		"PORT_ADD t1 net=impl up=1 promisc=0 user=0 lock=00\n"
+		"PORT_DEL t0 net=lab up=0 promisc=1 user=0 lock=0a\n"
+		"PORT_DEL t1 net=impl up=1 promisc=0 user=0 lock=00\n"
+		"NET_DEL impl owner=0 explicit=0 ports=0 ageing=300 access=0\n"
+		"NET_DEL lab owner=0 explicit=1 ports=0 ageing=10 access=0\n");
 	expect_no_event(_metadata, ev);
 	/* The FDB group had the lock's entry only: placed, then flushed. */
 	EXPECT_EVENTS(fdb, "FDB_DEL",
@@ -339,15 +334,14 @@ TEST_F(sw, deleting_a_network_announces_its_ports_first)
 	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[0], NONE, NONE));
 	ASSERT_EQ(0, sw_port_add(self, "lab", self->ifindex[1], NONE, NONE));
 	ASSERT_EQ(0, net_del(self, "lab"));
-	EXPECT_EVENTS(ev, "NET_DEL",
-		      "NET_NEW lab owner=0 explicit=1 ports=0 ageing=300 "
-		      "access=0\n"
-		      "PORT_ADD t0 net=lab up=1 promisc=0 user=0 lock=00\n"
-		      "PORT_ADD t1 net=lab up=1 promisc=0 user=0 lock=00\n"
-		      "PORT_DEL t0 net=lab up=1 promisc=0 user=0 lock=00\n"
-		      "PORT_DEL t1 net=lab up=1 promisc=0 user=0 lock=00\n"
-		      "NET_DEL lab owner=0 explicit=1 ports=0 ageing=300 "
-		      "access=0\n");
+	EXPECT_EVENTS(
+		ev, "NET_DEL",
+		"NET_NEW lab owner=0 explicit=1 ports=0 ageing=300 access=0\n"
+		"PORT_ADD t0 net=lab up=1 promisc=0 user=0 lock=00\n"
+		"PORT_ADD t1 net=lab up=1 promisc=0 user=0 lock=00\n"
+		"PORT_DEL t0 net=lab up=1 promisc=0 user=0 lock=00\n"
+		"PORT_DEL t1 net=lab up=1 promisc=0 user=0 lock=00\n"
+		"NET_DEL lab owner=0 explicit=1 ports=0 ageing=300 access=0\n");
 	expect_no_event(_metadata, ev);
 }
 
@@ -446,23 +440,17 @@ TEST_F(sw, user_sees_own_and_public_objects_only)
 	/* The barrier: U1's own network, the last thing done. */
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, net_del(self, "mine"));
-	EXPECT_EVENTS(ev, "NET_DEL mine",
-		      "NET_SET u2pub owner=1002 explicit=1 ports=0 ageing=300 "
-		      "access=1\n"
-		      "NET_NEW mine owner=1001 explicit=0 ports=1 ageing=300 "
-		      "access=0\n"
-		      "PORT_ADD t0 net=mine up=1 promisc=0 user=1001 lock=00\n"
-		      "PORT_ADD t1 net=u2pub up=1 promisc=0 user=1001 "
-		      "lock=00\n"
-		      "PORT_SET t1 net=u2pub up=0 promisc=0 user=1001 "
-		      "lock=00\n"
-		      "NET_SET u2pub owner=1002 explicit=1 ports=2 ageing=300 "
-		      "access=0\n"
-		      "PORT_DEL t1 net=u2pub up=0 promisc=0 user=1001 "
-		      "lock=00\n"
-		      "PORT_DEL t0 net=mine up=1 promisc=0 user=1001 lock=00\n"
-		      "NET_DEL mine owner=1001 explicit=0 ports=0 ageing=300 "
-		      "access=0\n");
+	EXPECT_EVENTS(
+		ev, "NET_DEL mine",
+		"NET_SET u2pub owner=1002 explicit=1 ports=0 ageing=300 access=1\n"
+		"NET_NEW mine owner=1001 explicit=0 ports=1 ageing=300 access=0\n"
+		"PORT_ADD t0 net=mine up=1 promisc=0 user=1001 lock=00\n"
+		"PORT_ADD t1 net=u2pub up=1 promisc=0 user=1001 lock=00\n"
+		"PORT_SET t1 net=u2pub up=0 promisc=0 user=1001 lock=00\n"
+		"NET_SET u2pub owner=1002 explicit=1 ports=2 ageing=300 access=0\n"
+		"PORT_DEL t1 net=u2pub up=0 promisc=0 user=1001 lock=00\n"
+		"PORT_DEL t0 net=mine up=1 promisc=0 user=1001 lock=00\n"
+		"NET_DEL mine owner=1001 explicit=0 ports=0 ageing=300 access=0\n");
 	expect_no_event(_metadata, ev);
 }
 
@@ -498,14 +486,14 @@ TEST_F(sw, user_sees_fdb_of_own_ports_only)
 		      "FDB_DEL 1b t1 net=u1 static=0 flush\n");
 	expect_no_event(_metadata, fdb);
 	/* Both kinds on one subscription, in the order they happened. */
-	EXPECT_EVENTS(ev, "FDB_DEL 1b",
-		      "NET_NEW u1 owner=1001 explicit=0 ports=1 ageing=300 "
-		      "access=0\n"
-		      "PORT_ADD t0 net=u1 up=1 promisc=0 user=1001 lock=00\n"
-		      "PORT_ADD t1 net=u1 up=1 promisc=0 user=1001 lock=00\n"
-		      "FDB_ADD 1a t0 net=u1 static=0 learn\n"
-		      "FDB_ADD 1b t1 net=u1 static=0 learn\n"
-		      "FDB_DEL 1b t1 net=u1 static=0 flush\n");
+	EXPECT_EVENTS(
+		ev, "FDB_DEL 1b",
+		"NET_NEW u1 owner=1001 explicit=0 ports=1 ageing=300 access=0\n"
+		"PORT_ADD t0 net=u1 up=1 promisc=0 user=1001 lock=00\n"
+		"PORT_ADD t1 net=u1 up=1 promisc=0 user=1001 lock=00\n"
+		"FDB_ADD 1a t0 net=u1 static=0 learn\n"
+		"FDB_ADD 1b t1 net=u1 static=0 learn\n"
+		"FDB_DEL 1b t1 net=u1 static=0 flush\n");
 	expect_no_event(_metadata, ev);
 }
 
@@ -563,18 +551,18 @@ TEST_F(sw, subscriptions_change_end_and_are_limited)
 	ASSERT_LE(0, fd[0]);
 	ASSERT_EQ(0, monitor(fd[0], INTNET_MONITOR_OBJECTS));
 	ASSERT_EQ(0, net_new(self, "a"));
-	EXPECT_EVENTS(fd[0], "NET_NEW a",
-		      "NET_NEW a owner=0 explicit=1 ports=0 ageing=300 "
-		      "access=0\n");
+	EXPECT_EVENTS(
+		fd[0], "NET_NEW a",
+		"NET_NEW a owner=0 explicit=1 ports=0 ageing=300 access=0\n");
 	/* Ended by a MONITOR of nothing. */
 	ASSERT_EQ(0, monitor(fd[0], 0));
 	ASSERT_EQ(0, net_del(self, "a"));
 	close(fd[0]);
 	sw_as(self, U1, NONE);
 	ASSERT_EQ(0, net_new(self, "b"));
-	EXPECT_EVENTS(ev, "NET_NEW b",
-		      "NET_NEW b owner=1001 explicit=1 ports=0 ageing=300 "
-		      "access=0\n");
+	EXPECT_EVENTS(
+		ev, "NET_NEW b",
+		"NET_NEW b owner=1001 explicit=1 ports=0 ageing=300 access=0\n");
 	/* What the request asks for must be known. */
 	EXPECT_EQ(-EINVAL, monitor(ev, 4));
 	EXPECT_EQ(-EINVAL, monitor(ev, 0x80000000));
@@ -620,10 +608,9 @@ TEST_F(sw, events_are_per_namespace)
 			    INTNET_ACCESS_PUBLIC))
 			_exit(2);
 		collect(_metadata, oev, "NET_SET", &got);
-		_exit(strcmp(got.buf, "NET_NEW there owner=0 explicit=1 "
-				      "ports=0 ageing=300 access=0\n"
-				      "NET_SET there owner=0 explicit=1 "
-				      "ports=0 ageing=300 access=1\n") ?
+		_exit(strcmp(got.buf,
+			     "NET_NEW there owner=0 explicit=1 ports=0 ageing=300 access=0\n"
+			     "NET_SET there owner=0 explicit=1 ports=0 ageing=300 access=1\n") ?
 			      3 :
 			      0);
 	}
@@ -634,12 +621,12 @@ TEST_F(sw, events_are_per_namespace)
 	ASSERT_EQ(0, net_new(self, "here"));
 	ASSERT_EQ(0, net_set(self, "here", INTNET_ATTR_NET_ACCESS,
 			     INTNET_ACCESS_PUBLIC));
-	EXPECT_EVENTS(ev, "NET_NEW",
-		      "NET_NEW here owner=0 explicit=1 ports=0 ageing=300 "
-		      "access=0\n");
-	EXPECT_EVENTS(sub, "NET_SET",
-		      "NET_SET here owner=0 explicit=1 ports=0 ageing=300 "
-		      "access=1\n");
+	EXPECT_EVENTS(
+		ev, "NET_NEW",
+		"NET_NEW here owner=0 explicit=1 ports=0 ageing=300 access=0\n");
+	EXPECT_EVENTS(
+		sub, "NET_SET",
+		"NET_SET here owner=0 explicit=1 ports=0 ageing=300 access=1\n");
 }
 
 /* A listener that does not read is told it missed events: ENOBUFS. */

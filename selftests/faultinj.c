@@ -75,8 +75,7 @@ static void __attribute__((destructor)) totals_report(void)
 {
 	if (!totals->requests)
 		return;
-	note("fault injection: %lu faults injected in %lu requests and frames, "
-	     "%.1f s in all",
+	note("fault injection: %lu faults injected in %lu requests and frames, %.1f s in all",
 	     totals->faults, totals->requests, seconds_since(&totals->start));
 }
 
@@ -208,8 +207,7 @@ static void find_intnet_text(struct __test_metadata *_metadata)
 	totals->text_start = lo;
 	totals->text_end =
 		next - hi < LAST_FUNCTION_MAX ? next : hi + LAST_FUNCTION_MAX;
-	note("failing allocations with intnet's code on the stack: "
-	     "%#lx-%#lx (%lu KiB)",
+	note("failing allocations with intnet's code on the stack: %#lx-%#lx (%lu KiB)",
 	     lo, totals->text_end, (totals->text_end - lo) >> 10);
 }
 
@@ -245,13 +243,12 @@ FIXTURE_SETUP(fault)
 	if (access(DEBUGFS "/failslab", F_OK) || access(FAIL_NTH, F_OK))
 		SKIP(return,
 			   "%s cannot fail allocations on demand (no " DEBUGFS
-			   "/failslab or " FAIL_NTH "): only the debug lane's "
-			   "kernel can",
+			   "/failslab or " FAIL_NTH
+			   "): only the debug lane's kernel can",
 			   u.release);
 	if (access(DEBUGFS "/failslab/require-start", F_OK))
 		SKIP(return,
-			   "%s cannot fail only intnet's allocations (no "
-			   "CONFIG_FAULT_INJECTION_STACKTRACE_FILTER)",
+			   "%s cannot fail only intnet's allocations (no CONFIG_FAULT_INJECTION_STACKTRACE_FILTER)",
 			   u.release);
 	if (!totals->text_end)
 		find_intnet_text(_metadata);
@@ -618,10 +615,10 @@ static unsigned int try_op(struct __test_metadata *_metadata, struct sw *self,
 			EXPECT_EQ(-ENOMEM, err)
 			TH_LOG("%s: fault %u answered %s (\"%s\"), not ENOMEM",
 			       op->what, n, strerror(-err), last.extack);
-			EXPECT_TRUE(same(_metadata, &before, &now,
-					 "%s failed (%s) on fault %u but "
-					 "changed the state",
-					 op->what, strerror(-err), n));
+			EXPECT_TRUE(same(
+				_metadata, &before, &now,
+				"%s failed (%s) on fault %u but changed the state",
+				op->what, strerror(-err), n));
 		}
 		if (strcmp(now.buf, before.buf))
 			restore(_metadata, self, &before);
@@ -1110,8 +1107,7 @@ static unsigned int try_dump(struct __test_metadata *_metadata, struct sw *self,
 		}
 		failed++;
 		EXPECT_TRUE(err == -ENOMEM || err == -ENOBUFS)
-		TH_LOG("dump of %s: fault %u ended it with %s, not ENOMEM or "
-		       "ENOBUFS",
+		TH_LOG("dump of %s: fault %u ended it with %s, not ENOMEM or ENOBUFS",
 		       k->what, n, strerror(-err));
 	}
 	note("dump of %s, %s: %u fault points: %u failed, %u whole anyway",
@@ -1251,9 +1247,7 @@ static unsigned int try_frames(struct __test_metadata *_metadata,
 
 		EXPECT_EQ(1ull, DELTA(c0, c1, 0, INTNET_STATS_RX_PACKETS));
 		EXPECT_EQ(1ull, rx_outcomes(c1.st[0]) - rx_outcomes(c0.st[0]))
-		TH_LOG("%s, fault %u: one frame counted %llu times as "
-		       "forwarded (%llu), flooded (%llu) or dropped (%llu of "
-		       "them for want of memory)",
+		TH_LOG("%s, fault %u: one frame counted %llu times as forwarded (%llu), flooded (%llu) or dropped (%llu of them for want of memory)",
 		       what, n,
 		       (unsigned long long)(rx_outcomes(c1.st[0]) -
 					    rx_outcomes(c0.st[0])),
@@ -1281,8 +1275,7 @@ static unsigned int try_frames(struct __test_metadata *_metadata,
 		       DELTA(c0, c1, 0, INTNET_STATS_RX_FLOODED);
 		if (sent) {
 			EXPECT_EQ(3ull, arrived + nomem)
-			TH_LOG("%s, fault %u: %u of 3 copies arrived, %llu "
-			       "counted as not made for want of memory",
+			TH_LOG("%s, fault %u: %u of 3 copies arrived, %llu counted as not made for want of memory",
 			       what, n, arrived, (unsigned long long)nomem);
 		} else {
 			EXPECT_EQ(0u, arrived);

@@ -1333,12 +1333,10 @@ static void print_stats(const char *who, const struct stats *st)
 	const char *name;
 	int e;
 
-	printf("# %s: %lu messages in %lu sends (%lu batches, %lu dumps "
-	       "abandoned) in %.1f s, %.0f/s\n",
+	printf("# %s: %lu messages in %lu sends (%lu batches, %lu dumps abandoned) in %.1f s, %.0f/s\n",
 	       who, st->msgs, st->sends, st->batches, st->abandoned,
 	       st->seconds, st->seconds > 0 ? st->msgs / st->seconds : 0.0);
-	printf("# %s: succeeded %lu, no answer %lu, stray answers %lu, "
-	       "stalls %lu, ENOBUFS %lu, probes %lu\n",
+	printf("# %s: succeeded %lu, no answer %lu, stray answers %lu, stalls %lu, ENOBUFS %lu, probes %lu\n",
 	       who, st->ok, st->silent, st->stray, st->stalls, st->enobufs,
 	       st->probes);
 	for (e = 1; e <= ERRNO_MAX; e++) {
@@ -1539,8 +1537,7 @@ static time_t time_limits(const struct timespec *t0, unsigned long limit,
 		return 0;
 	snprintf(last_words, sizeof(last_words),
 		 "# seed %" PRIu64
-		 ": out of time, %d s before TEST_TIMEOUT=%lu "
-		 "ran out, while ",
+		 ": out of time, %d s before TEST_TIMEOUT=%lu ran out, while ",
 		 seed, KILL_MARGIN, limit);
 	signal(SIGALRM, out_of_time);
 	alarm(before_end(0, limit, KILL_MARGIN));
@@ -1647,14 +1644,11 @@ TEST(random_requests_leave_switch_working_and_others_state_alone)
 	total = user->msgs + fz.st->msgs;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (total < count && deadline != stop_at) {
-		printf("# INTNET_FUZZ_SECONDS=%lu: stopped after %lu of %lu "
-		       "messages\n",
+		printf("# INTNET_FUZZ_SECONDS=%lu: stopped after %lu of %lu messages\n",
 		       seconds, total, count);
 	} else if (total < count && stop_at && t1.tv_sec >= stop_at) {
 		EXPECT_EQ(count, total)
-		TH_LOG("out of time: the fuzzing stopped at %ld s of "
-		       "TEST_TIMEOUT=%lu, after %lu of %lu messages; raise "
-		       "TEST_TIMEOUT or lower INTNET_FUZZ_COUNT",
+		TH_LOG("out of time: the fuzzing stopped at %ld s of TEST_TIMEOUT=%lu, after %lu of %lu messages; raise TEST_TIMEOUT or lower INTNET_FUZZ_COUNT",
 		       (long)(stop_at - t0.tv_sec), limit, total, count);
 	} else {
 		EXPECT_EQ(count, total);

@@ -730,8 +730,7 @@ static void install(struct __test_metadata *_metadata)
 	ASSERT_EQ(0, copy_file(from, HELPER, 0755)) TH_LOG("copy %s", from);
 	if (file_caps_unsupported()) {
 		/* The debug kernel: no CONFIG_TMPFS_XATTR. */
-		TH_LOG("no file capabilities on this file system: installing "
-		       "the helper setuid root instead");
+		TH_LOG("no file capabilities on this file system: installing the helper setuid root instead");
 		ASSERT_EQ(0, chmod(HELPER, 04755));
 		ASSERT_EQ(0, write_bytes(NO_FILE_CAPS, "", 0, 0644, 0));
 		return;
@@ -1109,9 +1108,10 @@ static void acl_include_loops_and_bad_lines_refuse_everything(
 	ASSERT_EQ(0, write_conf(h, INC1, "include " INC1 "\n", 0644, 0));
 	expect_refusal(_metadata, h, "lab", P INC1 " is included in itself\n");
 	ASSERT_EQ(0, write_conf(h, INC1, "include inc2.conf\n", 0644, 0));
-	expect_refusal(_metadata, h, "lab",
-		       P INC1 ":1: include \"inc2.conf\": the path must be "
-			      "absolute\n");
+	expect_refusal(
+		_metadata, h, "lab",
+		P INC1
+		":1: include \"inc2.conf\": the path must be absolute\n");
 	ASSERT_EQ(0, write_conf(h, INC1, "include " INC2 "\n", 0644, 0));
 	expect_refusal(_metadata, h, "lab",
 		       P INC2 ": No such file or directory\n");

@@ -770,10 +770,10 @@ static int memcg_make(struct memcg *cg)
 			  sizeof(controllers));
 	}
 	if (!strstr(controllers, "memory")) {
-		snprintf(cg->why, sizeof(cg->why),
-			 "the kernel has no memory controller (CONFIG_MEMCG): "
-			 "cgroup.controllers is \"%s\"",
-			 controllers);
+		snprintf(
+			cg->why, sizeof(cg->why),
+			"the kernel has no memory controller (CONFIG_MEMCG): cgroup.controllers is \"%s\"",
+			controllers);
 		return -1;
 	}
 	if (write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory")) {
@@ -1115,9 +1115,7 @@ TEST_F(sw, memory_cgroup_limit_stops_a_namespace_administrator_with_enomem)
 
 	if (!ask || strcmp(ask, "1"))
 		SKIP(return,
-			   "reaching memory.max runs the cgroup's OOM killer, "
-			   "whose report fails the lane's dmesg check; "
-			   "INTNET_SECURITY_OOM=1 runs it");
+			   "reaching memory.max runs the cgroup's OOM killer, whose report fails the lane's dmesg check; INTNET_SECURITY_OOM=1 runs it");
 	if (memcg_make(&cg))
 		SKIP(return, "%s", cg.why);
 	pid = hog_start(self, &cg, HOG_BOUND, 1, 0);
@@ -1134,10 +1132,10 @@ TEST_F(sw, memory_cgroup_limit_stops_a_namespace_administrator_with_enomem)
 	ASSERT_EQ(0, hog_go());
 	EXPECT_EQ(0, hog_end(pid));
 	EXPECT_STREQ("", hog->failed);
-	ksft_print_msg("stopped after %u networks and static entries: %s "
-		       "%s (\"%s\"); memory.current %ld of %s\n",
-		       hog->done, hog->what, strerror(-hog->error), hog->extack,
-		       at_end, limit);
+	ksft_print_msg(
+		"stopped after %u networks and static entries: %s %s (\"%s\"); memory.current %ld of %s\n",
+		hog->done, hog->what, strerror(-hog->error), hog->extack,
+		at_end, limit);
 	EXPECT_EQ(-ENOMEM, hog->error);
 	EXPECT_GT(HOG_BOUND, hog->done);
 	EXPECT_LE(base + (1L << 20), at_end);
@@ -1788,9 +1786,9 @@ TEST_F(sw, nothing_is_learned_onto_a_port_pulled_down)
 	}
 	b.stop = 1;
 	ASSERT_EQ(0, pthread_join(thread, NULL));
-	ksft_print_msg("%lu frames; %d entries behind the down port in %d of "
-		       "%d rounds\n",
-		       b.frames, behind, hit, rounds);
+	ksft_print_msg(
+		"%lu frames; %d entries behind the down port in %d of %d rounds\n",
+		b.frames, behind, hit, rounds);
 	EXPECT_LT(1000ul, b.frames);
 	EXPECT_EQ(0, behind);
 }

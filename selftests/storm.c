@@ -167,9 +167,9 @@ TEST_F_TIMEOUT(sw, a_neighbours_storm_costs_alice_nothing, 120)
 	ASSERT_EQ(0, pthread_join(th[1], NULL));
 	for (i = 0; i < 2; i++)
 		drop1[i] = tap_tx_dropped(self->ifindex[i]);
-	ksft_print_msg("bob wrote %lu frames in %.1f s; alice's t1 read %lu of "
-		       "her %d\n",
-		       bob.written, t, rd1.alice, ALICE_FRAMES);
+	ksft_print_msg(
+		"bob wrote %lu frames in %.1f s; alice's t1 read %lu of her %d\n",
+		bob.written, t, rd1.alice, ALICE_FRAMES);
 
 	/* Alice lost nothing: every frame arrived once, no TAP dropped any. */
 	EXPECT_EQ(ALICE_FRAMES, rd1.alice);

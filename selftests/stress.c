@@ -549,8 +549,9 @@ TEST_F(sw, churn_under_traffic_leaves_a_consistent_switch)
 		written += t.written[i];
 		rd += t.read[i];
 	}
-	ksft_print_msg("%.0f s: %" PRIu64 " frames written on 8 ports "
-		       "(%.0f/s), %" PRIu64 " read\n",
+	ksft_print_msg("%.0f s: %" PRIu64
+		       " frames written on 8 ports (%.0f/s), %" PRIu64
+		       " read\n",
 		       secs, written, written / secs, rd);
 	for (i = 0; i < N_WORKERS; i++) {
 		ksft_print_msg("%lu %s\n", sh->w[i].rounds, sh->w[i].what);
@@ -669,9 +670,9 @@ TEST_F(sw, rmmod_under_traffic_with_256_ports)
 		b[i].stop = 1;
 		ASSERT_EQ(0, pthread_join(thread[i], NULL));
 	}
-	ksft_print_msg("%lu broadcasts to 255 ports before the rmmod, %lu in "
-		       "all\n",
-		       sent, b[0].sent + b[1].sent);
+	ksft_print_msg(
+		"%lu broadcasts to 255 ports before the rmmod, %lu in all\n",
+		sent, b[0].sent + b[1].sent);
 	EXPECT_LT(sent, b[0].sent + b[1].sent);
 
 	/* The devices stay, free of the switch: a bridge may take them. */
@@ -792,11 +793,10 @@ TEST_F(sw, million_frame_mac_flood)
 	/* Deleting the network gives the memory back. */
 	ASSERT_EQ(0, net_del(self, NET));
 	slab2 = slab_kb();
-	ksft_print_msg("%u frames with distinct sources in %.1f s (%.0f/s); "
-		       "%u round trips meanwhile; slab %+ld kB with the "
-		       "network, %+ld kB after deleting it\n",
-		       MILLION, secs, MILLION / secs, talk.rounds,
-		       slab1 - slab0, slab2 - slab0);
+	ksft_print_msg(
+		"%u frames with distinct sources in %.1f s (%.0f/s); %u round trips meanwhile; slab %+ld kB with the network, %+ld kB after deleting it\n",
+		MILLION, secs, MILLION / secs, talk.rounds, slab1 - slab0,
+		slab2 - slab0);
 	/*
 	 * Not on the debug kernel, whose debugobjects keep a record of every
 	 * RCU callback (kmemleak frees its own records through RCU) and give

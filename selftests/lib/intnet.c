@@ -640,15 +640,13 @@ int text_net(struct nlmsghdr *nh, void *arg)
 	struct net_info ni;
 
 	parse_net(nh, &ni);
-	return text_add(arg,
-			"net %s flood=%d ageing=%u max=%u explicit=%d "
-			"owner=%u ports=%u learned=%u static=%u access=%d "
-			"promisc=%d port_max=%ld fwd=%#x flood=%ld/%ld\n",
-			ni.name, ni.flood_unknown, ni.ageing, ni.fdb_max,
-			ni.explicit, ni.owner, ni.ports, ni.fdb_learned,
-			ni.fdb_static, ni.access, ni.promisc_policy,
-			ni.port_fdb_max, ni.group_fwd_mask, ni.flood_limit,
-			ni.flood_burst);
+	return text_add(
+		arg,
+		"net %s flood=%d ageing=%u max=%u explicit=%d owner=%u ports=%u learned=%u static=%u access=%d promisc=%d port_max=%ld fwd=%#x flood=%ld/%ld\n",
+		ni.name, ni.flood_unknown, ni.ageing, ni.fdb_max, ni.explicit,
+		ni.owner, ni.ports, ni.fdb_learned, ni.fdb_static, ni.access,
+		ni.promisc_policy, ni.port_fdb_max, ni.group_fwd_mask,
+		ni.flood_limit, ni.flood_burst);
 }
 
 int text_port(struct nlmsghdr *nh, void *arg)
@@ -657,15 +655,13 @@ int text_port(struct nlmsghdr *nh, void *arg)
 	const uint8_t *m = pi.lock_mac;
 
 	parse_port(nh, &pi);
-	return text_add(arg,
-			"port %u %s net=%s up=%d promisc=%d active=%d "
-			"isolated=%d flood=%ld/%ld user=%ld learned=%ld "
-			"lock=%s%02x:%02x:%02x:%02x:%02x:%02x\n",
-			pi.ifindex, pi.ifname, pi.net, pi.up, pi.promisc,
-			pi.promisc_active, pi.isolated, pi.flood_limit,
-			pi.flood_rate, pi.user, pi.fdb_learned,
-			pi.locked ? "" : "none/", m[0], m[1], m[2], m[3], m[4],
-			m[5]);
+	return text_add(
+		arg,
+		"port %u %s net=%s up=%d promisc=%d active=%d isolated=%d flood=%ld/%ld user=%ld learned=%ld lock=%s%02x:%02x:%02x:%02x:%02x:%02x\n",
+		pi.ifindex, pi.ifname, pi.net, pi.up, pi.promisc,
+		pi.promisc_active, pi.isolated, pi.flood_limit, pi.flood_rate,
+		pi.user, pi.fdb_learned, pi.locked ? "" : "none/", m[0], m[1],
+		m[2], m[3], m[4], m[5]);
 }
 
 int text_fdb(struct nlmsghdr *nh, void *arg)
@@ -674,11 +670,11 @@ int text_fdb(struct nlmsghdr *nh, void *arg)
 	const uint8_t *m = fi.mac;
 
 	parse_fdb(nh, &fi);
-	return text_add(arg,
-			"fdb %02x:%02x:%02x:%02x:%02x:%02x port=%u static=%d "
-			"locked=%d\n",
-			m[0], m[1], m[2], m[3], m[4], m[5], fi.ifindex,
-			fi.is_static, fi.locked > 0);
+	return text_add(
+		arg,
+		"fdb %02x:%02x:%02x:%02x:%02x:%02x port=%u static=%d locked=%d\n",
+		m[0], m[1], m[2], m[3], m[4], m[5], fi.ifindex, fi.is_static,
+		fi.locked > 0);
 }
 
 static int cmp_lines(const void *a, const void *b)
