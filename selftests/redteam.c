@@ -473,6 +473,57 @@ static int flood_child(struct sw *self, struct flood *fl, const char *dir,
 	return 0;
 }
 
+/* What alice's side of a memory cgroup test does, in the cgroup @dir. */
+typedef int (*child_fn)(struct sw *self, struct flood *fl, const char *dir,
+			unsigned int count);
+
+/* Forks @child, sharing *@fl with it; on return it is ready for its step. */
+static void child_start(struct __test_metadata *_metadata, struct sw *self,
+			struct flood **fl, pid_t *pid, const char *dir,
+			child_fn child, unsigned int count)
+{
+	char got;
+
+	*fl = mmap(NULL, sizeof(**fl), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, *fl);
+	memset(*fl, 0, sizeof(**fl));
+	ASSERT_EQ(0, pipe((*fl)->up));
+	ASSERT_EQ(0, pipe((*fl)->down));
+	fflush(stdout);
+	fflush(stderr);
+	*pid = fork();
+	ASSERT_LE(0, *pid);
+	if (*pid == 0)
+		_exit(child(self, *fl, dir, count));
+	ASSERT_EQ(1, read((*fl)->up[0], &got, 1))
+	TH_LOG("the child did not get ready: %s", (*fl)->failed);
+}
+
+/* Lets the child take its step; on return it is done. */
+static void child_step(struct __test_metadata *_metadata, struct flood *fl)
+{
+	char c = 'g', got;
+
+	ASSERT_EQ(1, write(fl->down[1], &c, 1));
+	ASSERT_EQ(1, read(fl->up[0], &got, 1))
+	TH_LOG("the child stopped: %s", fl->failed);
+}
+
+/* Lets the child end, and checks that it ended well. */
+static void child_end(struct __test_metadata *_metadata, struct flood *fl,
+		      pid_t pid)
+{
+	char c = 'g';
+	int status;
+
+	ASSERT_EQ(1, write(fl->down[1], &c, 1));
+	close(fl->down[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	EXPECT_STREQ("", fl->failed);
+}
+
 #define FLOOD_STATIONS 40000U
 
 /*
@@ -492,27 +543,14 @@ static int flood_child(struct sw *self, struct flood *fl, const char *dir,
 TEST_F_TIMEOUT(sw, learned_entries_stay_within_the_attachers_memory_max, 900)
 {
 	long base, at_end, max_events;
-	char dir[128], why[256], limit[32], pidbuf[16], c = 'g', got;
+	char dir[128], why[256], limit[32], pidbuf[16];
 	struct flood *fl;
-	int status;
 	pid_t pid;
 
 	if (cg_make(dir, sizeof(dir), why, sizeof(why)))
 		SKIP(return, "%s", why);
-	fl = mmap(NULL, sizeof(*fl), PROT_READ | PROT_WRITE,
-		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, fl);
-	memset(fl, 0, sizeof(*fl));
-	ASSERT_EQ(0, pipe(fl->up));
-	ASSERT_EQ(0, pipe(fl->down));
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0)
-		_exit(flood_child(self, fl, dir, FLOOD_STATIONS));
-	ASSERT_EQ(1, read(fl->up[0], &got, 1))
-	TH_LOG("the child did not get ready: %s", fl->failed);
+	child_start(_metadata, self, &fl, &pid, dir, flood_child,
+		    FLOOD_STATIONS);
 	/* The port is attached: its entries are the cgroup's, not the child's. */
 	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
 	ASSERT_EQ(0, write_file(CGROUP_ROOT "/cgroup.procs", pidbuf));
@@ -520,20 +558,14 @@ TEST_F_TIMEOUT(sw, learned_entries_stay_within_the_attachers_memory_max, 900)
 	ASSERT_LT(0, base);
 	snprintf(limit, sizeof(limit), "%ld", base + (1L << 20));
 	ASSERT_EQ(0, cg_write(dir, "memory.max", limit));
-	ASSERT_EQ(1, write(fl->down[1], &c, 1));
-	ASSERT_EQ(1, read(fl->up[0], &got, 1))
-	TH_LOG("the child stopped: %s", fl->failed);
+	child_step(_metadata, fl);
 	at_end = cg_read(dir, "memory.current", NULL);
 	max_events = cg_read(dir, "memory.events", "max");
-	ASSERT_EQ(1, write(fl->down[1], &c, 1));
-	close(fl->down[1]);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
-	EXPECT_STREQ("", fl->failed);
-	ksft_print_msg("memory.max %s: memory.current %ld -> %ld (%+ld kB), "
-		       "%ld stations learned of %u, memory.events max %ld\n",
-		       limit, base, at_end, (at_end - base) / 1024, fl->learned,
-		       fl->sent, max_events);
+	child_end(_metadata, fl, pid);
+	ksft_print_msg(
+		"memory.max %s: memory.current %ld -> %ld (%+ld kB), %ld stations learned of %u, memory.events max %ld\n",
+		limit, base, at_end, (at_end - base) / 1024, fl->learned,
+		fl->sent, max_events);
 	EXPECT_LE(at_end, atol(limit))
 	TH_LOG("memory.current is %ld kB above memory.max",
 	       (at_end - atol(limit)) / 1024);
@@ -621,44 +653,23 @@ static int nets_child(struct sw *self, struct flood *fl, const char *dir,
 TEST_F(sw, networks_of_a_namespace_administrator_leave_nothing_uncharged)
 {
 	long cg0, cg1, k0, k1;
-	char dir[128], why[256], c = 'g', got;
+	char dir[128], why[256];
 	struct flood *fl;
-	int status;
 	pid_t pid;
 
 	if (cg_make(dir, sizeof(dir), why, sizeof(why)))
 		SKIP(return, "%s", why);
 	if (uncharged_1k() < 0)
 		SKIP(return, "no /proc/slabinfo");
-	fl = mmap(NULL, sizeof(*fl), PROT_READ | PROT_WRITE,
-		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, fl);
-	memset(fl, 0, sizeof(*fl));
-	ASSERT_EQ(0, pipe(fl->up));
-	ASSERT_EQ(0, pipe(fl->down));
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0)
-		_exit(nets_child(self, fl, dir, NETS));
-	ASSERT_EQ(1, read(fl->up[0], &got, 1))
-	TH_LOG("the child did not get ready: %s", fl->failed);
+	child_start(_metadata, self, &fl, &pid, dir, nets_child, NETS);
 	cg0 = cg_read(dir, "memory.current", NULL);
 	k0 = uncharged_1k();
-	ASSERT_EQ(1, write(fl->down[1], &c, 1));
-	ASSERT_EQ(1, read(fl->up[0], &got, 1))
-	TH_LOG("the child stopped: %s", fl->failed);
+	child_step(_metadata, fl);
 	cg1 = cg_read(dir, "memory.current", NULL);
 	k1 = uncharged_1k();
-	ASSERT_EQ(1, write(fl->down[1], &c, 1));
-	close(fl->down[1]);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
-	EXPECT_STREQ("", fl->failed);
+	child_end(_metadata, fl, pid);
 	ksft_print_msg(
-		"%u networks: memory.current %+ld kB, kmalloc-1k (charged "
-		"to no one) %+ld objects\n",
+		"%u networks: memory.current %+ld kB, kmalloc-1k (charged to no one) %+ld objects\n",
 		fl->sent, (cg1 - cg0) / 1024, k1 - k0);
 	EXPECT_GT((long)NETS / 4, k1 - k0)
 	TH_LOG("kmalloc-1k grew by %ld objects (%ld kB) for her %ld kB",
