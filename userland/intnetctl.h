@@ -220,8 +220,7 @@ bool attr_bool(const struct nlattr *attr);
 
 const char *enum_word(const char *const *words, unsigned int val, char *buf,
 		      size_t len);
-const char *flood_limit_word(uint32_t limit, const char *zero, char *buf,
-			     size_t len);
+void print_flood_limit(const struct nlattr *limit);
 #define MAC_LEN sizeof("00:00:00:00:00:00")
 void format_mac(char *buf, size_t len, const uint8_t *m);
 /* Room for OWNER/NAME: a user name of up to 255 bytes, a slash, a name. */

@@ -14,15 +14,8 @@ static void print_flood(struct nlattr **tb)
 {
 	const struct nlattr *limit = tb[INTNET_ATTR_NET_FLOOD_LIMIT];
 	const struct nlattr *burst = tb[INTNET_ATTR_NET_FLOOD_BURST];
-	char buf[16];
 
-	if (limit) {
-		print_uint(PRINT_JSON, "flood_limit", NULL, attr_u32(limit));
-		if (attr_u32(limit))
-			print_string(PRINT_TEXT, NULL, "  flood-limit %s",
-				     flood_limit_word(attr_u32(limit), "auto",
-						      buf, sizeof(buf)));
-	}
+	print_flood_limit(limit);
 	if (burst)
 		print_uint(attr_u32(burst) != FLOOD_BURST_DEFAULT ? PRINT_ANY :
 								    PRINT_JSON,

@@ -273,18 +273,27 @@ const char *enum_word(const char *const *words, unsigned int val, char *buf,
 	return buf;
 }
 
-/* A flood limit as the grammar takes it: @zero (auto, net) for 0, off for
- * none, else frames a second (in @buf).
+/*
+ * A flood limit (@limit, if the reply has it): JSON always; the text, as the
+ * grammar takes it, when not 0 (the default, auto or net): off for none,
+ * else frames a second.
  */
-const char *flood_limit_word(uint32_t limit, const char *zero, char *buf,
-			     size_t len)
+void print_flood_limit(const struct nlattr *limit)
 {
+	uint32_t val;
+	char buf[16];
+
 	if (!limit)
-		return zero;
-	if (limit == INTNET_FLOOD_LIMIT_OFF)
-		return "off";
-	snprintf(buf, len, "%u", limit);
-	return buf;
+		return;
+	val = attr_u32(limit);
+	print_uint(PRINT_JSON, "flood_limit", NULL, val);
+	if (!val)
+		return;
+	if (val == INTNET_FLOOD_LIMIT_OFF)
+		snprintf(buf, sizeof(buf), "off");
+	else
+		snprintf(buf, sizeof(buf), "%u", val);
+	print_string(PRINT_TEXT, NULL, "  flood-limit %s", buf);
 }
 
 void format_mac(char *buf, size_t len, const uint8_t *m)

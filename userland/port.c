@@ -11,7 +11,7 @@ void print_port(struct nlattr **tb, struct nlattr **stats)
 	const struct nlattr *lock = tb[INTNET_ATTR_PORT_LOCK_MAC];
 	const struct nlattr *limit = tb[INTNET_ATTR_PORT_FLOOD_LIMIT];
 	bool isolated = attr_bool(tb[INTNET_ATTR_PORT_ISOLATED]);
-	char mac[MAC_LEN], label[LABEL_LEN], buf[16];
+	char mac[MAC_LEN], label[LABEL_LEN];
 
 	open_object(NULL);
 	print_string(PRINT_ANY, "ifname", "%-15s",
@@ -51,13 +51,7 @@ void print_port(struct nlattr **tb, struct nlattr **stats)
 	 * effect; JSON also the one in effect when it follows the network's
 	 * (flood_rate, 0: none).
 	 */
-	if (limit) {
-		print_uint(PRINT_JSON, "flood_limit", NULL, attr_u32(limit));
-		if (attr_u32(limit))
-			print_string(PRINT_TEXT, NULL, "  flood-limit %s",
-				     flood_limit_word(attr_u32(limit), "net",
-						      buf, sizeof(buf)));
-	}
+	print_flood_limit(limit);
 	if (tb[INTNET_ATTR_PORT_FLOOD_RATE])
 		print_uint(PRINT_JSON, "flood_rate", NULL,
 			   attr_u32(tb[INTNET_ATTR_PORT_FLOOD_RATE]));
