@@ -2,6 +2,7 @@
 /* intnet: the forwarding database of a network: learning, lookup, ageing, limits. */
 
 #include <linux/etherdevice.h>
+#include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/rhashtable.h>
 #include <linux/rtnetlink.h>
@@ -26,11 +27,36 @@ static struct kmem_cache *fdb_cache;
  */
 static struct rhashtable fdb_table;
 
+/*
+ * The packet path looks up two addresses a frame: the key is hashed and
+ * compared as three words (the address, and the network's pointer folded),
+ * not as 14 bytes through jhash() and memcmp().
+ */
+static u32 fdb_hash(const void *data, u32 len, u32 seed)
+{
+	const struct intnet_fdb_key *k = data;
+	u64 nw = (unsigned long)k->nw;
+
+	return jhash_3words(get_unaligned((const u32 *)k->addr),
+			    get_unaligned((const u16 *)(k->addr + 4)),
+			    lower_32_bits(nw) ^ upper_32_bits(nw), seed);
+}
+
+static int fdb_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct intnet_fdb_key *k = arg->key;
+	const struct intnet_fdb_entry *e = obj;
+
+	return e->key.nw != k->nw || !ether_addr_equal(e->key.addr, k->addr);
+}
+
 static const struct rhashtable_params fdb_params = {
 	.head_offset = offsetof(struct intnet_fdb_entry, rhnode),
 	.key_offset = offsetof(struct intnet_fdb_entry, key),
 	/* The network's pointer and the address, not the padding after. */
 	.key_len = offsetofend(struct intnet_fdb_key, addr),
+	.hashfn = fdb_hash,
+	.obj_cmpfn = fdb_cmp,
 	.automatic_shrinking = true,
 };
 
