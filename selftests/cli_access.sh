@@ -87,32 +87,27 @@ allowed() {
 	expect_eq "$desc" "0 " "$rc $err"
 }
 
-# misused DESC MESSAGE CMD...: CMD exits 2 (a usage error: the module is not asked)
-# with MESSAGE first, and root's view is unchanged.
-misused() {
-	local desc=$1 want=$2 after err rc same=changed
-	shift 2
+# fails RC FIRST DESC MESSAGE CMD...: CMD exits RC with MESSAGE (its first line only if
+# FIRST is 1), and root's view is unchanged.
+fails() {
+	local rc_want=$1 first=$2 desc=$3 want=$4 after err rc same=changed
+	shift 4
 	[ -n "$state" ] || state=$(root_dump)
 	err=$("$@" 2>&1 >/dev/null)
 	rc=$?
 	after=$(root_dump)
 	[ "$after" = "$state" ] && same=unchanged
 	state=$after
-	expect_eq "$desc" "2 $want unchanged" "$rc ${err%%$'\n'*} $same"
+	[ "$first" = 0 ] || err=${err%%$'\n'*}
+	expect_eq "$desc" "$rc_want $want unchanged" "$rc $err $same"
 }
 
+# misused DESC MESSAGE CMD...: CMD exits 2 (a usage error: the module is not asked)
+# with MESSAGE first, and root's view is unchanged.
+misused() { fails 2 1 "$@"; }
+
 # refused DESC MESSAGE CMD...: CMD exits 1 with MESSAGE and root's view is unchanged.
-refused() {
-	local desc=$1 want=$2 after err rc same=changed
-	shift 2
-	[ -n "$state" ] || state=$(root_dump)
-	err=$("$@" 2>&1 >/dev/null)
-	rc=$?
-	after=$(root_dump)
-	[ "$after" = "$state" ] && same=unchanged
-	state=$after
-	expect_eq "$desc" "1 $want unchanged" "$rc $err $same"
-}
+refused() { fails 1 0 "$@"; }
 
 ip -batch - <<EOF
 tuntap add mode tap name acc-ta1 user $ALICE
