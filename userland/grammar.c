@@ -70,10 +70,12 @@ const struct keyword kw_policy = {
 	KW("promisc-policy", ARG_WORD, NET_PROMISC_POLICY),
 	.words = promisc_policy_words, .meta = "POLICY"
 };
+
 const struct keyword kw_net_flood_limit = {
 	KW("flood-limit", ARG_RATE, NET_FLOOD_LIMIT), .words = net_rate_words,
 	.meta = "PPS|auto|off"
 };
+
 const struct keyword kw_flood_burst = {
 	KW("flood-burst", ARG_U32, NET_FLOOD_BURST), .min = 1,
 	.max = INTNET_FLOOD_BURST_MAX
