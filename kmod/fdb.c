@@ -60,13 +60,21 @@ static const struct rhashtable_params fdb_params = {
 	.automatic_shrinking = true,
 };
 
-/* @nw's entry for @addr; the FDB lock held. */
-static struct intnet_fdb_entry *lookup(struct intnet_network *nw,
-				       const u8 *addr)
+/* The table's key of @addr in @nw. */
+static struct intnet_fdb_key fdb_key(struct intnet_network *nw, const u8 *addr)
 {
 	struct intnet_fdb_key key = { .nw = nw };
 
 	ether_addr_copy(key.addr, addr);
+	return key;
+}
+
+/* @nw's entry for @addr; the FDB lock held. */
+static struct intnet_fdb_entry *lookup(struct intnet_network *nw,
+				       const u8 *addr)
+{
+	struct intnet_fdb_key key = fdb_key(nw, addr);
+
 	return rhashtable_lookup_fast(&fdb_table, &key, fdb_params);
 }
 
@@ -216,9 +224,8 @@ void intnet_fdb_destroy(struct intnet_network *nw)
 struct intnet_fdb_entry *intnet_fdb_lookup(struct intnet_network *nw,
 					   const u8 *addr)
 {
-	struct intnet_fdb_key key = { .nw = nw };
+	struct intnet_fdb_key key = fdb_key(nw, addr);
 
-	ether_addr_copy(key.addr, addr);
 	return rhashtable_lookup(&fdb_table, &key, fdb_params);
 }
 
@@ -267,7 +274,7 @@ static void arm_ageing(struct intnet_network *nw)
 				   (unsigned long)ageing * HZ);
 }
 
-/* An entry for @addr behind @port: static if @locked or @is_static. */
+/* An entry for @addr behind @port (a locked entry is a static one). */
 static struct intnet_fdb_entry *entry_new(struct intnet_port *port,
 					  const u8 *addr, gfp_t gfp,
 					  bool is_static, bool locked,
@@ -279,7 +286,7 @@ static struct intnet_fdb_entry *entry_new(struct intnet_port *port,
 		return NULL;
 	e->key.nw = port->network;
 	ether_addr_copy(e->key.addr, addr);
-	e->is_static = is_static || locked;
+	e->is_static = is_static;
 	e->locked = locked;
 	e->exclusive = exclusive;
 	RCU_INIT_POINTER(e->port, port);

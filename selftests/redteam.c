@@ -19,8 +19,6 @@
 #define ALICE 1001L
 #define BOB 1002L
 
-#define CGROUP_ROOT "/sys/fs/cgroup"
-
 /* The kernel's reasons, word for word (from kmod/). */
 #define NO_NETWORK "no such network"
 #define NO_MAPPING "the owner has no mapping in this user namespace"
@@ -336,62 +334,6 @@ TEST_F(sw, users_lock_does_not_squat_an_address_against_the_networks_owner)
 	EXPECT_EQ(1, fi.locked);
 }
 
-/* A memory cgroup of the test's own under cgroup2, made fresh: 0 or -1. */
-static int cg_make(char *dir, size_t size, char *why, size_t why_size)
-{
-	char controllers[256] = "";
-
-	if (read_line(CGROUP_ROOT "/cgroup.controllers", controllers,
-		      sizeof(controllers)) &&
-	    (mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL) ||
-	     read_line(CGROUP_ROOT "/cgroup.controllers", controllers,
-		       sizeof(controllers)))) {
-		snprintf(why, why_size, "no cgroup2 on " CGROUP_ROOT);
-		return -1;
-	}
-	if (!strstr(controllers, "memory") ||
-	    write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory")) {
-		snprintf(why, why_size, "no memory controller (\"%s\")",
-			 controllers);
-		return -1;
-	}
-	snprintf(dir, size, CGROUP_ROOT "/intnet-redteam-%d", getpid());
-	rmdir(dir);
-	if (mkdir(dir, 0755)) {
-		snprintf(why, why_size, "mkdir %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static long cg_read(const char *dir, const char *file, const char *key)
-{
-	char path[256], buf[4096], *p;
-	FILE *f;
-	long v = -1;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	buf[fread(buf, 1, sizeof(buf) - 1, f)] = 0;
-	fclose(f);
-	if (!key)
-		return atol(buf);
-	for (p = strtok(buf, "\n"); p; p = strtok(NULL, "\n"))
-		if (!strncmp(p, key, strlen(key)) && p[strlen(key)] == ' ')
-			v = atol(p + strlen(key) + 1);
-	return v;
-}
-
-static int cg_write(const char *dir, const char *file, const char *value)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	return write_file(path, value);
-}
-
 /* Shared between the test and alice's child. */
 struct flood {
 	int up[2], down[2];
@@ -416,12 +358,12 @@ static int flood_step(struct flood *fl, char c)
 }
 
 /*
- * Alice in the memory cgroup @dir, then administrator of namespaces of her
+ * Alice in the memory cgroup @cg, then administrator of namespaces of her
  * own: a network that may learn a million stations, her TAP t0 on it; then,
  * at the test's word, frames from @count source addresses.
  */
-static int flood_child(struct sw *self, struct flood *fl, const char *dir,
-		       unsigned int count)
+static int flood_child(struct sw *self, struct flood *fl,
+		       const struct memcg *cg, unsigned int count)
 {
 	const struct who alice = { ALICE, NONE, 0, 1 };
 	static struct nl_reply r;
@@ -431,8 +373,8 @@ static int flood_child(struct sw *self, struct flood *fl, const char *dir,
 	struct req q;
 	int nl, tap, t0;
 
-	if (cg_write(dir, "cgroup.procs", "0"))
-		FLOOD_FAIL(fl, "cannot join %s: %s", dir, strerror(errno));
+	if (memcg_write(cg, "cgroup.procs", "0"))
+		FLOOD_FAIL(fl, "cannot join %s: %s", cg->dir, strerror(errno));
 	if (become(&alice))
 		FLOOD_FAIL(fl, "cannot become alice in namespaces of her own");
 	tap = tun_open("t0", IFF_TAP);
@@ -473,13 +415,13 @@ static int flood_child(struct sw *self, struct flood *fl, const char *dir,
 	return 0;
 }
 
-/* What alice's side of a memory cgroup test does, in the cgroup @dir. */
-typedef int (*child_fn)(struct sw *self, struct flood *fl, const char *dir,
-			unsigned int count);
+/* What alice's side of a memory cgroup test does, in the memory cgroup @cg. */
+typedef int (*child_fn)(struct sw *self, struct flood *fl,
+			const struct memcg *cg, unsigned int count);
 
 /* Forks @child, sharing *@fl with it; on return it is ready for its step. */
 static void child_start(struct __test_metadata *_metadata, struct sw *self,
-			struct flood **fl, pid_t *pid, const char *dir,
+			struct flood **fl, pid_t *pid, const struct memcg *cg,
 			child_fn child, unsigned int count)
 {
 	char got;
@@ -495,7 +437,7 @@ static void child_start(struct __test_metadata *_metadata, struct sw *self,
 	*pid = fork();
 	ASSERT_LE(0, *pid);
 	if (*pid == 0)
-		_exit(child(self, *fl, dir, count));
+		_exit(child(self, *fl, cg, count));
 	ASSERT_EQ(1, read((*fl)->up[0], &got, 1))
 	TH_LOG("the child did not get ready: %s", (*fl)->failed);
 }
@@ -543,24 +485,25 @@ static void child_end(struct __test_metadata *_metadata, struct flood *fl,
 TEST_F_TIMEOUT(sw, learned_entries_stay_within_the_attachers_memory_max, 900)
 {
 	long base, at_end, max_events;
-	char dir[128], why[256], limit[32], pidbuf[16];
+	char limit[32], pidbuf[16];
+	struct memcg cg;
 	struct flood *fl;
 	pid_t pid;
 
-	if (cg_make(dir, sizeof(dir), why, sizeof(why)))
-		SKIP(return, "%s", why);
-	child_start(_metadata, self, &fl, &pid, dir, flood_child,
+	if (memcg_make(&cg, "redteam"))
+		SKIP(return, "%s", cg.why);
+	child_start(_metadata, self, &fl, &pid, &cg, flood_child,
 		    FLOOD_STATIONS);
 	/* The port is attached: its entries are the cgroup's, not the child's. */
 	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
 	ASSERT_EQ(0, write_file(CGROUP_ROOT "/cgroup.procs", pidbuf));
-	base = cg_read(dir, "memory.current", NULL);
+	base = memcg_read(&cg, "memory.current", NULL);
 	ASSERT_LT(0, base);
 	snprintf(limit, sizeof(limit), "%ld", base + (1L << 20));
-	ASSERT_EQ(0, cg_write(dir, "memory.max", limit));
+	ASSERT_EQ(0, memcg_write(&cg, "memory.max", limit));
 	child_step(_metadata, fl);
-	at_end = cg_read(dir, "memory.current", NULL);
-	max_events = cg_read(dir, "memory.events", "max");
+	at_end = memcg_read(&cg, "memory.current", NULL);
+	max_events = memcg_read(&cg, "memory.events", "max");
 	child_end(_metadata, fl, pid);
 	ksft_print_msg(
 		"memory.max %s: memory.current %ld -> %ld (%+ld kB), %ld stations learned of %u, memory.events max %ld\n",
@@ -570,7 +513,7 @@ TEST_F_TIMEOUT(sw, learned_entries_stay_within_the_attachers_memory_max, 900)
 	TH_LOG("memory.current is %ld kB above memory.max",
 	       (at_end - atol(limit)) / 1024);
 	EXPECT_GT((long)FLOOD_STATIONS, fl->learned);
-	rmdir(dir);
+	memcg_remove(&cg);
 }
 
 /*
@@ -603,8 +546,8 @@ static long uncharged_1k(void)
 	return now;
 }
 
-/* Alice, in the memory cgroup @dir and namespaces of her own, makes @count networks. */
-static int nets_child(struct sw *self, struct flood *fl, const char *dir,
+/* Alice, in the memory cgroup @cg and namespaces of her own, makes @count networks. */
+static int nets_child(struct sw *self, struct flood *fl, const struct memcg *cg,
 		      unsigned int count)
 {
 	const struct who alice = { ALICE, NONE, 0, 1 };
@@ -613,8 +556,8 @@ static int nets_child(struct sw *self, struct flood *fl, const char *dir,
 	struct req q;
 	int nl;
 
-	if (cg_write(dir, "cgroup.procs", "0"))
-		FLOOD_FAIL(fl, "cannot join %s: %s", dir, strerror(errno));
+	if (memcg_write(cg, "cgroup.procs", "0"))
+		FLOOD_FAIL(fl, "cannot join %s: %s", cg->dir, strerror(errno));
 	if (become(&alice))
 		FLOOD_FAIL(fl, "cannot become alice in namespaces of her own");
 	nl = nl_open();
@@ -653,19 +596,19 @@ static int nets_child(struct sw *self, struct flood *fl, const char *dir,
 TEST_F(sw, networks_of_a_namespace_administrator_leave_nothing_uncharged)
 {
 	long cg0, cg1, k0, k1;
-	char dir[128], why[256];
+	struct memcg cg;
 	struct flood *fl;
 	pid_t pid;
 
-	if (cg_make(dir, sizeof(dir), why, sizeof(why)))
-		SKIP(return, "%s", why);
+	if (memcg_make(&cg, "redteam"))
+		SKIP(return, "%s", cg.why);
 	if (uncharged_1k() < 0)
 		SKIP(return, "no /proc/slabinfo");
-	child_start(_metadata, self, &fl, &pid, dir, nets_child, NETS);
-	cg0 = cg_read(dir, "memory.current", NULL);
+	child_start(_metadata, self, &fl, &pid, &cg, nets_child, NETS);
+	cg0 = memcg_read(&cg, "memory.current", NULL);
 	k0 = uncharged_1k();
 	child_step(_metadata, fl);
-	cg1 = cg_read(dir, "memory.current", NULL);
+	cg1 = memcg_read(&cg, "memory.current", NULL);
 	k1 = uncharged_1k();
 	child_end(_metadata, fl, pid);
 	ksft_print_msg(
@@ -674,7 +617,7 @@ TEST_F(sw, networks_of_a_namespace_administrator_leave_nothing_uncharged)
 	EXPECT_GT((long)NETS / 4, k1 - k0)
 	TH_LOG("kmalloc-1k grew by %ld objects (%ld kB) for her %ld kB",
 	       k1 - k0, k1 - k0, (cg1 - cg0) / 1024);
-	rmdir(dir);
+	memcg_remove(&cg);
 }
 
 TEST_HARNESS_MAIN

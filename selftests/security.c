@@ -739,86 +739,6 @@ TEST_F(sw, static_entries_count_against_fdb_max_and_the_users_share)
 	TH_LOG("FDB_ADD after FDB_DEL: %s", last.extack);
 }
 
-#define CGROUP_ROOT "/sys/fs/cgroup"
-
-/* A memory cgroup of the test's own, made fresh. */
-struct memcg {
-	char dir[128];
-	int mounted;
-	char why[256];
-};
-
-/*
- * Makes @cg under cgroup2 (mounted on /sys/fs/cgroup if nothing is): 0, or
- * -1 with the reason to skip in cg->why.
- */
-static int memcg_make(struct memcg *cg)
-{
-	char controllers[256] = "";
-
-	memset(cg, 0, sizeof(*cg));
-	if (read_line(CGROUP_ROOT "/cgroup.controllers", controllers,
-		      sizeof(controllers))) {
-		if (mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL)) {
-			snprintf(cg->why, sizeof(cg->why),
-				 "cannot mount cgroup2 on " CGROUP_ROOT ": %s",
-				 strerror(errno));
-			return -1;
-		}
-		cg->mounted = 1;
-		read_line(CGROUP_ROOT "/cgroup.controllers", controllers,
-			  sizeof(controllers));
-	}
-	if (!strstr(controllers, "memory")) {
-		snprintf(
-			cg->why, sizeof(cg->why),
-			"the kernel has no memory controller (CONFIG_MEMCG): cgroup.controllers is \"%s\"",
-			controllers);
-		return -1;
-	}
-	if (write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory")) {
-		snprintf(cg->why, sizeof(cg->why),
-			 "cannot enable the memory controller: %s",
-			 strerror(errno));
-		return -1;
-	}
-	snprintf(cg->dir, sizeof(cg->dir), CGROUP_ROOT "/intnet-security-%d",
-		 getpid());
-	rmdir(cg->dir);
-	if (mkdir(cg->dir, 0755)) {
-		snprintf(cg->why, sizeof(cg->why), "mkdir %s: %s", cg->dir,
-			 strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static void memcg_remove(struct memcg *cg)
-{
-	rmdir(cg->dir);
-	if (cg->mounted)
-		umount2(CGROUP_ROOT, MNT_DETACH);
-}
-
-static int memcg_write(struct memcg *cg, const char *file, const char *value)
-{
-	char path[256];
-
-	snprintf(path, sizeof(path), "%s/%s", cg->dir, file);
-	return write_file(path, value);
-}
-
-/* memory.current of @cg, in bytes; -1 if unknown. */
-static long memcg_current(struct memcg *cg)
-{
-	char path[256], value[64];
-
-	snprintf(path, sizeof(path), "%s/memory.current", cg->dir);
-	if (read_line(path, value, sizeof(value)))
-		return -1;
-	return atol(value);
-}
-
 /* What a child in the memory cgroup does, and how it went. */
 struct hog {
 	struct sw *self;
@@ -1048,16 +968,16 @@ static void expect_charged(struct __test_metadata *_metadata, struct sw *self,
 	struct memcg cg;
 	pid_t pid;
 
-	if (memcg_make(&cg))
+	if (memcg_make(&cg, "security"))
 		SKIP(return, "%s", cg.why);
 	pid = hog_start(self, &cg, count, 0, frames);
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, hog_wait('r'))
 	TH_LOG("the child did not get ready: %s", hog->failed);
-	before_loop = memcg_current(&cg);
+	before_loop = memcg_read(&cg, "memory.current", NULL);
 	ASSERT_EQ(0, hog_go());
 	ASSERT_EQ(0, hog_wait('d'));
-	after_loop = memcg_current(&cg);
+	after_loop = memcg_read(&cg, "memory.current", NULL);
 	ASSERT_EQ(0, hog_go());
 	EXPECT_EQ(0, hog_end(pid));
 	EXPECT_STREQ("", hog->failed);
@@ -1116,19 +1036,19 @@ TEST_F(sw, memory_cgroup_limit_stops_a_namespace_administrator_with_enomem)
 	if (!ask || strcmp(ask, "1"))
 		SKIP(return,
 			   "reaching memory.max runs the cgroup's OOM killer, whose report fails the lane's dmesg check; INTNET_SECURITY_OOM=1 runs it");
-	if (memcg_make(&cg))
+	if (memcg_make(&cg, "security"))
 		SKIP(return, "%s", cg.why);
 	pid = hog_start(self, &cg, HOG_BOUND, 1, 0);
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, hog_wait('r'))
 	TH_LOG("the child did not get ready: %s", hog->failed);
-	base = memcg_current(&cg);
+	base = memcg_read(&cg, "memory.current", NULL);
 	ASSERT_LT(0, base);
 	snprintf(limit, sizeof(limit), "%ld", base + (2L << 20));
 	ASSERT_EQ(0, memcg_write(&cg, "memory.max", limit));
 	ASSERT_EQ(0, hog_go());
 	ASSERT_EQ(0, hog_wait('d'));
-	at_end = memcg_current(&cg);
+	at_end = memcg_read(&cg, "memory.current", NULL);
 	ASSERT_EQ(0, hog_go());
 	EXPECT_EQ(0, hog_end(pid));
 	EXPECT_STREQ("", hog->failed);

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -198,4 +200,82 @@ int run_as(long uid, long group, int (*fn)(void *), void *arg)
 	struct who w = { .uid = uid, .group = group, .inner = NONE };
 
 	return run_as_who(&w, fn, arg);
+}
+
+int memcg_make(struct memcg *cg, const char *tag)
+{
+	char controllers[256] = "";
+
+	memset(cg, 0, sizeof(*cg));
+	if (read_line(CGROUP_ROOT "/cgroup.controllers", controllers,
+		      sizeof(controllers))) {
+		if (mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL)) {
+			snprintf(cg->why, sizeof(cg->why),
+				 "cannot mount cgroup2 on " CGROUP_ROOT ": %s",
+				 strerror(errno));
+			return -1;
+		}
+		cg->mounted = 1;
+		read_line(CGROUP_ROOT "/cgroup.controllers", controllers,
+			  sizeof(controllers));
+	}
+	if (!strstr(controllers, "memory")) {
+		snprintf(
+			cg->why, sizeof(cg->why),
+			"the kernel has no memory controller (CONFIG_MEMCG): cgroup.controllers is \"%s\"",
+			controllers);
+		return -1;
+	}
+	if (write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory")) {
+		snprintf(cg->why, sizeof(cg->why),
+			 "cannot enable the memory controller: %s",
+			 strerror(errno));
+		return -1;
+	}
+	snprintf(cg->dir, sizeof(cg->dir), CGROUP_ROOT "/intnet-%s-%d", tag,
+		 getpid());
+	rmdir(cg->dir);
+	if (mkdir(cg->dir, 0755)) {
+		snprintf(cg->why, sizeof(cg->why), "mkdir %s: %s", cg->dir,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void memcg_remove(const struct memcg *cg)
+{
+	rmdir(cg->dir);
+	if (cg->mounted)
+		umount2(CGROUP_ROOT, MNT_DETACH);
+}
+
+int memcg_write(const struct memcg *cg, const char *file, const char *value)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", cg->dir, file);
+	return write_file(path, value);
+}
+
+long memcg_read(const struct memcg *cg, const char *file, const char *key)
+{
+	char path[256], buf[4096], *line, *save;
+	size_t len = key ? strlen(key) : 0;
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", cg->dir, file);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	buf[fread(buf, 1, sizeof(buf) - 1, f)] = 0;
+	fclose(f);
+	if (!key)
+		return buf[0] ? atol(buf) : -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, key, len) && line[len] == ' ')
+			v = atol(line + len + 1);
+	return v;
 }

@@ -44,4 +44,27 @@ int become(const struct who *w);
 int run_as_who(const struct who *w, int (*fn)(void *), void *arg);
 int run_as(long uid, long group, int (*fn)(void *), void *arg);
 
+#define CGROUP_ROOT "/sys/fs/cgroup"
+
+/* A memory cgroup of a test's own, made fresh. */
+struct memcg {
+	char dir[128];
+	int mounted;
+	char why[256];
+};
+
+/*
+ * Makes @cg, CGROUP_ROOT/intnet-@tag-PID under cgroup2 (mounted there if
+ * nothing is): 0, or -1 with the reason to skip in cg->why.
+ */
+int memcg_make(struct memcg *cg, const char *tag);
+/* Removes @cg (empty by then) and what memcg_make() mounted. */
+void memcg_remove(const struct memcg *cg);
+int memcg_write(const struct memcg *cg, const char *file, const char *value);
+/*
+ * The number in @cg's @file, or on its line "@key N" if @key is not NULL;
+ * -1 if unknown.
+ */
+long memcg_read(const struct memcg *cg, const char *file, const char *key);
+
 #endif
