@@ -77,75 +77,146 @@ case " ${INTNET_TESTS:-dkms} " in *" dkms "*)
 	;;
 esac
 
-# run_lane LANE: boot its guest and run the tests; its wall time goes to LANE/lane.secs.
-run_lane() {
-	local start rc
+# The guests: one a lane, but the debug lane's tests, the slowest by far, are shared by
+# DEBUG_GUESTS guests (default 2) when guests run side by side: each takes the next test
+# of a queue nobody else has taken (run-tests.sh), so that they end together.
+jobs_max=${LANE_JOBS:-2}
+debug_guests=${DEBUG_GUESTS:-2}
+[ "$jobs_max" -gt 1 ] || debug_guests=1
+# No more guests than tests (make fuzz runs one).
+n_tests=$(expected_tests | wc -l)
+[ "$debug_guests" -le "$n_tests" ] || debug_guests=$((n_tests > 0 ? n_tests : 1))
+guests=() guest_lane=()
+for lane in "${lanes[@]}"; do
+	if [ "$lane" = debug ] && [ "$debug_guests" -gt 1 ]; then
+		for i in $(seq 1 "$debug_guests"); do
+			guests+=("debug-$i") guest_lane+=(debug)
+		done
+	else
+		guests+=("$lane") guest_lane+=("$lane")
+	fi
+done
+
+# lane_guests LANE: the names of the lane's guests (its results folders under build/vm).
+lane_guests() {
+	local i
+	for i in "${!guests[@]}"; do
+		[ "${guest_lane[$i]}" != "$1" ] || echo "${guests[$i]}"
+	done
+}
+
+# queue_order LANE: the lane's tests, longest first by the last run's times, so that the
+# guests sharing them end together. Without a last run, the tests that were the debug
+# lane's longest when this was written go first, the others in name order.
+queue_order() {
+	local lane=$1 name g secs best
+	local slow=" stress cli_access ynl security module_load access tunnel cli_switch cli_tap host_port "
+	for name in $(expected_tests); do
+		best=
+		for g in $(lane_guests "$lane"); do
+			secs=$(cat "$BUILD/vm/$g/tests/$name.secs" 2>/dev/null) || continue
+			[ -n "$best" ] && [ "$best" -ge "$secs" ] || best=$secs
+		done
+		if [ -z "$best" ]; then
+			case $slow in
+			*" $name "*) best=100 ;;
+			*) best=0 ;;
+			esac
+		fi
+		echo "$best $name"
+	done | sort -k1,1rn -k2,2 | awk '{ print $2 }'
+}
+
+# run_guest GUEST LANE: boot the guest and run its tests; its wall time goes to
+# GUEST/lane.secs.
+run_guest() {
+	local start rc name=$1 lane=$2
 	start=$(date +%s)
-	"$here/vm.sh" check "$1"
+	if [ "$name" = "$lane" ]; then
+		"$here/vm.sh" check "$lane"
+	else
+		INTNET_QUEUE=$BUILD/vm/$lane-queue "$here/vm.sh" check "$lane" "$name"
+	fi
 	rc=$?
-	mkdir -p "$BUILD/vm/$1"
-	echo $(($(date +%s) - start)) >"$BUILD/vm/$1/lane.secs"
-	[ "${2:-}" != quiet ] || echo "=== lane $1: finished after $(cat "$BUILD/vm/$1/lane.secs")s" >&3
+	mkdir -p "$BUILD/vm/$name"
+	echo $(($(date +%s) - start)) >"$BUILD/vm/$name/lane.secs"
+	[ "${3:-}" != quiet ] || echo "=== guest $name: finished after $(cat "$BUILD/vm/$name/lane.secs")s" >&3
 	return $rc
 }
 
-# progress: while lanes run side by side, say every minute how far each has come.
+# progress: while guests run side by side, say every minute how far each has come.
 progress() {
-	local n lane line
+	local n g line
 	n=$(expected_tests | wc -l)
 	while sleep 60; do
 		line=
-		for lane in "$@"; do
-			[ ! -f "$BUILD/vm/$lane/lane.secs" ] || continue
-			line="$line $lane $(find "$BUILD/vm/$lane/tests" -name '*.rc' 2>/dev/null | wc -l)/$n"
+		for g in "${guests[@]}"; do
+			[ ! -f "$BUILD/vm/$g/lane.secs" ] || continue
+			line="$line $g $(find "$BUILD/vm/$g/tests" -name '*.rc' 2>/dev/null | wc -l)/$n"
 		done
 		echo "=== $(date +%H:%M:%S) tests done:$line"
 	done
 }
 
-# Lanes run side by side, LANE_JOBS at a time (default 2): a test guest keeps about one
-# host core busy, so on a two-core machine the debug lane, the longest, runs beside the
-# others in turn. LANE_JOBS=1 runs them one after another with the console on screen.
-jobs_max=${LANE_JOBS:-2}
-if [ "$jobs_max" -gt 1 ] && [ ${#lanes[@]} -gt 1 ]; then
+# A lane's queue, when its tests are shared: the order, and no claims yet.
+for lane in "${lanes[@]}"; do
+	[ "$(lane_guests "$lane" | wc -l)" -gt 1 ] || continue
+	queue=$BUILD/vm/$lane-queue
+	rm -rf "$queue"
+	mkdir -p "$queue/claims"
+	queue_order "$lane" >"$queue/order"
+done
+
+# Guests run side by side, LANE_JOBS at a time (default 2): a test guest keeps about one
+# host core busy, so on a two-core machine the debug lane's guests, the longest, run
+# first and the others after them. LANE_JOBS=1 runs one guest a lane, one after another,
+# with the console on screen.
+if [ "$jobs_max" -gt 1 ] && [ ${#guests[@]} -gt 1 ]; then
 	# A guest's time limit allows for the core it shares (vm.sh: 900 s and 3600 s alone).
 	export TIMEOUT=${TIMEOUT:-1800} DEBUG_TIMEOUT=${DEBUG_TIMEOUT:-4800}
 	order=()
-	for lane in "${lanes[@]}"; do [ "$lane" != debug ] || order+=(debug); done
-	for lane in "${lanes[@]}"; do [ "$lane" = debug ] || order+=("$lane"); done
-	for lane in "${order[@]}"; do
-		mkdir -p "$BUILD/vm/$lane"
-		rm -f "$BUILD/vm/$lane/lane.secs" "$BUILD/vm/$lane"/tests/*.rc
+	for i in "${!guests[@]}"; do [ "${guest_lane[$i]}" != debug ] || order+=("$i"); done
+	for i in "${!guests[@]}"; do [ "${guest_lane[$i]}" = debug ] || order+=("$i"); done
+	for g in "${guests[@]}"; do
+		mkdir -p "$BUILD/vm/$g"
+		rm -f "$BUILD/vm/$g/lane.secs" "$BUILD/vm/$g"/tests/*.rc
 	done
-	progress "${order[@]}" &
+	progress &
 	ticker=$!
 	running=0 pids=()
-	for lane in "${order[@]}"; do
+	for i in "${order[@]}"; do
 		if [ "$running" -ge "$jobs_max" ]; then
 			wait -n
 			running=$((running - 1))
 		fi
-		echo "=== lane $lane: booting (console: $BUILD/vm/$lane/console.log)"
-		run_lane "$lane" quiet 3>&1 >"$BUILD/vm/check-$lane.log" 2>&1 &
+		g=${guests[$i]}
+		echo "=== guest $g: booting (console: $BUILD/vm/$g/console.log)"
+		run_guest "$g" "${guest_lane[$i]}" quiet 3>&1 >"$BUILD/vm/check-$g.log" 2>&1 &
 		pids+=($!)
 		running=$((running + 1))
 	done
 	wait "${pids[@]}"
+	# Its sleep too, which would hold the output open for up to a minute.
+	pkill -P "$ticker" sleep 2>/dev/null
 	kill "$ticker" 2>/dev/null
 	wait "$ticker" 2>/dev/null
 else
-	for lane in "${lanes[@]}"; do
-		echo "=== lane $lane: booting"
-		run_lane "$lane"
+	for i in "${!guests[@]}"; do
+		echo "=== guest ${guests[$i]}: booting"
+		run_guest "${guests[$i]}" "${guest_lane[$i]}"
 	done
 fi
 
 for lane in "${lanes[@]}"; do
-	out=$BUILD/vm/$lane
+	mapfile -t lane_dirs < <(lane_guests "$lane" | sed "s|^|$BUILD/vm/|")
 	pass=0 fail=0 skip=0
 	problems=()
 
 	for name in $(expected_tests); do
+		out=${lane_dirs[0]}
+		for d in "${lane_dirs[@]}"; do
+			[ ! -f "$d/tests/$name.tap" ] || out=$d
+		done
 		tap=$out/tests/$name.tap
 		if [ ! -f "$tap" ]; then
 			problems+=("$name: did not run")
@@ -170,44 +241,52 @@ for lane in "${lanes[@]}"; do
 		pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 	done
 
-	# The lane's own checks, each counted as a test.
-	if [ -f "$out/hung" ] || [ ! -s "$out/status" ]; then
-		problems+=("the guest did not finish (console: $out/console.log)")
-		fail=$((fail + 1))
-	else
-		pass=$((pass + 1))
-	fi
-	if [ -f "$out/dmesg.txt" ]; then
-		found=$(grep -E "$kernel_report_re" "$out/dmesg.txt" | head -n 20)
-	else
-		found=$(grep -E "$kernel_report_re" "$out/console.log" 2>/dev/null | head -n 20)
-		[ -n "$found" ] || found="no dmesg was saved"
-	fi
-	if [ -n "$found" ]; then
-		problems+=("kernel reports in dmesg ($out/dmesg.txt):" "$found")
-		fail=$((fail + 1))
-	else
-		pass=$((pass + 1))
-	fi
-	if [ "$lane" = debug ]; then
-		if [ ! -f "$out/kmemleak.txt" ]; then
-			problems+=("no kmemleak scan was made")
-			fail=$((fail + 1))
-		elif [ -s "$out/kmemleak.txt" ]; then
-			problems+=("kmemleak found leaks ($out/kmemleak.txt):" "$(head -n 20 "$out/kmemleak.txt")")
+	# Each guest's own checks, each counted as a test.
+	for out in "${lane_dirs[@]}"; do
+		g=${out##*/}
+		if [ -f "$out/hung" ] || [ ! -s "$out/status" ]; then
+			problems+=("guest $g did not finish (console: $out/console.log)")
 			fail=$((fail + 1))
 		else
 			pass=$((pass + 1))
 		fi
-	fi
+		if [ -f "$out/dmesg.txt" ]; then
+			found=$(grep -E "$kernel_report_re" "$out/dmesg.txt" | head -n 20)
+		else
+			found=$(grep -E "$kernel_report_re" "$out/console.log" 2>/dev/null | head -n 20)
+			[ -n "$found" ] || found="no dmesg was saved"
+		fi
+		if [ -n "$found" ]; then
+			problems+=("kernel reports in guest $g's dmesg ($out/dmesg.txt):" "$found")
+			fail=$((fail + 1))
+		else
+			pass=$((pass + 1))
+		fi
+		if [ "$lane" = debug ]; then
+			if [ ! -f "$out/kmemleak.txt" ]; then
+				problems+=("guest $g made no kmemleak scan")
+				fail=$((fail + 1))
+			elif [ -s "$out/kmemleak.txt" ]; then
+				problems+=("kmemleak found leaks in guest $g ($out/kmemleak.txt):" "$(head -n 20 "$out/kmemleak.txt")")
+				fail=$((fail + 1))
+			else
+				pass=$((pass + 1))
+			fi
+		fi
+	done
 
-	secs=$(cat "$out/lane.secs" 2>/dev/null || echo "?")
+	secs=
+	for out in "${lane_dirs[@]}"; do
+		secs="$secs${secs:+/}$(cat "$out/lane.secs" 2>/dev/null || echo "?")"
+	done
 	line="lane $lane: $pass passed, $fail failed, $skip skipped (${secs}s)"
 	summary+=("$line")
 	echo "=== $line"
 	# Where the lane's time went: its slowest tests.
-	slow=$(for f in "$out"/tests/*.secs; do
-		[ -f "$f" ] && echo "$(cat "$f") $(basename "$f" .secs)"
+	slow=$(for d in "${lane_dirs[@]}"; do
+		for f in "$d"/tests/*.secs; do
+			[ -f "$f" ] && echo "$(cat "$f") $(basename "$f" .secs)"
+		done
 	done | sort -rn | head -n 5 | awk '{ printf "%s%s %ss", sep, $2, $1; sep = ", " }')
 	[ -z "$slow" ] || echo "    slowest: $slow"
 	for p in "${problems[@]}"; do

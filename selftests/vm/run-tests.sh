@@ -6,6 +6,9 @@
 # the counting.
 #
 #   INTNET_TESTS   run only these tests (names without .sh; make fuzz runs "fuzz")
+#   INTNET_QUEUE   a folder shared with other guests of the same lane (check.sh makes
+#                  it): the tests are taken in the order its file "order" gives, and a
+#                  guest runs a test only if it is the first to create claims/NAME
 #   TEST_TIMEOUT   seconds a test may take (default 300; 900 on the debug lane, whose
 #                  kernel runs the same work 3-10 times slower)
 set -u
@@ -29,6 +32,20 @@ if [ -n "${INTNET_TESTS:-}" ]; then
 	done
 	tests=("${only[@]}")
 fi
+if [ -n "${INTNET_QUEUE:-}" ]; then
+	declare -A path
+	for t in "${tests[@]}"; do
+		base=${t##*/}
+		path[${base%.sh}]=$t
+	done
+	tests=()
+	while read -r name; do
+		[ -z "${path[$name]:-}" ] || tests+=("${path[$name]}")
+		unset "path[$name]"
+	done <"$INTNET_QUEUE/order"
+	# A test the order leaves out still runs, last.
+	tests+=("${path[@]}")
+fi
 # Exported: a test may stop itself cleanly before it is killed (fuzz does).
 limit=300
 [ "${INTNET_LANE:-}" != debug ] || limit=900
@@ -38,6 +55,10 @@ worst=0
 for t in "${tests[@]}"; do
 	name=$(basename "$t")
 	name=${name%.sh}
+	# mkdir is atomic on the host's file system: one guest wins each test.
+	if [ -n "${INTNET_QUEUE:-}" ] && ! mkdir "$INTNET_QUEUE/claims/$name" 2>/dev/null; then
+		continue
+	fi
 	echo "# === $name"
 	if [ ! -x "$t" ]; then
 		echo "not ok 1 $name: $t was not built" | tee "$dir/$name.tap"

@@ -6,7 +6,9 @@
 #   vm.sh kernel LANE          print "KVER VMLINUX KDIR" for a lane (6.1, 6.12, debug)
 #   vm.sh run LANE CMD         run CMD (a shell command line) in a guest; exit with its status
 #   vm.sh shell LANE           an interactive guest
-#   vm.sh check LANE           run the selftests in a guest (used by check.sh)
+#   vm.sh check LANE [NAME]    run the selftests in a guest (used by check.sh); NAME
+#                              names its results folder (default LANE), and with
+#                              INTNET_QUEUE set the guest takes its tests from that queue
 #   vm.sh bench LANE           run bench/bench.sh in a one-CPU icount guest (make bench)
 set -euo pipefail
 
@@ -120,7 +122,7 @@ boot() {
 		build_initramfs "$KVER" "$initrd"
 	fi
 
-	OUT=$BUILD/vm/${bench:+bench-}$lane
+	OUT=$BUILD/vm/${bench:+bench-}${GUEST_NAME:-$lane}
 	case $OUT in *[!A-Za-z0-9_./+-]*) die "build path '$OUT' has characters the guest's command line can't carry" ;; esac
 	rm -rf "$OUT"
 	mkdir -p "$OUT"
@@ -156,6 +158,13 @@ boot() {
 		-kernel "$VMLINUX" -initrd "$initrd" -append "$append"
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
 		-virtfs "local,path=$OUT,mount_tag=out,security_model=none,multidevs=remap")
+	# Guests that share a lane's tests claim them in a writable folder of the host's
+	# (check.sh, run-tests.sh).
+	if [ -n "${INTNET_QUEUE:-}" ]; then
+		case $INTNET_QUEUE in *[!A-Za-z0-9_./+-]*) die "queue path '$INTNET_QUEUE' has characters the guest's command line can't carry" ;; esac
+		append="$append intnet_queue=$INTNET_QUEUE"
+		qemu+=(-virtfs "local,path=$INTNET_QUEUE,mount_tag=queue,security_model=none,multidevs=remap")
+	fi
 	set +e
 	if [ "$interactive" = 1 ]; then
 		"${qemu[@]}"
@@ -195,6 +204,7 @@ run)
 shell) boot "$2" shell "" 1 ;;
 check)
 	[ "$2" != debug ] || TIMEOUT=$DEBUG_TIMEOUT
+	GUEST_NAME=${3:-}
 	boot "$2" check "" 0
 	exit "$(guest_status "$2")"
 	;;
@@ -220,7 +230,7 @@ bench)
 	python3 "$repo/bench/report.py" "$OUT/raw.tsv" "$BUILD/bench" "$(($(date +%s) - start))"
 	;;
 *)
-	sed -n '3,11s/^# \{0,1\}//p' "$0" >&2
+	sed -n '3,13s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 	;;
 esac
