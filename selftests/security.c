@@ -1276,46 +1276,6 @@ TEST_F(sw, tap_given_to_another_user_on_a_public_network_leaves_it)
 	deliver(_metadata, self, 1, frame_make(&f, BCAST, B, 60), PORT(0));
 }
 
-/* The kernel log from now on: /dev/kmsg read from its end; or -errno. */
-static int kmsg_open(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	lseek(fd, 0, SEEK_END);
-	return fd;
-}
-
-/*
- * The first message logged on @fd since kmsg_open() that reports a kernel
- * problem, in @line: 1, or 0 if there is none.
- */
-static int kmsg_report(int fd, char *line, size_t size)
-{
-	static const char *const reports[] = { "WARNING:", "BUG:", "Oops" };
-	char rec[2048], *msg;
-	unsigned int i;
-	ssize_t n;
-
-	for (;;) {
-		n = read(fd, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue;
-		if (n <= 0)
-			return 0;
-		rec[n] = '\0';
-		msg = strchr(rec, ';');
-		msg = msg ? msg + 1 : rec;
-		for (i = 0; i < sizeof(reports) / sizeof(reports[0]); i++) {
-			if (strstr(msg, reports[i])) {
-				snprintf(line, size, "%.400s", msg);
-				return 1;
-			}
-		}
-	}
-}
-
 /*
  * The same, for the only port its user has on the network, with a station
  * learned behind it: the entry and the user's share of the FDB go with the

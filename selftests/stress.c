@@ -14,7 +14,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "switch_lib.h"
@@ -615,19 +614,6 @@ static void *bcast_run(void *arg)
 	return NULL;
 }
 
-static int module_loaded(void)
-{
-	char line[256];
-	int found = 0;
-	FILE *f = fopen("/proc/modules", "r");
-
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, "intnet ", 7);
-	if (f)
-		fclose(f);
-	return found;
-}
-
 TEST_F(sw, rmmod_under_traffic_with_256_ports)
 {
 	static int fd[BIG_PORTS], ifindex[BIG_PORTS];
@@ -637,7 +623,7 @@ TEST_F(sw, rmmod_under_traffic_with_256_ports)
 	struct pollfd pfd;
 	char name[IFNAMSIZ];
 	unsigned long sent;
-	int i, br, kfd;
+	int i, br;
 
 	ASSERT_NE(NULL, ko)
 	TH_LOG("INTNET_KO (set by run-tests.sh) names the module to reload");
@@ -662,8 +648,7 @@ TEST_F(sw, rmmod_under_traffic_with_256_ports)
 	usleep(500000);
 
 	sent = b[0].sent + b[1].sent;
-	ASSERT_EQ(0, syscall(SYS_delete_module, "intnet", O_NONBLOCK))
-	TH_LOG("rmmod intnet: %s", strerror(errno));
+	ASSERT_EQ(0, module_unload());
 	EXPECT_FALSE(module_loaded());
 	usleep(500000);
 	for (i = 0; i < 2; i++) {
@@ -687,11 +672,7 @@ TEST_F(sw, rmmod_under_traffic_with_256_ports)
 	EXPECT_GT(0, genl_family_id(self->nl, INTNET_GENL_NAME));
 
 	/* Back again, empty, and working. */
-	kfd = open(ko, O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, kfd);
-	ASSERT_EQ(0, syscall(SYS_finit_module, kfd, "", 0))
-	TH_LOG("insmod %s: %s", ko, strerror(errno));
-	close(kfd);
+	ASSERT_EQ(0, module_load(ko));
 	for (i = 0; i < BIG_PORTS; i++)
 		close(fd[i]);
 	sw_enter_new_netns(_metadata, self);

@@ -33,16 +33,39 @@ cli() {
 		--schema "$schema" --output-json "$@"
 }
 
-# field JSON EXPR: a Python expression over the reply "j" (lib.sh's json_eval).
-field() {
-	json_eval "$2" <<<"$1"
+# want DESC EXPECTED SOURCE EXPR: the Python expression EXPR over the JSON "j" of
+# SOURCE (N: the Nth line of $out/results, the Nth request's result; or a file of
+# JSON) must print EXPECTED. judge evaluates every want so far in one Python process
+# (each start of Python costs seconds under emulation) and reports them in order.
+wants=()
+want() {
+	wants+=("$1"$'\t'"$2"$'\t'"$3"$'\t'"$4")
+}
+judge() {
+	local got i desc expected
+	mapfile -t got < <(printf '%s\n' "${wants[@]}" | /usr/bin/python3 -c '
+import json, sys
+results = open(sys.argv[1]).read().splitlines()
+for line in sys.stdin:
+    desc, expected, source, expr = line.rstrip("\n").split("\t")
+    try:
+        j = json.loads(results[int(source) - 1] if source.isdigit() else open(source).read())
+        print(eval(expr))
+    except Exception as e:
+        print("not evaluated: %r" % e)
+' "$out/results")
+	for i in "${!wants[@]}"; do
+		IFS=$'\t' read -r desc expected _ _ <<<"${wants[$i]}"
+		expect_eq "$desc" "$expected" "${got[$i]}"
+	done
+	wants=()
 }
 
-r=$(cli --do version-get)
-expect_eq "cli.py version-get: the module's version" "$(cat /sys/module/intnet/version)" \
-	"$(field "$r" 'j["version"]')"
-expect_eq "cli.py version-get: the features, by the spec's names" \
-	"['access', 'events', 'netns', 'owner-names', 'switch']" "$(field "$r" 'sorted(j["features"])')"
+cli --do version-get >"$out/version"
+want "cli.py version-get: the module's version" "$(cat /sys/module/intnet/version)" \
+	"$out/version" 'j["version"]'
+want "cli.py version-get: the features, by the spec's names" \
+	"['access', 'events', 'netns', 'owner-names', 'switch']" "$out/version" 'sorted(j["features"])'
 
 # The requests, one a line; their results come back a line each, in order.
 cat >"$out/steps" <<EOF
@@ -74,43 +97,44 @@ expect_eq "every request answered, nothing on stderr" "21 " \
 	"$(wc -l <"$out/results") $(cat "$out/errors")"
 # step N: the result of the Nth request.
 step() { sed -n "${1}p" "$out/results"; }
-ok_reply() { [ "$(field "$(step "$1")" '"error" in j')" = False ]; }
+# ok_reply DESC N: the Nth request was answered without an error.
+ok_reply() { want "$1" False "$2" '"error" in j'; }
 
-check "net-new: a public network with settings" ok_reply 1
-r=$(step 2)
-expect_eq "net-get: what net-new set" "ylab 120 public 8 0 1" \
-	"$(field "$r" '" ".join(str(x) for x in (j["reply"]["net-name"], j["reply"]["net-ageing"], j["reply"]["net-access"], j["reply"]["net-group-fwd-mask"], j["reply"]["net-owner"], j["reply"]["net-explicit"]))')"
-expect_eq "net-get: the counters, nested" "0 0" \
-	"$(field "$r" '"%d %d" % (j["reply"]["stats"]["rx-packets"], j["reply"]["stats"]["tx-drop-nomem"])')"
-check "net-new: a network of the same name for another owner" ok_reply 3
-expect_eq "net-get dump: both, by owner" "[('ylab', 0), ('ylab', 1001)]" \
-	"$(field "$(step 4)" 'sorted((n["net-name"], n["net-owner"]) for n in j["reply"])')"
-expect_eq "net-get of the owner's network" "1001 restricted" \
-	"$(field "$(step 5)" '"%d %s" % (j["reply"]["net-owner"], j["reply"]["net-access"])')"
-check "port-add" ok_reply 6
-check "port-add, locked" ok_reply 7
-expect_eq "port-get: the port, its lock and its carrier" "yd1 ylab 0 1 1 02:00:00:00:b0:01" \
-	"$(field "$(step 8)" '" ".join(str(j["reply"][k]) for k in ("ifname", "net-name", "net-owner", "port-up", "port-carrier", "port-lock-mac"))')"
-expect_eq "port-get dump of the network" "['yd0', 'yd1']" \
-	"$(field "$(step 9)" 'sorted(p["ifname"] for p in j["reply"])')"
-check "port-set down" ok_reply 10
-expect_eq "port-get: down" 0 "$(field "$(step 11)" 'j["reply"]["port-up"]')"
-check "fdb-add" ok_reply 12
-expect_eq "fdb-get (do): the static entry" "02:00:00:00:a0:01 yd0 1 0" \
-	"$(field "$(step 13)" '" ".join(str(j["reply"][k]) for k in ("mac", "ifname", "fdb-is-static", "fdb-locked"))')"
-expect_eq "fdb-get dump: the entry and the lock" \
-	"[('02:00:00:00:a0:01', 0), ('02:00:00:00:b0:01', 1)]" \
-	"$(field "$(step 14)" 'sorted((e["mac"], e["fdb-locked"]) for e in j["reply"])')"
-check "fdb-del" ok_reply 15
+ok_reply "net-new: a public network with settings" 1
+want "net-get: what net-new set" "ylab 120 public 8 0 1" 2 \
+	'" ".join(str(x) for x in (j["reply"]["net-name"], j["reply"]["net-ageing"], j["reply"]["net-access"], j["reply"]["net-group-fwd-mask"], j["reply"]["net-owner"], j["reply"]["net-explicit"]))'
+want "net-get: the counters, nested" "0 0" 2 \
+	'"%d %d" % (j["reply"]["stats"]["rx-packets"], j["reply"]["stats"]["tx-drop-nomem"])'
+ok_reply "net-new: a network of the same name for another owner" 3
+want "net-get dump: both, by owner" "[('ylab', 0), ('ylab', 1001)]" 4 \
+	'sorted((n["net-name"], n["net-owner"]) for n in j["reply"])'
+want "net-get of the owner's network" "1001 restricted" 5 \
+	'"%d %s" % (j["reply"]["net-owner"], j["reply"]["net-access"])'
+ok_reply "port-add" 6
+ok_reply "port-add, locked" 7
+want "port-get: the port, its lock and its carrier" "yd1 ylab 0 1 1 02:00:00:00:b0:01" 8 \
+	'" ".join(str(j["reply"][k]) for k in ("ifname", "net-name", "net-owner", "port-up", "port-carrier", "port-lock-mac"))'
+want "port-get dump of the network" "['yd0', 'yd1']" 9 \
+	'sorted(p["ifname"] for p in j["reply"])'
+ok_reply "port-set down" 10
+want "port-get: down" 0 11 'j["reply"]["port-up"]'
+ok_reply "fdb-add" 12
+want "fdb-get (do): the static entry" "02:00:00:00:a0:01 yd0 1 0" 13 \
+	'" ".join(str(j["reply"][k]) for k in ("mac", "ifname", "fdb-is-static", "fdb-locked"))'
+want "fdb-get dump: the entry and the lock" \
+	"[('02:00:00:00:a0:01', 0), ('02:00:00:00:b0:01', 1)]" 14 \
+	'sorted((e["mac"], e["fdb-locked"]) for e in j["reply"])'
+ok_reply "fdb-del" 15
 expect_eq "fdb-get of what is gone: the kernel's message" 1 \
 	"$(step 16 | grep -c "no such FDB entry")"
 expect_eq "net-new of a bad name: refused with the kernel's message" 1 \
 	"$(step 17 | grep -c "a network name is 1 to 127 printable ASCII characters without spaces or slashes")"
 expect_eq "port-del with another command's attribute: refused" 1 \
 	"$(step 18 | grep -c "Unsupported attribute")"
-check "net-set" ok_reply 19
-check "port-del" ok_reply 20
-check "monitor (a user's subscription; here the administrator's)" ok_reply 21
+ok_reply "net-set" 19
+ok_reply "port-del" 20
+ok_reply "monitor (a user's subscription; here the administrator's)" 21
+judge
 
 # subscribed GROUP CMD...: cli.py joins the multicast group GROUP, then sleeps; once it
 # sleeps (clock_nanosleep, syscall 230 on x86_64, in /proc/PID/syscall) it is in the
@@ -147,19 +171,18 @@ subscribed() {
 
 subscribed events bash -c "intnetctl net set ylab ageing 60 && intnetctl port add yd0 net ylab \
 	&& intnetctl port set yd0 down && intnetctl port del yd0"
-r=$(cat "$out/events")
-expect_eq "cli.py subscribed: the events, in order" \
+want "cli.py subscribed: the events, in order" \
 	"[('net-set-ntf', 'ylab', 60), ('port-add-ntf', 'yd0', 1), ('port-set-ntf', 'yd0', 0), ('port-del-ntf', 'yd0', 0)]" \
-	"$(field "$r" '[(m["name"], m["msg"].get("ifname", m["msg"]["net-name"]), m["msg"]["net-ageing"] if m["name"] == "net-set-ntf" else m["msg"]["port-up"]) for m in j]')"
+	"$out/events" '[(m["name"], m["msg"].get("ifname", m["msg"]["net-name"]), m["msg"]["net-ageing"] if m["name"] == "net-set-ntf" else m["msg"]["port-up"]) for m in j]'
 subscribed fdb bash -c "intnetctl fdb add 02:00:00:00:a0:02 dev yd1 && intnetctl fdb del 02:00:00:00:a0:02 net ylab"
-r=$(cat "$out/fdb")
-expect_eq "cli.py subscribed: FDB events, added and deleted, with the reason" \
+want "cli.py subscribed: FDB events, added and deleted, with the reason" \
 	"[('fdb-add-ntf', '02:00:00:00:a0:02', 'yd1', 'add'), ('fdb-del-ntf', '02:00:00:00:a0:02', 'yd1', 'del')]" \
-	"$(field "$r" '[(m["name"], m["msg"]["mac"], m["msg"]["ifname"], m["msg"]["fdb-event"]) for m in j]')"
+	"$out/fdb" '[(m["name"], m["msg"]["mac"], m["msg"]["ifname"], m["msg"]["fdb-event"]) for m in j]'
 expect_eq "cli.py printed no error while listening" "" "$(cat "$out/events.err" "$out/fdb.err")"
 check "net-del" ip netns exec $NS intnetctl net del ylab
-r=$(cli --dump net-get)
-expect_eq "cli.py net-get dump: only the other owner's network is left" "[('ylab', 1001)]" \
-	"$(field "$r" 'sorted((n["net-name"], n["net-owner"]) for n in j)')"
+cli --dump net-get >"$out/net-get"
+want "cli.py net-get dump: only the other owner's network is left" "[('ylab', 1001)]" \
+	"$out/net-get" 'sorted((n["net-name"], n["net-owner"]) for n in j)'
+judge
 rm -rf "$out"
 finish

@@ -13,6 +13,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -278,4 +279,86 @@ long memcg_read(const struct memcg *cg, const char *file, const char *key)
 		if (!strncmp(line, key, len) && line[len] == ' ')
 			v = atol(line + len + 1);
 	return v;
+}
+
+int module_loaded(void)
+{
+	char line[256];
+	int found = 0;
+	FILE *f = fopen("/proc/modules", "r");
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, "intnet ", 7);
+	if (f)
+		fclose(f);
+	return found;
+}
+
+int module_unload(void)
+{
+	return syscall(SYS_delete_module, "intnet", O_NONBLOCK) ? -errno : 0;
+}
+
+int module_load(const char *ko)
+{
+	int fd = open(ko, O_RDONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (syscall(SYS_finit_module, fd, "", 0))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+int kmsg_report(int fd, char *line, size_t size)
+{
+	/* selftests/lib.sh's kernel_report_re, as plain substrings */
+	static const char *const reports[] = {
+		"BUG:",
+		"WARNING:",
+		"Oops",
+		"KASAN",
+		"UBSAN",
+		"suspected memory leak",
+		"unreferenced object",
+		"blocked for more than",
+		"circular locking",
+		"recursive locking",
+		"suspicious RCU usage",
+		"general protection fault",
+		"Kernel panic",
+		"Call Trace",
+		"unregister_netdevice: waiting for",
+	};
+	char rec[2048], *msg;
+	unsigned int i;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			return 0;
+		rec[n] = '\0';
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		for (i = 0; i < sizeof(reports) / sizeof(reports[0]); i++) {
+			if (strstr(msg, reports[i])) {
+				snprintf(line, size, "%.400s", msg);
+				return 1;
+			}
+		}
+	}
 }

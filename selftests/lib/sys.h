@@ -67,4 +67,20 @@ int memcg_write(const struct memcg *cg, const char *file, const char *value);
  */
 long memcg_read(const struct memcg *cg, const char *file, const char *key);
 
+/* Whether intnet is in /proc/modules. */
+int module_loaded(void);
+/* delete_module(2) of intnet, as rmmod does: 0 or -errno. */
+int module_unload(void);
+/* finit_module(2) of the module file @ko, as insmod does: 0 or -errno. */
+int module_load(const char *ko);
+
+/* The kernel log from now on: /dev/kmsg read from its end; or -errno. */
+int kmsg_open(void);
+/*
+ * The first message logged on @fd since kmsg_open() that reports a kernel
+ * problem (what check.sh's dmesg check looks for), in @line: 1, or 0 if there
+ * is none.
+ */
+int kmsg_report(int fd, char *line, size_t size);
+
 #endif
