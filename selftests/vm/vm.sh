@@ -116,11 +116,18 @@ build_initramfs() {
 boot() {
 	local lane=$1 mode=$2 cmd=$3 interactive=$4 bench=${5:-} initrd ko append mem rc
 	lane_kernel "$lane"
+	# Guests of the same lane start side by side (check.sh): one builds, the others
+	# wait for it and find everything up to date.
+	mkdir -p "$BUILD/vm/kernels"
+	exec 9>"$BUILD/vm/kernels/.build-$lane.lock"
+	flock 9
 	ko=$(build_module "$KDIR")
 	initrd=$BUILD/vm/kernels/initramfs-$KVER.cpio
 	if [ ! -s "$initrd" ] || [ "$here/initramfs-init" -nt "$initrd" ] || [ "$0" -nt "$initrd" ]; then
 		build_initramfs "$KVER" "$initrd"
 	fi
+	flock -u 9
+	exec 9>&-
 
 	OUT=$BUILD/vm/${bench:+bench-}${GUEST_NAME:-$lane}
 	case $OUT in *[!A-Za-z0-9_./+-]*) die "build path '$OUT' has characters the guest's command line can't carry" ;; esac
