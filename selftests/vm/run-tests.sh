@@ -33,6 +33,11 @@ if [ -n "${INTNET_TESTS:-}" ]; then
 	tests=("${only[@]}")
 fi
 if [ -n "${INTNET_QUEUE:-}" ]; then
+	# Claimed anywhere but on the host, every test would run in every guest.
+	if ! mountpoint -q "$INTNET_QUEUE"; then
+		echo "not ok 1 run-tests: the test queue $INTNET_QUEUE is not mounted from the host"
+		exit 1
+	fi
 	declare -A path
 	for t in "${tests[@]}"; do
 		base=${t##*/}

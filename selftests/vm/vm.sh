@@ -152,6 +152,15 @@ boot() {
 		mem=2G
 	fi
 
+	# Guests that share a lane's tests claim them in a writable folder of the host's
+	# (check.sh, run-tests.sh).
+	local queue=()
+	if [ -n "${INTNET_QUEUE:-}" ]; then
+		case $INTNET_QUEUE in *[!A-Za-z0-9_./+-]*) die "queue path '$INTNET_QUEUE' has characters the guest's command line can't carry" ;; esac
+		append="$append intnet_queue=$INTNET_QUEUE"
+		queue=(-virtfs "local,path=$INTNET_QUEUE,mount_tag=queue,security_model=none,multidevs=remap")
+	fi
+
 	# shellcheck disable=SC2054 # QEMU's options have commas
 	local cpus=(-accel tcg,thread=multi -cpu max -smp 2)
 	if [ -n "$bench" ]; then
@@ -164,14 +173,8 @@ boot() {
 		-nographic -no-reboot -nic none
 		-kernel "$VMLINUX" -initrd "$initrd" -append "$append"
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
-		-virtfs "local,path=$OUT,mount_tag=out,security_model=none,multidevs=remap")
-	# Guests that share a lane's tests claim them in a writable folder of the host's
-	# (check.sh, run-tests.sh).
-	if [ -n "${INTNET_QUEUE:-}" ]; then
-		case $INTNET_QUEUE in *[!A-Za-z0-9_./+-]*) die "queue path '$INTNET_QUEUE' has characters the guest's command line can't carry" ;; esac
-		append="$append intnet_queue=$INTNET_QUEUE"
-		qemu+=(-virtfs "local,path=$INTNET_QUEUE,mount_tag=queue,security_model=none,multidevs=remap")
-	fi
+		-virtfs "local,path=$OUT,mount_tag=out,security_model=none,multidevs=remap"
+		"${queue[@]}")
 	set +e
 	if [ "$interactive" = 1 ]; then
 		"${qemu[@]}"
