@@ -20,26 +20,15 @@ struct version {
 static int version_get(struct version *v, const void *extra, size_t extra_len)
 {
 	static struct nl_reply r;
-	char req[512];
 	struct nlattr *a;
-	size_t len;
-	int fd, family;
+	int err;
 
 	memset(v, 0, sizeof(*v));
-	fd = nl_open();
-	if (fd < 0)
-		return fd;
-	family = genl_family_id(fd, INTNET_GENL_NAME);
-	if (family < 0) {
-		close(fd);
-		return family;
-	}
-	len = genl_start(req, family, INTNET_CMD_VERSION_GET, 0);
-	memcpy(req + len, extra, extra_len);
-	len += extra_len;
-	v->error = nl_request(fd, req, len, &r);
+	err = intnet_request_once(INTNET_CMD_VERSION_GET, extra, extra_len, &r);
+	if (err)
+		return err;
+	v->error = r.error;
 	memcpy(v->extack, r.extack, sizeof(v->extack));
-	close(fd);
 	if (v->error || !r.msg)
 		return 0;
 	a = genl_attr(r.msg, INTNET_ATTR_VERSION);

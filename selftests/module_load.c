@@ -28,24 +28,14 @@
 static int version_answered(void)
 {
 	static struct nl_reply r;
-	char req[256];
-	size_t len;
-	int fd, family, err;
+	int err;
 
-	fd = nl_open();
-	if (fd < 0)
-		return fd;
-	family = genl_family_id(fd, INTNET_GENL_NAME);
-	if (family < 0) {
-		close(fd);
-		return family;
-	}
-	len = genl_start(req, family, INTNET_CMD_VERSION_GET, 0);
-	err = nl_request(fd, req, len, &r);
-	if (!err && (!r.msg || !genl_attr(r.msg, INTNET_ATTR_VERSION)))
-		err = -EBADMSG;
-	close(fd);
-	return err;
+	err = intnet_request_once(INTNET_CMD_VERSION_GET, NULL, 0, &r);
+	if (err)
+		return err;
+	if (!r.error && (!r.msg || !genl_attr(r.msg, INTNET_ATTR_VERSION)))
+		return -EBADMSG;
+	return r.error;
 }
 
 TEST(load_and_unload_fifty_times)

@@ -344,3 +344,29 @@ int genl_join(const char *grp)
 	}
 	return fd;
 }
+
+int intnet_request_once(uint8_t cmd, const void *extra, size_t extra_len,
+			struct nl_reply *r)
+{
+	char req[512];
+	size_t len;
+	int fd, family;
+
+	if (extra_len > sizeof(req) - NLMSG_HDRLEN - GENL_HDRLEN)
+		return -EMSGSIZE;
+	fd = nl_open();
+	if (fd < 0)
+		return fd;
+	family = genl_family_id(fd, INTNET_GENL_NAME);
+	if (family < 0) {
+		close(fd);
+		return family;
+	}
+	len = genl_start(req, family, cmd, 0);
+	if (extra_len)
+		memcpy(req + len, extra, extra_len);
+	len += extra_len;
+	r->error = nl_request(fd, req, len, r);
+	close(fd);
+	return 0;
+}

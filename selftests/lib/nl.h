@@ -74,6 +74,14 @@ struct nlattr *genl_attr(struct nlmsghdr *nh, uint16_t type);
 
 /* The family id of @name, or a negative errno (-ENOENT when not registered). */
 int genl_family_id(int fd, const char *name);
+/*
+ * Sends the intnet request @cmd with the attributes @extra (@extra_len bytes)
+ * on a new socket and waits for its ack, in @r (r->error: 0 or a negative
+ * errno). Returns 0 once sent, or the negative errno of opening the socket or
+ * finding the family (-ENOENT when it is not registered).
+ */
+int intnet_request_once(uint8_t cmd, const void *extra, size_t extra_len,
+			struct nl_reply *r);
 
 /* The top-level attributes of a generic netlink message, by type. */
 void genl_index(struct nlmsghdr *nh, struct nlattr **tb, int max);
