@@ -23,7 +23,7 @@ struct mem_cgroup;
 #define INTNET_FEATURES                                                  \
 	((u64)(INTNET_FEATURE_NETNS | INTNET_FEATURE_SWITCH |           \
 	       INTNET_FEATURE_ACCESS | INTNET_FEATURE_EVENTS |          \
-	       INTNET_FEATURE_OWNER_NAMES))
+	       INTNET_FEATURE_OWNER_NAMES | INTNET_FEATURE_SAFE_SHARING))
 
 /* Defaults of a new network (policy, not contract: not in the uapi). */
 #define INTNET_AGEING_DEFAULT	300	/* seconds */

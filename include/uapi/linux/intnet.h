@@ -31,6 +31,8 @@
 #define INTNET_FLOOD_LIMIT_MAX	10000000
 #define INTNET_FLOOD_LIMIT_OFF	0xffffffff	/* no limit */
 #define INTNET_FLOOD_BURST_MAX	1000000
+/* IP anti-spoofing: the most addresses, IPv4 and IPv6 together, of a port. */
+#define INTNET_PORT_IP_LOCK_MAX	8
 
 /* The multicast groups of the family (see "Events" below). */
 #define INTNET_MCGRP_EVENTS	"events"
@@ -64,12 +66,15 @@
  *	user if that user has none of the name (see "Names"). Takes
  *	%INTNET_ATTR_PORT_UP (default 1), %INTNET_ATTR_PORT_PROMISC,
  *	%INTNET_ATTR_PORT_LOCK_MAC, %INTNET_ATTR_PORT_ISOLATED,
- *	%INTNET_ATTR_PORT_NO_CREATE and (from an administrator)
+ *	%INTNET_ATTR_PORT_FLOOD_LIMIT, %INTNET_ATTR_PORT_IP_LOCK,
+ *	%INTNET_ATTR_PORT_DHCP_SERVER, %INTNET_ATTR_PORT_NO_CREATE and (from an
+ *	administrator)
  *	%INTNET_ATTR_PORT_USER.
  * @INTNET_CMD_PORT_DEL: detach the port %INTNET_ATTR_IFINDEX.
  * @INTNET_CMD_PORT_SET: change %INTNET_ATTR_PORT_UP, %INTNET_ATTR_PORT_PROMISC,
- *	%INTNET_ATTR_PORT_LOCK_MAC and/or %INTNET_ATTR_PORT_ISOLATED of the port
- *	%INTNET_ATTR_IFINDEX.
+ *	%INTNET_ATTR_PORT_LOCK_MAC, %INTNET_ATTR_PORT_ISOLATED,
+ *	%INTNET_ATTR_PORT_FLOOD_LIMIT, %INTNET_ATTR_PORT_IP_LOCK and/or
+ *	%INTNET_ATTR_PORT_DHCP_SERVER of the port %INTNET_ATTR_IFINDEX.
  * @INTNET_CMD_PORT_GET: one port (%INTNET_ATTR_IFINDEX, whatever its network)
  *	or, as a dump, every port (of the network %INTNET_ATTR_NET_NAME when
  *	given).
@@ -283,6 +288,22 @@ enum intnet_cmd {
  *	port's user only a limit no higher than the network's for the port
  * @INTNET_ATTR_PORT_FLOOD_RATE: u32, the flood limit in effect on the port,
  *	frames a second; 0 for none (reply only)
+ * @INTNET_ATTR_PORT_IP_LOCK: nested &enum intnet_ip_lock_attr, IP
+ *	anti-spoofing: the addresses the port may send from (at most
+ *	%INTNET_PORT_IP_LOCK_MAX, unicast, each locked to one port of the
+ *	network: -EEXIST when another port has it). While a port has any, its
+ *	frames are checked on the way in: IPv4 and IPv6 only from these
+ *	addresses (or 0.0.0.0 and ::, which claim nothing); ARP only with a
+ *	sender IP among them (or 0.0.0.0, a probe) and a sender MAC equal to the
+ *	frame's source; IPv6 neighbour advertisements only for a target among
+ *	them; no DHCP or DHCPv6 server replies unless
+ *	%INTNET_ATTR_PORT_DHCP_SERVER; no VLAN-tagged frames. Other protocols
+ *	pass. In a request the nest replaces the port's list, and an empty nest
+ *	lifts the lock; in a reply it is present only when locked. Set by the
+ *	network's owner or an administrator (PORT_ADD and PORT_SET)
+ * @INTNET_ATTR_PORT_DHCP_SERVER: u8; 1 lets a port with an IP lock send DHCP
+ *	and DHCPv6 server replies (UDP from port 67 to 68, 547 to 546), 0 (the
+ *	default) drops them. Set by the network's owner or an administrator
  */
 enum intnet_attr {
 	INTNET_ATTR_UNSPEC,
@@ -326,6 +347,8 @@ enum intnet_attr {
 	INTNET_ATTR_NET_FLOOD_BURST,
 	INTNET_ATTR_PORT_FLOOD_LIMIT,
 	INTNET_ATTR_PORT_FLOOD_RATE,
+	INTNET_ATTR_PORT_IP_LOCK,
+	INTNET_ATTR_PORT_DHCP_SERVER,
 
 	__INTNET_ATTR_MAX,
 	INTNET_ATTR_MAX = __INTNET_ATTR_MAX - 1
@@ -376,6 +399,16 @@ enum intnet_attr {
  *	another isolated port
  * @INTNET_STATS_RX_DROP_FLOOD_LIMIT: a frame to flood beyond the port's flood
  *	limit (storm control)
+ * @INTNET_STATS_RX_DROP_IP_SPOOF: from a port with an IP lock: an IPv4 or
+ *	IPv6 packet from an address not locked to it, a malformed IP header or
+ *	extension header chain, or a VLAN-tagged frame
+ * @INTNET_STATS_RX_DROP_ARP_SPOOF: from a port with an IP lock: ARP claiming
+ *	an address not locked to it, with a sender MAC other than the frame's
+ *	source, or not Ethernet/IPv4 ARP
+ * @INTNET_STATS_RX_DROP_ND_SPOOF: from a port with an IP lock: an IPv6
+ *	neighbour advertisement for a target not locked to it
+ * @INTNET_STATS_RX_DROP_DHCP_SERVER: from a port with an IP lock and without
+ *	%INTNET_ATTR_PORT_DHCP_SERVER: a DHCP or DHCPv6 server reply
  */
 enum intnet_stats {
 	INTNET_STATS_UNSPEC,
@@ -401,6 +434,10 @@ enum intnet_stats {
 	INTNET_STATS_RX_DROP_BAD_HEADER,
 	INTNET_STATS_RX_DROP_ISOLATED,
 	INTNET_STATS_RX_DROP_FLOOD_LIMIT,
+	INTNET_STATS_RX_DROP_IP_SPOOF,
+	INTNET_STATS_RX_DROP_ARP_SPOOF,
+	INTNET_STATS_RX_DROP_ND_SPOOF,
+	INTNET_STATS_RX_DROP_DHCP_SERVER,
 
 	__INTNET_STATS_MAX,
 	INTNET_STATS_MAX = __INTNET_STATS_MAX - 1
@@ -420,6 +457,9 @@ enum intnet_stats {
  * @INTNET_FEATURE_OWNER_NAMES: names per owner (%INTNET_ATTR_NET_OWNER in
  *	requests, see "Names"), ports that follow their TAP's owner, and
  *	%INTNET_ATTR_NET_GROUP_FWD_MASK
+ * @INTNET_FEATURE_SAFE_SHARING: storm control (the FLOOD_LIMIT attributes),
+ *	isolated ports and IP anti-spoofing (%INTNET_ATTR_PORT_IP_LOCK,
+ *	%INTNET_ATTR_PORT_DHCP_SERVER)
  *
  * New capabilities add a bit here when they land, so that a newer intnetctl
  * can tell what an older module supports.
@@ -430,6 +470,23 @@ enum intnet_feature {
 	INTNET_FEATURE_ACCESS = 1 << 2,
 	INTNET_FEATURE_EVENTS = 1 << 3,
 	INTNET_FEATURE_OWNER_NAMES = 1 << 4,
+	INTNET_FEATURE_SAFE_SHARING = 1 << 5,
+};
+
+/**
+ * enum intnet_ip_lock_attr - attributes nested in %INTNET_ATTR_PORT_IP_LOCK,
+ *	each repeated once per address
+ * @INTNET_IP_LOCK_UNSPEC: unused, rejected
+ * @INTNET_IP_LOCK_IPV4: 4 bytes, an IPv4 address, network byte order
+ * @INTNET_IP_LOCK_IPV6: 16 bytes, an IPv6 address
+ */
+enum intnet_ip_lock_attr {
+	INTNET_IP_LOCK_UNSPEC,
+	INTNET_IP_LOCK_IPV4,
+	INTNET_IP_LOCK_IPV6,
+
+	__INTNET_IP_LOCK_MAX,
+	INTNET_IP_LOCK_MAX = __INTNET_IP_LOCK_MAX - 1
 };
 
 /**
