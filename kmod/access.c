@@ -290,6 +290,21 @@ int intnet_may_flood_limit(const struct intnet_caller *c,
 	return 0;
 }
 
+/*
+ * Whether the caller may change a port's IP lock or DHCP server setting on
+ * @nw (NULL: the caller's network to be): the network's owner and
+ * administrators.
+ */
+int intnet_may_ip_lock(const struct intnet_caller *c,
+		       const struct intnet_network *nw,
+		       struct netlink_ext_ack *extack)
+{
+	if (!nw || intnet_owns_net(c, nw))
+		return 0;
+	return DENY(extack,
+		    "only the network's owner can change a port's IP locks or DHCP server setting");
+}
+
 int intnet_may_change_fdb(const struct intnet_caller *c,
 			  const struct intnet_network *nw,
 			  struct netlink_ext_ack *extack)

@@ -25,6 +25,10 @@ static const enum skb_drop_reason drop_reason[__INTNET_STATS_MAX] = {
 	[INTNET_STATS_RX_DROP_BAD_HEADER] = SKB_DROP_REASON_DEV_HDR,
 	[INTNET_STATS_RX_DROP_ISOLATED] = INTNET_DROP_NO_TARGET,
 	[INTNET_STATS_RX_DROP_FLOOD_LIMIT] = SKB_DROP_REASON_NOT_SPECIFIED,
+	[INTNET_STATS_RX_DROP_IP_SPOOF] = INTNET_DROP_BAD_SOURCE,
+	[INTNET_STATS_RX_DROP_ARP_SPOOF] = INTNET_DROP_BAD_SOURCE,
+	[INTNET_STATS_RX_DROP_ND_SPOOF] = INTNET_DROP_BAD_SOURCE,
+	[INTNET_STATS_RX_DROP_DHCP_SERVER] = SKB_DROP_REASON_NOT_SPECIFIED,
 	[INTNET_STATS_TX_DROP_OVERSIZE] = SKB_DROP_REASON_PKT_TOO_BIG,
 };
 
@@ -212,9 +216,11 @@ static bool link_local_dropped(const struct intnet_network *nw, const u8 *dest)
  */
 void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb)
 {
+	const struct intnet_ip_lock *ip_lock;
 	struct intnet_fdb_entry *e;
 	struct intnet_port *to;
 	const struct ethhdr *eth;
+	enum intnet_stats why;
 	u64 lock;
 
 	intnet_count_len(port, INTNET_STATS_RX_PACKETS, INTNET_STATS_RX_BYTES,
@@ -238,6 +244,14 @@ void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb)
 	if (unlikely(lock && ether_addr_to_u64(eth->h_source) != lock)) {
 		drop(port, INTNET_STATS_RX_DROP_MAC_LOCKED, skb);
 		return;
+	}
+	ip_lock = rcu_dereference(port->ip_lock);
+	if (unlikely(ip_lock)) {
+		why = intnet_ip_lock_verdict(port, ip_lock, skb);
+		if (why) {
+			drop(port, why, skb);
+			return;
+		}
 	}
 
 	if (is_multicast_ether_addr(eth->h_dest)) {

@@ -5,6 +5,7 @@
 
 #include <linux/hashtable.h>
 #include <linux/if_ether.h>
+#include <linux/in6.h>
 #include <linux/intnet.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
@@ -150,6 +151,10 @@ struct intnet_port {
 	bool host;
 	/* The only source address allowed (ether_addr_to_u64), 0 = none; RTNL. */
 	u64 lock_mac;
+	/* The IP addresses it may send from (iplock.c); NULL: not checked. */
+	struct intnet_ip_lock __rcu *ip_lock;
+	/* Under an IP lock: whether it may send DHCP server replies. */
+	bool dhcp_server;
 	/* Set under the FDB lock when the port leaves: nothing learns onto it after. */
 	bool gone;
 	unsigned int fdb_learned;	/* learned entries behind it, fdb_lock */
@@ -166,6 +171,7 @@ struct intnet_port_settings {
 	bool up;
 	bool promisc;
 	bool isolated;
+	bool dhcp_server;
 	u32 flood_limit;
 };
 
@@ -190,6 +196,15 @@ static inline u32 intnet_flood_rate(const struct intnet_port *port,
 	return intnet_flood_rate_of(READ_ONCE(port->flood_limit), port->user,
 				    nw);
 }
+
+/* The addresses a port may send from (iplock.c); replaced whole, under RCU. */
+struct intnet_ip_lock {
+	struct rcu_head rcu;
+	u8 n4;
+	u8 n6;
+	__be32 v4[INTNET_PORT_IP_LOCK_MAX];
+	struct in6_addr v6[INTNET_PORT_IP_LOCK_MAX];
+};
 
 /* What the FDB, one table for every network (fdb.c), is keyed by. */
 struct intnet_fdb_key {
@@ -285,6 +300,9 @@ int intnet_may_isolate(const struct intnet_caller *c,
 int intnet_may_flood_limit(const struct intnet_caller *c,
 			   const struct intnet_network *nw, kuid_t user,
 			   struct nlattr *a, struct netlink_ext_ack *extack);
+int intnet_may_ip_lock(const struct intnet_caller *c,
+		       const struct intnet_network *nw,
+		       struct netlink_ext_ack *extack);
 int intnet_may_change_fdb(const struct intnet_caller *c,
 			  const struct intnet_network *nw,
 			  struct netlink_ext_ack *extack);
@@ -362,6 +380,7 @@ void intnet_port_set_up(struct intnet_port *port, bool up);
 void intnet_port_set_promisc(struct intnet_port *port, bool promisc);
 void intnet_port_set_isolated(struct intnet_port *port, bool isolated);
 void intnet_port_set_flood_limit(struct intnet_port *port, u32 limit);
+void intnet_port_set_dhcp_server(struct intnet_port *port, bool on);
 int intnet_port_name_put(struct sk_buff *msg, int attr,
 			 const struct intnet_port *port);
 int intnet_port_fill(struct sk_buff *msg, struct intnet_port *port,
@@ -407,6 +426,22 @@ int intnet_fdb_event_fill(struct sk_buff *msg, struct intnet_network *nw,
 size_t intnet_fdb_event_size(void);
 int intnet_fdb_cache_init(void);
 void intnet_fdb_cache_exit(void);
+
+/* iplock.c */
+int intnet_ip_lock_parse(const struct nlattr *nest,
+			 struct intnet_ip_lock **lockp,
+			 struct netlink_ext_ack *extack);
+int intnet_ip_lock_check(const struct intnet_network *nw,
+			 const struct intnet_port *port,
+			 const struct intnet_ip_lock *l,
+			 struct netlink_ext_ack *extack);
+void intnet_ip_lock_publish(struct intnet_port *port,
+			    struct intnet_ip_lock **lockp);
+int intnet_ip_lock_put(struct sk_buff *msg, const struct intnet_port *port);
+size_t intnet_ip_lock_size(void);
+enum intnet_stats intnet_ip_lock_verdict(const struct intnet_port *port,
+					 const struct intnet_ip_lock *l,
+					 const struct sk_buff *skb);
 
 /* forward.c */
 void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb);

@@ -29,6 +29,12 @@ static struct netlink_range_validation flood_burst_range = {
 	.max = INTNET_FLOOD_BURST_MAX,
 };
 
+/* The addresses of an IP lock, each repeated as often as there are. */
+static const struct nla_policy ip_lock_policy[INTNET_IP_LOCK_MAX + 1] = {
+	[INTNET_IP_LOCK_IPV4] = NLA_POLICY_EXACT_LEN(sizeof(__be32)),
+	[INTNET_IP_LOCK_IPV6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+};
+
 /*
  * Each operation takes only its own attributes: one policy per operation,
  * built from these entries, and strict validation refuses any other.
@@ -62,7 +68,9 @@ static struct netlink_range_validation flood_burst_range = {
 	[INTNET_ATTR_PORT_PROMISC] = NLA_POLICY_MAX(NLA_U8, 1),  \
 	[INTNET_ATTR_PORT_ISOLATED] = NLA_POLICY_MAX(NLA_U8, 1), \
 	[INTNET_ATTR_PORT_FLOOD_LIMIT] = { .type = NLA_U32 },     \
-	[INTNET_ATTR_PORT_LOCK_MAC] = NLA_POLICY_ETH_ADDR
+	[INTNET_ATTR_PORT_LOCK_MAC] = NLA_POLICY_ETH_ADDR,        \
+	[INTNET_ATTR_PORT_IP_LOCK] = NLA_POLICY_NESTED(ip_lock_policy), \
+	[INTNET_ATTR_PORT_DHCP_SERVER] = NLA_POLICY_MAX(NLA_U8, 1)
 
 static const struct nla_policy no_policy[INTNET_ATTR_MAX + 1] = {};
 
@@ -364,7 +372,10 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 		.up = intnet_req_flag(attrs, INTNET_ATTR_PORT_UP, true),
 		.promisc = intnet_req_flag(attrs, INTNET_ATTR_PORT_PROMISC, false),
 		.isolated = intnet_req_flag(attrs, INTNET_ATTR_PORT_ISOLATED, false),
+		.dhcp_server = intnet_req_flag(attrs, INTNET_ATTR_PORT_DHCP_SERVER,
+					       false),
 	};
+	struct intnet_ip_lock *ip_lock = NULL;
 	struct intnet_network *nw;
 	struct intnet_tap_ids ids;
 	struct intnet_port *port;
@@ -381,6 +392,9 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 	if (!err)
 		err = intnet_flood_limit_check(attrs[INTNET_ATTR_PORT_FLOOD_LIMIT],
 					       info->extack);
+	if (!err && attrs[INTNET_ATTR_PORT_IP_LOCK])
+		err = intnet_ip_lock_parse(attrs[INTNET_ATTR_PORT_IP_LOCK],
+					   &ip_lock, info->extack);
 	if (err)
 		return err;
 	if (attrs[INTNET_ATTR_PORT_FLOOD_LIMIT])
@@ -421,10 +435,15 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 		err = intnet_may_flood_limit(&c, nw, user,
 					     attrs[INTNET_ATTR_PORT_FLOOD_LIMIT],
 					     info->extack);
+	if (!err && (attrs[INTNET_ATTR_PORT_IP_LOCK] ||
+		     attrs[INTNET_ATTR_PORT_DHCP_SERVER]))
+		err = intnet_may_ip_lock(&c, nw, info->extack);
 	if (!err && nw && lock)
 		err = intnet_fdb_lock_check(nw, user, lock,
 					    intnet_owns_net(&c, nw),
 					    info->extack);
+	if (!err)
+		err = intnet_ip_lock_check(nw, NULL, ip_lock, info->extack);
 	if (err)
 		goto unlock;
 	/* A network is created by the first port that names it, for its user. */
@@ -446,6 +465,8 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			intnet_port_del(port);
 	}
+	if (!err)
+		intnet_ip_lock_publish(port, &ip_lock);
 	/* Announced once complete: a failed attempt leaves no trace. */
 	if (!err && created)
 		intnet_event_net(nw, INTNET_CMD_NET_NEW, false);
@@ -454,6 +475,7 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 	intnet_network_put_implicit(nw);
 unlock:
 	rtnl_unlock();
+	kfree(ip_lock);
 	return err;
 }
 
@@ -483,23 +505,30 @@ static int intnet_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 	struct net *net = genl_info_net(info);
 	struct intnet_caller c = intnet_caller_of(skb, net);
 	struct nlattr **attrs = info->attrs;
+	struct intnet_ip_lock *ip_lock = NULL;
+	bool ip_locks = attrs[INTNET_ATTR_PORT_IP_LOCK] ||
+			attrs[INTNET_ATTR_PORT_DHCP_SERVER];
 	struct intnet_port *port;
 	const u8 *lock;
 	bool has_lock;
 	int err;
 
+	if (!attrs[INTNET_ATTR_PORT_UP] && !attrs[INTNET_ATTR_PORT_PROMISC] &&
+	    !attrs[INTNET_ATTR_PORT_ISOLATED] &&
+	    !attrs[INTNET_ATTR_PORT_FLOOD_LIMIT] &&
+	    !attrs[INTNET_ATTR_PORT_LOCK_MAC] && !ip_locks) {
+		NL_SET_ERR_MSG_MOD(info->extack, "nothing to change");
+		return -EINVAL;
+	}
 	err = intnet_req_lock_mac(attrs, &has_lock, &lock, info->extack);
 	if (!err)
 		err = intnet_flood_limit_check(attrs[INTNET_ATTR_PORT_FLOOD_LIMIT],
 					       info->extack);
+	if (!err && attrs[INTNET_ATTR_PORT_IP_LOCK])
+		err = intnet_ip_lock_parse(attrs[INTNET_ATTR_PORT_IP_LOCK],
+					   &ip_lock, info->extack);
 	if (err)
 		return err;
-	if (!attrs[INTNET_ATTR_PORT_UP] && !attrs[INTNET_ATTR_PORT_PROMISC] &&
-	    !attrs[INTNET_ATTR_PORT_ISOLATED] &&
-	    !attrs[INTNET_ATTR_PORT_FLOOD_LIMIT] && !has_lock) {
-		NL_SET_ERR_MSG_MOD(info->extack, "nothing to change");
-		return -EINVAL;
-	}
 	rtnl_lock();
 	port = intnet_req_port(net, attrs, &c, info->extack);
 	if (IS_ERR(port)) {
@@ -519,6 +548,11 @@ static int intnet_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 	err = intnet_may_flood_limit(&c, port->network, port->user,
 				     attrs[INTNET_ATTR_PORT_FLOOD_LIMIT],
 				     info->extack);
+	if (!err && ip_locks)
+		err = intnet_may_ip_lock(&c, port->network, info->extack);
+	if (!err)
+		err = intnet_ip_lock_check(port->network, port, ip_lock,
+					   info->extack);
 	if (err)
 		goto unlock;
 	/* The one change that can fail goes first. */
@@ -540,10 +574,16 @@ static int intnet_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 	if (attrs[INTNET_ATTR_PORT_FLOOD_LIMIT])
 		intnet_port_set_flood_limit(port,
 					    nla_get_u32(attrs[INTNET_ATTR_PORT_FLOOD_LIMIT]));
+	if (attrs[INTNET_ATTR_PORT_DHCP_SERVER])
+		intnet_port_set_dhcp_server(port,
+					    nla_get_u8(attrs[INTNET_ATTR_PORT_DHCP_SERVER]));
+	if (attrs[INTNET_ATTR_PORT_IP_LOCK])
+		intnet_ip_lock_publish(port, &ip_lock);
 	intnet_pernet_changed(port->network->net);
 	intnet_event_port(port, INTNET_CMD_PORT_SET);
 unlock:
 	rtnl_unlock();
+	kfree(ip_lock);
 	return err;
 }
 

@@ -137,27 +137,32 @@ int intnet_port_fill(struct sk_buff *msg, struct intnet_port *port,
 			READ_ONCE(port->flood_limit)) ||
 	    nla_put_u32(msg, INTNET_ATTR_PORT_FLOOD_RATE,
 			intnet_flood_rate(port, nw)) ||
-	    (lock && nla_put(msg, INTNET_ATTR_PORT_LOCK_MAC, ETH_ALEN, mac)))
+	    nla_put_u8(msg, INTNET_ATTR_PORT_DHCP_SERVER,
+		       READ_ONCE(port->dhcp_server)) ||
+	    (lock && nla_put(msg, INTNET_ATTR_PORT_LOCK_MAC, ETH_ALEN, mac)) ||
+	    intnet_ip_lock_put(msg, port))
 		return -EMSGSIZE;
 	return intnet_stats_put(msg, sum);
 }
 
 /*
  * The most intnet_port_fill() puts: IFINDEX, IFNAME, NET_NAME, NET_OWNER;
- * five u8 (UP, PROMISC, PROMISC_ACTIVE, CARRIER, ISOLATED); four u32 (USER,
- * FDB_LEARNED, FLOOD_LIMIT, FLOOD_RATE); the lock; the counters.
+ * six u8 (UP, PROMISC, PROMISC_ACTIVE, CARRIER, ISOLATED, DHCP_SERVER); four
+ * u32 (USER, FDB_LEARNED, FLOOD_LIMIT, FLOOD_RATE); the locks; the counters.
  */
 size_t intnet_port_msg_size(void)
 {
 	return nla_total_size(sizeof(u32)) + nla_total_size(IFNAMSIZ) +
 	       nla_total_size(INTNET_NAME_MAX + 1) +
-	       nla_total_size(sizeof(u32)) + 5 * nla_total_size(sizeof(u8)) +
+	       nla_total_size(sizeof(u32)) + 6 * nla_total_size(sizeof(u8)) +
 	       4 * nla_total_size(sizeof(u32)) + nla_total_size(ETH_ALEN) +
-	       intnet_stats_size();
+	       intnet_ip_lock_size() + intnet_stats_size();
 }
 
 static void port_free(struct intnet_port *port)
 {
+	/* Called when no reader is left (or there never was one). */
+	kfree(rcu_dereference_protected(port->ip_lock, 1));
 	name_free(port);
 	mem_cgroup_put(port->memcg);
 	free_percpu(port->stats);
@@ -214,6 +219,7 @@ struct intnet_port *intnet_port_add(struct intnet_network *nw,
 	port->up = set->up;
 	port->promisc = set->promisc;
 	port->isolated = set->isolated;
+	port->dhcp_server = set->dhcp_server;
 	port->flood_limit = set->flood_limit;
 	port->share = intnet_share_get(nw, user);
 	if (!port->share) {
@@ -318,6 +324,12 @@ void intnet_port_set_flood_limit(struct intnet_port *port, u32 limit)
 {
 	ASSERT_RTNL();
 	WRITE_ONCE(port->flood_limit, limit);
+}
+
+void intnet_port_set_dhcp_server(struct intnet_port *port, bool on)
+{
+	ASSERT_RTNL();
+	WRITE_ONCE(port->dhcp_server, on);
 }
 
 /* Detaches @port, and its network if that was its last port and implicit. */
