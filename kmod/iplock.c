@@ -235,18 +235,20 @@ static enum intnet_stats check_ipv4(const struct intnet_ip_lock *l,
 	return INTNET_STATS_UNSPEC;
 }
 
-/* Ethernet/IPv4 ARP up to the sender's addresses. */
-struct arp_sender {
+/* Ethernet/IPv4 ARP. */
+struct arp_eth {
 	struct arphdr h;
 	u8 sha[ETH_ALEN];
 	__be32 sip;
+	u8 tha[ETH_ALEN];
+	__be32 tip;
 } __packed;
 
 static enum intnet_stats check_arp(const struct intnet_ip_lock *l,
 				   const struct sk_buff *skb, const u8 *src)
 {
-	const struct arp_sender *a;
-	struct arp_sender buf;
+	const struct arp_eth *a;
+	struct arp_eth buf;
 
 	a = skb_header_pointer(skb, 0, sizeof(buf), &buf);
 	if (!a || a->h.ar_hrd != htons(ARPHRD_ETHER) ||
@@ -256,8 +258,11 @@ static enum intnet_stats check_arp(const struct intnet_ip_lock *l,
 	/* The source passed the MAC lock: the sender is held to it. */
 	if (!ether_addr_equal(a->sha, src))
 		return INTNET_STATS_RX_DROP_ARP_SPOOF;
-	/* 0.0.0.0 is a probe (address conflict detection). */
-	if (a->sip && !has4(l, a->sip))
+	/*
+	 * Sender 0.0.0.0 is a probe (address conflict detection): one for
+	 * another's address would tell its owner that the address is taken.
+	 */
+	if (!has4(l, a->sip ?: a->tip))
 		return INTNET_STATS_RX_DROP_ARP_SPOOF;
 	return INTNET_STATS_UNSPEC;
 }
@@ -283,16 +288,23 @@ static enum intnet_stats check_ipv6(const struct intnet_ip_lock *l,
 	nexthdr = ip6h->nexthdr;
 	off = ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off);
 	/* A chain no receiver can walk could hide what it carries. */
-	if (off < 0)
+	if (off < 0 || off > skb->len)
 		return INTNET_STATS_RX_DROP_IP_SPOOF;
 	/* A fragment after the first carries no upper-layer header. */
 	if (frag_off & htons(IP6_OFFSET))
 		return INTNET_STATS_UNSPEC;
 	if (nexthdr == IPPROTO_ICMPV6) {
+		/*
+		 * Advertisements, and the solicitations of duplicate address
+		 * detection (from ::), only for its own addresses: either for
+		 * another's would tell its owner that the address is taken.
+		 */
 		type = skb_header_pointer(skb, off, sizeof(tbuf), &tbuf);
-		if (!type || *type != NDISC_NEIGHBOUR_ADVERTISEMENT)
+		if (!type || (*type != NDISC_NEIGHBOUR_ADVERTISEMENT &&
+			      (*type != NDISC_NEIGHBOUR_SOLICITATION ||
+			       !ipv6_addr_any(&ip6h->saddr))))
 			return INTNET_STATS_UNSPEC;
-		/* An advertisement too short to name its target is no less one. */
+		/* A message too short to name its target is no less one. */
 		nd = skb_header_pointer(skb, off, sizeof(ndbuf), &ndbuf);
 		if (!nd || !has6(l, &nd->target))
 			return INTNET_STATS_RX_DROP_ND_SPOOF;

@@ -188,6 +188,7 @@ def main():
     check(spec["name"] == consts.get("INTNET_GENL_NAME"), "the family's name")
     check_set(spec, consts, "intnet", "INTNET_ATTR_")
     check_set(spec, consts, "stats", "INTNET_STATS_")
+    check_set(spec, consts, "ip-lock", "INTNET_IP_LOCK_")
     check_ops(spec, consts)
     check_definitions(spec, consts)
     check_limits(spec, consts)

@@ -2,6 +2,7 @@
 /* intnet requests for the selftests, as root or another user; replies parsed.
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <grp.h>
 #include <stdarg.h>
@@ -62,6 +63,54 @@ void req_put(struct req *q, uint16_t type, const void *data, uint16_t len)
 	q->len = nl_put(q->buf, q->len, type, data, len);
 }
 
+void req_ip_lock(struct req *q, const char *list)
+{
+	uint8_t nest[64 * (NLA_HDRLEN + 16)];
+	char copy[64 * 48], *addr, *save;
+	size_t len = 0;
+	uint8_t a[16];
+
+	snprintf(copy, sizeof(copy), "%s", list);
+	for (addr = strtok_r(copy, ",", &save);
+	     addr && len + NLA_HDRLEN + 16 <= sizeof(nest);
+	     addr = strtok_r(NULL, ",", &save)) {
+		if (inet_pton(AF_INET6, addr, a) == 1) {
+			len = nl_put(nest, len, INTNET_IP_LOCK_IPV6, a, 16);
+			continue;
+		}
+		if (inet_pton(AF_INET, addr, a) != 1)
+			memset(a, 0, 4);
+		len = nl_put(nest, len, INTNET_IP_LOCK_IPV4, a, 4);
+	}
+	req_put(q, INTNET_ATTR_PORT_IP_LOCK | NLA_F_NESTED, nest, len);
+}
+
+/* The addresses of the IP lock @nest, comma-separated, into @out. */
+static void parse_ip_lock(struct nlattr *nest, char *out, size_t size)
+{
+	char addr[INET6_ADDRSTRLEN];
+	struct nlattr *a;
+	size_t used = 0;
+	int rem, af;
+
+	out[0] = '\0';
+	if (!nest)
+		return;
+	rem = nest->nla_len - NLA_HDRLEN;
+	for (a = nla_payload(nest); rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+				    a->nla_len <= rem;
+	     rem -= NLA_ALIGN(a->nla_len),
+	    a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len))) {
+		af = a->nla_len == NLA_HDRLEN + 4 ? AF_INET : AF_INET6;
+		if (!inet_ntop(af, nla_payload(a), addr, sizeof(addr)))
+			snprintf(addr, sizeof(addr), "?");
+		used += snprintf(out + used, size - used, "%s%s",
+				 used ? "," : "", addr);
+		if (used >= size)
+			return;
+	}
+}
+
 void req_u8(struct req *q, uint16_t type, long v)
 {
 	uint8_t u = v;
@@ -118,6 +167,7 @@ void req_setting(struct req *q, int attr, long value)
 	case INTNET_ATTR_PORT_UP:
 	case INTNET_ATTR_PORT_PROMISC:
 	case INTNET_ATTR_PORT_ISOLATED:
+	case INTNET_ATTR_PORT_DHCP_SERVER:
 		req_u8(q, attr, value);
 		break;
 	default:
@@ -278,6 +328,9 @@ int intnet_req(struct sw *self, uint8_t cmd, ...)
 			mac = va_arg(ap, const uint8_t *);
 			if (mac)
 				req_put(&q, type, mac, ETH_ALEN);
+			break;
+		case INTNET_ATTR_PORT_IP_LOCK:
+			req_ip_lock(&q, va_arg(ap, const char *));
 			break;
 		default:
 			req_setting(&q, type, va_arg(ap, int));
@@ -473,6 +526,11 @@ void parse_port(struct nlmsghdr *nh, struct port_info *pi)
 		memcpy(pi->lock_mac, nla_payload(a), ETH_ALEN);
 	else
 		memset(pi->lock_mac, 0, ETH_ALEN);
+	pi->dhcp_server = tb[INTNET_ATTR_PORT_DHCP_SERVER] ?
+				  get_u8(tb[INTNET_ATTR_PORT_DHCP_SERVER]) :
+				  -1;
+	parse_ip_lock(tb[INTNET_ATTR_PORT_IP_LOCK], pi->ip_lock,
+		      sizeof(pi->ip_lock));
 	parse_stats(tb[INTNET_ATTR_STATS], pi->st, &pi->st_seen);
 }
 
@@ -531,6 +589,10 @@ uint64_t rx_outcomes(const uint64_t *st)
 		INTNET_STATS_RX_DROP_BAD_HEADER,
 		INTNET_STATS_RX_DROP_ISOLATED,
 		INTNET_STATS_RX_DROP_FLOOD_LIMIT,
+		INTNET_STATS_RX_DROP_IP_SPOOF,
+		INTNET_STATS_RX_DROP_ARP_SPOOF,
+		INTNET_STATS_RX_DROP_ND_SPOOF,
+		INTNET_STATS_RX_DROP_DHCP_SERVER,
 	};
 	uint64_t sum = 0;
 	unsigned int i;

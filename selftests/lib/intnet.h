@@ -93,6 +93,10 @@ struct port_info {
 	/* Whether the reply had a PORT_LOCK_MAC, and what it said. */
 	int locked;
 	uint8_t lock_mac[ETH_ALEN];
+	/* DHCP_SERVER (-1 when left out); the IP lock's addresses as the
+	 * reply lists them, comma-separated ("" without one). */
+	int dhcp_server;
+	char ip_lock[INTNET_PORT_IP_LOCK_MAX * 48];
 	uint64_t st[__INTNET_STATS_MAX];
 	uint32_t st_seen;
 };
@@ -137,6 +141,13 @@ void req_net(struct req *q, const char *name);
 
 /* A setting @attr = @value in its type's format: a u8, u16 or u32. */
 void req_setting(struct req *q, int attr, long value);
+
+/*
+ * INTNET_ATTR_PORT_IP_LOCK with the addresses of @list, IPv4 or IPv6 text
+ * separated by commas ("": an empty nest, which lifts the lock). An address
+ * that does not parse is sent as 0.0.0.0.
+ */
+void req_ip_lock(struct req *q, const char *list);
 
 /*
  * From now on, requests go out as @uid (NONE: as the test process, the

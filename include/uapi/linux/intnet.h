@@ -294,9 +294,10 @@ enum intnet_cmd {
  *	network: -EEXIST when another port has it). While a port has any, its
  *	frames are checked on the way in: IPv4 and IPv6 only from these
  *	addresses (or 0.0.0.0 and ::, which claim nothing); ARP only with a
- *	sender IP among them (or 0.0.0.0, a probe) and a sender MAC equal to the
- *	frame's source; IPv6 neighbour advertisements only for a target among
- *	them; no DHCP or DHCPv6 server replies unless
+ *	sender IP among them (or 0.0.0.0 in a probe for one of them) and a
+ *	sender MAC equal to the frame's source; IPv6 neighbour advertisements,
+ *	and solicitations from :: (duplicate address detection), only for a
+ *	target among them; no DHCP or DHCPv6 server replies unless
  *	%INTNET_ATTR_PORT_DHCP_SERVER; no VLAN-tagged frames. Other protocols
  *	pass. In a request the nest replaces the port's list, and an empty nest
  *	lifts the lock; in a reply it is present only when locked. Set by the
@@ -403,10 +404,11 @@ enum intnet_attr {
  *	IPv6 packet from an address not locked to it, a malformed IP header or
  *	extension header chain, or a VLAN-tagged frame
  * @INTNET_STATS_RX_DROP_ARP_SPOOF: from a port with an IP lock: ARP claiming
- *	an address not locked to it, with a sender MAC other than the frame's
- *	source, or not Ethernet/IPv4 ARP
+ *	or probing an address not locked to it, with a sender MAC other than the
+ *	frame's source, or not Ethernet/IPv4 ARP
  * @INTNET_STATS_RX_DROP_ND_SPOOF: from a port with an IP lock: an IPv6
- *	neighbour advertisement for a target not locked to it
+ *	neighbour advertisement, or a solicitation from ::, for a target not
+ *	locked to it
  * @INTNET_STATS_RX_DROP_DHCP_SERVER: from a port with an IP lock and without
  *	%INTNET_ATTR_PORT_DHCP_SERVER: a DHCP or DHCPv6 server reply
  */
