@@ -10,7 +10,7 @@
 # root sees users' networks as OWNER/NAME.
 . "$(dirname "$0")/lib.sh"
 
-plan 124
+plan 142
 load_module
 
 ALICE=1001 BOB=1002 GROUP=1003 CAROL=1004
@@ -263,8 +263,8 @@ expect_eq "port show shows it isolated, with its own flood limit" \
 	"$(intnetctl port show acc-tb2)"
 expect_eq "bob's -j port show: isolated, its own limit and the one in effect" "True 500 500" \
 	"$(bob -j port show acc-tb2 | json_eval '"%s %s %s" % (j[0]["isolated"], j[0]["flood_limit"], j[0]["flood_rate"])')"
-expect_eq "-s counts the drops of isolated ports and of storm control" \
-	"    rx drop port-down 0  invalid-src 0  local 0  dest-down 0  nomem 0  mac-locked 0  link-local 0  no-dest 0  bad-header 0  isolated 0  flood-limit 0" \
+expect_eq "-s counts the drops of isolated ports, of storm control and of IP anti-spoofing" \
+	"    rx drop port-down 0  invalid-src 0  local 0  dest-down 0  nomem 0  mac-locked 0  link-local 0  no-dest 0  bad-header 0  isolated 0  flood-limit 0  ip-spoof 0  arp-spoof 0  nd-spoof 0  dhcp-server 0" \
 	"$(intnetctl -s port show acc-tb2 | sed -n 3p)"
 misused "a flood limit above 10000000 is a usage error" \
 	"intnetctl: flood-limit takes frames a second (1 to 10000000), auto or off, not '10000001'" \
@@ -286,6 +286,52 @@ allowed "alice puts both back: isolated off, flood-limit net and auto, flood-bur
 expect_eq "port show is as it was, auto again in effect" \
 	"acc-tb2          net 1001/acc-a       down  promisc off  user 1002   learned 0 1000" \
 	"$(intnetctl port show acc-tb2) $(flood_rate acc-tb2)"
+
+# --- IP anti-spoofing on alice's public network: hers to set, not her port users'
+refused "bob cannot lock his port's IP addresses on alice's network" \
+	"intnet: only the network's owner can change a port's IP locks or DHCP server setting" \
+	bob port set acc-tb2 lock-ip 10.0.0.9
+refused "nor let it serve DHCP" \
+	"intnet: only the network's owner can change a port's IP locks or DHCP server setting" \
+	bob port set acc-tb2 dhcp-server on
+allowed "alice locks bob's port to an IPv4 and an IPv6 address and lets it serve DHCP" \
+	alice port set acc-tb2 lock-ip 10.0.0.5 lock-ip fd00::5 dhcp-server on
+expect_eq "port show shows the addresses, joined by commas, and dhcp-server on" \
+	"acc-tb2          net 1001/acc-a       down  promisc off  user 1002   learned 0  lock-ip 10.0.0.5,fd00::5  dhcp-server on" \
+	"$(intnetctl port show acc-tb2)"
+expect_eq "bob's -j port show: lock_ip a list of address strings, dhcp_server true" \
+	"['10.0.0.5', 'fd00::5'] True" \
+	"$(bob -j port show acc-tb2 | json_eval '"%s %s" % (j[0]["lock_ip"], j[0]["dhcp_server"])')"
+refused "bob cannot lift the lock" \
+	"intnet: only the network's owner can change a port's IP locks or DHCP server setting" \
+	bob port set acc-tb2 lock-ip off
+refused "another port of the network cannot lock an address bob's holds (written otherwise)" \
+	"intnet: an IP address is locked to another port of the network" \
+	alice port set acc-ta1 lock-ip fd00:0:0::5
+refused "nor a port attached with it: the port is not attached" \
+	"intnet: an IP address is locked to another port of the network" \
+	alice port add acc-ta3 net acc-a lock-ip 10.0.0.7 lock-ip 10.0.0.5
+allowed "alice attaches her TAP with a lock of its own" alice port add acc-ta3 net acc-a lock-ip 10.0.0.7
+expect_eq "port show shows its one address; -j lock_ip a list of one, dhcp_server false" \
+	"acc-ta3          net 1001/acc-a       up    promisc off  user 1001   learned 0  lock-ip 10.0.0.7 ['10.0.0.7'] False" \
+	"$(intnetctl port show acc-ta3) $(alice -j port show acc-ta3 |
+		json_eval '"%s %s" % (j[0]["lock_ip"], j[0]["dhcp_server"])')"
+allowed "alice detaches it" alice port del acc-ta3
+misused "nine addresses are a usage error" "intnetctl: lock-ip takes at most 8 addresses" \
+	alice port set acc-tb2 lock-ip 10.0.0.1 lock-ip 10.0.0.2 lock-ip 10.0.0.3 lock-ip 10.0.0.4 \
+	lock-ip 10.0.0.5 lock-ip 10.0.0.6 lock-ip fd00::7 lock-ip fd00::8 lock-ip fd00::9
+misused "so is an address that is none" \
+	"intnetctl: lock-ip takes an IPv4 or IPv6 address or off, not '10.0.0.300'" \
+	alice port set acc-tb2 lock-ip 10.0.0.300
+misused "and off beside an address" "intnetctl: lock-ip off goes alone, without addresses" \
+	alice port set acc-tb2 lock-ip 10.0.0.5 lock-ip off
+allowed "alice lifts the lock and takes the DHCP server back" alice port set acc-tb2 lock-ip off dhcp-server off
+expect_eq "port show is as it was; -j has no lock_ip and dhcp_server false" \
+	"acc-tb2          net 1001/acc-a       down  promisc off  user 1002   learned 0 False False" \
+	"$(intnetctl port show acc-tb2) $(intnetctl -j port show acc-tb2 |
+		json_eval '"%s %s" % ("lock_ip" in j[0], j[0]["dhcp_server"])')"
+allowed "the address is free again: alice locks it to her own port" alice port set acc-ta1 lock-ip fd00::5
+allowed "and lifts that lock" alice port set acc-ta1 lock-ip off
 
 # --- the quota, with carol who owns nothing yet
 echo 3 >"$quota"

@@ -67,10 +67,12 @@ setup intnetctl net add cj-empty
 setup intnetctl net add "$ODD2" restricted
 setup intnetctl port add cj-tr net "$ODD1"
 setup intnetctl fdb add 02:00:00:00:0d:01 dev cj-tr
-# alice: her restricted network with a locked port and a promiscuous one, a static
-# entry, and her port on root's public network
+# alice: her restricted network with a locked port (its MAC and two IP addresses,
+# a DHCP server) and a promiscuous one, a static entry, and her port on root's public
+# network
 setup as_uid $ALICE intnetctl net add cj-a ageing 600 promisc-policy allow-same-user
-setup as_uid $ALICE intnetctl port add cj-ta1 net cj-a lock-mac 02:00:00:00:0a:01
+setup as_uid $ALICE intnetctl port add cj-ta1 net cj-a lock-mac 02:00:00:00:0a:01 \
+	lock-ip 10.0.0.1 lock-ip fd00::a:1 dhcp-server on
 setup as_uid $ALICE intnetctl port add cj-ta2 net cj-a promisc on
 setup as_uid $ALICE intnetctl fdb add 02:00:00:00:0a:99 dev cj-ta2
 setup as_uid $ALICE intnetctl port add cj-ta3 net cj-pub
@@ -210,7 +212,7 @@ mon_pid='' amon_pid=''
 
 # The validator prints one "ok|not ok<TAB>description" line per check, then details.
 cat >"$tmp/check.py" <<'EOF'
-import json, os, re, sys
+import ipaddress, json, os, re, sys
 
 tmp, odd1, odd2 = sys.argv[1:4]
 ALICE, BOB = 1001, 1002
@@ -219,8 +221,10 @@ MAC = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 STATS = ["rx_packets", "rx_bytes", "rx_forwarded", "rx_flooded", "rx_drop_port_down",
          "rx_drop_invalid_src", "rx_drop_local", "rx_drop_dest_down", "rx_drop_nomem",
          "rx_drop_mac_locked", "rx_drop_link_local", "rx_drop_no_dest",
-         "rx_drop_bad_header", "rx_drop_isolated", "rx_drop_flood_limit", "fdb_full",
-         "tx_packets", "tx_bytes", "tx_drop_oversize", "tx_drop_error", "tx_drop_nomem"]
+         "rx_drop_bad_header", "rx_drop_isolated", "rx_drop_flood_limit",
+         "rx_drop_ip_spoof", "rx_drop_arp_spoof", "rx_drop_nd_spoof", "rx_drop_dhcp_server",
+         "fdb_full", "tx_packets", "tx_bytes", "tx_drop_oversize", "tx_drop_error",
+         "tx_drop_nomem"]
 ifindex = {d: int(open("/sys/class/net/%s/ifindex" % d).read())
            for d in ("cj-ta1", "cj-ta2", "cj-ta3", "cj-tr", "cj-v1")}
 modver = open("/sys/module/intnet/version").read().strip()
@@ -251,6 +255,16 @@ def one_of(*words):
 def mac_or_null(v):
     return v is None or is_mac(v)
 
+def is_ip(v):
+    """An IPv4 or IPv6 address, written as Python writes it (IPv6 compressed)."""
+    try:
+        return is_str(v) and str(ipaddress.ip_address(v)) == v
+    except ValueError:
+        return False
+
+def ip_list(v):
+    return type(v) is list and 1 <= len(v) <= 8 and all(is_ip(a) for a in v)
+
 NET = {"name": is_str, "ports": is_int, "fdb_learned": is_int, "fdb_static": is_int,
        "fdb_max": is_int, "port_fdb_max": is_int, "ageing": is_int,
        "flood_unknown": is_bool, "explicit": is_bool, "owner": is_int,
@@ -263,7 +277,9 @@ PORT = {"ifname": is_str, "ifindex": is_int, "net": is_str, "net_owner": is_int,
         "up": is_bool, "carrier": is_bool, "promisc": is_bool, "promisc_active": is_bool,
         "user": is_int, "fdb_learned": is_int, "lock_mac": mac_or_null, "isolated": is_bool,
         "flood_limit": lambda v: is_int(v) and (v <= 10000000 or v == 0xffffffff),
-        "flood_rate": lambda v: is_int(v) and v <= 10000000}
+        "flood_rate": lambda v: is_int(v) and v <= 10000000, "dhcp_server": is_bool}
+# members present only at times: a port's lock_ip only while it has an IP lock
+PORT_OPT = {"lock_ip": ip_list}
 FDB = {"mac": is_mac, "ifname": is_str, "ifindex": is_int, "net": is_str,
        "net_owner": is_int, "static": is_bool, "locked": is_bool, "age_ms": is_int}
 # what an "fdb move" event adds
@@ -296,6 +312,9 @@ def shape_errors(obj, schema, stats, optional={}):
         errs.append("stats without -s")
     return errs
 
+def optional_of(schema):
+    return PORT_OPT if schema is PORT else {}
+
 def load(key, desc, schema, stats=False):
     """Checks that KEY's output is a JSON list of SCHEMA objects; returns it or None."""
     out, rc, err = read(key)
@@ -309,7 +328,7 @@ def load(key, desc, schema, stats=False):
         return None
     errs = []
     for i, obj in enumerate(val):
-        errs += ["[%d] %s" % (i, e) for e in shape_errors(obj, schema, stats)]
+        errs += ["[%d] %s" % (i, e) for e in shape_errors(obj, schema, stats, optional_of(schema))]
     result(not errs, desc, "\n".join(errs[:10]))
     return val
 
@@ -407,6 +426,11 @@ expect("storm control: every port follows its network's (auto), which limits ali
        "root's public network to 1000 frames a second and the owners' ports not at all",
        {"cj-ta1": [0, 0], "cj-ta2": [0, 0], "cj-ta3": [0, 1000], "cj-tr": [0, 0], "cj-v1": [0, 0]},
        {k: [p.get("flood_limit"), p.get("flood_rate")] for k, p in ports.items()})
+expect("IP anti-spoofing: cj-ta1's lock_ip (as given, IPv6 compressed) and dhcp_server; the "
+       "other ports have no lock_ip and dhcp_server false",
+       {"cj-ta1": [["10.0.0.1", "fd00::a:1"], True], "cj-ta2": [None, False],
+        "cj-ta3": [None, False], "cj-tr": [None, False], "cj-v1": [None, False]},
+       {k: [p.get("lock_ip"), p.get("dhcp_server")] for k, p in ports.items()})
 one = load("port_ta1", "-j port show DEV: a list of one port", PORT)
 expect("-j port show DEV is that port, as in the dump", [ports.get("cj-ta1")], one)
 lst = load("port_a", "-j port show net NAME", PORT)
@@ -560,7 +584,7 @@ expect("and the FDB events of a static entry", ["fdb add", "fdb del"],
 errs = []
 for o in objs:
     schema = {"net": NET, "port": PORT, "fdb": FDB}.get(str(o.get("event")).split(" ")[0], {})
-    optional = FDB_MOVE if o.get("event") == "fdb move" else {}
+    optional = FDB_MOVE if o.get("event") == "fdb move" else optional_of(schema)
     errs += ["%s: %s" % (o.get("event"), e) for e in shape_errors(
         {k: v for k, v in o.items() if k != "event"}, schema, None, optional)
         if not str(o.get("event")).endswith(" del")]

@@ -62,10 +62,10 @@ expect_eq "-j port show has user, fdb_learned and lock_mac" "0 0 02:00:00:00:00:
 	"$(run -j port show | json_eval '"%s %s %s %s" % ((p := {q["ifname"]: q for q in j})["d1"]["user"], p["d1"]["fdb_learned"], p["d1"]["lock_mac"], p["d2"]["lock_mac"])')"
 expect_eq "-j fdb show says which entry is locked" "02:00:00:00:00:01 True True, 02:00:00:00:00:aa True False" \
 	"$(run -j fdb show | json_eval '", ".join(sorted("%s %s %s" % (e["mac"], e["static"], e["locked"]) for e in j))')"
-expect_eq "-s shows every receive drop, mac-locked and link-local, no-dest, bad-header, isolated, flood-limit among them" 1 \
-	"$(run -s port show d1 | grep -c '^    rx drop port-down 0  invalid-src 0  local 0  dest-down 0  nomem 0  mac-locked 0  link-local 0  no-dest 0  bad-header 0  isolated 0  flood-limit 0$')"
-expect_eq "-j -s has rx_drop_mac_locked, rx_drop_link_local, rx_drop_no_dest, rx_drop_bad_header, rx_drop_isolated, rx_drop_flood_limit" "0 0 0 0 0 0" \
-	"$(run -j -s port show d1 | json_eval '" ".join(str(j[0]["stats"][k]) for k in ("rx_drop_mac_locked", "rx_drop_link_local", "rx_drop_no_dest", "rx_drop_bad_header", "rx_drop_isolated", "rx_drop_flood_limit"))')"
+expect_eq "-s shows every receive drop, mac-locked and link-local, no-dest, bad-header, isolated, flood-limit, ip-spoof, arp-spoof, nd-spoof, dhcp-server among them" 1 \
+	"$(run -s port show d1 | grep -c '^    rx drop port-down 0  invalid-src 0  local 0  dest-down 0  nomem 0  mac-locked 0  link-local 0  no-dest 0  bad-header 0  isolated 0  flood-limit 0  ip-spoof 0  arp-spoof 0  nd-spoof 0  dhcp-server 0$')"
+expect_eq "-j -s has rx_drop_mac_locked, rx_drop_link_local, rx_drop_no_dest, rx_drop_bad_header, rx_drop_isolated, rx_drop_flood_limit, rx_drop_ip_spoof, rx_drop_arp_spoof, rx_drop_nd_spoof, rx_drop_dhcp_server" "0 0 0 0 0 0 0 0 0 0" \
+	"$(run -j -s port show d1 | json_eval '" ".join(str(j[0]["stats"][k]) for k in ("rx_drop_mac_locked", "rx_drop_link_local", "rx_drop_no_dest", "rx_drop_bad_header", "rx_drop_isolated", "rx_drop_flood_limit", "rx_drop_ip_spoof", "rx_drop_arp_spoof", "rx_drop_nd_spoof", "rx_drop_dhcp_server"))')"
 
 for what in "net show" "port show" "fdb show" "-s net show" "-s port show"; do
 	# shellcheck disable=SC2086

@@ -160,7 +160,7 @@ n_cmds=$(wc -l <"$tmp/cmds")
 n_verbed=$(grep -c '^[a-z]* [a-z]' "$tmp/cmds")
 n_values=$(wc -l <"$tmp/values")
 n_drift=$(wc -l <"$tmp/drift")
-plan $((25 + 3 * n_cmds + n_drift + n_verbed + n_values))
+plan $((27 + 3 * n_cmds + n_drift + n_verbed + n_values))
 
 # --- the page
 out=$(MANWIDTH=80 LC_ALL=C.UTF-8 man --warnings -l "$page" 2>&1 >/dev/null)
@@ -275,11 +275,17 @@ expect_eq "first word: the objects" "net port fdb tap host monitor version help"
 expect_eq "first word after options" "net port fdb tap host monitor version help" "$(comp -p intnetctl -j -s "")"
 expect_eq "options" "-j -s -h -V --json --stats --help --version" "$(comp -p intnetctl -)"
 expect_eq "the verbs of net" "add set del show list help" "$(comp -p intnetctl net "")"
-expect_eq "the keywords of port add" "net up down promisc lock-mac isolated flood-limit user" \
+expect_eq "the keywords of port add" \
+	"net up down promisc lock-mac isolated flood-limit lock-ip dhcp-server user" \
 	"$(comp -p intnetctl port add tap0 "")"
 expect_eq "a keyword given, and its opposite, are not offered again" \
-	"net promisc lock-mac isolated flood-limit user" \
+	"net promisc lock-mac isolated flood-limit lock-ip dhcp-server user" \
 	"$(comp -p intnetctl port add tap0 down "")"
+expect_eq "but lock-ip, given once for each address, is" \
+	"up down promisc lock-mac isolated flood-limit lock-ip dhcp-server" \
+	"$(comp -p intnetctl port set tap0 lock-ip 10.0.0.5 "")"
+expect_eq "an IPv6 address split at its colons is one argument" "on off" \
+	"$(comp -p intnetctl port set tap0 lock-ip fd00 :: 5 dhcp-server "")"
 expect_eq "the values of promisc" "on off" "$(comp -p intnetctl port set tap0 promisc "")"
 expect_eq "the values of promisc-policy" "deny allow-same-user allow-all" \
 	"$(comp -p intnetctl net set lab promisc-policy "")"

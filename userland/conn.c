@@ -286,6 +286,8 @@ static const struct nla_policy attr_policy[INTNET_ATTR_MAX + 1] = {
 	[INTNET_ATTR_FDB_PREV_IFINDEX] = { .type = NLA_U32 },
 	[INTNET_ATTR_FDB_PREV_IFNAME] = { .type = NLA_STRING },
 	[INTNET_ATTR_PORT_CARRIER] = { .type = NLA_U8 },
+	[INTNET_ATTR_PORT_IP_LOCK] = { .type = NLA_NESTED },
+	[INTNET_ATTR_PORT_DHCP_SERVER] = { .type = NLA_U8 },
 };
 
 /* The attributes of a reply or an event, into @tb; 0 or a libnl error. */

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <net/if.h>
 
 #include "intnetctl.h"
@@ -92,6 +93,12 @@ const struct keyword kw_port_flood_limit = {
 	KW("flood-limit", ARG_RATE, PORT_FLOOD_LIMIT), .words = port_rate_words,
 	.meta = "PPS|off|net"
 };
+
+const struct keyword kw_lock_ip = { KW("lock-ip", ARG_IP_LOCK, PORT_IP_LOCK),
+				    .max = INTNET_PORT_IP_LOCK_MAX,
+				    .meta = "ADDR|off" };
+const struct keyword kw_dhcp_server = { KW("dhcp-server", ARG_ONOFF,
+					   PORT_DHCP_SERVER) };
 
 /* What tap add makes, never sent */
 const struct keyword kw_group = { KW_LOCAL("group", ARG_GROUP, GROUP) };
@@ -278,11 +285,52 @@ static int parse_rate(struct args *a, const struct keyword *kw, const char *val,
 	/* clang-format on */
 }
 
+/*
+ * lock-ip: one address each time it is given, up to .max (the module takes
+ * the list whole); or off, alone, which sends none: the lock is lifted.
+ */
+static int parse_ip_lock(struct args *a, const struct keyword *kw,
+			 const char *val)
+{
+	struct slot *s = &a->slot[kw->attr];
+	bool off = !strcmp(val, "off");
+	struct ip_addr *ip;
+
+	/* A slot taken without an address is an off given before. */
+	if (s->kw && (off || !s->u32))
+		return usage_error(a->obj,
+				   "%s off goes alone, without addresses",
+				   kw->name);
+	s->kw = kw;
+	if (off)
+		return 0;
+	if (s->u32 == kw->max)
+		return usage_error(a->obj, "%s takes at most %u addresses",
+				   kw->name, kw->max);
+	ip = &a->ip_lock[s->u32];
+	if (inet_pton(AF_INET, val, ip->addr) == 1) {
+		ip->family = AF_INET;
+	} else if (inet_pton(AF_INET6, val, ip->addr) == 1) {
+		ip->family = AF_INET6;
+	} else {
+		/* clang-format off */
+		return usage_error(a->obj,
+				   "%s takes an IPv4 or IPv6 address or off, not '%s'",
+				   kw->name, val);
+		/* clang-format on */
+	}
+	s->u32++;
+	return 0;
+}
+
 /* Takes @val (NULL for a flag) as the value of @kw; 0 or exit status 2. */
 static int parse_value(struct args *a, const struct keyword *kw, char *val)
 {
 	struct slot *s = &a->slot[kw->attr];
 
+	/* The one keyword that may be given more than once. */
+	if (kw->kind == ARG_IP_LOCK)
+		return parse_ip_lock(a, kw, val);
 	if (s->kw == kw)
 		return usage_error(a->obj, "%s given twice", kw->name);
 	if (s->kw)
@@ -331,6 +379,8 @@ static int parse_value(struct args *a, const struct keyword *kw, char *val)
 		return 0;
 	case ARG_RATE:
 		return parse_rate(a, kw, val, &s->u32);
+	case ARG_IP_LOCK:
+		break; /* parse_ip_lock()'s */
 	case ARG_MASK:
 		/* clang-format off */
 		if (parse_mask(val, &s->u32))

@@ -72,6 +72,7 @@ enum arg_kind {
 	ARG_GROUP, /* a gid, or a group name (never sent) */
 	ARG_IFNAME, /* a name for a new device (never sent) */
 	ARG_RATE, /* frames a second, off, or .words[0] (sent as 0) */
+	ARG_IP_LOCK, /* IPv4/IPv6 addresses, one a keyword, sent in one nest */
 };
 
 /* Slots past the attributes hold what intnetctl uses itself. */
@@ -103,7 +104,8 @@ extern const struct keyword kw_net, kw_dev, kw_flood, kw_ageing, kw_fdb_max,
 	kw_port_fdb_max, kw_group_fwd_mask, kw_explicit, kw_public,
 	kw_restricted, kw_policy, kw_net_flood_limit, kw_flood_burst, kw_up,
 	kw_down, kw_promisc, kw_lock_mac, kw_isolated, kw_port_flood_limit,
-	kw_user, kw_group, kw_vnet_hdr, kw_multi_queue;
+	kw_lock_ip, kw_dhcp_server, kw_user, kw_group, kw_vnet_hdr,
+	kw_multi_queue;
 
 /* The words of the enums, indexed by value: both the grammar's and the output's. */
 extern const char *const access_words[];
@@ -163,12 +165,20 @@ struct slot {
 	uint8_t mac[ETH_ALEN];
 };
 
+/* An address of lock-ip: AF_INET (the first 4 bytes) or AF_INET6. */
+struct ip_addr {
+	int family;
+	uint8_t addr[16];
+};
+
 struct args {
 	const struct object *obj;
 	const struct verb *verb;
 	bool has_arg; /* the positional argument was given */
 	unsigned int n_kws; /* keywords given */
 	struct slot slot[N_SLOTS];
+	/* lock-ip's addresses as given; its slot's .u32 counts them */
+	struct ip_addr ip_lock[INTNET_PORT_IP_LOCK_MAX];
 };
 
 void usage(FILE *f);

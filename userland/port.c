@@ -1,7 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /* intnetctl port: devices attached to networks, their verbs and how one is shown. */
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 #include "intnetctl.h"
+
+/*
+ * The port's IP lock, present only when locked: the text as lock-ip takes
+ * it, the addresses joined by commas, JSON an array of strings; each in the
+ * order the module gives them.
+ */
+static void print_ip_lock(const struct nlattr *lock)
+{
+	char buf[INET6_ADDRSTRLEN];
+	unsigned int n = 0;
+	struct nlattr *ip;
+	int rem, family;
+
+	if (!lock)
+		return;
+	print_text("  lock-ip ");
+	open_array("lock_ip");
+	nla_for_each_nested(ip, lock, rem) {
+		if (nla_type(ip) == INTNET_IP_LOCK_IPV4 &&
+		    nla_len(ip) == sizeof(struct in_addr))
+			family = AF_INET;
+		else if (nla_type(ip) == INTNET_IP_LOCK_IPV6 &&
+			 nla_len(ip) == sizeof(struct in6_addr))
+			family = AF_INET6;
+		else
+			continue;
+		inet_ntop(family, nla_data(ip), buf, sizeof(buf));
+		print_string(PRINT_ANY, NULL, n++ ? ",%s" : "%s", buf);
+	}
+	close_array();
+}
 
 void print_port(struct nlattr **tb, struct nlattr **stats)
 {
@@ -11,6 +45,7 @@ void print_port(struct nlattr **tb, struct nlattr **stats)
 	const struct nlattr *lock = tb[INTNET_ATTR_PORT_LOCK_MAC];
 	const struct nlattr *limit = tb[INTNET_ATTR_PORT_FLOOD_LIMIT];
 	bool isolated = attr_bool(tb[INTNET_ATTR_PORT_ISOLATED]);
+	bool dhcp_server = attr_bool(tb[INTNET_ATTR_PORT_DHCP_SERVER]);
 	char mac[MAC_LEN], label[LABEL_LEN];
 
 	open_object(NULL);
@@ -43,6 +78,10 @@ void print_port(struct nlattr **tb, struct nlattr **stats)
 	} else {
 		print_null("lock_mac");
 	}
+	print_ip_lock(tb[INTNET_ATTR_PORT_IP_LOCK]);
+	/* Shown when on, as isolated is: off is the default. */
+	print_bool(dhcp_server ? PRINT_ANY : PRINT_JSON, "dhcp_server",
+		   "  dhcp-server %s", dhcp_server);
 	/* Shown when set, as a lock is: a port is not isolated by default. */
 	print_bool(isolated ? PRINT_ANY : PRINT_JSON, "isolated",
 		   "  isolated %s", isolated);
@@ -65,13 +104,14 @@ static const struct verb port_verbs[] = {
 	  .cmd = INTNET_CMD_PORT_ADD,
 	  .arg = &arg_dev,
 	  .kws = KWS(&kw_net, &kw_up, &kw_down, &kw_promisc, &kw_lock_mac,
-		     &kw_isolated, &kw_port_flood_limit, &kw_user),
+		     &kw_isolated, &kw_port_flood_limit, &kw_lock_ip,
+		     &kw_dhcp_server, &kw_user),
 	  .flags = V_DEFAULT_NET },
 	{ .name = "set",
 	  .cmd = INTNET_CMD_PORT_SET,
 	  .arg = &arg_dev,
 	  .kws = KWS(&kw_up, &kw_down, &kw_promisc, &kw_lock_mac, &kw_isolated,
-		     &kw_port_flood_limit),
+		     &kw_port_flood_limit, &kw_lock_ip, &kw_dhcp_server),
 	  .flags = V_NEEDS_SETTING },
 	{ .name = "del", .cmd = INTNET_CMD_PORT_DEL, .arg = &arg_dev },
 	{ .name = "show",

@@ -9,6 +9,8 @@
 #include <pwd.h>
 #include <string.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <netlink/genl/genl.h>
 
@@ -61,16 +63,49 @@ static int resolve_names(struct args *a)
 	return 0;
 }
 
-/* Room enough for any slot: a string, or at most 8 bytes. */
+/* Room enough for any slot: a string, lock-ip's nest, or at most 8 bytes. */
 static size_t slot_room(const struct slot *s)
 {
 	if (!s->kw)
 		return 0;
+	if (s->kw->kind == ARG_IP_LOCK)
+		return nla_total_size(s->u32 *
+				      nla_total_size(sizeof(struct in6_addr)));
 	return nla_total_size(s->str ? strlen(s->str) + 1 : sizeof(uint64_t));
 }
 
-static int put_slot(struct nl_msg *msg, int attr, const struct slot *s)
+/*
+ * lock-ip's addresses, one attribute each, in a nest that is sent even
+ * empty: an empty one (lock-ip off) lifts the lock.
+ */
+static int put_ip_lock(struct nl_msg *msg, int attr, const struct args *a)
 {
+	const struct ip_addr *ip;
+	struct nlattr *nest;
+	uint32_t i;
+	int err;
+
+	nest = nla_nest_start(msg, attr);
+	if (!nest)
+		return -NLE_NOMEM;
+	for (i = 0; i < a->slot[attr].u32; i++) {
+		ip = &a->ip_lock[i];
+		if (ip->family == AF_INET)
+			err = nla_put(msg, INTNET_IP_LOCK_IPV4,
+				      sizeof(struct in_addr), ip->addr);
+		else
+			err = nla_put(msg, INTNET_IP_LOCK_IPV6,
+				      sizeof(struct in6_addr), ip->addr);
+		if (err < 0)
+			return err;
+	}
+	return nla_nest_end_keep_empty(msg, nest);
+}
+
+static int put_slot(struct nl_msg *msg, int attr, const struct args *a)
+{
+	const struct slot *s = &a->slot[attr];
+
 	if (!s->kw)
 		return 0;
 	switch (s->kw->kind) {
@@ -90,6 +125,8 @@ static int put_slot(struct nl_msg *msg, int attr, const struct slot *s)
 	case ARG_MAC:
 	case ARG_LOCK:
 		return nla_put(msg, attr, ETH_ALEN, s->mac);
+	case ARG_IP_LOCK:
+		return put_ip_lock(msg, attr, a);
 	case ARG_GROUP:
 	case ARG_IFNAME:
 		break;
@@ -112,7 +149,7 @@ static struct nl_msg *build_request(struct conn *c, const struct args *a)
 		return NULL;
 	}
 	for (attr = 0; attr <= INTNET_ATTR_MAX && !err; attr++)
-		err = put_slot(msg, attr, &a->slot[attr]);
+		err = put_slot(msg, attr, a);
 	if (err < 0) {
 		fprintf(stderr, "intnetctl: %s\n", nl_geterror(err));
 		nlmsg_free(msg);

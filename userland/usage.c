@@ -11,11 +11,11 @@
 
 /* What a keyword's value is called in the usage, unless it says (.meta). */
 static const char *const kind_meta[] = {
-	[ARG_NAME] = "NAME", [ARG_DEV] = "DEV",	    [ARG_MAC] = "MAC",
-	[ARG_U32] = "N",     [ARG_MASK] = "MASK",   [ARG_ONOFF] = "on|off",
-	[ARG_FLAG] = NULL,   [ARG_WORD] = "WORD",   [ARG_LOCK] = "MAC|off",
-	[ARG_USER] = "USER", [ARG_GROUP] = "GROUP", [ARG_IFNAME] = "DEV",
-	[ARG_RATE] = "PPS",
+	[ARG_NAME] = "NAME", [ARG_DEV] = "DEV",	     [ARG_MAC] = "MAC",
+	[ARG_U32] = "N",     [ARG_MASK] = "MASK",    [ARG_ONOFF] = "on|off",
+	[ARG_FLAG] = NULL,   [ARG_WORD] = "WORD",    [ARG_LOCK] = "MAC|off",
+	[ARG_USER] = "USER", [ARG_GROUP] = "GROUP",  [ARG_IFNAME] = "DEV",
+	[ARG_RATE] = "PPS",  [ARG_IP_LOCK] = "ADDR",
 };
 
 static const char usage_notes[] =
@@ -36,6 +36,9 @@ static const char usage_notes[] =
 	"bursts of flood-burst (1 to 1000000); off: none; auto (the default)\n"
 	"limits the ports of users other than the network's owner; net: the\n"
 	"network's. An isolated port reaches only ports that are not.\n"
+	"lock-ip: IP anti-spoofing, the IPv4 and IPv6 addresses (ADDR) the\n"
+	"port may send from, lock-ip once for each, at most 8; off: any.\n"
+	"dhcp-server on lets a port with a lock-ip send DHCP server replies.\n"
 	"\"list\" is \"show\", and an OBJECT alone is \"OBJECT show\".\n";
 
 /* A usage line fits in this many columns, its continuations indented. */
@@ -54,7 +57,7 @@ static bool exclusive(const struct verb *v, const struct keyword *a,
 }
 
 /* The keywords at *@kw that exclude each other, as "[a|b]", "[k V | l W]",
- * or bare when required; *@kw moves past them.
+ * "[k V]..." when repeated, or bare when required; *@kw moves past them.
  */
 static void keyword_usage(char *buf, size_t len, const struct verb *v,
 			  const struct keyword *const **kw)
@@ -76,7 +79,9 @@ static void keyword_usage(char *buf, size_t len, const struct verb *v,
 		if (used >= len)
 			used = len - 1;
 	}
-	snprintf(buf + used, len - used, "%s", required ? "" : "]");
+	/* lock-ip is given once for each address. */
+	snprintf(buf + used, len - used, "%s%s", required ? "" : "]",
+		 k[-1]->kind == ARG_IP_LOCK ? "..." : "");
 	*kw = k;
 }
 

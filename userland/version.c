@@ -21,6 +21,7 @@ static const struct {
 	{ INTNET_FEATURE_ACCESS, "access" },
 	{ INTNET_FEATURE_EVENTS, "events" },
 	{ INTNET_FEATURE_OWNER_NAMES, "owner-names" },
+	{ INTNET_FEATURE_SAFE_SHARING, "safe-sharing" },
 };
 
 struct version_reply {
