@@ -439,6 +439,8 @@ struct op {
 	const uint8_t *mac;
 	int mac_attr;
 	struct setting set[3];
+	/* An IP lock, as req_ip_lock() takes it (NULL: none). */
+	const char *ip_lock;
 	/* Who asks: 0 for the administrator (the test), else this uid. */
 	unsigned int user;
 	/* Whether intnet's own code allocates on the request's path: then at
@@ -460,6 +462,8 @@ static void build(struct sw *self, const struct op *op, struct req *q)
 		req_put(q, op->mac_attr ?: INTNET_ATTR_MAC, op->mac, ETH_ALEN);
 	for (i = 0; i < ARRAY_SIZE(op->set) && op->set[i].attr; i++)
 		req_setting(q, op->set[i].attr, op->set[i].value);
+	if (op->ip_lock)
+		req_ip_lock(q, op->ip_lock);
 }
 
 /* A request made by another user, from a child that became that user. */
@@ -764,6 +768,18 @@ TEST_F(fault, port_requests_fail_cleanly)
 		  .cmd = INTNET_CMD_PORT_SET,
 		  .dev = "t3",
 		  .set = { { INTNET_ATTR_PORT_FLOOD_LIMIT, 10 } } },
+		{ .what = "port set ip lock and dhcp-server",
+		  .cmd = INTNET_CMD_PORT_SET,
+		  .dev = "t3",
+		  .ip_lock = "10.0.0.3,fd00::3",
+		  .set = { { INTNET_ATTR_PORT_DHCP_SERVER, 1 } },
+		  .allocates = true },
+		{ .what = "port add ip locked",
+		  .cmd = INTNET_CMD_PORT_ADD,
+		  .net = "lab",
+		  .dev = "t0",
+		  .ip_lock = "10.0.0.9",
+		  .allocates = true },
 		{ .what = "port set lock",
 		  .cmd = INTNET_CMD_PORT_SET,
 		  .dev = "t3",

@@ -367,6 +367,48 @@ static void add_mac(struct fuzzer *fz, struct fmsg *m, uint16_t type)
 	add_attr(m, type, mac, ETH_ALEN);
 }
 
+/*
+ * An IP lock of up to 10 addresses (the limit is 8): a few that collide
+ * across ports, some not unicast, now and then an unknown type, a wrong
+ * length or no nest flag.
+ */
+static void add_ip_lock(struct fuzzer *fz, struct fmsg *m)
+{
+	static const uint8_t v4[][4] = { { 10, 0, 0, 1 },
+					 { 10, 0, 0, 2 },
+					 { 0, 0, 0, 0 },
+					 { 224, 0, 0, 1 },
+					 { 255, 255, 255, 255 } };
+	static const uint8_t v6[][16] = {
+		{ 0xfd, [15] = 1 },
+		{ 0xfe, 0x80, [15] = 2 },
+		{ 0 },
+		{ 0xff, 0x02, [15] = 1 },
+	};
+	uint8_t nest[10 * (NLA_HDRLEN + 16)];
+	struct rng *r = &fz->rng;
+	unsigned int i, n = below(r, 11);
+	struct nlattr *a;
+	size_t len = 0;
+
+	for (i = 0; i < n; i++) {
+		a = (struct nlattr *)(nest + len);
+		a->nla_type = chance(r, 95) ? 1 + below(r, 2) : below(r, 5);
+		if (a->nla_type == INTNET_IP_LOCK_IPV6)
+			memcpy(a + 1, PICK(r, v6), 16);
+		else
+			memcpy(a + 1, PICK(r, v4), 4);
+		a->nla_len = NLA_HDRLEN +
+			     (a->nla_type == INTNET_IP_LOCK_IPV6 ? 16 : 4);
+		if (chance(r, 5))
+			a->nla_len = NLA_HDRLEN + below(r, 17);
+		len += NLA_ALIGN(a->nla_len);
+	}
+	add_attr(m,
+		 INTNET_ATTR_PORT_IP_LOCK | (chance(r, 95) ? NLA_F_NESTED : 0),
+		 nest, len);
+}
+
 /* 802.1X alone, all but PAUSE, PAUSE (refused), every bit (refused). */
 static const uint16_t fwd_masks[] = { 0, 0x8, 0xfffd, 0x2, 0xffff };
 
@@ -422,6 +464,10 @@ static void port_settings(struct fuzzer *fz, struct fmsg *m, int pct)
 		add_u32(m, INTNET_ATTR_PORT_FLOOD_LIMIT, PICK(r, flood_limits));
 	if (chance(r, pct / 2))
 		add_mac(fz, m, INTNET_ATTR_PORT_LOCK_MAC);
+	if (chance(r, pct / 3))
+		add_ip_lock(fz, m);
+	if (chance(r, pct / 3))
+		add_u8(m, INTNET_ATTR_PORT_DHCP_SERVER, pick_u8(r, 1));
 	if (chance(r, pct / 3))
 		add_u32(m, INTNET_ATTR_PORT_USER, PICK(r, users));
 }

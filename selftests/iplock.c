@@ -89,9 +89,8 @@ static struct udp_msg udp(uint16_t sport, uint16_t dport)
 				 .tag = ++frame_ids };
 }
 
-static struct frame *ip4(struct frame *f, const uint8_t *src,
-			 const char *saddr, const char *daddr,
-			 struct udp_msg u)
+static struct frame *ip4(struct frame *f, const uint8_t *src, const char *saddr,
+			 const char *daddr, struct udp_msg u)
 {
 	struct iphdr h = { .version = 4,
 			   .ihl = 5,
@@ -132,9 +131,8 @@ static struct frame *arp(struct frame *f, const uint8_t *src, uint16_t op,
 }
 
 /* IPv6 from @saddr carrying @n bytes of @nexthdr. */
-static struct frame *ip6(struct frame *f, const uint8_t *src,
-			 const char *saddr, uint8_t nexthdr, const void *p,
-			 size_t n)
+static struct frame *ip6(struct frame *f, const uint8_t *src, const char *saddr,
+			 uint8_t nexthdr, const void *p, size_t n)
 {
 	struct ip6_hdr h = { .ip6_flow = htonl(6u << 28),
 			     .ip6_plen = htons(n),
@@ -192,7 +190,8 @@ TEST_F(sw, an_ip_lock_is_set_shown_replaced_and_lifted)
 	/* Duplicates count once; IPv4 first, then IPv6, in the order given. */
 	ASSERT_EQ(0, lock_ip(self, 0, "10.0.0.5,fd00::5,10.0.0.5,fe80::5"))
 	TH_LOG("PORT_SET ip lock: %s", last.extack);
-	EXPECT_STREQ("10.0.0.5,fd00::5,fe80::5", locked_ips(_metadata, self, 0));
+	EXPECT_STREQ("10.0.0.5,fd00::5,fe80::5",
+		     locked_ips(_metadata, self, 0));
 	ASSERT_EQ(0, lock_ip(self, 0, "10.0.0.6"));
 	EXPECT_STREQ("10.0.0.6", locked_ips(_metadata, self, 0));
 	ASSERT_EQ(0, dhcp_server(self, 0, 1));
@@ -228,16 +227,19 @@ TEST_F(sw, bad_and_colliding_ip_locks_are_refused_and_change_nothing)
 	add_ports(_metadata, self, 3, "lab");
 	ASSERT_EQ(0, lock_ip(self, 0, "10.0.0.1,fd00::1"));
 
-	EXPECT_REFUSED(-E2BIG, TOO_MANY,
-		       lock_ip(self, 1,
-			       "10.0.0.11,10.0.0.12,10.0.0.13,10.0.0.14,"
-			       "10.0.0.15,fd00::11,fd00::12,fd00::13,fd00::14"));
+	EXPECT_REFUSED(
+		-E2BIG, TOO_MANY,
+		lock_ip(self, 1,
+			"10.0.0.11,10.0.0.12,10.0.0.13,10.0.0.14,"
+			"10.0.0.15,fd00::11,fd00::12,fd00::13,fd00::14"));
 	EXPECT_REFUSED(-EINVAL, NOT_UNICAST, lock_ip(self, 1, "0.0.0.0"));
 	EXPECT_REFUSED(-EINVAL, NOT_UNICAST, lock_ip(self, 1, "224.0.0.1"));
-	EXPECT_REFUSED(-EINVAL, NOT_UNICAST, lock_ip(self, 1, "255.255.255.255"));
+	EXPECT_REFUSED(-EINVAL, NOT_UNICAST,
+		       lock_ip(self, 1, "255.255.255.255"));
 	EXPECT_REFUSED(-EINVAL, NOT_UNICAST, lock_ip(self, 1, "::"));
 	EXPECT_REFUSED(-EINVAL, NOT_UNICAST, lock_ip(self, 1, "ff02::1"));
-	EXPECT_REFUSED(-EINVAL, NOT_UNICAST, lock_ip(self, 0, "10.0.0.1,ff02::1"));
+	EXPECT_REFUSED(-EINVAL, NOT_UNICAST,
+		       lock_ip(self, 0, "10.0.0.1,ff02::1"));
 	EXPECT_STREQ("10.0.0.1,fd00::1", locked_ips(_metadata, self, 0));
 
 	/* One address of the list is t0's: nothing of the request happens,
@@ -245,9 +247,10 @@ TEST_F(sw, bad_and_colliding_ip_locks_are_refused_and_change_nothing)
 	 */
 	EXPECT_REFUSED(-EEXIST, TAKEN, lock_ip(self, 1, "10.0.0.2,fd00::1"));
 	EXPECT_REFUSED(-EEXIST, TAKEN,
-		       intnet_req(self, INTNET_CMD_PORT_SET, INTNET_ATTR_IFINDEX,
-				  self->ifindex[1], INTNET_ATTR_PORT_LOCK_MAC,
-				  B, INTNET_ATTR_PORT_IP_LOCK, "10.0.0.1", 0));
+		       intnet_req(self, INTNET_CMD_PORT_SET,
+				  INTNET_ATTR_IFINDEX, self->ifindex[1],
+				  INTNET_ATTR_PORT_LOCK_MAC, B,
+				  INTNET_ATTR_PORT_IP_LOCK, "10.0.0.1", 0));
 	ASSERT_EQ(0, port_get(self, self->ifindex[1], &pi));
 	EXPECT_STREQ("", pi.ip_lock);
 	EXPECT_EQ(0, pi.locked);
@@ -367,22 +370,25 @@ TEST_F(lk, ipv4_only_from_the_locked_addresses)
 {
 	struct frame f;
 
-	deliver(_metadata, self, 0, ip4(&f, A, "10.0.0.1", "10.0.0.255",
-				      udp(1000, 2000)), PORT(1) | PORT(2));
+	deliver(_metadata, self, 0,
+		ip4(&f, A, "10.0.0.1", "10.0.0.255", udp(1000, 2000)),
+		PORT(1) | PORT(2));
 	/* A DHCP client has no address yet. */
-	deliver(_metadata, self, 0, ip4(&f, A, "0.0.0.0", "255.255.255.255",
-				      udp(68, 67)), PORT(1) | PORT(2));
-	deliver(_metadata, self, 0, ip4(&f, A, "10.0.0.2", "10.0.0.255",
-				      udp(1000, 2000)), 0);
-	deliver(_metadata, self, 0, ip4(&f, A, "10.0.0.3", "10.0.0.255",
-				      udp(1000, 2000)), 0);
+	deliver(_metadata, self, 0,
+		ip4(&f, A, "0.0.0.0", "255.255.255.255", udp(68, 67)),
+		PORT(1) | PORT(2));
+	deliver(_metadata, self, 0,
+		ip4(&f, A, "10.0.0.2", "10.0.0.255", udp(1000, 2000)), 0);
+	deliver(_metadata, self, 0,
+		ip4(&f, A, "10.0.0.3", "10.0.0.255", udp(1000, 2000)), 0);
 	/* A header that is not IPv4's. */
 	eth(&f, BCAST, A, ETH_P_IP);
 	deliver(_metadata, self, 0, put(&f, "\x45\0\0", 3), 0);
 	expect_drops(_metadata, self, 0, 3, 0, 0, 0);
 	/* The victim's port is not locked: it may send from anything. */
-	deliver(_metadata, self, 1, ip4(&f, B, "10.0.0.1", "10.0.0.255",
-				      udp(1000, 2000)), PORT(0) | PORT(2));
+	deliver(_metadata, self, 1,
+		ip4(&f, B, "10.0.0.1", "10.0.0.255", udp(1000, 2000)),
+		PORT(0) | PORT(2));
 	expect_drops(_metadata, self, 1, 0, 0, 0, 0);
 }
 
@@ -390,24 +396,27 @@ TEST_F(lk, arp_only_claiming_the_locked_addresses_with_the_ports_mac)
 {
 	struct frame f;
 
-	deliver(_metadata, self, 0, arp(&f, A, ARPOP_REQUEST, A, "10.0.0.1",
-				      "10.0.0.2"), PORT(1) | PORT(2));
+	deliver(_metadata, self, 0,
+		arp(&f, A, ARPOP_REQUEST, A, "10.0.0.1", "10.0.0.2"),
+		PORT(1) | PORT(2));
 	/* A probe for its own address; a gratuitous ARP of it. */
-	deliver(_metadata, self, 0, arp(&f, A, ARPOP_REQUEST, A, "0.0.0.0",
-				      "10.0.0.1"), PORT(1) | PORT(2));
-	deliver(_metadata, self, 0, arp(&f, A, ARPOP_REPLY, A, "10.0.0.1",
-				      "10.0.0.1"), PORT(1) | PORT(2));
+	deliver(_metadata, self, 0,
+		arp(&f, A, ARPOP_REQUEST, A, "0.0.0.0", "10.0.0.1"),
+		PORT(1) | PORT(2));
+	deliver(_metadata, self, 0,
+		arp(&f, A, ARPOP_REPLY, A, "10.0.0.1", "10.0.0.1"),
+		PORT(1) | PORT(2));
 	/* A spoofed reply and a gratuitous ARP for the victim's address. */
-	deliver(_metadata, self, 0, arp(&f, A, ARPOP_REPLY, A, "10.0.0.2",
-				      "10.0.0.2"), 0);
-	deliver(_metadata, self, 0, arp(&f, A, ARPOP_REQUEST, A, "10.0.0.2",
-				      "10.0.0.2"), 0);
+	deliver(_metadata, self, 0,
+		arp(&f, A, ARPOP_REPLY, A, "10.0.0.2", "10.0.0.2"), 0);
+	deliver(_metadata, self, 0,
+		arp(&f, A, ARPOP_REQUEST, A, "10.0.0.2", "10.0.0.2"), 0);
 	/* A probe for the victim's address tells it the address is taken. */
-	deliver(_metadata, self, 0, arp(&f, A, ARPOP_REQUEST, A, "0.0.0.0",
-				      "10.0.0.2"), 0);
+	deliver(_metadata, self, 0,
+		arp(&f, A, ARPOP_REQUEST, A, "0.0.0.0", "10.0.0.2"), 0);
 	/* Its own address with another station's MAC. */
-	deliver(_metadata, self, 0, arp(&f, A, ARPOP_REPLY, B, "10.0.0.1",
-				      "10.0.0.2"), 0);
+	deliver(_metadata, self, 0,
+		arp(&f, A, ARPOP_REPLY, B, "10.0.0.1", "10.0.0.2"), 0);
 	/* Truncated, and ARP for another protocol. */
 	arp(&f, A, ARPOP_REPLY, A, "10.0.0.1", "10.0.0.2");
 	f.len = ETH_HLEN + 12;
@@ -428,40 +437,45 @@ TEST_F(lk, ipv6_and_neighbour_advertisements_only_for_the_locked_addresses)
 	struct frame f;
 
 	na = nd(ND_NEIGHBOR_ADVERT, "fd00::1");
-	deliver(_metadata, self, 0, ip6(&f, A, "fe80::1", IPPROTO_ICMPV6, &na,
-				      sizeof(na)), PORT(1) | PORT(2));
+	deliver(_metadata, self, 0,
+		ip6(&f, A, "fe80::1", IPPROTO_ICMPV6, &na, sizeof(na)),
+		PORT(1) | PORT(2));
 	/* Duplicate address detection of its own address, from ::; of the
 	 * victim's, it would tell the victim that its address is taken.
 	 */
 	na = nd(ND_NEIGHBOR_SOLICIT, "fd00::1");
-	deliver(_metadata, self, 0, ip6(&f, A, "::", IPPROTO_ICMPV6, &na,
-				      sizeof(na)), PORT(1) | PORT(2));
+	deliver(_metadata, self, 0,
+		ip6(&f, A, "::", IPPROTO_ICMPV6, &na, sizeof(na)),
+		PORT(1) | PORT(2));
 	na = nd(ND_NEIGHBOR_SOLICIT, "fd00::2");
-	deliver(_metadata, self, 0, ip6(&f, A, "::", IPPROTO_ICMPV6, &na,
-				      sizeof(na)), 0);
+	deliver(_metadata, self, 0,
+		ip6(&f, A, "::", IPPROTO_ICMPV6, &na, sizeof(na)), 0);
 	/* A solicitation from its own address may ask for anyone. */
-	deliver(_metadata, self, 0, ip6(&f, A, "fe80::1", IPPROTO_ICMPV6, &na,
-				      sizeof(na)), PORT(1) | PORT(2));
+	deliver(_metadata, self, 0,
+		ip6(&f, A, "fe80::1", IPPROTO_ICMPV6, &na, sizeof(na)),
+		PORT(1) | PORT(2));
 	/* From an address that is not t0's. */
 	na = nd(ND_NEIGHBOR_SOLICIT, "fd00::1");
-	deliver(_metadata, self, 0, ip6(&f, A, "fd00::2", IPPROTO_ICMPV6, &na,
-				      sizeof(na)), 0);
+	deliver(_metadata, self, 0,
+		ip6(&f, A, "fd00::2", IPPROTO_ICMPV6, &na, sizeof(na)), 0);
 	/* Advertising the victim's address, plainly and behind an option. */
 	na = nd(ND_NEIGHBOR_ADVERT, "fd00::2");
-	deliver(_metadata, self, 0, ip6(&f, A, "fe80::1", IPPROTO_ICMPV6, &na,
-				      sizeof(na)), 0);
-	deliver(_metadata, self, 0, ip6(&f, A, "::", IPPROTO_ICMPV6, &na,
-				      sizeof(na)), 0);
+	deliver(_metadata, self, 0,
+		ip6(&f, A, "fe80::1", IPPROTO_ICMPV6, &na, sizeof(na)), 0);
+	deliver(_metadata, self, 0,
+		ip6(&f, A, "::", IPPROTO_ICMPV6, &na, sizeof(na)), 0);
 	hidden.na = na;
-	deliver(_metadata, self, 0, ip6(&f, A, "fd00::1", IPPROTO_DSTOPTS,
-				      &hidden, sizeof(hidden)), 0);
+	deliver(_metadata, self, 0,
+		ip6(&f, A, "fd00::1", IPPROTO_DSTOPTS, &hidden, sizeof(hidden)),
+		0);
 	/* An advertisement cut before its target. */
-	deliver(_metadata, self, 0, ip6(&f, A, "fd00::1", IPPROTO_ICMPV6, &na,
-				      8), 0);
+	deliver(_metadata, self, 0,
+		ip6(&f, A, "fd00::1", IPPROTO_ICMPV6, &na, 8), 0);
 	/* An extension header chain that runs past the packet. */
 	hidden.len = 200;
-	deliver(_metadata, self, 0, ip6(&f, A, "fd00::1", IPPROTO_DSTOPTS,
-				      &hidden, sizeof(hidden)), 0);
+	deliver(_metadata, self, 0,
+		ip6(&f, A, "fd00::1", IPPROTO_DSTOPTS, &hidden, sizeof(hidden)),
+		0);
 	expect_drops(_metadata, self, 0, 2, 0, 5, 0);
 }
 
@@ -470,27 +484,31 @@ TEST_F(lk, dhcp_server_replies_only_when_allowed)
 	struct udp_msg u;
 	struct frame f;
 
-	deliver(_metadata, self, 0, ip4(&f, A, "10.0.0.1", "255.255.255.255",
-				      udp(67, 68)), 0);
+	deliver(_metadata, self, 0,
+		ip4(&f, A, "10.0.0.1", "255.255.255.255", udp(67, 68)), 0);
 	u = udp(547, 546);
-	deliver(_metadata, self, 0, ip6(&f, A, "fe80::1", IPPROTO_UDP, &u,
-				      sizeof(u)), 0);
+	deliver(_metadata, self, 0,
+		ip6(&f, A, "fe80::1", IPPROTO_UDP, &u, sizeof(u)), 0);
 	/* A client's and a relay's messages are not a server's. */
-	deliver(_metadata, self, 0, ip4(&f, A, "10.0.0.1", "10.0.0.255",
-				      udp(68, 67)), PORT(1) | PORT(2));
-	deliver(_metadata, self, 0, ip4(&f, A, "10.0.0.1", "10.0.0.255",
-				      udp(67, 67)), PORT(1) | PORT(2));
+	deliver(_metadata, self, 0,
+		ip4(&f, A, "10.0.0.1", "10.0.0.255", udp(68, 67)),
+		PORT(1) | PORT(2));
+	deliver(_metadata, self, 0,
+		ip4(&f, A, "10.0.0.1", "10.0.0.255", udp(67, 67)),
+		PORT(1) | PORT(2));
 	expect_drops(_metadata, self, 0, 0, 0, 0, 2);
 
 	ASSERT_EQ(0, dhcp_server(self, 0, 1));
-	deliver(_metadata, self, 0, ip4(&f, A, "10.0.0.1", "255.255.255.255",
-				      udp(67, 68)), PORT(1) | PORT(2));
+	deliver(_metadata, self, 0,
+		ip4(&f, A, "10.0.0.1", "255.255.255.255", udp(67, 68)),
+		PORT(1) | PORT(2));
 	u = udp(547, 546);
-	deliver(_metadata, self, 0, ip6(&f, A, "fe80::1", IPPROTO_UDP, &u,
-				      sizeof(u)), PORT(1) | PORT(2));
+	deliver(_metadata, self, 0,
+		ip6(&f, A, "fe80::1", IPPROTO_UDP, &u, sizeof(u)),
+		PORT(1) | PORT(2));
 	/* Serving DHCP is no licence to spoof. */
-	deliver(_metadata, self, 0, ip4(&f, A, "10.0.0.2", "255.255.255.255",
-				      udp(67, 68)), 0);
+	deliver(_metadata, self, 0,
+		ip4(&f, A, "10.0.0.2", "255.255.255.255", udp(67, 68)), 0);
 	expect_drops(_metadata, self, 0, 1, 0, 0, 2);
 }
 
@@ -511,16 +529,18 @@ TEST_F(lk, tags_are_dropped_other_protocols_pass_and_lifting_frees)
 	expect_drops(_metadata, self, 0, 2, 0, 0, 0);
 
 	/* The MAC lock still comes first. */
-	deliver(_metadata, self, 0, ip4(&f, C, "10.0.0.1", "10.0.0.255",
-				      udp(1, 2)), 0);
-	EXPECT_EQ(1u,
-		  port_stat(_metadata, self, 0, INTNET_STATS_RX_DROP_MAC_LOCKED));
+	deliver(_metadata, self, 0,
+		ip4(&f, C, "10.0.0.1", "10.0.0.255", udp(1, 2)), 0);
+	EXPECT_EQ(1u, port_stat(_metadata, self, 0,
+				INTNET_STATS_RX_DROP_MAC_LOCKED));
 
 	ASSERT_EQ(0, lock_ip(self, 0, ""));
-	deliver(_metadata, self, 0, ip4(&f, A, "10.0.0.2", "10.0.0.255",
-				      udp(1, 2)), PORT(1) | PORT(2));
-	deliver(_metadata, self, 0, arp(&f, A, ARPOP_REPLY, A, "10.0.0.2",
-				      "10.0.0.2"), PORT(1) | PORT(2));
+	deliver(_metadata, self, 0,
+		ip4(&f, A, "10.0.0.2", "10.0.0.255", udp(1, 2)),
+		PORT(1) | PORT(2));
+	deliver(_metadata, self, 0,
+		arp(&f, A, ARPOP_REPLY, A, "10.0.0.2", "10.0.0.2"),
+		PORT(1) | PORT(2));
 	expect_drops(_metadata, self, 0, 2, 0, 0, 0);
 }
 

@@ -97,8 +97,8 @@ static void parse_ip_lock(struct nlattr *nest, char *out, size_t size)
 	if (!nest)
 		return;
 	rem = nest->nla_len - NLA_HDRLEN;
-	for (a = nla_payload(nest); rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
-				    a->nla_len <= rem;
+	for (a = nla_payload(nest);
+	     rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= rem;
 	     rem -= NLA_ALIGN(a->nla_len),
 	    a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len))) {
 		af = a->nla_len == NLA_HDRLEN + 4 ? AF_INET : AF_INET6;
