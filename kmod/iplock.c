@@ -68,8 +68,9 @@ static int add_addr(struct intnet_ip_lock *l, const struct nlattr *a,
 			return 0;
 	}
 	if (l->n4 + l->n6 == INTNET_PORT_IP_LOCK_MAX) {
-		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "a port can have at most 8 IP addresses locked");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a port can have at most 8 IP addresses locked");
+		NL_SET_BAD_ATTR(extack, a);
 		return -E2BIG;
 	}
 	if (nla_type(a) == INTNET_IP_LOCK_IPV4)
@@ -79,8 +80,9 @@ static int add_addr(struct intnet_ip_lock *l, const struct nlattr *a,
 	return 0;
 
 not_unicast:
-	NL_SET_ERR_MSG_ATTR(extack, a,
-			    "an IP lock needs unicast addresses (an empty list lifts it)");
+	NL_SET_ERR_MSG_MOD(extack,
+			   "an IP lock needs unicast addresses (an empty list lifts it)");
+	NL_SET_BAD_ATTR(extack, a);
 	return -EINVAL;
 }
 

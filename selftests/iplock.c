@@ -281,7 +281,7 @@ TEST_F(sw, bad_and_colliding_ip_locks_are_refused_and_change_nothing)
 	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[1]);
 	req_put(&q, INTNET_ATTR_PORT_IP_LOCK | NLA_F_NESTED,
 		(const uint8_t[]){ 7, 0, 1, 0, 10, 0, 0, 0 }, 8);
-	EXPECT_EQ(-EINVAL, req_call(self, &q));
+	EXPECT_EQ(-ERANGE, req_call(self, &q));
 	req_new(self, &q, INTNET_CMD_PORT_SET);
 	req_u32(&q, INTNET_ATTR_IFINDEX, self->ifindex[1]);
 	req_put(&q, INTNET_ATTR_PORT_IP_LOCK,

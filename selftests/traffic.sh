@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 build=${BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
-plan 10
+plan 20
 load_module
 
 pids=()
@@ -65,4 +65,39 @@ rc=$?
 expect_eq "a TCP stream runs between the veth machines" 0 "$rc"
 bytes=$(echo "$out" | json_eval 'j["end"]["sum_received"]["bytes"]' 2>/dev/null)
 check "the stream moved data (${bytes:-0} bytes)" test "${bytes:-0}" -gt 100000
+
+# IP anti-spoofing with real stacks: a veth machine and a TAP machine locked to their
+# addresses (the IPv6 link-local ones too, EUI-64 from their MACs) still ping, resolve
+# and stream; a source address or an ARP claim that is not theirs goes nowhere.
+counter() { # counter PORT NAME: the port's rx drop counter NAME (JSON key)
+	intnetctl -j -s port show "$1" | json_eval "j[0]['stats']['$2']"
+}
+intnetctl port set v1 lock-ip 10.9.0.1 lock-ip fd09::1 lock-ip fe80::ff:fe00:1
+intnetctl port set p3 lock-ip 10.9.0.3 lock-ip fd09::3 lock-ip fe80::ff:fe00:3
+expect_eq "the locks are shown" "10.9.0.1,fd09::1,fe80::ff:fe00:1 10.9.0.3,fd09::3,fe80::ff:fe00:3" \
+	"$(intnetctl -j port show | json_eval "' '.join(','.join(p['lock_ip']) for p in j if 'lock_ip' in p)")"
+for h in h1 h2 h3 h4; do ip -n $h neigh flush all; done
+check "IP locked: IPv4 ping between the locked machines, ARP anew" ping_ok h1 10.9.0.3
+check "IP locked: IPv6 ping between the locked machines, ND anew" ping_ok h3 fd09::1
+check "IP locked: IPv6 ping over link-local addresses" ping_ok h1 fe80::ff:fe00:3%eth0
+ip netns exec h2 iperf3 -s -1 -D -I /run/iperf3.pid >/dev/null 2>&1
+sleep 0.5
+check "IP locked: a TCP stream runs from the locked veth machine" \
+	sh -c 'ip netns exec h1 iperf3 -c 10.9.0.2 -t 1 >/dev/null'
+expect_eq "IP locked: their own traffic dropped nothing" "0 0 0 0" \
+	"$(for k in rx_drop_ip_spoof rx_drop_arp_spoof rx_drop_nd_spoof rx_drop_dhcp_server; do
+		echo $(($(counter v1 $k) + $(counter p3 $k))); done | xargs)"
+
+# h1 takes an address that is not its own: its ARP claims and packets are dropped.
+ip -n h1 addr add 10.9.0.99/24 dev eth0
+ip -n h1 neigh flush all
+check "a spoofed source reaches nobody" \
+	sh -c '! ip netns exec h1 ping -q -c 2 -W 1 -i 0.2 -I 10.9.0.99 10.9.0.2 >/dev/null'
+check "the spoofed ARP claims were dropped and counted ($(counter v1 rx_drop_arp_spoof))" \
+	test "$(counter v1 rx_drop_arp_spoof)" -gt 0
+expect_eq "h2 never learned the spoofed address" "" "$(ip -n h2 neigh show 10.9.0.99)"
+ip -n h1 neigh add 10.9.0.2 lladdr 02:00:00:00:00:02 dev eth0 nud permanent
+ip netns exec h1 ping -q -c 2 -W 1 -i 0.2 -I 10.9.0.99 10.9.0.2 >/dev/null
+check "the spoofed IPv4 packets were dropped and counted ($(counter v1 rx_drop_ip_spoof))" \
+	test "$(counter v1 rx_drop_ip_spoof)" -ge 2
 finish
