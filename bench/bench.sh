@@ -308,10 +308,33 @@ case_unicast_dummy() {
 			pg_setup in0 netif_receive $size "$count" $DST "$SRC" 0 "${variant#64B-}"
 			rounds unicast "$variant" $sw "a. unicast $variant (dummy)" in0 "$count" out0
 		done
+		[ $sw = intnet ] && unicast_protected
 		sw_destroy $sw
 		del_links in0 out0
 		check_dmesg "a. unicast $sw"
 	done
+}
+
+# a. Issue 17's protections on intnet's ports in0 -> out0. 64B-protected: configured but
+# idle (in0 flood-limited and MAC-locked to the sender, out0 IP-locked): the packet path
+# must not pay for them. 64B-iplock: in0 IP-locked to pktgen's source too, so that every
+# frame is checked: the cost of an active IP lock.
+unicast_protected() {
+	local count
+	count=$(n_of 100000)
+	intnetctl port set in0 flood-limit 1000 lock-mac "$SRC" ||
+		die "intnetctl port set in0 flood-limit lock-mac"
+	intnetctl port set out0 lock-ip 10.99.0.2 lock-ip fd99::2 ||
+		die "intnetctl port set out0 lock-ip"
+	pg_setup in0 netif_receive 60 "$count" $DST "$SRC"
+	rounds unicast 64B-protected intnet "a. unicast 64B, protections idle (dummy)" \
+		in0 "$count" out0
+	intnetctl port set in0 lock-ip 10.99.0.1 || die "intnetctl port set in0 lock-ip"
+	rounds unicast 64B-iplock intnet "a. unicast 64B, ingress IP-locked (dummy)" \
+		in0 "$count" out0
+	[ "$(intnetctl -j -s port show in0 |
+		sed -n 's/.*"rx_drop_ip_spoof":\([0-9]*\).*/\1/p')" = 0 ] ||
+		die "the IP-locked port dropped pktgen's frames"
 }
 
 # a. The same through veth pairs, as containers use it: pktgen sends on va, whose peer

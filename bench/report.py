@@ -118,6 +118,9 @@ def main():
     labels = {
         ("unicast", "64B"): "a. unicast 64 B, dummy ports",
         ("unicast", "64B-fresh"): "a. unicast 64 B, dummy ports, unshared skb",
+        ("unicast", "64B-protected"):
+            "a. unicast 64 B, dummy ports, flood limit, MAC and IP locks idle",
+        ("unicast", "64B-iplock"): "a. unicast 64 B, dummy ports, ingress IP-locked",
         ("unicast", "1518B"): "a. unicast 1518 B (MTU 1500), dummy ports",
         ("unicast", "veth-64B"): "a. unicast 64 B, veth ports",
         ("unicast", "veth-1518B"): "a. unicast 1518 B, veth ports",
@@ -217,6 +220,13 @@ def main():
          ratio(get("unicast", "64B-fresh", "intnet"), get("unicast", "64B-fresh", "direct")))
     goal("unicast64_fresh_intnet_over_bridge", "unicast 64 B, unshared skb, intnet/bridge",
          ratio(get("unicast", "64B-fresh", "intnet"), get("unicast", "64B-fresh", "bridge")))
+    goal("unicast64_protected_over_plain_intnet",
+         "unicast 64 B, protections configured but idle / none (goal: at least 0.98x)",
+         ratio(get("unicast", "64B-protected", "intnet"), get("unicast", "64B", "intnet")))
+    plain, locked = get("unicast", "64B", "intnet"), get("unicast", "64B-iplock", "intnet")
+    goal("ip_lock_ns_per_frame", "an active IP lock, ns (instructions) a frame",
+         1e9 / locked["median"] - 1e9 / plain["median"] if plain and locked else None,
+         lambda v: f"{v:,.0f}")
     for sw in ("intnet", "bridge"):
         goal(f"fdb65536_over_fdb16_{sw}", f"{sw}: rate at 65,536 FDB entries / rate at 16",
              ratio(get("fdb", "65536", sw), get("fdb", "16", sw)))

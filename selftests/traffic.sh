@@ -96,7 +96,7 @@ check "a spoofed source reaches nobody" \
 check "the spoofed ARP claims were dropped and counted ($(counter v1 rx_drop_arp_spoof))" \
 	test "$(counter v1 rx_drop_arp_spoof)" -gt 0
 expect_eq "h2 never learned the spoofed address" "" "$(ip -n h2 neigh show 10.9.0.99)"
-ip -n h1 neigh add 10.9.0.2 lladdr 02:00:00:00:00:02 dev eth0 nud permanent
+ip -n h1 neigh replace 10.9.0.2 lladdr 02:00:00:00:00:02 dev eth0 nud permanent
 ip netns exec h1 ping -q -c 2 -W 1 -i 0.2 -I 10.9.0.99 10.9.0.2 >/dev/null
 check "the spoofed IPv4 packets were dropped and counted ($(counter v1 rx_drop_ip_spoof))" \
 	test "$(counter v1 rx_drop_ip_spoof)" -ge 2
