@@ -901,8 +901,8 @@ TEST_F(sw, fdb_dump_lists_entries_with_their_ports)
 	snprintf(
 		before.buf, sizeof(before.buf),
 		"net lab flood=1 ageing=300 max=16384 explicit=0 owner=0 ports=2 learned=1 static=1 access=0 promisc=0 port_max=0 fwd=0 flood=0/100\n"
-		"port %d t0 net=lab up=1 promisc=0 active=0 isolated=0 flood=0/0 user=0 learned=1 lock=none/00:00:00:00:00:00\n"
-		"port %d t1 net=lab up=1 promisc=0 active=0 isolated=0 flood=0/0 user=0 learned=0 lock=none/00:00:00:00:00:00\n"
+		"port %d t0 net=lab up=1 promisc=0 active=0 isolated=0 flood=0/0 user=0 learned=1 lock=none/00:00:00:00:00:00 dhcp=0 ip=none\n"
+		"port %d t1 net=lab up=1 promisc=0 active=0 isolated=0 flood=0/0 user=0 learned=0 lock=none/00:00:00:00:00:00 dhcp=0 ip=none\n"
 		"fdb 02:00:00:00:00:53 port=%d static=1 locked=0\n"
 		"fdb 02:00:00:00:00:01 port=%d static=0 locked=0\n",
 		self->ifindex[0], self->ifindex[1], self->ifindex[1],

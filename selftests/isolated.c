@@ -141,19 +141,7 @@ TEST_F(sw, a_port_is_isolated_when_attached_so)
  */
 TEST_F(sw, only_the_networks_owner_isolates_a_port)
 {
-	tap_make_owned(_metadata, self, 0, ALICE, NONE);
-	tap_make_owned(_metadata, self, 1, BOB, NONE);
-	tap_make_owned(_metadata, self, 2, BOB, NONE);
-	sw_as(self, ALICE, NONE);
-	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
-				"pub", INTNET_ATTR_NET_ACCESS,
-				INTNET_ACCESS_PUBLIC, 0));
-	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE));
-	sw_as(self, BOB, NONE);
-	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_PORT_ADD, INTNET_ATTR_NET_NAME,
-				"pub", INTNET_ATTR_NET_OWNER, (int)ALICE,
-				INTNET_ATTR_IFINDEX, self->ifindex[1], 0))
-	TH_LOG("bob's PORT_ADD to alice/pub: %s", last.extack);
+	alice_pub_bob_joins(_metadata, self, ALICE, BOB);
 
 	/* Bob: not on his own port of alice's network, set or cleared. */
 	EXPECT_REFUSED(-EPERM, NOT_OWNER, isolate(self, 1, 1));

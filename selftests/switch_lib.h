@@ -177,6 +177,28 @@ static inline void tap_make_owned(struct __test_metadata *_metadata,
 		ASSERT_EQ(0, ioctl(self->fd[i], TUNSETGROUP, group));
 }
 
+/*
+ * @alice's public network "pub" with her TAP t0, and @bob's TAP t1 attached to
+ * it by bob; t2 a TAP of bob's, not attached. The caller goes on as bob.
+ */
+static inline void alice_pub_bob_joins(struct __test_metadata *_metadata,
+				       struct sw *self, long alice, long bob)
+{
+	tap_make_owned(_metadata, self, 0, alice, NONE);
+	tap_make_owned(_metadata, self, 1, bob, NONE);
+	tap_make_owned(_metadata, self, 2, bob, NONE);
+	sw_as(self, alice, NONE);
+	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_NET_NEW, INTNET_ATTR_NET_NAME,
+				"pub", INTNET_ATTR_NET_ACCESS,
+				INTNET_ACCESS_PUBLIC, 0));
+	ASSERT_EQ(0, sw_port_add(self, "pub", self->ifindex[0], NONE, NONE));
+	sw_as(self, bob, NONE);
+	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_PORT_ADD, INTNET_ATTR_NET_NAME,
+				"pub", INTNET_ATTR_NET_OWNER, (int)alice,
+				INTNET_ATTR_IFINDEX, self->ifindex[1], 0))
+	TH_LOG("bob's PORT_ADD to alice/pub: %s", last.extack);
+}
+
 /* TAPs t0..t(@n - 1) as ports of the network @name. */
 static inline void add_ports(struct __test_metadata *_metadata, struct sw *self,
 			     int n, const char *name)

@@ -719,11 +719,12 @@ int text_port(struct nlmsghdr *nh, void *arg)
 	parse_port(nh, &pi);
 	return text_add(
 		arg,
-		"port %u %s net=%s up=%d promisc=%d active=%d isolated=%d flood=%ld/%ld user=%ld learned=%ld lock=%s%02x:%02x:%02x:%02x:%02x:%02x\n",
+		"port %u %s net=%s up=%d promisc=%d active=%d isolated=%d flood=%ld/%ld user=%ld learned=%ld lock=%s%02x:%02x:%02x:%02x:%02x:%02x dhcp=%d ip=%s\n",
 		pi.ifindex, pi.ifname, pi.net, pi.up, pi.promisc,
 		pi.promisc_active, pi.isolated, pi.flood_limit, pi.flood_rate,
 		pi.user, pi.fdb_learned, pi.locked ? "" : "none/", m[0], m[1],
-		m[2], m[3], m[4], m[5]);
+		m[2], m[3], m[4], m[5], pi.dhcp_server,
+		pi.ip_lock[0] ? pi.ip_lock : "none");
 }
 
 int text_fdb(struct nlmsghdr *nh, void *arg)
