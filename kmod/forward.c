@@ -216,7 +216,7 @@ static bool link_local_dropped(const struct intnet_network *nw, const u8 *dest)
  */
 void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb)
 {
-	const struct intnet_ip_lock *ip_lock;
+	const struct intnet_ip_table *ip_table;
 	struct intnet_fdb_entry *e;
 	struct intnet_port *to;
 	const struct ethhdr *eth;
@@ -245,9 +245,9 @@ void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb)
 		drop(port, INTNET_STATS_RX_DROP_MAC_LOCKED, skb);
 		return;
 	}
-	ip_lock = rcu_dereference(port->ip_lock);
-	if (unlikely(ip_lock)) {
-		why = intnet_ip_lock_verdict(port, ip_lock, skb);
+	ip_table = rcu_dereference(port->network->ip_table);
+	if (unlikely(ip_table)) {
+		why = intnet_ip_verdict(port, ip_table, skb);
 		if (why) {
 			drop(port, why, skb);
 			return;

@@ -19,6 +19,7 @@
 #include "version.h"
 
 struct mem_cgroup;
+struct intnet_ip_table;
 
 /* What this build of the module implements, answered by INTNET_CMD_VERSION_GET. */
 #define INTNET_FEATURES                                                  \
@@ -98,6 +99,9 @@ struct intnet_network {
 	/* Each user's entries (struct intnet_share): RTNL for the list. */
 	struct list_head shares;
 	struct delayed_work ageing_work;
+
+	/* The addresses its ports' IP locks bind (iplock.c); NULL: none. */
+	struct intnet_ip_table __rcu *ip_table;
 
 	/* Counters of ports that left, so that network totals don't go down. */
 	u64 gone[__INTNET_STATS_MAX];
@@ -432,16 +436,25 @@ int intnet_ip_lock_parse(const struct nlattr *nest,
 			 struct intnet_ip_lock **lockp,
 			 struct netlink_ext_ack *extack);
 int intnet_ip_lock_check(const struct intnet_network *nw,
-			 const struct intnet_port *port,
 			 const struct intnet_ip_lock *l,
 			 struct netlink_ext_ack *extack);
+int intnet_ip_table_build(const struct intnet_network *nw,
+			  const struct intnet_port *port,
+			  const struct intnet_ip_lock *l,
+			  struct intnet_ip_table **tp,
+			  struct netlink_ext_ack *extack);
+void intnet_ip_table_publish(struct intnet_network *nw,
+			     struct intnet_ip_table **tp);
+void intnet_ip_table_port_gone(struct intnet_port *port);
+void intnet_ip_table_free(struct intnet_network *nw);
 void intnet_ip_lock_publish(struct intnet_port *port,
-			    struct intnet_ip_lock **lockp);
+			    struct intnet_ip_lock **lockp,
+			    struct intnet_ip_table **tp);
 int intnet_ip_lock_put(struct sk_buff *msg, const struct intnet_port *port);
 size_t intnet_ip_lock_size(void);
-enum intnet_stats intnet_ip_lock_verdict(const struct intnet_port *port,
-					 const struct intnet_ip_lock *l,
-					 const struct sk_buff *skb);
+enum intnet_stats intnet_ip_verdict(const struct intnet_port *port,
+				    const struct intnet_ip_table *t,
+				    const struct sk_buff *skb);
 
 /* forward.c */
 void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb);

@@ -375,6 +375,7 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 		.dhcp_server = intnet_req_flag(attrs, INTNET_ATTR_PORT_DHCP_SERVER,
 					       false),
 	};
+	struct intnet_ip_table *ip_table = NULL;
 	struct intnet_ip_lock *ip_lock = NULL;
 	struct intnet_network *nw;
 	struct intnet_tap_ids ids;
@@ -443,7 +444,7 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 					    intnet_owns_net(&c, nw),
 					    info->extack);
 	if (!err)
-		err = intnet_ip_lock_check(nw, NULL, ip_lock, info->extack);
+		err = intnet_ip_lock_check(nw, ip_lock, info->extack);
 	if (err)
 		goto unlock;
 	/* A network is created by the first port that names it, for its user. */
@@ -459,14 +460,18 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 	port = intnet_port_add(nw, dev, user, &ids, &set, info->extack);
 	if (IS_ERR(port)) {
 		err = PTR_ERR(port);
-	} else if (lock) {
-		err = intnet_fdb_lock(port, lock, intnet_owns_net(&c, nw),
-				      info->extack);
+	} else {
+		if (lock)
+			err = intnet_fdb_lock(port, lock, intnet_owns_net(&c, nw),
+					      info->extack);
+		if (!err && ip_lock)
+			err = intnet_ip_table_build(nw, port, ip_lock,
+						    &ip_table, info->extack);
 		if (err)
 			intnet_port_del(port);
 	}
-	if (!err)
-		intnet_ip_lock_publish(port, &ip_lock);
+	if (!err && ip_lock)
+		intnet_ip_lock_publish(port, &ip_lock, &ip_table);
 	/* Announced once complete: a failed attempt leaves no trace. */
 	if (!err && created)
 		intnet_event_net(nw, INTNET_CMD_NET_NEW, false);
@@ -476,6 +481,7 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 unlock:
 	rtnl_unlock();
 	kfree(ip_lock);
+	kvfree(ip_table);
 	return err;
 }
 
@@ -505,6 +511,7 @@ static int intnet_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 	struct net *net = genl_info_net(info);
 	struct intnet_caller c = intnet_caller_of(skb, net);
 	struct nlattr **attrs = info->attrs;
+	struct intnet_ip_table *ip_table = NULL;
 	struct intnet_ip_lock *ip_lock = NULL;
 	bool ip_locks = attrs[INTNET_ATTR_PORT_IP_LOCK] ||
 			attrs[INTNET_ATTR_PORT_DHCP_SERVER];
@@ -550,12 +557,12 @@ static int intnet_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 				     info->extack);
 	if (!err && ip_locks)
 		err = intnet_may_ip_lock(&c, port->network, info->extack);
-	if (!err)
-		err = intnet_ip_lock_check(port->network, port, ip_lock,
-					   info->extack);
+	if (!err && attrs[INTNET_ATTR_PORT_IP_LOCK])
+		err = intnet_ip_table_build(port->network, port, ip_lock,
+					    &ip_table, info->extack);
 	if (err)
 		goto unlock;
-	/* The one change that can fail goes first. */
+	/* The changes that can fail go first. */
 	if (has_lock) {
 		err = intnet_fdb_lock(port, lock,
 				      intnet_owns_net(&c, port->network),
@@ -578,12 +585,13 @@ static int intnet_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 		intnet_port_set_dhcp_server(port,
 					    nla_get_u8(attrs[INTNET_ATTR_PORT_DHCP_SERVER]));
 	if (attrs[INTNET_ATTR_PORT_IP_LOCK])
-		intnet_ip_lock_publish(port, &ip_lock);
+		intnet_ip_lock_publish(port, &ip_lock, &ip_table);
 	intnet_pernet_changed(port->network->net);
 	intnet_event_port(port, INTNET_CMD_PORT_SET);
 unlock:
 	rtnl_unlock();
 	kfree(ip_lock);
+	kvfree(ip_table);
 	return err;
 }
 

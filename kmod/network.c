@@ -101,6 +101,7 @@ void intnet_network_destroy(struct intnet_network *nw)
 	pn->n_nets--;
 	pn->gen++;
 	intnet_fdb_destroy(nw);
+	intnet_ip_table_free(nw);
 	kfree_rcu(nw, rcu);
 }
 

@@ -277,6 +277,7 @@ void intnet_port_del(struct intnet_port *port)
 	list_del_rcu(&port->node);
 	nw->n_ports--;
 	intnet_fdb_port_gone(port);
+	intnet_ip_table_port_gone(port);
 	intnet_event_port(port, INTNET_CMD_PORT_DEL);
 	if (port->host) {
 		intnet_host_set_port(dev, NULL);

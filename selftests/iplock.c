@@ -78,15 +78,25 @@ static struct frame *put(struct frame *f, const void *p, size_t n)
 /* UDP @sport -> @dport with a payload that tells frames apart. */
 struct udp_msg {
 	struct udphdr h;
+	/* Where BOOTP has its op and DHCPv6 its message type. */
+	uint8_t op;
+	uint8_t pad[3];
 	uint32_t tag;
 };
 
-static struct udp_msg udp(uint16_t sport, uint16_t dport)
+/* UDP @sport -> @dport, its first byte @op (1: a BOOTREQUEST, a SOLICIT). */
+static struct udp_msg udp_op(uint16_t sport, uint16_t dport, uint8_t op)
 {
 	return (struct udp_msg){ .h = { .source = htons(sport),
 					.dest = htons(dport),
 					.len = htons(sizeof(struct udp_msg)) },
+				 .op = op,
 				 .tag = ++frame_ids };
+}
+
+static struct udp_msg udp(uint16_t sport, uint16_t dport)
+{
+	return udp_op(sport, dport, 1);
 }
 
 static struct frame *ip4(struct frame *f, const uint8_t *src, const char *saddr,
@@ -373,11 +383,20 @@ TEST_F(lk, ipv4_only_from_the_locked_addresses)
 	eth(&f, BCAST, A, ETH_P_IP);
 	deliver(_metadata, self, 0, put(&f, "\x45\0\0", 3), 0);
 	expect_drops(_metadata, self, 0, 3, 0, 0, 0);
-	/* The victim's port is not locked: it may send from anything. */
+	/* A port that is not locked may send from any address but those
+	 * locked to another port.
+	 */
+	deliver(_metadata, self, 1,
+		ip4(&f, B, "10.0.0.9", "10.0.0.255", udp(1000, 2000)),
+		PORT(0) | PORT(2));
+	deliver(_metadata, self, 1,
+		ip4(&f, B, "10.0.0.1", "10.0.0.255", udp(1000, 2000)), 0);
+	expect_drops(_metadata, self, 1, 1, 0, 0, 0);
+	/* Once t0's lock is lifted, the address is anyone's. */
+	ASSERT_EQ(0, lock_ip(self, 0, ""));
 	deliver(_metadata, self, 1,
 		ip4(&f, B, "10.0.0.1", "10.0.0.255", udp(1000, 2000)),
 		PORT(0) | PORT(2));
-	expect_drops(_metadata, self, 1, 0, 0, 0, 0);
 }
 
 TEST_F(lk, arp_only_claiming_the_locked_addresses_with_the_ports_mac)
@@ -414,6 +433,20 @@ TEST_F(lk, arp_only_claiming_the_locked_addresses_with_the_ports_mac)
 	f.b[ETH_HLEN + 3] = 0xdd;
 	deliver(_metadata, self, 0, &f, 0);
 	expect_drops(_metadata, self, 0, 0, 6, 0, 0);
+	/* A port that is not locked may not claim t0's address either, nor
+	 * probe it; other addresses, it may.
+	 */
+	deliver(_metadata, self, 1,
+		arp(&f, B, ARPOP_REPLY, B, "10.0.0.1", "10.0.0.2"), 0);
+	deliver(_metadata, self, 1,
+		arp(&f, B, ARPOP_REQUEST, B, "0.0.0.0", "10.0.0.1"), 0);
+	deliver(_metadata, self, 1,
+		arp(&f, B, ARPOP_REPLY, B, "10.0.0.2", "10.0.0.1"),
+		PORT(0) | PORT(2));
+	deliver(_metadata, self, 1,
+		arp(&f, B, ARPOP_REPLY, A, "10.0.0.2", "10.0.0.1"),
+		PORT(0) | PORT(2));
+	expect_drops(_metadata, self, 1, 0, 2, 0, 0);
 }
 
 TEST_F(lk, ipv6_and_neighbour_advertisements_only_for_the_locked_addresses)
@@ -465,6 +498,20 @@ TEST_F(lk, ipv6_and_neighbour_advertisements_only_for_the_locked_addresses)
 		ip6(&f, A, "fd00::1", IPPROTO_DSTOPTS, &hidden, sizeof(hidden)),
 		0);
 	expect_drops(_metadata, self, 0, 2, 0, 5, 0);
+	/* A port that is not locked: no NA for t0's address, nor DAD. */
+	na = nd(ND_NEIGHBOR_ADVERT, "fd00::1");
+	deliver(_metadata, self, 1,
+		ip6(&f, B, "fd00::2", IPPROTO_ICMPV6, &na, sizeof(na)), 0);
+	na = nd(ND_NEIGHBOR_SOLICIT, "fd00::1");
+	deliver(_metadata, self, 1,
+		ip6(&f, B, "::", IPPROTO_ICMPV6, &na, sizeof(na)), 0);
+	deliver(_metadata, self, 1,
+		ip6(&f, B, "fd00::1", IPPROTO_UDP, &na, sizeof(na)), 0);
+	na = nd(ND_NEIGHBOR_ADVERT, "fd00::2");
+	deliver(_metadata, self, 1,
+		ip6(&f, B, "fd00::2", IPPROTO_ICMPV6, &na, sizeof(na)),
+		PORT(0) | PORT(2));
+	expect_drops(_metadata, self, 1, 1, 0, 2, 0);
 }
 
 TEST_F(lk, dhcp_server_replies_only_when_allowed)
@@ -484,7 +531,22 @@ TEST_F(lk, dhcp_server_replies_only_when_allowed)
 	deliver(_metadata, self, 0,
 		ip4(&f, A, "10.0.0.1", "10.0.0.255", udp(67, 67)),
 		PORT(1) | PORT(2));
-	expect_drops(_metadata, self, 0, 0, 0, 0, 2);
+	u = udp_op(546, 547, 1);
+	deliver(_metadata, self, 0,
+		ip6(&f, A, "fe80::1", IPPROTO_UDP, &u, sizeof(u)),
+		PORT(1) | PORT(2));
+	/* A server's replies from any port, to a client or to a relay. */
+	deliver(_metadata, self, 0,
+		ip4(&f, A, "10.0.0.1", "10.0.0.255", udp(1067, 68)), 0);
+	deliver(_metadata, self, 0,
+		ip4(&f, A, "10.0.0.1", "10.0.0.255", udp_op(67, 67, 2)), 0);
+	u = udp_op(547, 547, 13);
+	deliver(_metadata, self, 0,
+		ip6(&f, A, "fe80::1", IPPROTO_UDP, &u, sizeof(u)), 0);
+	u = udp_op(547, 547, 7);
+	deliver(_metadata, self, 0,
+		ip6(&f, A, "fe80::1", IPPROTO_UDP, &u, sizeof(u)), 0);
+	expect_drops(_metadata, self, 0, 0, 0, 0, 6);
 
 	ASSERT_EQ(0, dhcp_server(self, 0, 1));
 	deliver(_metadata, self, 0,
@@ -497,7 +559,7 @@ TEST_F(lk, dhcp_server_replies_only_when_allowed)
 	/* Serving DHCP is no licence to spoof. */
 	deliver(_metadata, self, 0,
 		ip4(&f, A, "10.0.0.2", "255.255.255.255", udp(67, 68)), 0);
-	expect_drops(_metadata, self, 0, 1, 0, 0, 2);
+	expect_drops(_metadata, self, 0, 1, 0, 0, 6);
 }
 
 TEST_F(lk, tags_are_dropped_other_protocols_pass_and_lifting_frees)
@@ -530,6 +592,24 @@ TEST_F(lk, tags_are_dropped_other_protocols_pass_and_lifting_frees)
 		arp(&f, A, ARPOP_REPLY, A, "10.0.0.2", "10.0.0.2"),
 		PORT(1) | PORT(2));
 	expect_drops(_metadata, self, 0, 2, 0, 0, 0);
+}
+
+TEST_F(lk, a_port_that_leaves_frees_its_addresses)
+{
+	struct frame f;
+
+	deliver(_metadata, self, 1,
+		ip4(&f, B, "10.0.0.1", "10.0.0.255", udp(1, 2)), 0);
+	ASSERT_EQ(0, port_del(self, self->ifindex[0]));
+	deliver(_metadata, self, 1,
+		ip4(&f, B, "10.0.0.1", "10.0.0.255", udp(1, 2)), PORT(2));
+	ASSERT_EQ(0, lock_ip(self, 1, "10.0.0.1,fd00::1"))
+	TH_LOG("PORT_SET of a lock on the addresses of a port gone: %s",
+	       last.extack);
+	deliver(_metadata, self, 2,
+		ip4(&f, C, "10.0.0.1", "10.0.0.255", udp(1, 2)), 0);
+	EXPECT_EQ(1u,
+		  port_stat(_metadata, self, 2, INTNET_STATS_RX_DROP_IP_SPOOF));
 }
 
 TEST_HARNESS_MAIN

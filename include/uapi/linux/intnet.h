@@ -290,21 +290,25 @@ enum intnet_cmd {
  *	frames a second; 0 for none (reply only)
  * @INTNET_ATTR_PORT_IP_LOCK: nested &enum intnet_ip_lock_attr, IP
  *	anti-spoofing: the addresses the port may send from (at most
- *	%INTNET_PORT_IP_LOCK_MAX, unicast, each locked to one port of the
- *	network: -EEXIST when another port has it). While a port has any, its
- *	frames are checked on the way in: IPv4 and IPv6 only from these
- *	addresses (or 0.0.0.0 and ::, which claim nothing); ARP only with a
- *	sender IP among them (or 0.0.0.0 in a probe for one of them) and a
- *	sender MAC equal to the frame's source; IPv6 neighbour advertisements,
- *	and solicitations from :: (duplicate address detection), only for a
- *	target among them; no DHCP or DHCPv6 server replies unless
- *	%INTNET_ATTR_PORT_DHCP_SERVER; no VLAN-tagged frames. Other protocols
- *	pass. In a request the nest replaces the port's list, and an empty nest
- *	lifts the lock; in a reply it is present only when locked. Set by the
- *	network's owner or an administrator (PORT_ADD and PORT_SET)
+ *	%INTNET_PORT_IP_LOCK_MAX, unicast), each bound to it: one port of a
+ *	network at most has an address (-EEXIST when another port has it).
+ *	While any port of a network has a lock, the frames its ports send are
+ *	checked on the way in: no port may claim an address locked to another
+ *	(as its IPv4 or IPv6 source, ARP sender or probed address, IPv6
+ *	neighbour advertisement or duplicate address detection target), and a
+ *	locked port may claim only its own (0.0.0.0 and :: claim nothing);
+ *	a locked port's ARP must also have the frame's source as its sender
+ *	MAC, and it may send no DHCP or DHCPv6 server messages unless
+ *	%INTNET_ATTR_PORT_DHCP_SERVER, and no VLAN-tagged frames. A checksum
+ *	left to the egress device must be a TCP or UDP one in place. Other
+ *	protocols pass. In a request the nest replaces the port's list, and an
+ *	empty nest lifts the lock; in a reply it is present only when locked.
+ *	Set by the network's owner or an administrator (PORT_ADD and PORT_SET)
  * @INTNET_ATTR_PORT_DHCP_SERVER: u8; 1 lets a port with an IP lock send DHCP
- *	and DHCPv6 server replies (UDP from port 67 to 68, 547 to 546), 0 (the
- *	default) drops them. Set by the network's owner or an administrator
+ *	and DHCPv6 server messages (UDP to a client's port, 68 or 546; a
+ *	BOOTREPLY to port 67; ADVERTISE, REPLY, RECONFIGURE or RELAY-REPL to
+ *	port 547), 0 (the default) drops them. Set by the network's owner or an
+ *	administrator
  */
 enum intnet_attr {
 	INTNET_ATTR_UNSPEC,
@@ -400,17 +404,18 @@ enum intnet_attr {
  *	another isolated port
  * @INTNET_STATS_RX_DROP_FLOOD_LIMIT: a frame to flood beyond the port's flood
  *	limit (storm control)
- * @INTNET_STATS_RX_DROP_IP_SPOOF: from a port with an IP lock: an IPv4 or
- *	IPv6 packet from an address not locked to it, a malformed IP header or
- *	extension header chain, or a VLAN-tagged frame
- * @INTNET_STATS_RX_DROP_ARP_SPOOF: from a port with an IP lock: ARP claiming
- *	or probing an address not locked to it, with a sender MAC other than the
- *	frame's source, or not Ethernet/IPv4 ARP
- * @INTNET_STATS_RX_DROP_ND_SPOOF: from a port with an IP lock: an IPv6
- *	neighbour advertisement, or a solicitation from ::, for a target not
- *	locked to it
+ * @INTNET_STATS_RX_DROP_IP_SPOOF: on a network with IP locks: an IPv4 or
+ *	IPv6 packet from an address the port may not claim, a malformed IP
+ *	header or extension header chain, a checksum left to the egress device
+ *	out of place; from a locked port, a VLAN-tagged frame
+ * @INTNET_STATS_RX_DROP_ARP_SPOOF: on a network with IP locks: ARP claiming
+ *	or probing an address the port may not claim; from a locked port, ARP
+ *	with a sender MAC other than the frame's source, or not Ethernet/IPv4
+ * @INTNET_STATS_RX_DROP_ND_SPOOF: on a network with IP locks: an IPv6
+ *	neighbour advertisement, or a solicitation from ::, for a target the
+ *	port may not claim
  * @INTNET_STATS_RX_DROP_DHCP_SERVER: from a port with an IP lock and without
- *	%INTNET_ATTR_PORT_DHCP_SERVER: a DHCP or DHCPv6 server reply
+ *	%INTNET_ATTR_PORT_DHCP_SERVER: a DHCP or DHCPv6 server message
  */
 enum intnet_stats {
 	INTNET_STATS_UNSPEC,
