@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 	if (!o.quiet_probe && nat_probe(tap, &o, mac)) {
 		fprintf(stderr,
 			PROG
-			": %s has a gateway already: %s answers for %s (%s); not starting a second one\n",
+			": %s has a gateway already: %s answers for %s (asked on %s); not starting a second one\n",
 			o.net, mac, nat_ip(o.vhost), ifname);
 		close(tap);
 		return 1;
