@@ -251,6 +251,8 @@ rc=$?
 expect_eq "SIGTERM: intnet-nat exits 0" 0 "$rc"
 check "... saying it leaves lab" grep -q "Terminated: leaving lab" "$tmp/nat1.log"
 expect_eq "... and its TAP and port are gone" "$links 2" "$(ip -o link | wc -l) $(ports)"
+echo "# intnet-nat's log:"
+sed 's/^/#   /' "$tmp/nat1.log"
 
 # restrict=on: leases still come, nothing gets out.
 check "intnet-nat restrict=on starts" start_nat "$tmp/nat2.log" lab restrict=on
@@ -260,6 +262,7 @@ for v in nvm1 nvm2; do
 done
 l1=$(lease nvm1)
 check "restrict=on: VM 1 still gets a lease ($l1)" grep -q '^10\.0\.2\.[0-9]*/24$' <<<"$l1"
+sed 's/^/# /' "$tmp/nat2.log"
 # libslirp's restricted DHCP offers no router: a VM that sets one itself gets no further.
 expect_eq "restrict=on: the lease names no router" "" "$(ip -n nvm1 route show default)"
 ip -n nvm1 route replace default via 10.0.2.2
