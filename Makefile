@@ -44,6 +44,14 @@ HELPER_HARDEN := -O2 -fstack-protector-strong -fstack-clash-protection \
 # without a capability: the ACL cases run on the host too (selftests/qemu_helper.c).
 HELPER_TEST_CONF := /var/lib/intnet-qemu-helper-test/qemu-helper.conf
 
+# intnet-nat (userland/nat/): libslirp's NAT, DHCP and DNS on a TAP of the network;
+# a user gets the TAP from the helper installed by install-tools.
+NAT_SRCS := $(wildcard userland/nat/*.c)
+NAT_DEPS := $(NAT_SRCS) $(wildcard userland/nat/*.h) Makefile
+# Debian's slirp.pc names glib-2.0, which libslirp's own header does not need:
+# without glib's .pc pkg-config answers nothing, and -lslirp is all there is to it.
+SLIRP_LIBS = $(shell pkg-config --libs slirp 2>/dev/null || echo -lslirp)
+
 VM := selftests/vm/vm.sh
 
 .PHONY: all kmod userland selftests deps check check-full fuzz vm shell demo bench debug-kernel lint format clean \
@@ -58,7 +66,8 @@ kmod:
 	@cp "$$(BUILD=$(BUILD) scripts/build-module.sh "$(KDIR)")" kmod/intnet.ko
 	@echo "built kmod/intnet.ko for $$(scripts/build-module.sh --release "$(KDIR)")"
 
-userland: userland/intnetctl $(if $(HELPER_SRCS),userland/intnet-qemu-helper)
+userland: userland/intnetctl $(if $(HELPER_SRCS),userland/intnet-qemu-helper) \
+	$(if $(NAT_SRCS),userland/intnet-nat)
 $(BUILD)/userland/%.o: userland/%.c kmod/version.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -Iinclude/uapi $(NL_CFLAGS) -MMD -MP \
@@ -75,6 +84,13 @@ $(BUILD)/selftests/helpers/intnet-qemu-helper-test: $(HELPER_DEPS)
 	$(CC) $(CFLAGS) $(HELPER_HARDEN) $(WARN) -std=gnu11 -Iinclude/uapi \
 		-DINTNET_QEMU_HELPER_CONF='"$(HELPER_TEST_CONF)"' \
 		-o $@ $(HELPER_SRCS)
+$(BUILD)/bin/intnet-nat: $(NAT_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -std=gnu11 \
+		-DINTNET_NAT_HELPER='"$(LIBEXECDIR)/intnet-qemu-helper"' \
+		-o $@ $(NAT_SRCS) $(SLIRP_LIBS)
+userland/intnet-nat: $(BUILD)/bin/intnet-nat
+	cp $< $@
 userland/intnetctl: $(BUILD)/bin/intnetctl
 	cp $< $@
 userland/intnet-qemu-helper: $(BUILD)/bin/intnet-qemu-helper
@@ -141,7 +157,7 @@ lint:
 # (from Debian's linux-source-6.12, never copied here), as make lint checks it.
 format:
 	@src=$$(scripts/source.sh) && clang-format --style="file:$$src/.clang-format" -i \
-		userland/*.[ch] userland/qemu-helper/*.[ch] selftests/*.[ch] selftests/lib/*.[ch] \
+		userland/*.[ch] userland/qemu-helper/*.[ch] userland/nat/*.[ch] selftests/*.[ch] selftests/lib/*.[ch] \
 		selftests/helpers/*.c bench/*.c
 
 # make install: the tools (install-tools) and the module for KDIR (install-module);
@@ -149,6 +165,8 @@ format:
 # (dkms-install). make uninstall takes away all of it. PREFIX=/usr/local.
 PREFIX ?= /usr/local
 SBINDIR := $(PREFIX)/sbin
+BINDIR := $(PREFIX)/bin
+USERUNITDIR := $(PREFIX)/lib/systemd/user
 LIBEXECDIR := $(PREFIX)/libexec
 MANDIR := $(PREFIX)/share/man
 COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
@@ -168,6 +186,10 @@ install-tools: userland
 	install -D -m 0644 man/intnet-qemu-helper.8 \
 		$(DESTDIR)$(MANDIR)/man8/intnet-qemu-helper.8
 	install -D -m 0644 completion/intnetctl $(DESTDIR)$(COMPLETIONDIR)/intnetctl
+	install -D -m 0755 userland/intnet-nat $(DESTDIR)$(BINDIR)/intnet-nat
+	install -D -m 0644 man/intnet-nat.1 $(DESTDIR)$(MANDIR)/man1/intnet-nat.1
+	install -D -m 0644 systemd/intnet-nat@.service \
+		$(DESTDIR)$(USERUNITDIR)/intnet-nat@.service
 	test -e $(DESTDIR)$(CONFDIR)/qemu-helper.conf || \
 		install -D -m 0644 userland/qemu-helper.conf \
 			$(DESTDIR)$(CONFDIR)/qemu-helper.conf
@@ -181,7 +203,9 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/intnetctl $(DESTDIR)$(LIBEXECDIR)/intnet-qemu-helper \
 		$(DESTDIR)$(MANDIR)/man8/intnetctl.8 \
 		$(DESTDIR)$(MANDIR)/man8/intnet-qemu-helper.8 \
-		$(DESTDIR)$(COMPLETIONDIR)/intnetctl
+		$(DESTDIR)$(COMPLETIONDIR)/intnetctl $(DESTDIR)$(BINDIR)/intnet-nat \
+		$(DESTDIR)$(MANDIR)/man1/intnet-nat.1 \
+		$(DESTDIR)$(USERUNITDIR)/intnet-nat@.service
 	! cmp -s userland/qemu-helper.conf $(DESTDIR)$(CONFDIR)/qemu-helper.conf || \
 		rm -f $(DESTDIR)$(CONFDIR)/qemu-helper.conf
 	-rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null
@@ -205,6 +229,7 @@ dkms-uninstall:
 	rm -rf /usr/src/intnet-$(VERSION)
 
 clean:
-	rm -rf $(BUILD) kmod/intnet.ko userland/intnetctl userland/intnet-qemu-helper
+	rm -rf $(BUILD) kmod/intnet.ko userland/intnetctl userland/intnet-qemu-helper \
+		userland/intnet-nat
 
 -include $(wildcard $(BUILD)/userland/*.d)

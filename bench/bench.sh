@@ -382,6 +382,61 @@ case_tap_gso() {
 	done
 }
 
+# g. NAT: TCP from a "VM" (a namespace on a veth port) through intnet-nat to an iperf3
+# server on the guest's loopback (10.0.2.2 is the gateway's way there), next to the same
+# transfer from a namespace through slirp4netns (its own TAP, no switch): both are
+# libslirp, MTU 1500. Also the gateway process's CPU time per GB moved (utime + stime,
+# in guest time too).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+nat_rounds() { # NS SWITCH PID
+	local r out gbps bytes t0 t1 hz cpu
+	hz=$(getconf CLK_TCK)
+	for ((r = 1; r <= ROUNDS; r++)); do
+		t0=$(cpu_ticks "$3")
+		out=$(ip netns exec "$1" iperf3 -c 10.0.2.2 -p 5202 -t 2 -J) || die "iperf3 through $2"
+		t1=$(cpu_ticks "$3")
+		gbps=$(echo "$out" | json_eval '"%.3f" % (j["end"]["sum_received"]["bits_per_second"] / 1e9)')
+		bytes=$(echo "$out" | json_eval 'j["end"]["sum_received"]["bytes"]')
+		cpu=$(python3 -c "print('%.3f' % (($t1 - $t0) / $hz / ($bytes / 1e9)))")
+		say "g. NAT TCP to loopback: $2 round $r/$ROUNDS: $gbps Gbit/s, $cpu CPU s/GB"
+		record nat tcp "$2" "$r" "$gbps" Gbit/s
+		record nat_cpu tcp "$2" "$r" "$cpu" CPU-s/GB
+	done
+}
+case_nat() {
+	local pid i
+	command -v slirp4netns >/dev/null || die "no slirp4netns (make deps)"
+	iperf3 -s -B 127.0.0.1 -p 5202 -D -I /tmp/bench-iperf3.pid || die "iperf3 server"
+	intnetctl net add natb >/dev/null || die "intnetctl net add natb"
+	ip netns add natvm
+	ip link add nv0 type veth peer name eth0 netns natvm
+	ip link set nv0 up
+	ip -n natvm link set eth0 up
+	ip -n natvm addr add 10.0.2.15/24 dev eth0
+	ip -n natvm route add default via 10.0.2.2
+	intnetctl port add nv0 net natb || die "intnetctl port add nv0"
+	intnet-nat natb ipv6=off probe=off >/tmp/bench-nat.log 2>&1 &
+	pid=$!
+	for i in $(seq 100); do grep -q "gateway for" /tmp/bench-nat.log && break; sleep 0.1; done
+	grep -q "gateway for" /tmp/bench-nat.log || die "intnet-nat: $(cat /tmp/bench-nat.log)"
+	nat_rounds natvm intnet-nat $pid
+	kill $pid
+	wait $pid || die "intnet-nat did not exit cleanly"
+	ip netns del natvm
+	intnetctl net del natb
+	ip netns add s4n
+	slirp4netns --configure --mtu=1500 --disable-dns --netns-type=path /run/netns/s4n tap0 \
+		>/tmp/bench-s4n.log 2>&1 &
+	pid=$!
+	for i in $(seq 100); do ip -n s4n -4 addr show tap0 2>/dev/null | grep -q inet && break; sleep 0.1; done
+	nat_rounds s4n slirp4netns $pid
+	kill $pid
+	wait $pid 2>/dev/null || true
+	ip netns del s4n
+	kill "$(cat /tmp/bench-iperf3.pid)"
+	check_dmesg "g. NAT"
+}
+
 # c. Broadcast flooding with 2, 8, 32, 128 ports: in0 and N-1 egress dummies.
 case_flood() {
 	local sw n have count egress i
@@ -542,7 +597,7 @@ fi
 
 say "intnet benchmark on $(uname -r), $ROUNDS rounds a case"
 check_dmesg boot
-for c in ${BENCH_CASES:-unicast_dummy unicast_veth tap_gso flood fdb ports}; do
+for c in ${BENCH_CASES:-unicast_dummy unicast_veth tap_gso flood fdb ports nat}; do
 	"case_$c"
 	# The bridge must stay free of netfilter, or it is not the bridge we compare with.
 	[ ! -d /sys/module/br_netfilter ] || die "br_netfilter got loaded"

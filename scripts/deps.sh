@@ -14,6 +14,10 @@ pkgs=(
 	# the VM and what runs inside it
 	qemu-system-x86 busybox-static cpio xz-utils zstd kmod iproute2 iputils-ping
 	util-linux python3 iperf3 libcap2-bin
+	# intnet-nat (userland/nat/) and its comparison in make bench
+	libslirp-dev slirp4netns
+	# the root alternative to it that README shows and selftests/nat_root.sh tests
+	dnsmasq-base nftables
 	# the YNL spec and the kernel's generic netlink client (tools/net/ynl)
 	python3-yaml python3-jsonschema
 	# DKMS (tested on the host and in the guests), the man pages

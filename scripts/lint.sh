@@ -49,8 +49,8 @@ grep -qx "PACKAGE_VERSION=\"$version\"" "$repo/dkms.conf" ||
 
 echo "lint: clang-format (the kernel's own .clang-format) on the userland, selftest and benchmark C"
 (cd "$repo" && clang-format --style="file:$src/.clang-format" --dry-run -Werror \
-	userland/*.[ch] userland/qemu-helper/*.[ch] selftests/*.[ch] selftests/lib/*.[ch] selftests/helpers/*.c \
-	bench/*.c) || rc=1
+	userland/*.[ch] userland/qemu-helper/*.[ch] userland/nat/*.[ch] selftests/*.[ch] selftests/lib/*.[ch] \
+	selftests/helpers/*.c bench/*.c) || rc=1
 
 # The helper runs with CAP_NET_ADMIN for every local user: the binary itself must show
 # the hardening the Makefile asks for (readelf only: hardening-check may be missing).

@@ -1,0 +1,282 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# intnet-nat as alice (1001), whose only grant is the helper's ACL line "allow lab":
+# two VMs (namespaces behind veths root put on her restricted network lab) get
+# their leases, a default route and a DNS server from the gateway; they reach TCP
+# and UDP servers on this host's loopback, ping where ping_group_range lets alice
+# (and fail cleanly where it does not), resolve a name through a resolver the test
+# runs, and a host port forward reaches a VM both ways. restrict=on still leases and
+# lets nothing out. bob cannot put a gateway on alice's network, a second gateway
+# is refused, a gateway killed takes its port with it, and bad options exit 2 and
+# make nothing.
+. "$(dirname "$0")/lib.sh"
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+NAT=$repo/userland/intnet-nat
+ALICE=1001 BOB=1002
+LIBEXEC=/usr/local/libexec/intnet-qemu-helper
+ACL=/etc/intnet/qemu-helper.conf
+build=${BUILD:-$repo/build}
+
+plan 38
+load_module
+
+tmp=$(mktemp -d)
+chmod 0755 "$tmp"
+pids=()
+installed=
+restore() {
+	[ -z "$installed" ] || rm -f "$LIBEXEC"
+	if [ -f "$tmp/acl.saved" ]; then cp "$tmp/acl.saved" "$ACL"; else rm -f "$ACL"; fi
+	sysctl -qw net.ipv4.ping_group_range="$(cat "$tmp/pgr")"
+}
+at_exit rm -rf "$tmp"
+at_exit restore
+at_exit del_nets 1001/lab
+at_exit del_links nv1 nv2 natd0
+at_exit del_netns nvm1 nvm2
+at_exit_late 'stop_pids "${pids[@]}"'
+sysctl -n net.ipv4.ping_group_range | tr '\t' ' ' >"$tmp/pgr"
+
+# The helper as install-tools installs it, the ACL with nothing but "allow lab".
+if [ ! -e "$LIBEXEC" ]; then
+	mkdir -p "$(dirname "$LIBEXEC")"
+	install -m 0755 "$build/bin/intnet-qemu-helper" "$LIBEXEC"
+	setcap cap_net_admin+ep "$LIBEXEC"
+	installed=1
+fi
+mkdir -p "$(dirname "$ACL")"
+[ ! -f "$ACL" ] || cp "$ACL" "$tmp/acl.saved"
+echo "allow lab" >"$ACL"
+chmod 0666 /dev/net/tun
+
+# The test's peers: servers on the host's loopback (TCP 7001, UDP 7002, DNS 53
+# answering every A query with 192.0.2.77), a listener in a VM, clients.
+cat >"$tmp/peer.py" <<'PY'
+import selectors, socket, struct, sys
+mode, args = sys.argv[1], sys.argv[2:]
+def servers():
+    sel = selectors.DefaultSelector()
+    t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    t.bind(("127.0.0.1", 7001)); t.listen(8); sel.register(t, selectors.EVENT_READ, "tcp")
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 7002))
+    sel.register(u, selectors.EVENT_READ, "udp")
+    d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); d.bind(("127.0.0.1", 53))
+    sel.register(d, selectors.EVENT_READ, "dns")
+    print("ready", flush=True)
+    while True:
+        for key, _ in sel.select():
+            s = key.fileobj
+            if key.data == "tcp":
+                c, _ = s.accept(); c.sendall(b"hello-tcp\n"); c.close()
+            elif key.data == "udp":
+                m, a = s.recvfrom(2048); s.sendto(b"udp:" + m, a)
+            else:
+                q, a = s.recvfrom(2048)
+                end = 12
+                while q[end]: end += 1 + q[end]
+                qtype = struct.unpack("!H", q[end + 1:end + 3])[0]
+                question = q[12:end + 5]
+                ans = b""
+                if qtype == 1:
+                    ans = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + bytes([192, 0, 2, 77])
+                hdr = q[:2] + struct.pack("!HHHHH", 0x8180, 1, 1 if ans else 0, 0, 0)
+                s.sendto(hdr + question + ans, a)
+                print("dns query answered", flush=True)
+def listen():
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", int(args[0]))); s.listen(1)
+    print("ready", flush=True)
+    c, a = s.accept(); line = c.recv(100)
+    c.sendall(b"pong " + line); c.close()
+    print("from", a[0], flush=True)
+def tcp():
+    s = socket.create_connection((args[0], int(args[1])), timeout=5)
+    if len(args) > 2: s.sendall(args[2].encode() + b"\n")
+    print(s.recv(100).decode().strip())
+def udp():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
+    s.sendto(args[2].encode(), (args[0], int(args[1])))
+    print(s.recv(100).decode())
+globals()[mode]()
+PY
+peer() { timeout 20 python3 "$tmp/peer.py" "$@" 2>&1 | tail -1; }
+in_vm() { local vm=$1; shift; ip netns exec "$vm" "$@"; }
+
+# udhcpc's script: the lease on the interface, the default route, the DNS server noted.
+cat >"$tmp/udhcpc.sh" <<'SH'
+#!/bin/sh
+case "$1" in
+deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
+bound|renew)
+	ip addr add "$ip/$subnet" dev "$interface"
+	[ -z "$router" ] || ip route replace default via "${router%% *}" dev "$interface"
+	echo "$dns" >"/tmp/udhcpc.dns.$interface.$(ip netns identify)"
+	;;
+esac
+exit 0
+SH
+chmod 0755 "$tmp/udhcpc.sh"
+lease() { # lease VM: udhcpc's lease on eth0, or "none"
+	in_vm "$1" busybox udhcpc -i eth0 -n -q -t 4 -T 1 -s "$tmp/udhcpc.sh" >"$tmp/udhcpc.$1" 2>&1
+	ip -n "$1" -4 -o addr show dev eth0 | awk '{ print $4 }' | grep . || echo none
+}
+
+# start_nat LOG ARGS...: intnet-nat as alice, DNS upstream this host's loopback
+# (its own mount namespace sees a resolv.conf with 127.0.0.1); sets nat_pid.
+echo "nameserver 127.0.0.1" >"$tmp/resolv.conf"
+start_nat() {
+	local log=$1
+	shift
+	unshare -m sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$tmp/resolv.conf" \
+		setpriv --reuid=$ALICE --regid=$ALICE --clear-groups "$NAT" "$@" >"$log" 2>&1 &
+	nat_pid=$!
+	pids+=("$nat_pid")
+	for _ in $(seq 100); do
+		grep -q "gateway for" "$log" && return 0
+		kill -0 "$nat_pid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+nat_tap() { sed -n 's/.*gateway for [^ ]* on \([^:]*\):.*/\1/p' "$1"; }
+ports() { as_uid $ALICE intnetctl port show | grep -c " net lab "; }
+
+# alice's restricted network, two VMs that root puts on it, servers on loopback.
+as_uid $ALICE intnetctl net add lab
+for i in 1 2; do
+	ip netns add nvm$i
+	ip -n nvm$i link set lo up
+	ip link add nv$i type veth peer name eth0 netns nvm$i
+	ip -n nvm$i link set eth0 address 02:00:00:00:0a:0$i up
+	ip link set nv$i up
+	intnetctl port add nv$i net 1001/lab
+done
+# A host address that is not loopback, for ping to reach.
+ip link add natd0 type dummy
+ip addr add 192.0.2.1/24 dev natd0
+ip link set natd0 up
+python3 "$tmp/peer.py" servers >"$tmp/servers.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do grep -q ready "$tmp/servers.log" && break; sleep 0.1; done
+
+# Bad options first: exit 2, a message, nothing made.
+links=$(ip -o link | wc -l)
+bad() { # bad DESC ARGS...
+	local desc=$1 out rc
+	shift
+	out=$(as_uid $ALICE "$NAT" "$@" 2>&1)
+	rc=$?
+	if [ $rc = 2 ] && [[ $out == "intnet-nat: "* ]]; then
+		ok "bad option refused with exit 2: $desc ($out)"
+	else
+		not_ok "bad option refused with exit 2: $desc"
+		echo "#   exit $rc: $out"
+	fi
+}
+bad "net=10.0.2.0/33" lab net=10.0.2.0/33
+bad "hostfwd=tcp::99999-:22" lab hostfwd=tcp::99999-:22
+bad "an unknown key" lab colour=blue
+bad "a dhcpstart whose 16 leases do not fit" lab dhcpstart=10.0.2.245
+expect_eq "the bad options made no device and no port" "$links 2" "$(ip -o link | wc -l) $(ports)"
+
+# The gateway, with a forward of this host's 127.0.0.1:2222 to the first lease's ssh port.
+check "alice's intnet-nat starts on lab through the helper" \
+	start_nat "$tmp/nat1.log" lab hostfwd=tcp:127.0.0.1:2222-10.0.2.15:22
+tap1=$(nat_tap "$tmp/nat1.log")
+sed 's/^/# /' "$tmp/nat1.log"
+expect_eq "its port is alice's TAP $tap1 on lab" "net lab user 1001" \
+	"$(as_uid $ALICE intnetctl port show "$tap1" | awk '{ print $2, $3, $7, $8 }')"
+
+l1=$(lease nvm1)
+l2=$(lease nvm2)
+echo "# leases: nvm1 $l1, nvm2 $l2"
+sed 's/^/#   /' "$tmp/udhcpc.nvm1"
+check "VM 1 gets a lease in 10.0.2.0/24" grep -q '^10\.0\.2\.[0-9]*/24$' <<<"$l1"
+check "VM 2 gets a lease in 10.0.2.0/24" grep -q '^10\.0\.2\.[0-9]*/24$' <<<"$l2"
+check "the two leases differ" test "$l1" != "$l2"
+expect_eq "each VM has a default route through the gateway" "10.0.2.2 10.0.2.2" \
+	"$(for v in nvm1 nvm2; do ip -n $v route show default | awk '{ print $3 }'; done | xargs)"
+expect_eq "each VM was given the gateway's DNS server" "10.0.2.3 10.0.2.3" \
+	"$(cat /tmp/udhcpc.dns.eth0.nvm1 /tmp/udhcpc.dns.eth0.nvm2 2>/dev/null | xargs)"
+expect_eq "intnet-nat logged both leases, one line each" 2 \
+	"$(grep -c "lease 10\.0\.2\.[0-9]* to 02:00:00:00:0a:0[12]" "$tmp/nat1.log")"
+
+expect_eq "VM 1 reaches a TCP server on the host's loopback (10.0.2.2:7001)" hello-tcp \
+	"$(in_vm nvm1 timeout 20 python3 "$tmp/peer.py" tcp 10.0.2.2 7001 2>&1 | tail -1)"
+expect_eq "VM 2 reaches a UDP server on the host's loopback" udp:hi \
+	"$(in_vm nvm2 timeout 20 python3 "$tmp/peer.py" udp 10.0.2.2 7002 hi 2>&1 | tail -1)"
+
+# ICMP: libslirp uses unprivileged ICMP sockets, which ping_group_range allows or not.
+sysctl -qw net.ipv4.ping_group_range="1 0"
+check "ping_group_range without alice: VM 1's ping gets no reply" \
+	bash -c '! ip netns exec nvm1 ping -q -c 1 -W 2 192.0.2.1 >/dev/null 2>&1'
+check "... and intnet-nat carries on" kill -0 "$nat_pid"
+sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+ping_ok() { ip netns exec "$1" ping -q -c 2 -W 3 -i 0.3 "$2" >/dev/null 2>&1; }
+check "ping_group_range with alice: VM 1 pings a host address" ping_ok nvm1 192.0.2.1
+
+# The ssh-style forward: 127.0.0.1:2222 here, port 22 of the VM with 10.0.2.15.
+fwd_vm=nvm1
+[ "$l2" != 10.0.2.15/24 ] || fwd_vm=nvm2
+in_vm $fwd_vm timeout 30 python3 "$tmp/peer.py" listen 22 >"$tmp/listen.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do grep -q ready "$tmp/listen.log" && break; sleep 0.1; done
+expect_eq "127.0.0.1:2222 reaches port 22 of the VM at 10.0.2.15, and back" "pong ssh-hello" \
+	"$(peer tcp 127.0.0.1 2222 ssh-hello)"
+sleep 0.3
+expect_eq "the VM saw the connection come from the gateway" "from 10.0.2.2" "$(tail -1 "$tmp/listen.log")"
+check "intnet-nat logged the forward" grep -q "forward tcp 127.0.0.1:2222 to 10.0.2.15:22" "$tmp/nat1.log"
+
+# DNS through the gateway, answered by the test's resolver on 127.0.0.1:53.
+out=$(in_vm nvm2 timeout 20 busybox nslookup vm.intnet.test 10.0.2.3 2>&1)
+check "VM 2 resolves a name through the gateway (192.0.2.77)" grep -q "192.0.2.77" <<<"$out"
+check "... answered by the test's resolver" grep -q "dns query answered" "$tmp/servers.log"
+
+# A second gateway on lab, and bob's on alice's network.
+out=$(as_uid $ALICE timeout 20 "$NAT" lab 2>&1)
+rc=$?
+expect_eq "a second gateway on lab is refused (exit 1)" 1 "$rc"
+check "... saying there is one ($out)" grep -q "has a gateway already: 52:55:0a:00:02:02 answers for 10.0.2.2 (asked on tap" <<<"$out"
+out=$(as_uid $BOB timeout 20 "$NAT" 1001/lab 2>&1)
+rc=$?
+expect_eq "bob's gateway on alice's restricted lab is refused (exit 1)" 1 "$rc"
+check "... by the kernel ($(head -1 <<<"$out"))" grep -q "no such network" <<<"$out"
+expect_eq "neither left a port or a device behind" "$((links + 1)) 3" "$(ip -o link | wc -l) $(ports)"
+
+# SIGTERM: the gateway leaves lab, its TAP goes.
+kill -TERM "$nat_pid"
+wait "$nat_pid"
+rc=$?
+expect_eq "SIGTERM: intnet-nat exits 0" 0 "$rc"
+check "... saying it leaves lab" grep -q "Terminated: leaving lab" "$tmp/nat1.log"
+expect_eq "... and its TAP and port are gone" "$links 2" "$(ip -o link | wc -l) $(ports)"
+echo "# intnet-nat's log:"
+sed 's/^/#   /' "$tmp/nat1.log"
+
+# restrict=on: leases still come, nothing gets out.
+check "intnet-nat restrict=on starts" start_nat "$tmp/nat2.log" lab restrict=on
+for v in nvm1 nvm2; do
+	ip -n $v addr flush dev eth0
+	ip -n $v route flush dev eth0 2>/dev/null
+done
+l1=$(lease nvm1)
+check "restrict=on: VM 1 still gets a lease ($l1)" grep -q '^10\.0\.2\.[0-9]*/24$' <<<"$l1"
+sed 's/^/# /' "$tmp/nat2.log"
+# libslirp's restricted DHCP offers no router: a VM that sets one itself gets no further.
+expect_eq "restrict=on: the lease names no router" "" "$(ip -n nvm1 route show default)"
+ip -n nvm1 route replace default via 10.0.2.2
+check "restrict=on: no TCP to the host's loopback" \
+	bash -c "! ip netns exec nvm1 timeout 20 python3 $tmp/peer.py tcp 10.0.2.2 7001 2>/dev/null | grep -q hello"
+check "restrict=on: no UDP out either" \
+	bash -c "! ip netns exec nvm1 timeout 20 python3 $tmp/peer.py udp 192.0.2.1 7002 hi 2>/dev/null | grep -q udp:"
+check "restrict=on: no ping out" bash -c '! ip netns exec nvm1 ping -q -c 1 -W 2 192.0.2.1 >/dev/null 2>&1'
+
+# SIGKILL: no goodbye, but the TAP goes with the last fd and takes the port along.
+kill -KILL "$nat_pid"
+wait "$nat_pid" 2>/dev/null
+sleep 0.2
+expect_eq "killed with SIGKILL, its TAP and port are gone all the same" "$links 2" \
+	"$(ip -o link | wc -l) $(ports)"
+rm -f /tmp/udhcpc.dns.eth0.nvm1 /tmp/udhcpc.dns.eth0.nvm2
+finish

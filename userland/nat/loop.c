@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0
+/* intnet-nat's event loop: libslirp between the TAP and the user's sockets, until a signal. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <slirp/libslirp.h>
+
+#include "nat.h"
+
+/* Big enough for any frame the TAP gives (no GSO: the helper runs without vnet). */
+#define FRAME_MAX 65536
+/* Frames read from the TAP in one go, so that slirp's sockets get their turn. */
+#define TAP_BURST 64
+
+struct timer {
+	struct timer *next;
+	SlirpTimerId id;
+	void *cb_opaque;
+	int64_t expire_ms; /* -1: not armed */
+};
+
+struct loop {
+	Slirp *slirp;
+	int tap;
+	struct pollfd *pfd;
+	int npfd, cap;
+	struct timer *timers;
+	const struct nat_opts *o;
+};
+
+void nat_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(PROG ": ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static const char *mac_str(const uint8_t *m)
+{
+	static char s[18];
+
+	snprintf(s, sizeof(s), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1],
+		 m[2], m[3], m[4], m[5]);
+	return s;
+}
+
+/*
+ * libslirp says nothing of its leases: the DHCPACKs it sends are read on the
+ * way out instead (Ethernet, IPv4 without options, UDP 67 to 68, BOOTP).
+ */
+static void log_lease(const uint8_t *f, size_t len)
+{
+	const uint8_t *ip = f + 14, *udp = ip + 20, *bootp = udp + 8, *opt;
+	struct in_addr yiaddr;
+
+	if (len < 14 + 20 + 8 + 240 || f[12] != 0x08 || f[13] != 0x00 ||
+	    ip[0] != 0x45 || ip[9] != 17 || udp[0] != 0 || udp[1] != 67 ||
+	    udp[2] != 0 || udp[3] != 68 || bootp[0] != 2)
+		return;
+	for (opt = bootp + 240; opt + 2 < f + len && opt[0] != 255;
+	     opt += opt[0] ? 2 + opt[1] : 1) {
+		if (opt[0] == 53 && opt[1] == 1) {
+			if (opt[2] != 5) /* DHCPACK only */
+				return;
+			memcpy(&yiaddr, bootp + 16, 4);
+			nat_log("lease %s to %s", nat_ip(yiaddr),
+				mac_str(bootp + 28));
+			return;
+		}
+	}
+}
+
+static ssize_t send_packet(const void *buf, size_t len, void *opaque)
+{
+	struct loop *l = opaque;
+	ssize_t n = write(l->tap, buf, len);
+
+	/* A full TAP queue drops the frame, as a NIC would: TCP sends it again. */
+	if (n < 0 && errno != EAGAIN && errno != EIO)
+		return -1;
+	log_lease(buf, len);
+	return len;
+}
+
+static void guest_error(const char *msg, void *opaque)
+{
+	(void)opaque;
+	nat_log("a VM sent something libslirp refused: %s", msg);
+}
+
+static int64_t clock_get_ns(void *opaque)
+{
+	(void)opaque;
+	return now_ns();
+}
+
+static void *timer_new_opaque(SlirpTimerId id, void *cb_opaque, void *opaque)
+{
+	struct loop *l = opaque;
+	struct timer *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->id = id;
+	t->cb_opaque = cb_opaque;
+	t->expire_ms = -1;
+	t->next = l->timers;
+	l->timers = t;
+	return t;
+}
+
+static void timer_free(void *timer, void *opaque)
+{
+	struct loop *l = opaque;
+	struct timer **p;
+
+	for (p = &l->timers; *p; p = &(*p)->next) {
+		if (*p == timer) {
+			*p = (*p)->next;
+			free(timer);
+			return;
+		}
+	}
+}
+
+static void timer_mod(void *timer, int64_t expire_ms, void *opaque)
+{
+	(void)opaque;
+	((struct timer *)timer)->expire_ms = expire_ms;
+}
+
+static void no_fd(int fd, void *opaque)
+{
+	(void)fd;
+	(void)opaque;
+}
+
+static void notify(void *opaque)
+{
+	(void)opaque;
+}
+
+static const SlirpCb callbacks = {
+	.send_packet = send_packet,
+	.guest_error = guest_error,
+	.clock_get_ns = clock_get_ns,
+	.timer_free = timer_free,
+	.timer_mod = timer_mod,
+	.register_poll_fd = no_fd,
+	.unregister_poll_fd = no_fd,
+	.notify = notify,
+	.timer_new_opaque = timer_new_opaque,
+};
+
+static int add_poll(int fd, int events, void *opaque)
+{
+	struct loop *l = opaque;
+	struct pollfd *p;
+	short ev = 0;
+
+	if (l->npfd == l->cap) {
+		p = realloc(l->pfd, (l->cap * 2) * sizeof(*p));
+		if (!p)
+			return -1; /* libslirp then finds nothing for it this round */
+		l->pfd = p;
+		l->cap *= 2;
+	}
+	ev |= events & SLIRP_POLL_IN ? POLLIN : 0;
+	ev |= events & SLIRP_POLL_OUT ? POLLOUT : 0;
+	ev |= events & SLIRP_POLL_PRI ? POLLPRI : 0;
+	l->pfd[l->npfd] = (struct pollfd){ .fd = fd, .events = ev };
+	return l->npfd++;
+}
+
+static int get_revents(int idx, void *opaque)
+{
+	struct loop *l = opaque;
+	short re;
+	int ev = 0;
+
+	if (idx < 0 || idx >= l->npfd)
+		return 0;
+	re = l->pfd[idx].revents;
+	ev |= re & POLLIN ? SLIRP_POLL_IN : 0;
+	ev |= re & POLLOUT ? SLIRP_POLL_OUT : 0;
+	ev |= re & POLLPRI ? SLIRP_POLL_PRI : 0;
+	ev |= re & POLLERR ? SLIRP_POLL_ERR : 0;
+	ev |= re & POLLHUP ? SLIRP_POLL_HUP : 0;
+	return ev;
+}
+
+/* Fires what is due; returns the ms until the next timer (or @timeout). */
+static uint32_t run_timers(struct loop *l, uint32_t timeout)
+{
+	int64_t now = now_ns() / 1000000;
+	struct timer *t;
+	bool fired;
+
+	do {
+		fired = false;
+		for (t = l->timers; t; t = t->next) {
+			if (t->expire_ms >= 0 && t->expire_ms <= now) {
+				t->expire_ms = -1;
+				slirp_handle_timer(l->slirp, t->id,
+						   t->cb_opaque);
+				fired = true;
+				break; /* the handler may have changed the list */
+			}
+		}
+	} while (fired);
+	for (t = l->timers; t; t = t->next)
+		if (t->expire_ms >= 0 &&
+		    (uint64_t)(t->expire_ms - now) < timeout)
+			timeout = t->expire_ms - now;
+	return timeout;
+}
+
+/* Frames from the VMs into libslirp; false if the TAP is gone. */
+static bool read_tap(struct loop *l, uint8_t *buf)
+{
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < TAP_BURST; i++) {
+		n = read(l->tap, buf, FRAME_MAX);
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR;
+		if (n == 0)
+			return false;
+		slirp_input(l->slirp, buf, n);
+	}
+	return true;
+}
+
+static void fill_config(const struct nat_opts *o, SlirpConfig *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->version = 4;
+	c->restricted = o->restrict_;
+	c->in_enabled = o->ipv4;
+	c->vnetwork = o->vnetwork;
+	c->vnetmask = o->vnetmask;
+	c->vhost = o->vhost;
+	c->in6_enabled = o->ipv6;
+	c->vprefix_addr6 = o->vprefix6;
+	c->vprefix_len = o->prefix6_len;
+	c->vhost6 = o->vhost6;
+	c->vhostname = o->hostname;
+	c->vdhcp_start = o->vdhcp_start;
+	c->vnameserver = o->vnameserver;
+	c->vnameserver6 = o->vnameserver6;
+	c->vdomainname = o->domainname;
+}
+
+static int add_forwards(struct loop *l)
+{
+	const struct nat_fwd *f;
+	int i;
+
+	for (i = 0; i < l->o->nfwd; i++) {
+		f = &l->o->fwd[i];
+		if (slirp_add_hostfwd(l->slirp, f->udp, f->host_addr,
+				      f->host_port, f->guest_addr,
+				      f->guest_port) < 0) {
+			fprintf(stderr,
+				PROG
+				": hostfwd=%s: cannot listen on %s:%d: %s\n",
+				f->text, nat_ip(f->host_addr), f->host_port,
+				strerror(errno));
+			return -1;
+		}
+		nat_log("forward %s %s:%d to %s:%d", f->udp ? "udp" : "tcp",
+			nat_ip(f->host_addr), f->host_port,
+			nat_ip(f->guest_addr), f->guest_port);
+	}
+	return 0;
+}
+
+int nat_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+static int loop(struct loop *l, int sfd)
+{
+	struct signalfd_siginfo si;
+	uint8_t *buf = malloc(FRAME_MAX);
+	uint32_t timeout;
+	int n;
+
+	if (!buf)
+		return 1;
+	for (;;) {
+		l->npfd = 0;
+		add_poll(l->tap, SLIRP_POLL_IN, l);
+		add_poll(sfd, SLIRP_POLL_IN, l);
+		timeout = UINT32_MAX;
+		slirp_pollfds_fill(l->slirp, &timeout, add_poll, l);
+		timeout = run_timers(l, timeout);
+		n = poll(l->pfd, l->npfd,
+			 timeout == UINT32_MAX ? -1 : (int)timeout);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n > 0 && (l->pfd[1].revents & POLLIN) &&
+		    read(sfd, &si, sizeof(si)) == sizeof(si)) {
+			nat_log("%s: leaving %s", strsignal(si.ssi_signo),
+				l->o->net);
+			free(buf);
+			return 0;
+		}
+		if (n > 0 && (l->pfd[0].revents & (POLLERR | POLLHUP)))
+			break;
+		if (n > 0 && (l->pfd[0].revents & POLLIN) && !read_tap(l, buf))
+			break;
+		slirp_pollfds_poll(l->slirp, n < 0, get_revents, l);
+		run_timers(l, 0);
+	}
+	nat_log("the TAP failed (%s): leaving %s", strerror(errno), l->o->net);
+	free(buf);
+	return 1;
+}
+
+int nat_run(const struct nat_opts *o, int tap, const char *ifname, int sfd)
+{
+	struct loop l = { .tap = tap, .o = o, .cap = 16 };
+	SlirpConfig cfg;
+	struct timer *t;
+	int ret = 1;
+
+	l.pfd = calloc(l.cap, sizeof(*l.pfd));
+	if (!l.pfd)
+		goto out;
+	fill_config(o, &cfg);
+	l.slirp = slirp_new(&cfg, &callbacks, &l);
+	if (!l.slirp) {
+		fprintf(stderr, PROG ": libslirp refused the configuration\n");
+		goto out;
+	}
+	if (add_forwards(&l) < 0)
+		goto cleanup;
+	nat_log("gateway for %s on %s: %s (MAC 52:55:%02x:%02x:%02x:%02x), DNS %s, leases %s-%s%s (libslirp %s)",
+		o->net, ifname, nat_ip(o->vhost), ((uint8_t *)&o->vhost)[0],
+		((uint8_t *)&o->vhost)[1], ((uint8_t *)&o->vhost)[2],
+		((uint8_t *)&o->vhost)[3], nat_ip(o->vnameserver),
+		nat_ip(o->vdhcp_start),
+		nat_ip((struct in_addr){
+			htonl(ntohl(o->vdhcp_start.s_addr) + NAT_LEASES - 1) }),
+		o->restrict_ ? ", restricted" : "", slirp_version_string());
+	ret = loop(&l, sfd);
+cleanup:
+	slirp_cleanup(l.slirp);
+out:
+	while ((t = l.timers)) {
+		l.timers = t->next;
+		free(t);
+	}
+	free(l.pfd);
+	return ret;
+}

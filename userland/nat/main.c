@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * intnet-nat: a network's gateway without root. libslirp (QEMU's user networking)
+ * serves DHCP and DNS to every VM on the network and carries their TCP, UDP and
+ * ICMP out through this user's own sockets; the TAP it sits on is a port like a VM's.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <unistd.h>
+
+#include "nat.h"
+
+int main(int argc, char **argv)
+{
+	struct nat_opts o;
+	char ifname[16], mac[18];
+	int tap, sfd, ret;
+
+	nat_parse(argc, argv, &o);
+	/* Blocked from here: a SIGTERM while the TAP is being made is kept for the loop. */
+	sfd = nat_signals();
+	if (sfd < 0) {
+		perror(PROG ": signalfd");
+		return 1;
+	}
+	tap = nat_tap_open(&o, ifname);
+	if (tap < 0)
+		return 1;
+	if (!o.quiet_probe && nat_probe(tap, &o, mac)) {
+		fprintf(stderr,
+			PROG
+			": %s has a gateway already: %s answers for %s (asked on %s); not starting a second one\n",
+			o.net, mac, nat_ip(o.vhost), ifname);
+		close(tap);
+		return 1;
+	}
+	ret = nat_run(&o, tap, ifname, sfd);
+	close(tap);
+	close(sfd);
+	return ret;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* intnet-nat: what its files share (options, the TAP, the event loop). */
+#ifndef INTNET_NAT_H
+#define INTNET_NAT_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PROG "intnet-nat"
+
+/* Where the unprivileged user's TAP comes from (the Makefile may say otherwise). */
+#ifndef INTNET_NAT_HELPER
+#define INTNET_NAT_HELPER "/usr/local/libexec/intnet-qemu-helper"
+#endif
+/* intnetctl, for root's own TAP (attached as `intnetctl port add`). */
+#ifndef INTNET_NAT_INTNETCTL
+#define INTNET_NAT_INTNETCTL "/usr/local/sbin/intnetctl"
+#endif
+
+/* libslirp's DHCP server has this many leases, from dhcpstart on. */
+#define NAT_LEASES 16
+#define NAT_MAX_FWDS 32
+#define NAT_NAME_MAX 140
+
+struct nat_fwd {
+	bool udp;
+	struct in_addr host_addr;
+	int host_port;
+	struct in_addr guest_addr; /* 0: dhcpstart, as QEMU does */
+	int guest_port;
+	char text[128]; /* as given, for the log */
+};
+
+struct nat_opts {
+	char net[NAT_NAME_MAX + 1]; /* [OWNER/]NAME, as the helper takes it */
+	bool ipv4, ipv6, restrict_;
+	struct in_addr vnetwork, vnetmask, vhost, vdhcp_start, vnameserver;
+	int prefix_len;
+	struct in6_addr vprefix6, vhost6, vnameserver6;
+	int prefix6_len;
+	const char *hostname, *domainname;
+	const char *tap; /* root: this TAP (made if missing) */
+	const char *helper; /* the unprivileged user's way to a TAP */
+	struct nat_fwd fwd[NAT_MAX_FWDS];
+	int nfwd;
+	bool helper_given; /* root too uses the helper */
+	bool quiet_probe; /* probe=off: no check for another gateway first */
+};
+
+/* options.c: exits 2 with a message on anything it does not take. */
+void nat_parse(int argc, char **argv, struct nat_opts *o);
+void nat_usage(int status);
+const char *nat_ip(struct in_addr a);
+
+/* tap.c: a TAP fd attached to the network, its name in @ifname (IFNAMSIZ). */
+int nat_tap_open(const struct nat_opts *o, char *ifname);
+extern bool nat_tap_made;
+
+/* probe.c: true if a gateway already answers for the host address. */
+bool nat_probe(int tap, const struct nat_opts *o, char *mac);
+
+/* loop.c: SIGTERM, SIGINT and SIGHUP blocked and read from the fd returned. */
+int nat_signals(void);
+/* Runs libslirp until one of them comes; returns the exit status. */
+int nat_run(const struct nat_opts *o, int tap, const char *ifname, int sfd);
+
+void nat_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
