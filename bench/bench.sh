@@ -315,19 +315,21 @@ case_unicast_dummy() {
 	done
 }
 
-# a. Issue 17's protections on intnet's ports in0 -> out0. 64B-protected: configured but
-# idle (in0 flood-limited and MAC-locked to the sender, out0 IP-locked): the packet path
-# must not pay for them. 64B-iplock: in0 IP-locked to pktgen's source too, so that every
-# frame is checked: the cost of an active IP lock.
+# a. Issue 17's protections on intnet's ports in0 -> out0, configured but not triggered:
+# 64B-maclock, in0 flood-limited and MAC-locked to the sender; 64B-protected, and out0
+# IP-locked, so that in0's frames are checked against the network's locked addresses;
+# 64B-iplock, and in0 IP-locked to pktgen's source: the cost of an active IP lock.
 unicast_protected() {
 	local count
 	count=$(n_of 100000)
 	intnetctl port set in0 flood-limit 1000 lock-mac "$SRC" ||
 		die "intnetctl port set in0 flood-limit lock-mac"
+	pg_setup in0 netif_receive 60 "$count" $DST "$SRC"
+	rounds unicast 64B-maclock intnet "a. unicast 64B, flood limit and MAC lock (dummy)" \
+		in0 "$count" out0
 	intnetctl port set out0 lock-ip 10.99.0.2 lock-ip fd99::2 ||
 		die "intnetctl port set out0 lock-ip"
-	pg_setup in0 netif_receive 60 "$count" $DST "$SRC"
-	rounds unicast 64B-protected intnet "a. unicast 64B, protections idle (dummy)" \
+	rounds unicast 64B-protected intnet "a. unicast 64B, and out0 IP-locked (dummy)" \
 		in0 "$count" out0
 	intnetctl port set in0 lock-ip 10.99.0.1 || die "intnetctl port set in0 lock-ip"
 	rounds unicast 64B-iplock intnet "a. unicast 64B, ingress IP-locked (dummy)" \

@@ -118,8 +118,10 @@ def main():
     labels = {
         ("unicast", "64B"): "a. unicast 64 B, dummy ports",
         ("unicast", "64B-fresh"): "a. unicast 64 B, dummy ports, unshared skb",
+        ("unicast", "64B-maclock"):
+            "a. unicast 64 B, dummy ports, ingress flood-limited and MAC-locked",
         ("unicast", "64B-protected"):
-            "a. unicast 64 B, dummy ports, flood limit, MAC and IP locks idle",
+            "a. unicast 64 B, dummy ports, the same and the egress IP-locked",
         ("unicast", "64B-iplock"): "a. unicast 64 B, dummy ports, ingress IP-locked",
         ("unicast", "1518B"): "a. unicast 1518 B (MTU 1500), dummy ports",
         ("unicast", "veth-64B"): "a. unicast 64 B, veth ports",
@@ -237,8 +239,12 @@ def main():
          ratio(get("unicast", "64B-fresh", "intnet"), get("unicast", "64B-fresh", "direct")))
     goal("unicast64_fresh_intnet_over_bridge", "unicast 64 B, unshared skb, intnet/bridge",
          ratio(get("unicast", "64B-fresh", "intnet"), get("unicast", "64B-fresh", "bridge")))
+    goal("unicast64_maclock_over_plain_intnet",
+         "unicast 64 B, flood limit and MAC lock / none (goal: at least 0.98x)",
+         ratio(get("unicast", "64B-maclock", "intnet"), get("unicast", "64B", "intnet")))
     goal("unicast64_protected_over_plain_intnet",
-         "unicast 64 B, protections configured but idle / none (goal: at least 0.98x)",
+         "unicast 64 B, flood limit, MAC lock and an IP lock on the network / none "
+         "(goal: at least 0.98x)",
          ratio(get("unicast", "64B-protected", "intnet"), get("unicast", "64B", "intnet")))
     plain, locked = get("unicast", "64B", "intnet"), get("unicast", "64B-iplock", "intnet")
     goal("ip_lock_ns_per_frame", "an active IP lock, ns (instructions) a frame",

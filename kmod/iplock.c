@@ -45,10 +45,16 @@ struct intnet_ip_slot {
 	const struct intnet_port *port;	/* NULL: empty, or GONE */
 };
 
-/* Open addressing, at most half full, so that a probe ends at an empty slot. */
+/*
+ * Open addressing, at most half full, so that a probe ends at an empty slot;
+ * @bloom has a bit for each address's hash, so that most frames' addresses
+ * (locked to no port) are known not to be there without a probe.
+ */
 struct intnet_ip_table {
 	struct rcu_head rcu;
+	u64 bloom;
 	unsigned int mask;
+	unsigned int shift;		/* 32 - log2(slots) */
 	struct intnet_ip_slot slot[];
 };
 
@@ -72,21 +78,43 @@ static bool has6(const struct intnet_ip_lock *l, const struct in6_addr *addr)
 	return false;
 }
 
-static unsigned int slot_of(const struct intnet_ip_table *t,
-			    const struct in6_addr *a)
+/*
+ * An address's hash: a multiplicative hash of its words folded into one (an
+ * IPv4 address as ::ffff:a.b.c.d, without building that). The table's
+ * contents are the owner's, so nobody can crowd one of its probe runs.
+ */
+static u32 hash_of(u32 folded)
 {
-	return jhash(a, sizeof(*a), 0) & t->mask;
+	return folded * GOLDEN_RATIO_32;
 }
 
-/* The port @a is locked to, or NULL. Under RCU or RTNL. */
+static u32 hash6(const struct in6_addr *a)
+{
+	return hash_of((__force u32)(a->s6_addr32[0] ^ a->s6_addr32[1] ^
+				     a->s6_addr32[2] ^ a->s6_addr32[3]));
+}
+
+static u32 hash4(__be32 a)
+{
+	return hash_of((__force u32)(a ^ htonl(0xffff)));
+}
+
+static u64 bloom_bit(u32 h)
+{
+	return BIT_ULL((h >> 20) & 63);
+}
+
+/* The port @a (of hash @h) is locked to, or NULL. Under RCU or RTNL. */
 static const struct intnet_port *owner_of(const struct intnet_ip_table *t,
-					  const struct in6_addr *a)
+					  const struct in6_addr *a, u32 h)
 {
 	const struct intnet_ip_slot *s;
 	const struct intnet_port *p;
 	unsigned int i, n;
 
-	for (i = slot_of(t, a), n = 0; n <= t->mask; i = (i + 1) & t->mask, n++) {
+	if (!(t->bloom & bloom_bit(h)))
+		return NULL;
+	for (i = h >> t->shift, n = 0; n <= t->mask; i = (i + 1) & t->mask, n++) {
 		s = &t->slot[i];
 		p = READ_ONCE(s->port);
 		if (!p)
@@ -97,13 +125,22 @@ static const struct intnet_port *owner_of(const struct intnet_ip_table *t,
 	return NULL;
 }
 
+static const struct intnet_port *owner_of6(const struct intnet_ip_table *t,
+					   const struct in6_addr *a)
+{
+	return owner_of(t, a, hash6(a));
+}
+
 static const struct intnet_port *owner_of4(const struct intnet_ip_table *t,
 					   __be32 a)
 {
 	struct in6_addr m;
+	u32 h = hash4(a);
 
+	if (!(t->bloom & bloom_bit(h)))
+		return NULL;
 	ipv6_addr_set_v4mapped(a, &m);
-	return owner_of(t, &m);
+	return owner_of(t, &m, h);
 }
 
 /* Puts @a for @port into @t (filled under RTNL, not yet published). */
@@ -111,9 +148,11 @@ static int table_put(struct intnet_ip_table *t, const struct in6_addr *a,
 		     const struct intnet_port *port)
 {
 	struct intnet_ip_slot *s;
+	u32 h = hash6(a);
 	unsigned int i;
 
-	for (i = slot_of(t, a);; i = (i + 1) & t->mask) {
+	t->bloom |= bloom_bit(h);
+	for (i = h >> t->shift;; i = (i + 1) & t->mask) {
 		s = &t->slot[i];
 		if (!s->port) {
 			s->addr = *a;
@@ -177,6 +216,7 @@ int intnet_ip_table_build(const struct intnet_network *nw,
 	if (!t)
 		return -ENOMEM;
 	t->mask = size - 1;
+	t->shift = 32 - ilog2(size);
 	list_for_each_entry(p, &nw->ports, node)
 		if (!err && p != port && rtnl_dereference(p->ip_lock))
 			err = table_put_lock(t, rtnl_dereference(p->ip_lock), p);
@@ -317,7 +357,7 @@ int intnet_ip_lock_check(const struct intnet_network *nw,
 		if (owner_of4(t, l->v4[i]))
 			goto taken;
 	for (i = 0; i < l->n6; i++)
-		if (owner_of(t, &l->v6[i]))
+		if (owner_of6(t, &l->v6[i]))
 			goto taken;
 	return 0;
 
@@ -402,17 +442,16 @@ struct claim {
 /* Whether the port may claim @a: its own, or (unlocked) none locked elsewhere. */
 static bool may_claim(const struct claim *c, const struct in6_addr *a)
 {
-	const struct intnet_port *owner = owner_of(c->t, a);
+	const struct intnet_port *owner = owner_of6(c->t, a);
 
 	return owner == c->port || (!c->locked && !owner);
 }
 
 static bool may_claim4(const struct claim *c, __be32 a)
 {
-	struct in6_addr m;
+	const struct intnet_port *owner = owner_of4(c->t, a);
 
-	ipv6_addr_set_v4mapped(a, &m);
-	return may_claim(c, &m);
+	return owner == c->port || (!c->locked && !owner);
 }
 
 /*
