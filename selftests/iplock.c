@@ -8,15 +8,7 @@
  * exact refusals; only the network's owner or an administrator sets a lock.
  */
 
-#include "switch_lib.h"
-
-/* After switch_lib.h: its net/if.h must come before linux/if.h. */
-#include <arpa/inet.h>
-#include <linux/if_arp.h>
-#include <netinet/icmp6.h>
-#include <netinet/ip.h>
-#include <netinet/ip6.h>
-#include <netinet/udp.h>
+#include "iplock_frames.h"
 
 #define ALICE 1001L
 #define BOB 1002L
@@ -50,119 +42,6 @@ static const char *locked_ips(struct __test_metadata *_metadata,
 
 	EXPECT_EQ(0, port_get(self, self->ifindex[i], &pi));
 	return pi.ip_lock;
-}
-
-/* ---- frames ---- */
-
-static unsigned int frame_ids;
-
-static struct frame *eth(struct frame *f, const uint8_t *dst,
-			 const uint8_t *src, uint16_t type)
-{
-	memcpy(f->b, dst, ETH_ALEN);
-	memcpy(f->b + ETH_ALEN, src, ETH_ALEN);
-	f->b[12] = type >> 8;
-	f->b[13] = type & 0xff;
-	f->len = ETH_HLEN;
-	f->id = ++frame_ids;
-	return f;
-}
-
-static struct frame *put(struct frame *f, const void *p, size_t n)
-{
-	memcpy(f->b + f->len, p, n);
-	f->len += n;
-	return f;
-}
-
-/* UDP @sport -> @dport with a payload that tells frames apart. */
-struct udp_msg {
-	struct udphdr h;
-	/* Where BOOTP has its op and DHCPv6 its message type. */
-	uint8_t op;
-	uint8_t pad[3];
-	uint32_t tag;
-};
-
-/* UDP @sport -> @dport, its first byte @op (1: a BOOTREQUEST, a SOLICIT). */
-static struct udp_msg udp_op(uint16_t sport, uint16_t dport, uint8_t op)
-{
-	return (struct udp_msg){ .h = { .source = htons(sport),
-					.dest = htons(dport),
-					.len = htons(sizeof(struct udp_msg)) },
-				 .op = op,
-				 .tag = ++frame_ids };
-}
-
-static struct udp_msg udp(uint16_t sport, uint16_t dport)
-{
-	return udp_op(sport, dport, 1);
-}
-
-static struct frame *ip4(struct frame *f, const uint8_t *src, const char *saddr,
-			 const char *daddr, struct udp_msg u)
-{
-	struct iphdr h = { .version = 4,
-			   .ihl = 5,
-			   .ttl = 64,
-			   .protocol = IPPROTO_UDP,
-			   .tot_len = htons(sizeof(h) + sizeof(u)) };
-
-	inet_pton(AF_INET, saddr, &h.saddr);
-	inet_pton(AF_INET, daddr, &h.daddr);
-	eth(f, BCAST, src, ETH_P_IP);
-	put(f, &h, sizeof(h));
-	return put(f, &u, sizeof(u));
-}
-
-struct arp_eth {
-	struct arphdr h;
-	uint8_t sha[ETH_ALEN];
-	uint8_t sip[4];
-	uint8_t tha[ETH_ALEN];
-	uint8_t tip[4];
-} __attribute__((packed));
-
-/* ARP @op from @src with the sender @sha/@sip, for @tip. */
-static struct frame *arp(struct frame *f, const uint8_t *src, uint16_t op,
-			 const uint8_t *sha, const char *sip, const char *tip)
-{
-	struct arp_eth a = { .h = { .ar_hrd = htons(ARPHRD_ETHER),
-				    .ar_pro = htons(ETH_P_IP),
-				    .ar_hln = ETH_ALEN,
-				    .ar_pln = 4,
-				    .ar_op = htons(op) } };
-
-	memcpy(a.sha, sha, ETH_ALEN);
-	inet_pton(AF_INET, sip, a.sip);
-	inet_pton(AF_INET, tip, a.tip);
-	eth(f, BCAST, src, ETH_P_ARP);
-	return put(f, &a, sizeof(a));
-}
-
-/* IPv6 from @saddr carrying @n bytes of @nexthdr. */
-static struct frame *ip6(struct frame *f, const uint8_t *src, const char *saddr,
-			 uint8_t nexthdr, const void *p, size_t n)
-{
-	struct ip6_hdr h = { .ip6_flow = htonl(6u << 28),
-			     .ip6_plen = htons(n),
-			     .ip6_nxt = nexthdr,
-			     .ip6_hlim = 255 };
-
-	inet_pton(AF_INET6, saddr, &h.ip6_src);
-	inet_pton(AF_INET6, "ff02::1", &h.ip6_dst);
-	eth(f, MCAST, src, ETH_P_IPV6);
-	put(f, &h, sizeof(h));
-	return put(f, p, n);
-}
-
-/* A neighbour advertisement (or solicitation, @type) for @target. */
-static struct nd_neighbor_advert nd(uint8_t type, const char *target)
-{
-	struct nd_neighbor_advert na = { .nd_na_hdr = { .icmp6_type = type } };
-
-	inet_pton(AF_INET6, target, &na.nd_na_target);
-	return na;
 }
 
 /* The same behind a destination options header (8 bytes of padding). */
