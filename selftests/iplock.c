@@ -50,21 +50,6 @@ struct nd_behind_opts {
 	struct nd_neighbor_advert na;
 };
 
-static void expect_drops(struct __test_metadata *_metadata, struct sw *self,
-			 int i, uint64_t ip, uint64_t arp_, uint64_t nd_,
-			 uint64_t dhcp)
-{
-	uint64_t st[__INTNET_STATS_MAX];
-
-	port_stats(_metadata, self, i, st);
-	EXPECT_EQ(ip, st[INTNET_STATS_RX_DROP_IP_SPOOF]);
-	EXPECT_EQ(arp_, st[INTNET_STATS_RX_DROP_ARP_SPOOF]);
-	EXPECT_EQ(nd_, st[INTNET_STATS_RX_DROP_ND_SPOOF]);
-	EXPECT_EQ(dhcp, st[INTNET_STATS_RX_DROP_DHCP_SERVER]);
-	/* Every frame the port received is accounted for, once. */
-	EXPECT_EQ(st[INTNET_STATS_RX_PACKETS], rx_outcomes(st));
-}
-
 /* ---- tests ---- */
 
 TEST_F(sw, an_ip_lock_is_set_shown_replaced_and_lifted)
@@ -232,11 +217,7 @@ FIXTURE_SETUP(lk)
 	sw_init(self);
 	sw_enter_new_netns(_metadata, self);
 	add_ports(_metadata, self, 3, "lab");
-	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_PORT_SET, INTNET_ATTR_IFINDEX,
-				self->ifindex[0], INTNET_ATTR_PORT_LOCK_MAC, A,
-				INTNET_ATTR_PORT_IP_LOCK,
-				"10.0.0.1,fd00::1,fe80::1", 0))
-	TH_LOG("PORT_SET locks: %s", last.extack);
+	lock_t0(_metadata, self);
 }
 
 FIXTURE_TEARDOWN(lk)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Crafted IPv4, ARP, IPv6 and UDP frames for the IP anti-spoofing tests
- * (iplock.c, redteam_iplock.c).
+ * Crafted IPv4, ARP, IPv6 and UDP frames, the locks and the counters of the
+ * IP anti-spoofing tests (iplock.c, redteam_iplock.c).
  */
 #ifndef INTNET_IPLOCK_FRAMES_H
 #define INTNET_IPLOCK_FRAMES_H
@@ -179,6 +179,32 @@ static inline struct nd_neighbor_advert nd(uint8_t type, const char *target)
 	if (type == ND_NEIGHBOR_ADVERT)
 		na.nd_na_flags_reserved = ND_NA_FLAG_OVERRIDE;
 	return na;
+}
+
+/* t0 locked to 10.0.0.1, fd00::1 and fe80::1, and to MAC A. */
+static inline void lock_t0(struct __test_metadata *_metadata, struct sw *self)
+{
+	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_PORT_SET, INTNET_ATTR_IFINDEX,
+				self->ifindex[0], INTNET_ATTR_PORT_LOCK_MAC, A,
+				INTNET_ATTR_PORT_IP_LOCK,
+				"10.0.0.1,fd00::1,fe80::1", 0))
+	TH_LOG("PORT_SET locks: %s", last.extack);
+}
+
+/* t@i's drop counters of IP anti-spoofing, and every frame counted once. */
+static inline void expect_drops(struct __test_metadata *_metadata,
+				struct sw *self, int i, uint64_t ip,
+				uint64_t arp_, uint64_t nd_, uint64_t dhcp)
+{
+	uint64_t st[__INTNET_STATS_MAX];
+
+	port_stats(_metadata, self, i, st);
+	EXPECT_EQ(ip, st[INTNET_STATS_RX_DROP_IP_SPOOF]);
+	EXPECT_EQ(arp_, st[INTNET_STATS_RX_DROP_ARP_SPOOF]);
+	EXPECT_EQ(nd_, st[INTNET_STATS_RX_DROP_ND_SPOOF]);
+	EXPECT_EQ(dhcp, st[INTNET_STATS_RX_DROP_DHCP_SERVER]);
+	/* Every frame the port received is accounted for, once. */
+	EXPECT_EQ(st[INTNET_STATS_RX_PACKETS], rx_outcomes(st));
 }
 
 #endif

@@ -44,15 +44,6 @@ static void icmp6_fix(struct frame *f)
  * the victim 10.0.0.2 / fd00::2; t2 listens. In "vn", t0 is opened with
  * IFF_VNET_HDR, as QEMU opens a TAP for virtio-net.
  */
-static void lock_t0(struct __test_metadata *_metadata, struct sw *self)
-{
-	ASSERT_EQ(0, intnet_req(self, INTNET_CMD_PORT_SET, INTNET_ATTR_IFINDEX,
-				self->ifindex[0], INTNET_ATTR_PORT_LOCK_MAC, A,
-				INTNET_ATTR_PORT_IP_LOCK,
-				"10.0.0.1,fd00::1,fe80::1", 0))
-	TH_LOG("PORT_SET locks: %s", last.extack);
-}
-
 #define _test_data_rt sw
 FIXTURE(rt);
 FIXTURE_SETUP(rt)
@@ -154,20 +145,6 @@ FIXTURE_SETUP(vn)
 
 FIXTURE_TEARDOWN(vn)
 {
-}
-
-static void expect_drops(struct __test_metadata *_metadata, struct sw *self,
-			 int i, uint64_t ip, uint64_t arp_, uint64_t nd_,
-			 uint64_t dhcp)
-{
-	uint64_t st[__INTNET_STATS_MAX];
-
-	port_stats(_metadata, self, i, st);
-	EXPECT_EQ(ip, st[INTNET_STATS_RX_DROP_IP_SPOOF]);
-	EXPECT_EQ(arp_, st[INTNET_STATS_RX_DROP_ARP_SPOOF]);
-	EXPECT_EQ(nd_, st[INTNET_STATS_RX_DROP_ND_SPOOF]);
-	EXPECT_EQ(dhcp, st[INTNET_STATS_RX_DROP_DHCP_SERVER]);
-	EXPECT_EQ(st[INTNET_STATS_RX_PACKETS], rx_outcomes(st));
 }
 
 /* ---- DHCP server replies ---- */
