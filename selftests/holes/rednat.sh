@@ -10,10 +10,6 @@
 # behaviour: a "not ok" is a hole. Set up as selftests/nat.sh does (the helper as
 # installed, its ACL, VMs as namespaces behind veths root attaches; bob's with
 # "user 1002", what bob gets by attaching his own TAP to the public network).
-#   - bad options that QEMU refuses (dns = host, dhcpstart = host, host inside the
-#     leases, ipv6-host outside ipv6-net, 300-byte hostname/domainname, empty
-#     domainname) are taken: a TAP is asked for instead of exit 2;
-#   - bob's VM answering the ARP probe keeps alice's gateway from starting;
 #   - bob's VM reaches the host's loopback through 10.0.2.2 as alice (the socket is hers);
 #   - one gratuitous ARP from bob's VM takes alice's forward (and her VM's replies);
 #   - bob's VM sending from the gateway's MAC receives what alice's VM sends the gateway;
@@ -21,9 +17,9 @@
 #     for alice's next VM, and the log says nothing;
 #   - 1100 UDP flows from bob's VM use up alice's 1024 fds: her VM's UDP goes
 #     nowhere and the gateway spins on a forward it cannot accept;
-#   - one lone IPv4 fragment from bob's VM kills the gateway (libslirp 4.7.0, SIGBUS);
-#   - root's intnet-nat keeps libslirp and the VMs' sockets root's (no privilege drop);
-#   - intnet-nat@1002-lab.service (alice's network "1002-lab") joins bob's 1002/lab.
+#   - one lone IPv4 fragment from bob's VM kills the gateway (libslirp 4.7.0, SIGBUS).
+# (Fixed and moved to nat.sh: bad options QEMU refuses, bob's VM answering the
+# startup probe, root's gateway keeping root's uid, the unit's %I.)
 . "$(dirname "$0")/../lib.sh"
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -33,7 +29,7 @@ LIBEXEC=/usr/local/libexec/intnet-qemu-helper
 ACL=/etc/intnet/qemu-helper.conf
 build=${BUILD:-$repo/build}
 
-plan 21
+plan 11
 load_module
 
 tmp=$(mktemp -d)
@@ -46,7 +42,7 @@ restore() {
 }
 at_exit rm -rf "$tmp"
 at_exit restore
-at_exit del_nets 1001/lab 1001/1002-lab 1002/lab
+at_exit del_nets 1001/lab
 at_exit del_links ra1 ra2 rb1 rnd0
 at_exit del_netns rvm1 rvm2 rbob
 at_exit_late 'stop_pids "${pids[@]}"'
@@ -59,8 +55,11 @@ if [ ! -e "$LIBEXEC" ]; then
 fi
 mkdir -p "$(dirname "$ACL")"
 [ ! -f "$ACL" ] || cp "$ACL" "$tmp/acl.saved"
-printf 'allow lab\nallow 1002-lab\n' >"$ACL"
+echo "allow lab" >"$ACL"
 chmod 0666 /dev/net/tun
+# The probe asks intnetctl, by this path (not the installed one).
+INTNET_NAT_INTNETCTL=$(command -v intnetctl)
+export INTNET_NAT_INTNETCTL
 
 # Raw frames from a VM: the attacker's tools.
 cat >"$tmp/frames.py" <<'PY'
@@ -96,17 +95,6 @@ elif mode == "dhcpflood":  # dhcpflood IFACE N: N discovers from my MAC, each it
     for i in range(int(args[0])):
         s.send(dhcp(bytes([2, 0xbb, 0, 0, 0, i]), 1, 0x1000 + i))
         time.sleep(0.02)
-elif mode == "arpanswer":  # arpanswer IFACE IP SECS: answer every ARP who-has IP (probes too)
-    s.settimeout(0.2)
-    end = time.time() + float(args[1]); n = 0
-    print("ready", flush=True)
-    while time.time() < end:
-        try: f = s.recv(2048)
-        except socket.timeout: continue
-        if f[12:14] == b"\x08\x06" and f[20:22] == b"\0\x01" and f[38:42] == ip4(args[0]):
-            s.send(f[6:12] + mac + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x0800, 6, 4, 2) + mac + ip4(args[0]) + f[22:28] + f[28:32])
-            n += 1
-    print("answered", n, flush=True)
 elif mode == "stealmac":  # stealmac IFACE MAC SECS: frames from MAC, for the switch to learn here
     m = bytes.fromhex(args[0].replace(":", ""))
     end = time.time() + float(args[1])
@@ -241,42 +229,6 @@ wait_ready "$tmp/servers.log"
 expect_eq "bob's VM's port rb1 is bob's, on alice's public lab" "net 1001/lab user 1002" \
 	"$(intnetctl port show rb1 | awk '{ print $2, $3, $7, $8 }')"
 
-# ---- Options QEMU refuses, taken: exit 2 expected before any TAP is asked for ----
-bad() { # bad DESC ARGS...: helper=/bin/false shows whether a TAP was asked for
-	local desc=$1 out rc
-	shift
-	out=$(as_uid $ALICE "$NAT" lab helper=/bin/false "$@" 2>&1)
-	rc=$?
-	if [ $rc = 2 ]; then
-		ok "bad option refused with exit 2: $desc"
-	else
-		not_ok "bad option refused with exit 2: $desc"
-		echo "#   exit $rc: $(head -1 <<<"$out")"
-	fi
-}
-long=$(printf 'x%.0s' $(seq 300))
-bad "dns= the host's address (QEMU: DNS must be different from host)" dns=10.0.2.2
-bad "dhcpstart= the host's address (QEMU: DHCP must be different from host)" dhcpstart=10.0.2.2
-bad "host= inside the 16 leases (10.0.2.20: handed to a VM too)" host=10.0.2.20
-bad "ipv6-host= outside ipv6-net (QEMU: IPv6 Host doesn't belong to network)" ipv6-host=2001:db8::1
-bad "domainname= of 300 bytes (QEMU: at most 255; DHCP option length is a byte)" "domainname=$long"
-bad "domainname= empty (QEMU: cannot be empty)" domainname=
-
-# ---- bob's VM answers the startup ARP probe: alice's gateway will not start ----
-frames rbob arpanswer 10.0.2.2 8 >"$tmp/arpanswer.log" 2>&1 &
-answerer=$!
-pids+=("$answerer")
-wait_ready "$tmp/arpanswer.log"
-if start_nat "$tmp/nat0.log" lab; then
-	ok "alice's gateway starts though bob's VM answers its ARP probe for 10.0.2.2"
-	stop_nat
-else
-	not_ok "alice's gateway starts though bob's VM answers its ARP probe for 10.0.2.2"
-	sed 's/^/#   /' "$tmp/nat0.log"
-fi
-wait "$answerer" 2>/dev/null
-echo "# bob's VM: $(tail -1 "$tmp/arpanswer.log")"
-
 # ---- alice's gateway, her ssh-style forward to the first lease ----
 check "alice's intnet-nat starts on lab (hostfwd=tcp:127.0.0.1:2222-:22)" \
 	start_nat "$tmp/nat1.log" lab hostfwd=tcp:127.0.0.1:2222-:22
@@ -360,39 +312,4 @@ else
 	echo "#   intnet-nat died: exit status $rc ($(kill -l $((rc - 128)) 2>/dev/null))"
 fi
 
-# ---- root's gateway (tap= or its own TAP): libslirp and its sockets stay root's ----
-"$NAT" 1001/lab probe=off >"$tmp/nat3.log" 2>&1 &
-root_pid=$!
-pids+=("$root_pid")
-for _ in $(seq 100); do grep -q "gateway for" "$tmp/nat3.log" && break; sleep 0.1; done
-check "root's intnet-nat starts on alice's lab (its own TAP, intnetctl port add)" grep -q "gateway for" "$tmp/nat3.log"
-echo "# root's intnet-nat runs as uid $(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$root_pid/status")"
-out=$(in_vm rbob timeout 20 python3 "$tmp/peer.py" tcp 10.0.2.2 7001 2>&1 | tail -1)
-echo "# bob's VM to 10.0.2.2:7001 through root's gateway: $out"
-check "bob's VM's connections through root's gateway are not root's (uid 0)" test "$out" != "uid 0"
-kill "$root_pid" 2>/dev/null
-wait "$root_pid" 2>/dev/null
-
-# ---- the systemd unit: alice's network "1002-lab" as intnet-nat@1002-lab ----
-as_uid $BOB intnetctl net add lab public
-as_uid $ALICE intnetctl net add 1002-lab
-# ExecStart as systemd runs it: %I is the instance unescaped (systemd-escape -u:
-# "-" is "/"), %h alice's home, $$ a $; intnet-nat from this tree.
-inst=1002-lab
-unesc=$(systemd-escape -u "$inst" 2>/dev/null || echo "${inst//-//}")
-cmd=$(sed -n 's/^ExecStart=//p' "$repo/systemd/intnet-nat@.service")
-cmd=${cmd//\$\$/\$}
-cmd=${cmd//\/usr\/local\/bin\/intnet-nat/$NAT}
-cmd=${cmd//%I/$unesc}
-cmd=${cmd//%h/$tmp/home}
-eval "set -- $cmd"
-setpriv --reuid=$ALICE --regid=$ALICE --clear-groups "$@" >"$tmp/unit.log" 2>&1 &
-unit_pid=$!
-pids+=("$unit_pid")
-for _ in $(seq 100); do grep -q "gateway for\|no TAP" "$tmp/unit.log" && break; sleep 0.1; done
-sed 's/^/# /' "$tmp/unit.log"
-check "intnet-nat@1002-lab.service serves alice's 1002-lab, not bob's 1002/lab" \
-	bash -c "! grep -q 'gateway for 1002/lab' '$tmp/unit.log'"
-kill $unit_pid 2>/dev/null
-wait $unit_pid 2>/dev/null
 finish
