@@ -2,8 +2,8 @@
 /*
  * intnetctl -batch FILE: one command a line, as ip(8) -batch runs them, over
  * one connection to the module. Each line is what follows the options on a
- * command line (the options given before -batch hold for every line): its
- * words are separated by blanks, a word that starts with '#' starts a
+ * command line (the options given before -batch hold for every line, and a
+ * line may start with -j and -s of its own): its words are separated by blanks, a word that starts with '#' starts a
  * comment, and a blank line is skipped. The first command that fails ends
  * the batch, after "Command failed FILE:LINE"; with -force every line runs.
  */
@@ -39,14 +39,45 @@ static int split_line(char *line, char ***argv, size_t *room)
 	return argc;
 }
 
+/*
+ * The options a line starts with, -j and -s (--json, --stats, or both as -js),
+ * set for this line only; how many words they are, or -1 after a usage error.
+ */
+static int line_opts(int argc, char **argv, bool *json)
+{
+	const char *o;
+	int i;
+
+	for (i = 0; i < argc && argv[i][0] == '-'; i++) {
+		o = argv[i] + 1;
+		if (!strcmp(o, "-json") || !strcmp(o, "json")) {
+			*json = true;
+			continue;
+		}
+		if (!strcmp(o, "-stats") || !strcmp(o, "stats")) {
+			opts.stats = true;
+			continue;
+		}
+		for (; *o == 'j' || *o == 's'; o++)
+			*(*o == 'j' ? json : &opts.stats) = true;
+		if (*o || o == argv[i] + 1) {
+			usage_error(NULL, "a line takes -j and -s, not '%s'",
+				    argv[i]);
+			return -1;
+		}
+	}
+	return i;
+}
+
 /* Runs the commands of @name ("-": stdin); 0 when all succeeded, else 1. */
 int run_batch(const char *name, bool force, bool json)
 {
+	bool stats = opts.stats, line_json;
 	FILE *f = strcmp(name, "-") ? fopen(name, "r") : stdin;
 	char *line = NULL, **argv = NULL;
 	size_t len = 0, room = 0;
 	unsigned long lineno = 0;
-	int argc, ret = 0;
+	int argc, skip, ret = 0;
 
 	if (!f) {
 		fprintf(stderr, "intnetctl: cannot open '%s': %s\n", name,
@@ -64,8 +95,14 @@ int run_batch(const char *name, bool force, bool json)
 		}
 		if (!argc)
 			continue;
-		output_init(json);
-		if (run_command(argc, argv)) {
+		line_json = json;
+		opts.stats = stats;
+		skip = line_opts(argc, argv, &line_json);
+		output_init(line_json);
+		if (skip < 0 || skip == argc ||
+		    run_command(argc - skip, argv + skip)) {
+			if (skip == argc)
+				usage_error(NULL, "a line with options only");
 			fflush(stdout);
 			fprintf(stderr, "Command failed %s:%lu\n", name,
 				lineno);
