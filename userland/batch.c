@@ -3,8 +3,9 @@
  * intnetctl -batch FILE: one command a line, as ip(8) -batch runs them, over
  * one connection to the module. Each line is what follows the options on a
  * command line (the options given before -batch hold for every line, and a
- * line may start with -j and -s of its own): its words are separated by blanks, a word that starts with '#' starts a
- * comment, and a blank line is skipped. The first command that fails ends
+ * line may start with -j and -s of its own): its words are separated by
+ * blanks, a word that starts with '#' starts a comment, and a blank line is
+ * skipped. The first command that fails ends
  * the batch, after "Command failed FILE:LINE"; with -force every line runs.
  */
 
