@@ -501,16 +501,24 @@ static char *ntop(int af, const void *a)
 	return (char *)inet_ntop(af, a, s[i], sizeof(s[i]));
 }
 
+/* UDP 1000 -> 2000 with a word after the tag for vnet_free(). */
+struct udp_free {
+	struct udphdr h;
+	uint32_t tag;
+	uint16_t free;
+} __attribute__((packed));
+
+#define UDP_FREE                             \
+	{                                    \
+		.h = {.source = htons(1000), \
+		      .dest = htons(2000),   \
+		      .len = htons(14) }     \
+	}
+
 TEST_F(vn, offloaded_checksum_rewrites_the_ipv4_source)
 {
 	static uint8_t in[FRAME_MAX];
-	struct {
-		struct udphdr h;
-		uint32_t tag;
-		uint16_t free;
-	} __attribute__((packed)) u = { .h = { .source = htons(1000),
-					       .dest = htons(2000),
-					       .len = htons(14) } };
+	struct udp_free u = UDP_FREE;
 	uint32_t want;
 	struct frame f;
 	ssize_t n;
@@ -943,13 +951,7 @@ TEST_F(fp, offloaded_checksums_from_an_unlocked_port)
 {
 	struct virtio_net_hdr vh = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
 				     .gso_type = VIRTIO_NET_HDR_GSO_NONE };
-	struct {
-		struct udphdr h;
-		uint32_t tag;
-		uint16_t free;
-	} __attribute__((packed)) u = { .h = { .source = htons(1000),
-					       .dest = htons(2000),
-					       .len = htons(14) } };
+	struct udp_free u = UDP_FREE;
 	struct frame f, want;
 
 	/* 10.0.0.3 becomes 10.0.0.5 when the egress writes the sum. */
