@@ -276,10 +276,10 @@ expect_eq "first word after options" "net port fdb tap host monitor version help
 expect_eq "options" "-j -s -h -V --json --stats --help --version" "$(comp -p intnetctl -)"
 expect_eq "the verbs of net" "add set del show list help" "$(comp -p intnetctl net "")"
 expect_eq "the keywords of port add" \
-	"net up down promisc lock-mac isolated flood-limit lock-ip dhcp-server user" \
+	"net up down promisc lock-mac isolated flood-limit lock-ip dhcp-server uplink user" \
 	"$(comp -p intnetctl port add tap0 "")"
 expect_eq "a keyword given, and its opposite, are not offered again" \
-	"net promisc lock-mac isolated flood-limit lock-ip dhcp-server user" \
+	"net promisc lock-mac isolated flood-limit lock-ip dhcp-server uplink user" \
 	"$(comp -p intnetctl port add tap0 down "")"
 expect_eq "but lock-ip, given once for each address, is" \
 	"up down promisc lock-mac isolated flood-limit lock-ip dhcp-server" \
