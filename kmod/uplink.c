@@ -20,6 +20,7 @@
 #include <linux/sort.h>
 #include <net/netlink.h>
 
+#include "compat.h"
 #include "intnet.h"
 
 struct intnet_uplink {
@@ -255,7 +256,7 @@ int intnet_uplink_check(const struct intnet_caller *c, struct net_device *dev,
 				   "only an administrator can attach an uplink");
 		return -EPERM;
 	}
-	if (dev->ieee80211_ptr) {
+	if (intnet_is_wireless(dev)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "a wireless station cannot be an uplink: its access point accepts only the station's own MAC");
 		return -EOPNOTSUPP;
