@@ -37,4 +37,14 @@ static inline void intnet_set_lltx(struct net_device *dev)
 #endif
 }
 
+/* A wireless device (cfg80211); a kernel without cfg80211 has none. */
+static inline bool intnet_is_wireless(const struct net_device *dev)
+{
+#if IS_ENABLED(CONFIG_CFG80211)
+	return dev->ieee80211_ptr;
+#else
+	return false;
+#endif
+}
+
 #endif /* _INTNET_COMPAT_H */

@@ -21,12 +21,14 @@
 
 struct mem_cgroup;
 struct intnet_ip_table;
+struct intnet_uplink;
 
 /* What this build of the module implements, answered by INTNET_CMD_VERSION_GET. */
 #define INTNET_FEATURES                                                  \
 	((u64)(INTNET_FEATURE_NETNS | INTNET_FEATURE_SWITCH |           \
 	       INTNET_FEATURE_ACCESS | INTNET_FEATURE_EVENTS |          \
-	       INTNET_FEATURE_OWNER_NAMES | INTNET_FEATURE_SAFE_SHARING))
+	       INTNET_FEATURE_OWNER_NAMES | INTNET_FEATURE_SAFE_SHARING | \
+	       INTNET_FEATURE_UPLINK))
 
 /* Defaults of a new network (policy, not contract: not in the uapi). */
 #define INTNET_AGEING_DEFAULT	300	/* seconds */
@@ -103,6 +105,8 @@ struct intnet_network {
 
 	/* The addresses its ports' IP locks bind (iplock.c); NULL: none. */
 	struct intnet_ip_table __rcu *ip_table;
+	/* Its uplink's state (uplink.c); NULL: none. RTNL + RCU. */
+	struct intnet_uplink __rcu *uplink;
 
 	/* Counters of ports that left, so that network totals don't go down. */
 	u64 gone[__INTNET_STATS_MAX];
@@ -160,6 +164,8 @@ struct intnet_port {
 	struct intnet_ip_lock __rcu *ip_lock;
 	/* Under an IP lock: whether it may send DHCP server replies. */
 	bool dhcp_server;
+	/* A host NIC shared with the network (uplink.c): its state; RTNL. */
+	struct intnet_uplink *uplink;
 	/* Set under the FDB lock when the port leaves: nothing learns onto it after. */
 	bool gone;
 	unsigned int fdb_learned;	/* learned entries behind it, fdb_lock */
@@ -177,6 +183,7 @@ struct intnet_port_settings {
 	bool promisc;
 	bool isolated;
 	bool dhcp_server;
+	bool uplink;
 	u32 flood_limit;
 };
 
@@ -469,6 +476,20 @@ enum intnet_stats intnet_ip_verdict(const struct intnet_port *port,
 /* forward.c */
 void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb);
 rx_handler_result_t intnet_handle_frame(struct sk_buff **pskb);
+
+/* uplink.c */
+int intnet_uplink_check(const struct intnet_caller *c, struct net_device *dev,
+			const struct intnet_network *nw,
+			struct netlink_ext_ack *extack);
+int intnet_uplink_attach(struct intnet_port *port,
+			 struct netlink_ext_ack *extack);
+void intnet_uplink_detach(struct intnet_port *port);
+rx_handler_result_t intnet_uplink_handle_frame(struct sk_buff **pskb);
+int intnet_uplink_xmit(struct net_device *dev, struct sk_buff *skb);
+void intnet_uplink_fdb_changed(struct intnet_network *nw,
+			       struct intnet_port *port,
+			       struct intnet_port *prev);
+bool intnet_uplink_uc_filter(const struct intnet_port *port);
 
 /* host.c */
 bool intnet_is_host(const struct net_device *dev);

@@ -92,6 +92,7 @@ static const struct nla_policy port_add_policy[INTNET_ATTR_MAX + 1] = {
 	P_PORT_SETTINGS,
 	[INTNET_ATTR_PORT_USER] = { .type = NLA_U32 },
 	[INTNET_ATTR_PORT_NO_CREATE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[INTNET_ATTR_PORT_UPLINK] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy port_policy[INTNET_ATTR_MAX + 1] = {
@@ -374,6 +375,7 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 		.isolated = intnet_req_flag(attrs, INTNET_ATTR_PORT_ISOLATED, false),
 		.dhcp_server = intnet_req_flag(attrs, INTNET_ATTR_PORT_DHCP_SERVER,
 					       false),
+		.uplink = intnet_req_flag(attrs, INTNET_ATTR_PORT_UPLINK, false),
 	};
 	struct intnet_ip_table *ip_table = NULL;
 	struct intnet_ip_lock *ip_lock = NULL;
@@ -415,6 +417,8 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 	err = intnet_tap_ids(dev, &ids);
 	if (!err)
 		err = intnet_port_check_kind(dev, &ids, info->extack);
+	if (!err && set.uplink)
+		err = intnet_uplink_check(&c, dev, NULL, info->extack);
 	if (!err)
 		err = intnet_port_user(&c, dev, &ids,
 				       attrs[INTNET_ATTR_PORT_USER], &user,
@@ -427,6 +431,8 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 		goto unlock;
 	}
 	err = intnet_may_add_port(&c, net, user, info->extack);
+	if (!err && set.uplink)
+		err = intnet_uplink_check(&c, dev, nw, info->extack);
 	if (!err)
 		err = intnet_may_join(&c, net, nw, user, set.promisc,
 				      info->extack);

@@ -18,7 +18,8 @@ struct intnet_port *intnet_port_get_rtnl(const struct net_device *dev)
 	ASSERT_RTNL();
 	if (intnet_is_host(dev))
 		return intnet_host_port_rtnl(dev);
-	if (rcu_access_pointer(dev->rx_handler) != intnet_handle_frame)
+	if (rcu_access_pointer(dev->rx_handler) != intnet_handle_frame &&
+	    rcu_access_pointer(dev->rx_handler) != intnet_uplink_handle_frame)
 		return NULL;
 	return rtnl_dereference(dev->rx_handler_data);
 }
@@ -140,6 +141,9 @@ int intnet_port_fill(struct sk_buff *msg, struct intnet_port *port,
 	    nla_put_u8(msg, INTNET_ATTR_PORT_DHCP_SERVER,
 		       READ_ONCE(port->dhcp_server)) ||
 	    (lock && nla_put(msg, INTNET_ATTR_PORT_LOCK_MAC, ETH_ALEN, mac)) ||
+	    nla_put_u8(msg, INTNET_ATTR_PORT_UPLINK, !!port->uplink) ||
+	    (port->uplink && nla_put_u8(msg, INTNET_ATTR_PORT_UC_FILTER,
+					intnet_uplink_uc_filter(port))) ||
 	    intnet_ip_lock_put(msg, port))
 		return -EMSGSIZE;
 	return intnet_stats_put(msg, sum);
@@ -147,14 +151,15 @@ int intnet_port_fill(struct sk_buff *msg, struct intnet_port *port,
 
 /*
  * The most intnet_port_fill() puts: IFINDEX, IFNAME, NET_NAME, NET_OWNER;
- * six u8 (UP, PROMISC, PROMISC_ACTIVE, CARRIER, ISOLATED, DHCP_SERVER); four
+ * eight u8 (UP, PROMISC, PROMISC_ACTIVE, CARRIER, ISOLATED, DHCP_SERVER,
+ * UPLINK, UC_FILTER); four
  * u32 (USER, FDB_LEARNED, FLOOD_LIMIT, FLOOD_RATE); the locks; the counters.
  */
 size_t intnet_port_msg_size(void)
 {
 	return nla_total_size(sizeof(u32)) + nla_total_size(IFNAMSIZ) +
 	       nla_total_size(INTNET_NAME_MAX + 1) +
-	       nla_total_size(sizeof(u32)) + 6 * nla_total_size(sizeof(u8)) +
+	       nla_total_size(sizeof(u32)) + 8 * nla_total_size(sizeof(u8)) +
 	       4 * nla_total_size(sizeof(u32)) + nla_total_size(ETH_ALEN) +
 	       intnet_ip_lock_size() + intnet_stats_size();
 }
@@ -230,6 +235,13 @@ struct intnet_port *intnet_port_add(struct intnet_network *nw,
 	/* A host port's frames come from its own transmit (host.c). */
 	if (port->host)
 		goto hold;
+	/* An uplink shares its NIC with the host (uplink.c). */
+	if (set->uplink) {
+		err = intnet_uplink_attach(port, extack);
+		if (err)
+			goto put_share;
+		goto hold;
+	}
 	/* Frames for the VMs behind the port carry other MACs than the device's. */
 	err = dev_set_promiscuity(dev, 1);
 	if (err)
@@ -282,6 +294,8 @@ void intnet_port_del(struct intnet_port *port)
 	if (port->host) {
 		intnet_host_set_port(dev, NULL);
 		synchronize_net();
+	} else if (port->uplink) {
+		intnet_uplink_detach(port);
 	} else {
 		netdev_rx_handler_unregister(dev);
 		dev_set_promiscuity(dev, -1);

@@ -286,10 +286,10 @@ done
 expect_eq "intnetctl(8), the usage and the README document -batch, -force and what a failure says" "" "$m"
 expect_eq "the verbs of net" "add set del show list help" "$(comp -p intnetctl net "")"
 expect_eq "the keywords of port add" \
-	"net up down promisc lock-mac isolated flood-limit lock-ip dhcp-server user" \
+	"net up down promisc lock-mac isolated flood-limit lock-ip dhcp-server uplink user" \
 	"$(comp -p intnetctl port add tap0 "")"
 expect_eq "a keyword given, and its opposite, are not offered again" \
-	"net promisc lock-mac isolated flood-limit lock-ip dhcp-server user" \
+	"net promisc lock-mac isolated flood-limit lock-ip dhcp-server uplink user" \
 	"$(comp -p intnetctl port add tap0 down "")"
 expect_eq "but lock-ip, given once for each address, is" \
 	"up down promisc lock-mac isolated flood-limit lock-ip dhcp-server" \

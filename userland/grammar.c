@@ -99,6 +99,8 @@ const struct keyword kw_lock_ip = { KW("lock-ip", ARG_IP_LOCK, PORT_IP_LOCK),
 				    .meta = "ADDR|off" };
 const struct keyword kw_dhcp_server = { KW("dhcp-server", ARG_ONOFF,
 					   PORT_DHCP_SERVER) };
+const struct keyword kw_uplink = { KW("uplink", ARG_FLAG, PORT_UPLINK),
+				   .val = 1 };
 
 /* What tap add makes, never sent */
 const struct keyword kw_group = { KW_LOCAL("group", ARG_GROUP, GROUP) };

@@ -111,7 +111,7 @@ extern const struct keyword kw_net, kw_dev, kw_flood, kw_ageing, kw_fdb_max,
 	kw_port_fdb_max, kw_group_fwd_mask, kw_explicit, kw_public,
 	kw_restricted, kw_policy, kw_net_flood_limit, kw_flood_burst, kw_up,
 	kw_down, kw_promisc, kw_lock_mac, kw_isolated, kw_port_flood_limit,
-	kw_lock_ip, kw_dhcp_server, kw_user, kw_group, kw_vnet_hdr,
+	kw_lock_ip, kw_dhcp_server, kw_uplink, kw_user, kw_group, kw_vnet_hdr,
 	kw_multi_queue;
 
 /* The words of the enums, indexed by value: both the grammar's and the output's. */

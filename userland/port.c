@@ -46,6 +46,7 @@ void print_port(struct nlattr **tb, struct nlattr **stats)
 	const struct nlattr *limit = tb[INTNET_ATTR_PORT_FLOOD_LIMIT];
 	bool isolated = attr_bool(tb[INTNET_ATTR_PORT_ISOLATED]);
 	bool dhcp_server = attr_bool(tb[INTNET_ATTR_PORT_DHCP_SERVER]);
+	bool uplink = attr_bool(tb[INTNET_ATTR_PORT_UPLINK]);
 	char mac[MAC_LEN], label[LABEL_LEN];
 
 	open_object(NULL);
@@ -68,6 +69,13 @@ void print_port(struct nlattr **tb, struct nlattr **stats)
 	/* "inactive": asked for, but down or denied by the network's policy. */
 	print_text("  promisc %-3s",
 		   promisc ? (active ? "on" : "on (inactive)") : "off");
+	/* An uplink, and whether its NIC filters unicast or is promiscuous. */
+	print_bool(PRINT_JSON, "uplink", NULL, uplink);
+	if (uplink)
+		print_string(PRINT_ANY, "uplink_filter", "  uplink filter %s",
+			     attr_bool(tb[INTNET_ATTR_PORT_UC_FILTER]) ?
+				     "unicast" :
+				     "promisc");
 	print_uint(PRINT_ANY, "user", "  user %-5u",
 		   attr_u32(tb[INTNET_ATTR_PORT_USER]));
 	print_uint(PRINT_ANY, "fdb_learned", "  learned %u",
@@ -105,7 +113,7 @@ static const struct verb port_verbs[] = {
 	  .arg = &arg_dev,
 	  .kws = KWS(&kw_net, &kw_up, &kw_down, &kw_promisc, &kw_lock_mac,
 		     &kw_isolated, &kw_port_flood_limit, &kw_lock_ip,
-		     &kw_dhcp_server, &kw_user),
+		     &kw_dhcp_server, &kw_uplink, &kw_user),
 	  .flags = V_DEFAULT_NET },
 	{ .name = "set",
 	  .cmd = INTNET_CMD_PORT_SET,

@@ -39,6 +39,8 @@ static const char usage_notes[] =
 	"lock-ip: IP anti-spoofing, the IPv4 and IPv6 addresses (ADDR) the\n"
 	"port may send from, lock-ip once for each, at most 8; off: any.\n"
 	"dhcp-server on lets a port with a lock-ip send DHCP server replies.\n"
+	"uplink (administrators): DEV, a host NIC, puts the network's VMs on\n"
+	"its LAN; the host keeps its address and connections on it.\n"
 	"\"list\" is \"show\", and an OBJECT alone is \"OBJECT show\".\n";
 
 /* A usage line fits in this many columns, its continuations indented. */

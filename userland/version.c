@@ -22,6 +22,7 @@ static const struct {
 	{ INTNET_FEATURE_EVENTS, "events" },
 	{ INTNET_FEATURE_OWNER_NAMES, "owner-names" },
 	{ INTNET_FEATURE_SAFE_SHARING, "safe-sharing" },
+	{ INTNET_FEATURE_UPLINK, "uplink" },
 };
 
 struct version_reply {

@@ -67,7 +67,8 @@
  *	%INTNET_ATTR_PORT_UP (default 1), %INTNET_ATTR_PORT_PROMISC,
  *	%INTNET_ATTR_PORT_LOCK_MAC, %INTNET_ATTR_PORT_ISOLATED,
  *	%INTNET_ATTR_PORT_FLOOD_LIMIT, %INTNET_ATTR_PORT_IP_LOCK,
- *	%INTNET_ATTR_PORT_DHCP_SERVER, %INTNET_ATTR_PORT_NO_CREATE and (from an
+ *	%INTNET_ATTR_PORT_DHCP_SERVER, %INTNET_ATTR_PORT_UPLINK,
+ *	%INTNET_ATTR_PORT_NO_CREATE and (from an
  *	administrator)
  *	%INTNET_ATTR_PORT_USER.
  * @INTNET_CMD_PORT_DEL: detach the port %INTNET_ATTR_IFINDEX.
@@ -309,6 +310,17 @@ enum intnet_cmd {
  *	BOOTREPLY to port 67; ADVERTISE, REPLY, RECONFIGURE or RELAY-REPL to
  *	port 547), 0 (the default) drops them. Set by the network's owner or an
  *	administrator
+ * @INTNET_ATTR_PORT_UPLINK: u8; 1 in PORT_ADD attaches a host NIC as the
+ *	network's uplink (an administrator only; one per network): the NIC keeps
+ *	its addresses and routes and the host keeps using it, while the
+ *	network's VMs become stations of its LAN with their own MACs. Frames
+ *	from the wire to a MAC the network knows behind another port enter the
+ *	network, broadcast and multicast go to both, the rest to the host only;
+ *	the host's frames to a VM's MAC enter the network and never reach the
+ *	wire. Refused for a wireless device. In replies and events of every port
+ * @INTNET_ATTR_PORT_UC_FILTER: u8, an uplink's only: 1 when the NIC's
+ *	unicast filter holds the MACs of the network's stations, 0 when the NIC
+ *	has none and is promiscuous while it holds any (reply only)
  */
 enum intnet_attr {
 	INTNET_ATTR_UNSPEC,
@@ -354,6 +366,8 @@ enum intnet_attr {
 	INTNET_ATTR_PORT_FLOOD_RATE,
 	INTNET_ATTR_PORT_IP_LOCK,
 	INTNET_ATTR_PORT_DHCP_SERVER,
+	INTNET_ATTR_PORT_UPLINK,
+	INTNET_ATTR_PORT_UC_FILTER,
 
 	__INTNET_ATTR_MAX,
 	INTNET_ATTR_MAX = __INTNET_ATTR_MAX - 1
@@ -467,6 +481,7 @@ enum intnet_stats {
  * @INTNET_FEATURE_SAFE_SHARING: storm control (the FLOOD_LIMIT attributes),
  *	isolated ports and IP anti-spoofing (%INTNET_ATTR_PORT_IP_LOCK,
  *	%INTNET_ATTR_PORT_DHCP_SERVER)
+ * @INTNET_FEATURE_UPLINK: host NICs as uplinks (%INTNET_ATTR_PORT_UPLINK)
  *
  * New capabilities add a bit here when they land, so that a newer intnetctl
  * can tell what an older module supports.
@@ -478,6 +493,7 @@ enum intnet_feature {
 	INTNET_FEATURE_EVENTS = 1 << 3,
 	INTNET_FEATURE_OWNER_NAMES = 1 << 4,
 	INTNET_FEATURE_SAFE_SHARING = 1 << 5,
+	INTNET_FEATURE_UPLINK = 1 << 6,
 };
 
 /**

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * intnet: the uplink, a host NIC shared with a network (VirtualBox's bridged
+ * mode without a bridge). The NIC keeps its addresses and routes and the host
+ * keeps using it; the network's VMs become stations of its LAN. Nothing of
+ * the host's is moved: a receive hook on the NIC takes the frames the wire
+ * brings for the network's stations, a netdev egress hook takes the host's
+ * frames for them before the driver, and the NIC's unicast filter learns
+ * their MACs. Frames the network sends out of the uplink go to the wire, to
+ * the host's stack (its own MAC) or both (broadcast and multicast).
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_netdev.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <net/netlink.h>
+
+#include "compat.h"
+#include "intnet.h"
+
+struct intnet_uplink {
+	struct intnet_port *port;
+	struct nf_hook_ops egress;
+	/* Brings the NIC's unicast list in line with the FDB, in process
+	 * context and under RTNL (promiscuity needs it).
+	 */
+	struct delayed_work sync;
+	/* The MACs this uplink put in the NIC's unicast list, sorted. */
+	u8 (*macs)[ETH_ALEN];
+	unsigned int n_macs;
+};
+
+/*
+ * Whether @addr is a station the network knows behind a port other than the
+ * uplink @port: a VM's. Under RCU.
+ */
+static bool network_station(struct intnet_port *port, const u8 *addr)
+{
+	struct intnet_fdb_entry *e = intnet_fdb_lookup(port->network, addr);
+
+	return e && rcu_access_pointer(e->port) != port;
+}
+
+/*
+ * The NIC's receive hook. A frame for a station of the network enters it
+ * through the uplink, as any port's frame; a broadcast or multicast frame
+ * goes to the host and a copy enters the network, unless it came from the
+ * network (a copy the uplink gave the host, or a station's frame the wire
+ * brought back); everything else is the host's.
+ */
+rx_handler_result_t intnet_uplink_handle_frame(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb, *copy;
+	struct intnet_port *port;
+	const struct ethhdr *eth;
+
+	/* The host's own frames cost one test. */
+	if (skb->pkt_type == PACKET_HOST ||
+	    unlikely(skb->pkt_type == PACKET_LOOPBACK ||
+		     skb->mac_len != ETH_HLEN))
+		return RX_HANDLER_PASS;
+	port = rcu_dereference(skb->dev->rx_handler_data);
+	if (unlikely(!READ_ONCE(port->up)))
+		return RX_HANDLER_PASS;
+	eth = eth_hdr(skb);
+	if (is_multicast_ether_addr(eth->h_dest)) {
+		if (network_station(port, eth->h_source))
+			return RX_HANDLER_PASS;
+		copy = skb_clone(skb, GFP_ATOMIC);
+		if (likely(copy))
+			intnet_port_rx(port, copy);
+		else
+			intnet_count(port, INTNET_STATS_RX_DROP_NOMEM);
+		return RX_HANDLER_PASS;
+	}
+	if (!network_station(port, eth->h_dest))
+		return RX_HANDLER_PASS;
+	intnet_port_rx(port, skb);
+	return RX_HANDLER_CONSUMED;
+}
+
+/* A frame the host sends (data at the Ethernet header) enters the network. */
+static void host_frame_in(struct intnet_port *port, struct sk_buff *skb)
+{
+	skb_reset_mac_header(skb);
+	__skb_pull(skb, ETH_HLEN);
+	intnet_port_rx(port, skb);
+}
+
+/*
+ * The NIC's egress hook, before its qdisc: a frame of the host's for a station
+ * of the network enters the network and never reaches the wire; a broadcast
+ * or multicast frame goes out and a copy enters the network.
+ */
+static unsigned int uplink_egress(void *priv, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
+{
+	struct intnet_port *port = priv;
+	struct sk_buff *copy;
+	const u8 *dest;
+
+	if (unlikely(!READ_ONCE(port->up) || !pskb_may_pull(skb, ETH_HLEN)))
+		return NF_ACCEPT;
+	dest = skb->data;
+	if (is_multicast_ether_addr(dest)) {
+		copy = skb_clone(skb, GFP_ATOMIC);
+		if (likely(copy))
+			host_frame_in(port, copy);
+		else
+			intnet_count(port, INTNET_STATS_RX_DROP_NOMEM);
+		return NF_ACCEPT;
+	}
+	if (!network_station(port, dest))
+		return NF_ACCEPT;
+	host_frame_in(port, skb);
+	return NF_STOLEN;
+}
+
+/*
+ * A frame the network sends out of the uplink on @dev (Ethernet header
+ * pushed): to the host's own MAC, the host's stack only; broadcast and
+ * multicast, both; the rest, the wire. What goes to the wire skips the
+ * egress hook, which would take it back into the network. Returns what
+ * dev_queue_xmit() does.
+ */
+int intnet_uplink_xmit(struct net_device *dev, struct sk_buff *skb)
+{
+	struct sk_buff *copy;
+
+	if (is_multicast_ether_addr(skb->data)) {
+		copy = skb_clone(skb, GFP_ATOMIC);
+		if (likely(copy))
+			intnet_host_receive(dev, copy);
+	} else if (ether_addr_equal(skb->data, dev->dev_addr)) {
+		return intnet_host_receive(dev, skb) == NET_RX_SUCCESS ?
+		       NET_XMIT_SUCCESS : NET_XMIT_DROP;
+	}
+	nf_skip_egress(skb, true);
+	return dev_queue_xmit(skb);
+}
+
+static int mac_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, ETH_ALEN);
+}
+
+/* The MACs of the network's stations behind other ports, sorted; NULL: no memory. */
+static u8 (*stations(struct intnet_uplink *u, unsigned int *n))[ETH_ALEN]
+{
+	struct intnet_network *nw = u->port->network;
+	unsigned int cap = READ_ONCE(nw->fdb_max), i = 0;
+	struct intnet_fdb_entry *e;
+	u8 (*macs)[ETH_ALEN];
+
+	macs = kvmalloc_array(max(cap, 1U), ETH_ALEN, GFP_KERNEL);
+	if (!macs)
+		return NULL;
+	rcu_read_lock();
+	list_for_each_entry_rcu(e, &nw->fdb_list, node) {
+		if (i == cap)
+			break;
+		if (rcu_access_pointer(e->port) != u->port &&
+		    is_unicast_ether_addr(e->key.addr))
+			ether_addr_copy(macs[i++], e->key.addr);
+	}
+	rcu_read_unlock();
+	sort(macs, i, ETH_ALEN, mac_cmp, NULL);
+	*n = i;
+	return macs;
+}
+
+/* Adds to the NIC's unicast list what @want has and the list not, and back. */
+static void uc_apply(struct intnet_uplink *u, u8 (*want)[ETH_ALEN],
+		     unsigned int n)
+{
+	struct net_device *dev = u->port->dev;
+	unsigned int i = 0, j = 0;
+	int d;
+
+	while (i < n || j < u->n_macs) {
+		if (i == n)
+			d = 1;
+		else if (j == u->n_macs)
+			d = -1;
+		else
+			d = mac_cmp(want[i], u->macs[j]);
+		if (d < 0)
+			dev_uc_add(dev, want[i++]);
+		else if (d > 0)
+			dev_uc_del(dev, u->macs[j++]);
+		else
+			i++, j++;
+	}
+	kvfree(u->macs);
+	u->macs = want;
+	u->n_macs = n;
+}
+
+static void uplink_sync(struct work_struct *work)
+{
+	struct intnet_uplink *u = container_of(to_delayed_work(work),
+					       struct intnet_uplink, sync);
+	u8 (*want)[ETH_ALEN];
+	unsigned int n;
+
+	/* Detaching cancels this under RTNL: try, and come back if busy. */
+	if (!rtnl_trylock()) {
+		schedule_delayed_work(&u->sync, 1);
+		return;
+	}
+	want = stations(u, &n);
+	if (want)
+		uc_apply(u, want, n);
+	else
+		schedule_delayed_work(&u->sync, HZ);
+	rtnl_unlock();
+}
+
+/*
+ * An FDB entry of @nw changed, behind @port (before: @prev, or NULL), under
+ * the FDB lock: the NIC's unicast list follows if a station other than the
+ * uplink's own came or went.
+ */
+void intnet_uplink_fdb_changed(struct intnet_network *nw,
+			       struct intnet_port *port,
+			       struct intnet_port *prev)
+{
+	struct intnet_uplink *u = rcu_dereference_check(nw->uplink,
+			lockdep_is_held(&nw->fdb_lock));
+
+	if (unlikely(u) && (port != u->port || (prev && prev != u->port)))
+		schedule_delayed_work(&u->sync, 0);
+}
+
+/* Whether the uplink @port's NIC filters unicast (else it is promiscuous). */
+bool intnet_uplink_uc_filter(const struct intnet_port *port)
+{
+	return port->dev->priv_flags & IFF_UNICAST_FLT;
+}
+
+/*
+ * Whether the caller may make @dev the uplink of @nw (NULL: a network still
+ * to be made). RTNL held.
+ */
+int intnet_uplink_check(const struct intnet_caller *c, struct net_device *dev,
+			const struct intnet_network *nw,
+			struct netlink_ext_ack *extack)
+{
+	if (!c->admin) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "only an administrator can attach an uplink");
+		return -EPERM;
+	}
+	if (intnet_is_wireless(dev)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a wireless station cannot be an uplink: its access point accepts only the station's own MAC");
+		return -EOPNOTSUPP;
+	}
+	if (intnet_is_host(dev)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "an intnet device cannot be an uplink");
+		return -EINVAL;
+	}
+	if (nw && rtnl_dereference(nw->uplink)) {
+		NL_SET_ERR_MSG_MOD(extack, "the network already has an uplink");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* Takes @port's NIC: its receive path, its egress hook, its unicast filter. */
+int intnet_uplink_attach(struct intnet_port *port,
+			 struct netlink_ext_ack *extack)
+{
+	struct net_device *dev = port->dev;
+	struct intnet_uplink *u;
+	int err;
+
+	ASSERT_RTNL();
+	u = kzalloc(sizeof(*u), GFP_KERNEL_ACCOUNT);
+	if (!u)
+		return -ENOMEM;
+	u->port = port;
+	INIT_DELAYED_WORK(&u->sync, uplink_sync);
+	u->egress.hook = uplink_egress;
+	u->egress.priv = port;
+	u->egress.pf = NFPROTO_NETDEV;
+	u->egress.hooknum = NF_NETDEV_EGRESS;
+	u->egress.dev = dev;
+	err = netdev_rx_handler_register(dev, intnet_uplink_handle_frame, port);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot take the device's receive path");
+		goto free;
+	}
+	err = nf_register_net_hook(dev_net(dev), &u->egress);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot hook the device's transmit path");
+		goto unregister;
+	}
+	/* As a bridge does: merged frames (LRO) cannot be forwarded. */
+	dev_disable_lro(dev);
+	port->uplink = u;
+	rcu_assign_pointer(port->network->uplink, u);
+	/* Stations the network knows already. */
+	schedule_delayed_work(&u->sync, 0);
+	return 0;
+
+unregister:
+	netdev_rx_handler_unregister(dev);
+free:
+	kfree(u);
+	return err;
+}
+
+/* Gives the NIC back as it was: no hook, no handler, none of our MACs. */
+void intnet_uplink_detach(struct intnet_port *port)
+{
+	struct intnet_uplink *u = port->uplink;
+
+	ASSERT_RTNL();
+	RCU_INIT_POINTER(port->network->uplink, NULL);
+	nf_unregister_net_hook(dev_net(port->dev), &u->egress);
+	/* Waits for every reader of the port: none schedules a sync after. */
+	netdev_rx_handler_unregister(port->dev);
+	cancel_delayed_work_sync(&u->sync);
+	uc_apply(u, NULL, 0);
+	port->uplink = NULL;
+	kfree(u);
+}
