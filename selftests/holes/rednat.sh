@@ -3,7 +3,9 @@
 # KNOWN HOLES, NOT PART OF make check: issue 18 stays open until each check here passes
 # and moves to selftests/nat.sh. Run it in a guest by hand:
 #   make vm LANE=6.12 CMD='selftests/holes/rednat.sh'
-# (The lone-fragment crash is fixed: intnet-nat passes libslirp no IPv4 fragment.)
+# (The lone-fragment crash is fixed: intnet-nat passes libslirp no IPv4 fragment. Fixed
+# and moved to nat.sh's issue 18 block: the host's loopback as alice, ARP and gateway MAC
+# takeover, leases taken by made-up DHCP clients, fds used up by one VM's UDP flows.)
 # Red team of intnet-nat: what bob (1002), a local user with a VM port on alice's
 # (1001) public network lab, can do to or through the gateway alice runs there with
 # "intnet-nat lab hostfwd=tcp:127.0.0.1:2222-:22". Every check asserts the SECURE
@@ -14,13 +16,6 @@
 #     leases, ipv6-host outside ipv6-net, 300-byte hostname/domainname, empty
 #     domainname) are taken: a TAP is asked for instead of exit 2;
 #   - bob's VM answering the ARP probe keeps alice's gateway from starting;
-#   - bob's VM reaches the host's loopback through 10.0.2.2 as alice (the socket is hers);
-#   - one gratuitous ARP from bob's VM takes alice's forward (and her VM's replies);
-#   - bob's VM sending from the gateway's MAC receives what alice's VM sends the gateway;
-#   - 16 DHCPDISCOVERs with made-up client addresses, from one MAC, leave no lease
-#     for alice's next VM, and the log says nothing;
-#   - 1100 UDP flows from bob's VM use up alice's 1024 fds: her VM's UDP goes
-#     nowhere and the gateway spins on a forward it cannot accept;
 #   - one lone IPv4 fragment from bob's VM kills the gateway (libslirp 4.7.0, SIGBUS);
 #   - root's intnet-nat keeps libslirp and the VMs' sockets root's (no privilege drop);
 #   - intnet-nat@1002-lab.service (alice's network "1002-lab") joins bob's 1002/lab.
@@ -33,7 +28,7 @@ LIBEXEC=/usr/local/libexec/intnet-qemu-helper
 ACL=/etc/intnet/qemu-helper.conf
 build=${BUILD:-$repo/build}
 
-plan 21
+plan 13
 load_module
 
 tmp=$(mktemp -d)
@@ -76,27 +71,7 @@ def csum(b):
     t = sum(struct.unpack("!%dH" % (len(b) // 2), b))
     while t >> 16: t = (t & 0xffff) + (t >> 16)
     return (~t) & 0xffff
-def ipv4(src, dst, proto, payload, ident=1, frag=0):
-    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident, frag, 64, proto, 0, ip4(src), ip4(dst))
-    return h[:10] + struct.pack("!H", csum(h)) + h[12:] + payload
-def udp(sp, dp, data):
-    return struct.pack("!HHHH", sp, dp, 8 + len(data), 0) + data
-def arp(op, sha, sip, tha, tip):
-    return BC + sha + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x0800, 6, 4, op) + sha + ip4(sip) + tha + ip4(tip)
-def dhcp(chaddr, mtype, xid):
-    b = struct.pack("!BBBBIHH", 1, 1, 6, 0, xid, 0, 0x8000) + b"\0" * 16 + chaddr + b"\0" * 10 + b"\0" * 192
-    o = b"\x63\x82\x53\x63" + bytes([53, 1, mtype]) + b"\xff"
-    return BC + mac + b"\x08\x00" + ipv4("0.0.0.0", "255.255.255.255", 17, udp(68, 67, b + o))
-if mode == "garp":  # garp IFACE IP: "IP is at my MAC", as request and reply
-    for _ in range(3):
-        s.send(arp(1, mac, args[0], b"\0" * 6, args[0]))
-        s.send(arp(2, mac, args[0], BC, args[0]))
-        time.sleep(0.1)
-elif mode == "dhcpflood":  # dhcpflood IFACE N: N discovers from my MAC, each its own chaddr
-    for i in range(int(args[0])):
-        s.send(dhcp(bytes([2, 0xbb, 0, 0, 0, i]), 1, 0x1000 + i))
-        time.sleep(0.02)
-elif mode == "arpanswer":  # arpanswer IFACE IP SECS: answer every ARP who-has IP (probes too)
+if mode == "arpanswer":  # arpanswer IFACE IP SECS: answer every ARP who-has IP (probes too)
     s.settimeout(0.2)
     end = time.time() + float(args[1]); n = 0
     print("ready", flush=True)
@@ -107,27 +82,13 @@ elif mode == "arpanswer":  # arpanswer IFACE IP SECS: answer every ARP who-has I
             s.send(f[6:12] + mac + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x0800, 6, 4, 2) + mac + ip4(args[0]) + f[22:28] + f[28:32])
             n += 1
     print("answered", n, flush=True)
-elif mode == "stealmac":  # stealmac IFACE MAC SECS: frames from MAC, for the switch to learn here
-    m = bytes.fromhex(args[0].replace(":", ""))
-    end = time.time() + float(args[1])
-    while time.time() < end:
-        s.send(BC + m + b"\x88\xb5" + b"\0" * 46)
-        time.sleep(0.02)
-elif mode == "sniff":  # sniff IFACE PATTERN SECS: how many frames seen here carry PATTERN
-    s.settimeout(0.2); end = time.time() + float(args[1]); n = 0
-    print("ready", flush=True)
-    while time.time() < end:
-        try: f = s.recv(4096)
-        except socket.timeout: continue
-        n += args[0].encode() in f
-    print(n, flush=True)
 elif mode == "frag":  # frag IFACE: one IPv4 fragment alone (the last, offset 800) to the gateway
     h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 120, 7, 100, 64, 17, 0, ip4("10.0.2.99"), ip4("10.0.2.2"))
     h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
     s.send(b"\x52\x55\x0a\x00\x02\x02" + mac + b"\x08\x00" + h + b"\xab" * 100)
 PY
 # Servers and clients: on the host's loopback a TCP server that answers with the uid
-# of the socket that connected (as identd would) and a UDP echo; listeners in VMs.
+# of the socket that connected (as identd would) and a UDP echo; a client for VMs.
 cat >"$tmp/peer.py" <<'PY'
 import selectors, socket, sys, time
 mode, args = sys.argv[1], sys.argv[2:]
@@ -151,54 +112,16 @@ def servers():
                 c, a = s.accept(); c.sendall(b"uid " + uid_of(a[1]).encode() + b"\n"); c.close()
             else:
                 m, a = s.recvfrom(2048); s.sendto(b"udp:" + m, a)
-def listen():
-    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("0.0.0.0", int(args[0]))); s.listen(8); s.settimeout(float(args[2]))
-    print("ready", flush=True)
-    try:
-        while True:
-            c, a = s.accept(); c.sendall(args[1].encode() + b"\n"); c.close()
-    except socket.timeout: pass
 def tcp():
     try:
         s = socket.create_connection((args[0], int(args[1])), timeout=float(args[2]) if len(args) > 2 else 5)
         print(s.recv(100).decode().strip() or "nothing")
     except Exception as e: print("error:", e)
-def udp():
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
-    try:
-        s.sendto(args[2].encode(), (args[0], int(args[1]))); print(s.recv(100).decode())
-    except Exception as e: print("error:", e)
-def udpflood():
-    n = int(args[0])
-    for i in range(n):
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 20000 + i))
-        s.sendto(b"x", (args[1], 9)); s.close()
-        if i % 100 == 0: time.sleep(0.01)
-    print("sent", n)
 globals()[mode]()
 PY
-peer() { timeout 20 python3 "$tmp/peer.py" "$@" 2>&1 | tail -1; }
 in_vm() { local vm=$1; shift; ip netns exec "$vm" "$@"; }
 frames() { local vm=$1; shift; ip netns exec "$vm" python3 "$tmp/frames.py" "$1" eth0 "${@:2}"; }
 wait_ready() { for _ in $(seq 50); do grep -q ready "$1" && return 0; sleep 0.1; done; return 1; }
-
-cat >"$tmp/udhcpc.sh" <<'SH'
-#!/bin/sh
-case "$1" in
-deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
-bound|renew)
-	ip addr add "$ip/$subnet" dev "$interface"
-	[ -z "$router" ] || ip route replace default via "${router%% *}" dev "$interface"
-	;;
-esac
-exit 0
-SH
-chmod 0755 "$tmp/udhcpc.sh"
-lease() {
-	in_vm "$1" busybox udhcpc -i eth0 -n -q -t 4 -T 1 -s "$tmp/udhcpc.sh" >"$tmp/udhcpc.$1" 2>&1
-	ip -n "$1" -4 -o addr show dev eth0 | awk '{ print $4 }' | grep . || echo none
-}
 
 # start_nat LOG ARGS...: alice's intnet-nat with a user's usual 1024 fds; sets nat_pid.
 start_nat() {
@@ -216,7 +139,6 @@ start_nat() {
 	return 1
 }
 stop_nat() { kill "$nat_pid" 2>/dev/null; wait "$nat_pid" 2>/dev/null; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 # alice's PUBLIC network lab; her two VMs, and bob's VM, a port that is bob's.
 as_uid $ALICE intnetctl net add lab public
@@ -277,74 +199,9 @@ fi
 wait "$answerer" 2>/dev/null
 echo "# bob's VM: $(tail -1 "$tmp/arpanswer.log")"
 
-# ---- alice's gateway, her ssh-style forward to the first lease ----
-check "alice's intnet-nat starts on lab (hostfwd=tcp:127.0.0.1:2222-:22)" \
-	start_nat "$tmp/nat1.log" lab hostfwd=tcp:127.0.0.1:2222-:22
-sed 's/^/# /' "$tmp/nat1.log"
-expect_eq "alice's VM 1 gets the first lease" 10.0.2.15/24 "$(lease rvm1)"
 # bob's VM: an address of its own outside the leases, the gateway as its router.
 ip -n rbob addr add 10.0.2.99/24 dev eth0
 ip -n rbob route add default via 10.0.2.2
-
-# ---- bob's VM on the host's loopback, as alice ----
-out=$(in_vm rbob timeout 20 python3 "$tmp/peer.py" tcp 10.0.2.2 7001 2>&1 | tail -1)
-echo "# bob's VM to 10.0.2.2:7001 (a server on 127.0.0.1 naming its client's uid): $out"
-check "bob's VM does not reach the host's loopback as alice (uid 1001)" \
-	test "$out" != "uid $ALICE"
-
-# ---- one gratuitous ARP from bob's VM takes alice's forward ----
-in_vm rvm1 timeout 40 python3 "$tmp/peer.py" listen 22 alice-vm 30 >"$tmp/l1.log" 2>&1 &
-pids+=($!)
-ip -n rbob addr add 10.0.2.15/32 dev eth0
-in_vm rbob timeout 40 python3 "$tmp/peer.py" listen 22 bob-vm 30 >"$tmp/l2.log" 2>&1 &
-pids+=($!)
-wait_ready "$tmp/l1.log"
-wait_ready "$tmp/l2.log"
-echo "# before: 127.0.0.1:2222 -> $(peer tcp 127.0.0.1 2222)"
-frames rbob garp 10.0.2.15
-out=$(peer tcp 127.0.0.1 2222)
-expect_eq "after bob's gratuitous ARP for 10.0.2.15, alice's forward still reaches her VM" alice-vm "$out"
-ip -n rbob addr del 10.0.2.15/32 dev eth0
-frames rvm1 garp 10.0.2.15
-echo "# alice's VM said where 10.0.2.15 is again: 127.0.0.1:2222 -> $(peer tcp 127.0.0.1 2222)"
-
-# ---- bob's VM sends from the gateway's MAC: the switch learns it on his port ----
-frames rbob sniff alice-secret 5 >"$tmp/sniff.log" 2>&1 &
-sniff=$!
-pids+=("$sniff")
-wait_ready "$tmp/sniff.log"
-frames rbob stealmac 52:55:0a:00:02:02 4 &
-pids+=($!)
-sleep 0.5
-in_vm rvm1 ip route replace default via 10.0.2.2
-out=$(in_vm rvm1 timeout 10 python3 "$tmp/peer.py" udp 10.0.2.2 7002 alice-secret 2>&1 | tail -1)
-wait $sniff
-echo "# alice's VM's UDP to the gateway while bob sends from 52:55:0a:00:02:02: $out"
-expect_eq "bob's VM sending from the gateway's MAC receives nothing alice's VM sends the gateway" 0 \
-	"$(tail -1 "$tmp/sniff.log")"
-sleep 4
-
-# ---- 16 leases: bob's VM takes them all with made-up client addresses ----
-frames rbob dhcpflood 16
-l2=$(lease rvm2)
-expect_eq "after bob's 16 DHCPDISCOVERs (one MAC, 16 chaddrs), alice's VM 2 still gets a lease" \
-	"10.0.2." "${l2:0:7}"
-echo "# alice's VM 2: $l2; intnet-nat's log has $(grep -c lease "$tmp/nat1.log") lease lines"
-
-# ---- 1100 UDP flows from bob's VM: alice's gateway out of fds ----
-echo "# before: alice's VM 1 UDP to 10.0.2.2:7002 -> $(in_vm rvm1 timeout 10 python3 "$tmp/peer.py" udp 10.0.2.2 7002 hi 2>&1 | tail -1)"
-in_vm rbob timeout 60 python3 "$tmp/peer.py" udpflood 1100 192.0.2.1 >/dev/null 2>&1
-echo "# intnet-nat holds $(ls "/proc/$nat_pid/fd" | wc -l) fds"
-out=$(in_vm rvm1 timeout 10 python3 "$tmp/peer.py" udp 10.0.2.2 7002 hi 2>&1 | tail -1)
-expect_eq "after 1100 UDP flows from bob's VM, alice's VM's UDP still gets out" udp:hi "$out"
-out=$(peer tcp 127.0.0.1 2222 3)
-echo "# 127.0.0.1:2222 now: $out"
-t0=$(cpu_ticks "$nat_pid")
-sleep 2
-t1=$(cpu_ticks "$nat_pid")
-echo "# intnet-nat used $((t1 - t0)) ticks of CPU in 2 s (200 = a whole CPU)"
-check "the gateway is not left spinning (under half a CPU)" test $((t1 - t0)) -lt 100
-stop_nat
 
 # ---- one lone IPv4 fragment from bob's VM ----
 check "a fresh gateway starts" start_nat "$tmp/nat2.log" lab probe=off

@@ -5,6 +5,7 @@
 
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define PROG "intnet-nat"
@@ -66,5 +67,26 @@ int nat_signals(void);
 int nat_run(const struct nat_opts *o, int tap, const char *ifname, int sfd);
 
 void nat_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* guard.c: the VMs' frames checked before libslirp, libslirp's before the network. */
+enum { NAT_PASS, NAT_DROP };
+void nat_guard_init(const struct nat_opts *o);
+/* NAT_PASS or NAT_DROP; *@host: it opens a flow to the host address (loopback). */
+int nat_guard_in(const uint8_t *f, size_t n, bool *host);
+void nat_guard_in_done(void);
+void nat_guard_out(uint8_t *f, size_t n);
+/* libslirp opened or closed a socket (its register_poll_fd callbacks). */
+void nat_guard_fd(int fd, bool open);
+/* Nearly out of file descriptors: the loop must not spin on what it cannot accept. */
+bool nat_guard_starved(void);
+void nat_guard_free(void);
+const char *nat_mac(const uint8_t *m);
+
+/* netctl.c: intnetctl asked as this user. */
+enum { NAT_NET_UNKNOWN = -1, NAT_NET_OWN, NAT_NET_SHARED };
+int nat_net_access(const struct nat_opts *o, unsigned long *owner, char *why,
+		   size_t len);
+void nat_lock_gateway(const struct nat_opts *o, const char *ifname,
+		      unsigned long owner, const char *mac);
 
 #endif
