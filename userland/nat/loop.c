@@ -273,8 +273,10 @@ static bool read_tap(struct loop *l, uint8_t *buf)
 		if (ipv4_fragment(buf, n) ||
 		    nat_guard_in(buf, n, &host) == NAT_DROP)
 			continue;
-		if (host && !still_own(l, CHECK_HOST_MS))
+		if (host && !still_own(l, CHECK_HOST_MS)) {
+			nat_guard_in_done();
 			return true;
+		}
 		slirp_input(l->slirp, buf, n);
 		nat_guard_in_done();
 	}
