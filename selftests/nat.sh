@@ -305,6 +305,7 @@ check "... its loopback open to lab's VMs, lab being hers alone" \
 	grep -q "loopback through 10.0.2.2: open to the VMs (lab is restricted and yours)" "$tmp/nat3.log"
 as_uid $ALICE intnetctl net set lab public
 for _ in $(seq 60); do kill -0 "$nat_pid" 2>/dev/null || break; sleep 0.1; done
+! kill "$nat_pid" 2>/dev/null || echo "# still there after 6 s: killed"
 wait "$nat_pid"
 expect_eq "lab made public: the gateway leaves within 6 s (exit 1)" 1 "$?"
 check "... saying why" grep -q "lab is public: other users' VMs may join: leaving lab" "$tmp/nat3.log"
