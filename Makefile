@@ -88,6 +88,7 @@ $(BUILD)/bin/intnet-nat: $(NAT_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) -std=gnu11 \
 		-DINTNET_NAT_HELPER='"$(LIBEXECDIR)/intnet-qemu-helper"' \
+		-DINTNET_NAT_INTNETCTL='"$(SBINDIR)/intnetctl"' \
 		-o $@ $(NAT_SRCS) $(SLIRP_LIBS)
 userland/intnet-nat: $(BUILD)/bin/intnet-nat
 	cp $< $@

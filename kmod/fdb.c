@@ -600,7 +600,7 @@ int intnet_fdb_lock(struct intnet_port *port, const u8 *addr,
 	}
 	if (cur && cur != old)
 		entry_remove(nw, cur, INTNET_FDB_EVENT_DEL);
-	WRITE_ONCE(port->lock_mac, addr ? ether_addr_to_u64(addr) : 0);
+	WRITE_ONCE(port->lock_mac, addr ? intnet_mac_u64(addr) : 0);
 unlock:
 	spin_unlock_bh(&nw->fdb_lock);
 	if (e)

@@ -8,6 +8,7 @@
 
 #include "compat.h"
 #include "intnet.h"
+#include "iplock.h"
 
 /* MAC PAUSE (01:80:C2:00:00:01) is never forwarded, whatever the mask says. */
 #define GROUP_PAUSE 1
@@ -241,12 +242,13 @@ void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb)
 		return;
 	}
 	lock = READ_ONCE(port->lock_mac);
-	if (unlikely(lock && ether_addr_to_u64(eth->h_source) != lock)) {
+	if (unlikely(lock && intnet_mac_u64(eth->h_source) != lock)) {
 		drop(port, INTNET_STATS_RX_DROP_MAC_LOCKED, skb);
 		return;
 	}
 	ip_table = rcu_dereference(port->network->ip_table);
-	if (unlikely(ip_table)) {
+	if (unlikely(ip_table) &&
+	    !intnet_ip_unclaimed(port, ip_table, skb, eth->h_proto)) {
 		why = intnet_ip_verdict(port, ip_table, skb);
 		if (why) {
 			drop(port, why, skb);

@@ -17,7 +17,6 @@
 #include <linux/if_vlan.h>
 #include <linux/in.h>
 #include <linux/ip.h>
-#include <linux/jhash.h>
 #include <linux/log2.h>
 #include <linux/tcp.h>
 #include <linux/ipv6.h>
@@ -28,6 +27,7 @@
 #include <net/netlink.h>
 
 #include "intnet.h"
+#include "iplock.h"
 
 #define DHCP_SERVER_PORT	67
 #define DHCP_CLIENT_PORT	68
@@ -39,24 +39,6 @@
 
 /* A slot of a port that left: probing goes on past it, nothing matches it. */
 #define GONE ((const struct intnet_port *)1)
-
-struct intnet_ip_slot {
-	struct in6_addr addr;		/* IPv4 as ::ffff:a.b.c.d */
-	const struct intnet_port *port;	/* NULL: empty, or GONE */
-};
-
-/*
- * Open addressing, at most half full, so that a probe ends at an empty slot;
- * @bloom has a bit for each address's hash, so that most frames' addresses
- * (locked to no port) are known not to be there without a probe.
- */
-struct intnet_ip_table {
-	struct rcu_head rcu;
-	u64 bloom;
-	unsigned int mask;
-	unsigned int shift;		/* 32 - log2(slots) */
-	struct intnet_ip_slot slot[];
-};
 
 static bool has4(const struct intnet_ip_lock *l, __be32 addr)
 {
@@ -78,32 +60,6 @@ static bool has6(const struct intnet_ip_lock *l, const struct in6_addr *addr)
 	return false;
 }
 
-/*
- * An address's hash: a multiplicative hash of its words folded into one (an
- * IPv4 address as ::ffff:a.b.c.d, without building that). The table's
- * contents are the owner's, so nobody can crowd one of its probe runs.
- */
-static u32 hash_of(u32 folded)
-{
-	return folded * GOLDEN_RATIO_32;
-}
-
-static u32 hash6(const struct in6_addr *a)
-{
-	return hash_of((__force u32)(a->s6_addr32[0] ^ a->s6_addr32[1] ^
-				     a->s6_addr32[2] ^ a->s6_addr32[3]));
-}
-
-static u32 hash4(__be32 a)
-{
-	return hash_of((__force u32)(a ^ htonl(0xffff)));
-}
-
-static u64 bloom_bit(u32 h)
-{
-	return BIT_ULL((h >> 20) & 63);
-}
-
 /* The port @a (of hash @h) is locked to, or NULL. Under RCU or RTNL. */
 static const struct intnet_port *owner_of(const struct intnet_ip_table *t,
 					  const struct in6_addr *a, u32 h)
@@ -112,7 +68,7 @@ static const struct intnet_port *owner_of(const struct intnet_ip_table *t,
 	const struct intnet_port *p;
 	unsigned int i, n;
 
-	if (!(t->bloom & bloom_bit(h)))
+	if (!(t->bloom & intnet_ip_bloom_bit(h)))
 		return NULL;
 	for (i = h >> t->shift, n = 0; n <= t->mask; i = (i + 1) & t->mask, n++) {
 		s = &t->slot[i];
@@ -128,16 +84,16 @@ static const struct intnet_port *owner_of(const struct intnet_ip_table *t,
 static const struct intnet_port *owner_of6(const struct intnet_ip_table *t,
 					   const struct in6_addr *a)
 {
-	return owner_of(t, a, hash6(a));
+	return owner_of(t, a, intnet_ip_hash6(a));
 }
 
 static const struct intnet_port *owner_of4(const struct intnet_ip_table *t,
 					   __be32 a)
 {
 	struct in6_addr m;
-	u32 h = hash4(a);
+	u32 h = intnet_ip_hash4(a);
 
-	if (!(t->bloom & bloom_bit(h)))
+	if (!(t->bloom & intnet_ip_bloom_bit(h)))
 		return NULL;
 	ipv6_addr_set_v4mapped(a, &m);
 	return owner_of(t, &m, h);
@@ -148,10 +104,10 @@ static int table_put(struct intnet_ip_table *t, const struct in6_addr *a,
 		     const struct intnet_port *port)
 {
 	struct intnet_ip_slot *s;
-	u32 h = hash6(a);
+	u32 h = intnet_ip_hash6(a);
 	unsigned int i;
 
-	t->bloom |= bloom_bit(h);
+	t->bloom |= intnet_ip_bloom_bit(h);
 	for (i = h >> t->shift;; i = (i + 1) & t->mask) {
 		s = &t->slot[i];
 		if (!s->port) {

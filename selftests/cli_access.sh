@@ -19,7 +19,8 @@ devs="acc-ta1 acc-ta2 acc-ta3 acc-ta4 acc-tb1 acc-tb2 acc-tc1 acc-tc2 acc-tg acc
 tmp=$(mktemp -d)
 
 # Under TCG every program run costs ~70 ms: the test runs as few as it can (ip -batch,
-# one awk where a pipeline would do, root's three dumps side by side).
+# one awk where a pipeline would do, root's three dumps in one intnetctl -batch, a
+# user's refusals in a row in another).
 # The networks this test made, whoever owns them.
 acc_nets() {
 	intnetctl net show | awk '$1 ~ /^([0-9]+\/)?acc-|^(1004\/)?intnet$/ { print $1 }'
@@ -60,17 +61,8 @@ names() {
 acc_names() { names '^([0-9]+/)?acc-'; }
 
 # Everything root sees: a refusal must leave it as it was.
-root_dump() {
-	local net port fdb
-	intnetctl -j net show >"$tmp/net" &
-	intnetctl -j port show >"$tmp/port" &
-	intnetctl -j fdb show >"$tmp/fdb"
-	wait
-	read -r -d '' net <"$tmp/net"
-	read -r -d '' port <"$tmp/port"
-	read -r -d '' fdb <"$tmp/fdb"
-	printf '%s\n%s\n%s\n' "$net" "$port" "$fdb"
-}
+printf '%s\n' "net show" "port show" "fdb show" >"$tmp/dump"
+root_dump() { intnetctl -j -batch "$tmp/dump"; }
 
 # Root's view as the last refusal left it; every change goes through allowed, which
 # empties it. (A dump costs three runs of intnetctl: under TCG, one refusal's "after"
@@ -106,8 +98,37 @@ fails() {
 # with MESSAGE first, and root's view is unchanged.
 misused() { fails 2 1 "$@"; }
 
-# refused DESC MESSAGE CMD...: CMD exits 1 with MESSAGE and root's view is unchanged.
-refused() { fails 1 0 "$@"; }
+# refuse DESC MESSAGE USER ARGS...: queues intnetctl ARGS as USER (alice, bob or
+# carol), to exit 1 with MESSAGE. refusals runs the queue, one user's refusals in a row,
+# as one batch (setpriv and intnetctl once; -force: every line runs and each one that
+# fails is named after its message) and checks each line as a command of its own: it
+# failed, with MESSAGE, and root's view (dumped before and after the batch) is unchanged.
+queue=() queue_user=
+refuse() {
+	local desc=$1 want=$2 user=$3
+	shift 3
+	[ -z "$queue_user" ] || [ "$queue_user" = "$user" ] || refusals
+	queue_user=$user
+	queue+=("$desc" "$want" "$*")
+}
+refusals() {
+	local i n after same=changed
+	[ -n "$state" ] || state=$(root_dump)
+	for ((i = 2; i < ${#queue[@]}; i += 3)); do
+		echo "${queue[i]}"
+	done >"$tmp/batch"
+	# (from stdin: $tmp is root's alone)
+	"$queue_user" -force -batch - <"$tmp/batch" >/dev/null 2>"$tmp/err"
+	after=$(root_dump)
+	[ "$after" = "$state" ] && same=unchanged
+	state=$after
+	batch_split "$tmp/err"
+	for ((i = 0; i < ${#queue[@]}; i += 3)); do
+		n=$((i / 3 + 1))
+		expect_eq "${queue[i]}" "1 ${queue[i + 1]} unchanged" "${batch_rc[n]:-0} ${batch_err[n]:-} $same"
+	done
+	queue=() queue_user=
+}
 
 ip -batch - <<EOF
 tuntap add mode tap name acc-ta1 user $ALICE
@@ -175,53 +196,55 @@ expect_eq "alice lists her networks only" "acc-a acc-aimp" "$(alice net show | n
 expect_eq "alice lists her ports only" "acc-ta1 acc-ta2" "$(alice port show | names)"
 expect_eq "alice lists her FDB entries only" "02:00:00:00:a1:01 02:00:00:00:a1:99" "$(alice fdb show | names)"
 expect_eq "nothing alice is shown names bob's or root's objects" "" \
-	"$({ alice net show; alice port show; alice fdb show; alice -j net show; alice -j port show; alice -j fdb show; } |
-		grep -oE 'acc-(b|root|tb[0-9]|d[0-9])|02:00:00:00:(b1|0d):01')"
-refused "bob's restricted network does not exist for alice" "intnet: no such network" alice net show 1002/acc-b
-refused "nor for a dump of its FDB" "intnet: no such network" alice fdb show net 1002/acc-b
-refused "nor by its name alone (which means hers, or root's public one)" "intnet: no such network" \
+	"$(printf '%s\n' "net show" "port show" "fdb show" "-j net show" "-j port show" "-j fdb show" |
+		alice -force -batch - | grep -oE 'acc-(b|root|tb[0-9]|d[0-9])|02:00:00:00:(b1|0d):01')"
+refuse "bob's restricted network does not exist for alice" "intnet: no such network" alice net show 1002/acc-b
+refuse "nor for a dump of its FDB" "intnet: no such network" alice fdb show net 1002/acc-b
+refuse "nor by its name alone (which means hers, or root's public one)" "intnet: no such network" \
 	alice net show acc-b
-refused "bob's port does not exist for alice" "intnet: the device is not a port" alice port show acc-tb1
+refuse "bob's port does not exist for alice" "intnet: the device is not a port" alice port show acc-tb1
 
 # --- bob refused
-refused "bob cannot join alice's restricted network: it does not exist for him" "intnet: no such network" \
+refuse "bob cannot join alice's restricted network: it does not exist for him" "intnet: no such network" \
 	bob port add acc-tb2 net 1001/acc-a
-refused "nor make one for her" "intnet: no such network" bob port add acc-tb2 net 1001/acc-new
-refused "bob cannot attach alice's TAP" "intnet: the TAP belongs to another user" bob port add acc-ta3 net acc-b
-refused "bob cannot attach a TAP with no owner" "intnet: the TAP belongs to another user" bob port add acc-tn net acc-b
-refused "nobody attaches loopback" "intnet: a loopback device cannot be a port" bob port add lo net acc-b
-refused "bob cannot attach a dummy" "intnet: only an administrator can attach a device that is not a TAP" \
+refuse "nor make one for her" "intnet: no such network" bob port add acc-tb2 net 1001/acc-new
+refuse "bob cannot attach alice's TAP" "intnet: the TAP belongs to another user" bob port add acc-ta3 net acc-b
+refuse "bob cannot attach a TAP with no owner" "intnet: the TAP belongs to another user" bob port add acc-tn net acc-b
+refuse "nobody attaches loopback" "intnet: a loopback device cannot be a port" bob port add lo net acc-b
+refuse "bob cannot attach a dummy" "intnet: only an administrator can attach a device that is not a TAP" \
 	bob port add acc-d2 net acc-b
-refused "bob cannot name a port's user, even himself" \
+refuse "bob cannot name a port's user, even himself" \
 	"intnet: only an administrator can attach a port for another user" bob port add acc-tb2 net acc-b user $BOB
-refused "bob cannot change alice's restricted network" "intnet: no such network" bob net set 1001/acc-a ageing 5
-refused "bob cannot delete alice's restricted network" "intnet: no such network" bob net del 1001/acc-a
-refused "bob cannot make a network for alice" \
+refuse "bob cannot change alice's restricted network" "intnet: no such network" bob net set 1001/acc-a ageing 5
+refuse "bob cannot delete alice's restricted network" "intnet: no such network" bob net del 1001/acc-a
+refuse "bob cannot make a network for alice" \
 	"intnet: only an administrator can make a network for another user" bob net add 1001/acc-b
-refused "bob cannot change alice's port" "intnet: the device is not a port" bob port set acc-ta1 down
-refused "bob cannot detach alice's port" "intnet: the device is not a port" bob port del acc-ta1
-refused "promisc on is refused under deny" "intnet: the network's promiscuous policy is deny" \
+refuse "bob cannot change alice's port" "intnet: the device is not a port" bob port set acc-ta1 down
+refuse "bob cannot detach alice's port" "intnet: the device is not a port" bob port del acc-ta1
+refuse "promisc on is refused under deny" "intnet: the network's promiscuous policy is deny" \
 	bob port set acc-tb1 promisc on
-refused "and so is a port added promiscuous" "intnet: the network's promiscuous policy is deny" \
+refuse "and so is a port added promiscuous" "intnet: the network's promiscuous policy is deny" \
 	bob port add acc-tb2 net acc-b promisc on
 
 # --- a TAP owned by a group
-refused "alice, not in the TAP's group, cannot attach it" "intnet: the TAP belongs to another user" \
+refuse "alice, not in the TAP's group, cannot attach it" "intnet: the TAP belongs to another user" \
 	alice port add acc-tg net acc-a
+refusals
 allowed "bob, in the TAP's group, attaches it" bob_in_group port add acc-tg net acc-b
 expect_eq "the group TAP's port is bob's" "acc-tg           net 1002/acc-b       up    promisc off  user 1002   learned 0" \
 	"$(intnetctl port show acc-tg)"
 
 # --- alice makes her network public
 allowed "alice makes her network public" alice net set acc-a public
-refused "bob cannot change alice's public network" "intnet: only the network's owner can change it" \
+refuse "bob cannot change alice's public network" "intnet: only the network's owner can change it" \
 	bob net set 1001/acc-a ageing 5
-refused "bob cannot delete alice's public network" "intnet: only the network's owner can change it" \
+refuse "bob cannot delete alice's public network" "intnet: only the network's owner can change it" \
 	bob net del 1001/acc-a
-refused "bob cannot flush its FDB" "intnet: only the network's owner can change its FDB" bob fdb flush net 1001/acc-a
-refused "bob cannot delete its FDB entries" "intnet: only the network's owner can change its FDB" \
+refuse "bob cannot flush its FDB" "intnet: only the network's owner can change its FDB" bob fdb flush net 1001/acc-a
+refuse "bob cannot delete its FDB entries" "intnet: only the network's owner can change its FDB" \
 	bob fdb del 02:00:00:00:a1:99 net 1001/acc-a
-refused "a public network of alice's is still not bob's acc-a" "intnet: no such network" bob net show acc-a
+refuse "a public network of alice's is still not bob's acc-a" "intnet: no such network" bob net show acc-a
+refusals
 allowed "bob's TAP joins alice's public network, named 1001/acc-a" bob port add acc-tb2 net 1001/acc-a
 expect_eq "bob sees alice's public network as 1001/acc-a, and his own" "1001/acc-a acc-b" "$(bob net show | names)"
 expect_eq "bob sees his ports, not alice's" "acc-tb1 acc-tb2 acc-tg" "$(bob port show | names)"
@@ -232,8 +255,9 @@ expect_eq "bob's port is down; he sees it on 1001/acc-a" \
 	"acc-tb2          net 1001/acc-a       down  promisc off  user 1002   learned 0" "$(bob port show acc-tb2)"
 expect_eq "bob's port, -j: net is the name, net_owner alice" "acc-a 1001 1002" \
 	"$(bob -j port show acc-tb2 | json_eval '"%s %s %s" % (j[0]["net"], j[0]["net_owner"], j[0]["user"])')"
-refused "bob cannot lock a MAC alice's port has locked" "intnet: another port has locked this address" \
+refuse "bob cannot lock a MAC alice's port has locked" "intnet: another port has locked this address" \
 	bob port set acc-tb2 lock-mac 02:00:00:00:a1:01
+refusals
 
 # --- storm control and isolated ports on alice's public network: hers to set
 # flood_rate PORT...: the flood limits in effect on alice's acc-a, as root sees them.
@@ -243,19 +267,21 @@ flood_rate() {
 }
 expect_eq "auto: bob's port on alice's network floods at most 1000 frames a second, hers unlimited" \
 	"1000 0" "$(flood_rate acc-tb2 acc-ta1)"
-refused "bob cannot isolate his port on alice's network" "intnet: only the network's owner can isolate a port" \
+refuse "bob cannot isolate his port on alice's network" "intnet: only the network's owner can isolate a port" \
 	bob port set acc-tb2 isolated on
+refusals
 allowed "alice sets her network's flood limit and burst" alice net set acc-a flood-limit 2000 flood-burst 50
 expect_eq "net show -j shows them" "2000 50" \
 	"$(alice -j net show acc-a | json_eval '"%s %s" % (j[0]["flood_limit"], j[0]["flood_burst"])')"
 out=$(intnetctl net show 1001/acc-a)
 expect_eq "and net show, last" "  flood-limit 2000  flood-burst 50" "${out#*promisc-policy allow-same-user}"
 expect_eq "bob's port and hers now get the network's limit" "2000 2000" "$(flood_rate acc-tb2 acc-ta1)"
-refused "bob cannot raise his port's flood limit above the network's" \
+refuse "bob cannot raise his port's flood limit above the network's" \
 	"intnet: only the network's owner can raise a port's flood limit above the network's" \
 	bob port set acc-tb2 flood-limit 3000
-refused "nor lift it" "intnet: only the network's owner can raise a port's flood limit above the network's" \
+refuse "nor lift it" "intnet: only the network's owner can raise a port's flood limit above the network's" \
 	bob port set acc-tb2 flood-limit off
+refusals
 allowed "bob lowers his port's flood limit" bob port set acc-tb2 flood-limit 500
 allowed "alice isolates bob's port on her network" alice port set acc-tb2 isolated on
 expect_eq "port show shows it isolated, with its own flood limit" \
@@ -288,12 +314,13 @@ expect_eq "port show is as it was, auto again in effect" \
 	"$(intnetctl port show acc-tb2) $(flood_rate acc-tb2)"
 
 # --- IP anti-spoofing on alice's public network: hers to set, not her port users'
-refused "bob cannot lock his port's IP addresses on alice's network" \
+refuse "bob cannot lock his port's IP addresses on alice's network" \
 	"intnet: only the network's owner can change a port's IP locks or DHCP server setting" \
 	bob port set acc-tb2 lock-ip 10.0.0.9
-refused "nor let it serve DHCP" \
+refuse "nor let it serve DHCP" \
 	"intnet: only the network's owner can change a port's IP locks or DHCP server setting" \
 	bob port set acc-tb2 dhcp-server on
+refusals
 allowed "alice locks bob's port to an IPv4 and an IPv6 address and lets it serve DHCP" \
 	alice port set acc-tb2 lock-ip 10.0.0.5 lock-ip fd00::5 dhcp-server on
 expect_eq "port show shows the addresses, joined by commas, and dhcp-server on" \
@@ -302,15 +329,16 @@ expect_eq "port show shows the addresses, joined by commas, and dhcp-server on" 
 expect_eq "bob's -j port show: lock_ip a list of address strings, dhcp_server true" \
 	"['10.0.0.5', 'fd00::5'] True" \
 	"$(bob -j port show acc-tb2 | json_eval '"%s %s" % (j[0]["lock_ip"], j[0]["dhcp_server"])')"
-refused "bob cannot lift the lock" \
+refuse "bob cannot lift the lock" \
 	"intnet: only the network's owner can change a port's IP locks or DHCP server setting" \
 	bob port set acc-tb2 lock-ip off
-refused "another port of the network cannot lock an address bob's holds (written otherwise)" \
+refuse "another port of the network cannot lock an address bob's holds (written otherwise)" \
 	"intnet: an IP address is locked to another port of the network" \
 	alice port set acc-ta1 lock-ip fd00:0:0::5
-refused "nor a port attached with it: the port is not attached" \
+refuse "nor a port attached with it: the port is not attached" \
 	"intnet: an IP address is locked to another port of the network" \
 	alice port add acc-ta3 net acc-a lock-ip 10.0.0.7 lock-ip 10.0.0.5
+refusals
 allowed "alice attaches her TAP with a lock of its own" alice port add acc-ta3 net acc-a lock-ip 10.0.0.7
 expect_eq "port show shows its one address; -j lock_ip a list of one, dhcp_server false" \
 	"acc-ta3          net 1001/acc-a       up    promisc off  user 1001   learned 0  lock-ip 10.0.0.7 ['10.0.0.7'] False" \
@@ -337,10 +365,11 @@ allowed "and lifts that lock" alice port set acc-ta1 lock-ip off
 echo 3 >"$quota"
 carol_fills_quota() { carol net add acc-c1 && carol net add acc-c2 && carol net add acc-c3; }
 allowed "carol creates as many networks as the quota allows" carol_fills_quota
-refused "one more network is refused" "intnet: you own as many networks as max_networks_per_user allows" \
+refuse "one more network is refused" "intnet: you own as many networks as max_networks_per_user allows" \
 	carol net add acc-c4
-refused "and so is one more implicit network" \
+refuse "and so is one more implicit network" \
 	"intnet: you own as many networks as max_networks_per_user allows" carol port add acc-tc1 net acc-c4
+refusals
 echo 64 >"$quota"
 allowed "with the quota raised, carol's TAP makes the network" carol port add acc-tc1 net acc-c4
 carol_cleans_up() { carol net del acc-c1 && carol net del acc-c2 && carol net del acc-c3 && carol net del acc-c4; }
@@ -377,7 +406,8 @@ allowed "root makes intnet restricted (the port stays)" intnetctl net set intnet
 carol_again() { carol port del acc-tc2 && carol port add acc-tc2; }
 allowed "carol detaches and attaches again without a network" carol_again
 expect_eq "now she gets an intnet of her own" "acc-tc2 1004/intnet" "$(port_net intnetctl port show acc-tc2)"
-refused "root's restricted intnet does not exist for her" "intnet: no such network" carol net show root/intnet
+refuse "root's restricted intnet does not exist for her" "intnet: no such network" carol net show root/intnet
+refusals
 names_done() {
 	carol port del acc-tc1 && carol port del acc-tc2 && alice port del acc-ta4 &&
 		alice net del acc-lab && bob net del acc-lab && intnetctl net del intnet

@@ -116,14 +116,21 @@ $PY "$tmp/send.py" >"$tmp/vms" &
 vms_pid=$!
 for ((i = 0; i < 100; i++)); do
 	[ -s "$tmp/vms" ] && break
-	sleep 0.1
+	nap 0.1
 done
 setup grep -q ready "$tmp/vms"
 # The learned entries are there once the last sender's is (frames are switched
 # synchronously on write, a veth's by its softirq: poll).
+learned_0c01() {
+	local l
+	while IFS= read -r l; do
+		[[ $l =~ ^02:00:00:00:0c:01\ .*learned ]] && return 0
+	done < <(intnetctl fdb show net cj-root)
+	return 1
+}
 for ((i = 0; i < 50; i++)); do
-	intnetctl fdb show net cj-root | grep -q '^02:00:00:00:0c:01 .*learned' && break
-	sleep 0.1
+	learned_0c01 && break
+	nap 0.1
 done
 
 # every show command, as root
@@ -186,25 +193,24 @@ as_uid $ALICE intnetctl -j monitor fdb >"$tmp/amon.out" 2>"$tmp/amon.err" &
 amon_pid=$!
 in_file() { [[ $(<"$1") == *"$2"* ]]; }
 alive() { kill -0 "$mon_pid" 2>/dev/null && kill -0 "$amon_pid" 2>/dev/null; }
+# (Each one's commands in one intnetctl -force -batch: every line runs.)
 for ((i = 0; i < 50; i++)); do
-	as_uid $ALICE intnetctl net add cj-amon 2>/dev/null
-	as_uid $ALICE intnetctl net del cj-amon 2>/dev/null
-	intnetctl net add cj-mon 2>/dev/null
-	intnetctl net del cj-mon 2>/dev/null
+	printf '%s\n' "net add cj-amon" "net del cj-amon" | as_uid $ALICE intnetctl -force -batch - 2>/dev/null
+	printf '%s\n' "net add cj-mon" "net del cj-mon" | intnetctl -force -batch - 2>/dev/null
 	in_file "$tmp/amon.out" '"cj-amon"' && in_file "$tmp/mon.out" '"cj-mon"' && break
 	alive || break
-	sleep 0.2
+	nap 0.2
 done
-intnetctl fdb add 02:00:00:00:0e:01 dev cj-v1
-intnetctl fdb del 02:00:00:00:0e:01 net cj-root
-intnetctl net add cj-mon 2>/dev/null
-intnetctl net del cj-mon 2>/dev/null
-as_uid $ALICE intnetctl net add cj-amon2 2>/dev/null
-as_uid $ALICE intnetctl net del cj-amon2 2>/dev/null
+intnetctl -force -batch - <<EOF
+fdb add 02:00:00:00:0e:01 dev cj-v1
+fdb del 02:00:00:00:0e:01 net cj-root
+EOF
+printf '%s\n' "net add cj-mon" "net del cj-mon" | intnetctl -force -batch - 2>/dev/null
+printf '%s\n' "net add cj-amon2" "net del cj-amon2" | as_uid $ALICE intnetctl -force -batch - 2>/dev/null
 for ((i = 0; i < 50; i++)); do
 	in_file "$tmp/amon.out" '"cj-amon2"' && in_file "$tmp/mon.out" '"cj-amon2"' && break
 	alive || break
-	sleep 0.2
+	nap 0.2
 done
 kill "$mon_pid" "$amon_pid" 2>/dev/null
 wait "$mon_pid" "$amon_pid" 2>/dev/null

@@ -5,20 +5,30 @@
 # state left unchanged by every refusal.
 . "$(dirname "$0")/lib.sh"
 
+# Everything below runs in its own namespace: its networks are its own. The test runs
+# itself there (under TCG every program run costs: not one ip netns exec a command),
+# and the namespace goes when it ends.
+if [ -z "${CLI_SWITCH_NETNS:-}" ]; then
+	load_module || exit 1
+	ip netns add clitest || exit 1
+	CLI_SWITCH_NETNS=1 ip netns exec clitest bash "$0"
+	rc=$?
+	ip netns del clitest
+	exit $rc
+fi
 plan 60
-load_module
-ip netns add clitest
-trap 'ip netns del clitest' EXIT
-# Everything below runs in its own namespace: its networks are its own.
-run() { ip netns exec clitest intnetctl "$@"; }
-inns() { ip netns exec clitest "$@"; }
+run() { intnetctl "$@"; }
 json_ok() { json_eval 0 >/dev/null; }
+# first_line TEXT: its first line (a usage error's; the usage follows)
+first_line() { echo "${1%%$'\n'*}"; }
+tmp=$(mktemp -d)
+at_exit rm -rf "$tmp"
 
-inns ip link set lo up
-inns ip link add d1 type dummy
-inns ip link add d2 type dummy
-inns ip link set d1 up
-inns ip link set d2 up
+ip -batch - <<EOF
+link set lo up
+link add d1 up type dummy
+link add d2 up type dummy
+EOF
 
 run net add lab ageing 60 fdb-max 100 flood-unknown off group-fwd-mask 16385
 expect_eq "net add exits 0" 0 $?
@@ -76,15 +86,15 @@ run net add empty
 expect_eq "-j of an empty dump is an empty array" "[]" "$(run -j fdb show net empty)"
 run net del empty
 
-# Refusals: exit 1, the kernel's reason, and nothing changes.
-before=$(run -j -s net show; run -j -s port show; run -j fdb show)
+# Refusals: exit 1, the kernel's reason, and nothing changes. They run as one batch
+# (-force: each line runs, and each failed one is named on stderr after its message).
+dump() { printf '%s\n' "-s net show" "-s port show" "fdb show" | run -j -batch -; }
+before=$(dump)
+refusals=()
 refused() {
 	local desc=$1 want=$2
 	shift 2
-	local err rc
-	err=$(run "$@" 2>&1 >/dev/null)
-	rc=$?
-	expect_eq "$desc" "1 $want" "$rc $err"
+	refusals+=("$desc" "$want" "$*")
 }
 refused "adding an existing network is refused" "intnet: a network with this name exists" net add lab
 refused "a mask with PAUSE's bit is refused by the module" \
@@ -108,33 +118,41 @@ refused "a locked MAC cannot get a static entry" "intnet: the address is locked 
 	fdb add 02:00:00:00:00:01 dev d2
 refused "a locked MAC's entry cannot be deleted" "intnet: the address is locked to a port" \
 	fdb del 02:00:00:00:00:01 net lab
-after=$(run -j -s net show; run -j -s port show; run -j fdb show)
+for ((i = 2; i < ${#refusals[@]}; i += 3)); do
+	echo "${refusals[i]}"
+done | run -force -batch - >/dev/null 2>"$tmp/err"
+batch_split "$tmp/err"
+for ((i = 0; i < ${#refusals[@]}; i += 3)); do
+	n=$((i / 3 + 1))
+	expect_eq "${refusals[i]}" "1 ${refusals[i + 1]}" "${batch_rc[n]:-0} ${batch_err[n]:-}"
+done
+after=$(dump)
 expect_eq "the refusals changed nothing" "$before" "$after"
 
 err=$(run net frob 2>&1 >/dev/null)
-expect_eq "an unknown verb is a usage error" "2 intnetctl: unknown net command 'frob'" "$? $(echo "$err" | head -n 1)"
+expect_eq "an unknown verb is a usage error" "2 intnetctl: unknown net command 'frob'" "$? $(first_line "$err")"
 err=$(run port add d1 net lab flood 2>&1 >/dev/null)
-expect_eq "an unknown keyword is a usage error" "2 intnetctl: port add does not take 'flood'" "$? $(echo "$err" | head -n 1)"
+expect_eq "an unknown keyword is a usage error" "2 intnetctl: port add does not take 'flood'" "$? $(first_line "$err")"
 err=$(run net set lab promisc-policy some 2>&1 >/dev/null)
 expect_eq "an unknown promiscuous policy is a usage error" \
-	"2 intnetctl: promisc-policy takes deny, allow-same-user or allow-all, not 'some'" "$? $(echo "$err" | head -n 1)"
+	"2 intnetctl: promisc-policy takes deny, allow-same-user or allow-all, not 'some'" "$? $(first_line "$err")"
 err=$(run net add lab2 public restricted 2>&1 >/dev/null)
 expect_eq "public and restricted together are a usage error" \
-	"2 intnetctl: public and restricted are exclusive" "$? $(echo "$err" | head -n 1)"
+	"2 intnetctl: public and restricted are exclusive" "$? $(first_line "$err")"
 err=$(run port set d1 lock-mac on 2>&1 >/dev/null)
 expect_eq "lock-mac takes a MAC or off" \
-	"2 intnetctl: lock-mac takes a MAC address (aa:bb:cc:dd:ee:ff) or off, not 'on'" "$? $(echo "$err" | head -n 1)"
+	"2 intnetctl: lock-mac takes a MAC address (aa:bb:cc:dd:ee:ff) or off, not 'on'" "$? $(first_line "$err")"
 err=$(run port set d1 user 0 2>&1 >/dev/null)
-expect_eq "port set does not take user" "2 intnetctl: port set does not take 'user'" "$? $(echo "$err" | head -n 1)"
+expect_eq "port set does not take user" "2 intnetctl: port set does not take 'user'" "$? $(first_line "$err")"
 err=$(run net set lab group-fwd-mask 0x10000 2>&1 >/dev/null)
 expect_eq "group-fwd-mask takes 16 bits" \
-	"2 intnetctl: group-fwd-mask takes a number from 0 to 0xffff, not '0x10000'" "$? $(echo "$err" | head -n 1)"
+	"2 intnetctl: group-fwd-mask takes a number from 0 to 0xffff, not '0x10000'" "$? $(first_line "$err")"
 err=$(run net add "two words" 2>&1 >/dev/null)
 expect_eq "a name with a space is refused by intnetctl itself" \
-	"2 intnetctl: 'two words' is not a network name or OWNER/NAME" "$? $(echo "$err" | head -n 1)"
+	"2 intnetctl: 'two words' is not a network name or OWNER/NAME" "$? $(first_line "$err")"
 err=$(run port add d1 net root/lab/x 2>&1 >/dev/null)
 expect_eq "and so is a name with a slash after OWNER/" \
-	"2 intnetctl: 'root/lab/x' is not a network name or OWNER/NAME" "$? $(echo "$err" | head -n 1)"
+	"2 intnetctl: 'root/lab/x' is not a network name or OWNER/NAME" "$? $(first_line "$err")"
 
 run port set d1 lock-mac off
 expect_eq "lock-mac off unlocks the port" \
@@ -143,7 +161,7 @@ expect_eq "and removes the lock's entry" "" "$(run fdb show net lab | grep 02:00
 
 # An unprivileged user (nobody, 65534) makes its own networks and sees only those and
 # public ones; each names the other's network OWNER/NAME (a user name where there is one).
-asuser() { inns setpriv --reuid 65534 --regid 65534 --clear-groups intnetctl "$@"; }
+asuser() { setpriv --reuid 65534 --regid 65534 --clear-groups intnetctl "$@"; }
 err=$(asuser net add mine 2>&1)
 expect_eq "an unprivileged user creates a network" "0 " "$? $err"
 expect_eq "root names it nobody/mine, the user's network" \

@@ -160,7 +160,7 @@ n_cmds=$(wc -l <"$tmp/cmds")
 n_verbed=$(grep -c '^[a-z]* [a-z]' "$tmp/cmds")
 n_values=$(wc -l <"$tmp/values")
 n_drift=$(wc -l <"$tmp/drift")
-plan $((27 + 3 * n_cmds + n_drift + n_verbed + n_values))
+plan $((31 + 3 * n_cmds + n_drift + n_verbed + n_values))
 
 # --- the page
 out=$(MANWIDTH=80 LC_ALL=C.UTF-8 man --warnings -l "$page" 2>&1 >/dev/null)
@@ -273,7 +273,17 @@ done <"$tmp/values"
 # --- the completion, position by position
 expect_eq "first word: the objects" "net port fdb tap host monitor version help" "$(comp -p intnetctl "")"
 expect_eq "first word after options" "net port fdb tap host monitor version help" "$(comp -p intnetctl -j -s "")"
-expect_eq "options" "-j -s -h -V --json --stats --help --version" "$(comp -p intnetctl -)"
+expect_eq "options" "-j -s -h -V -batch -force --json --stats --help --version" "$(comp -p intnetctl -)"
+expect_eq "after -batch, a file" "$tmp/cmds" "$(comp -p intnetctl -batch "$tmp/cmd")"
+expect_eq "after -batch FILE, options only: no object" "" "$(comp -p intnetctl -batch x "")"
+expect_eq "... -force among them" "-force" "$(comp -p intnetctl -batch x -fo)"
+m=""
+for o in -batch -force "Command failed"; do
+	page_has "$o" || m+="$o; "
+	[[ $(<"$tmp/help") == *"$o"* ]] || [ "$o" = "Command failed" ] || m+="help: $o; "
+	[[ $(<"$repo/README") == *"$o"* ]] || m+="README: $o; "
+done
+expect_eq "intnetctl(8), the usage and the README document -batch, -force and what a failure says" "" "$m"
 expect_eq "the verbs of net" "add set del show list help" "$(comp -p intnetctl net "")"
 expect_eq "the keywords of port add" \
 	"net up down promisc lock-mac isolated flood-limit lock-ip dhcp-server user" \

@@ -131,6 +131,32 @@ json_eval() {
 	python3 -c 'import json, sys; j = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
 }
 
+# batch_split FILE: the stderr of an `intnetctl -force -batch` in FILE, split by its
+# "Command failed NAME:LINE" lines: batch_rc[LINE] is 1 for a line that failed (else
+# unset), batch_err[LINE] what it printed before (several lines joined by newlines).
+# Bash alone: no program is run.
+# shellcheck disable=SC2034 # the caller's
+batch_split() {
+	local line text=
+	batch_rc=() batch_err=()
+	while IFS= read -r line; do
+		if [[ $line =~ ^Command\ failed\ .*:([0-9]+)$ ]]; then
+			batch_rc[BASH_REMATCH[1]]=1
+			batch_err[BASH_REMATCH[1]]=$text
+			text=
+		else
+			text+=${text:+$'\n'}$line
+		fi
+	done <"$1"
+}
+
+# nap SECS: sleep(1) without running it: a read that times out on a pipe no one writes.
+nap() {
+	[ -n "${_nap_fd:-}" ] || exec {_nap_fd}<> <(:)
+	read -rt "$1" -u "$_nap_fd"
+	return 0
+}
+
 module_loaded() {
 	grep -q '^intnet ' /proc/modules
 }

@@ -8,7 +8,9 @@
 # runs, and a host port forward reaches a VM both ways. restrict=on still leases and
 # lets nothing out. bob cannot put a gateway on alice's network, a second gateway
 # is refused, a gateway killed takes its port with it, and bad options exit 2 and
-# make nothing.
+# make nothing. Issue 18: another user's VM answering the startup probe does not
+# keep alice's gateway from starting, root's gateway drops to nobody once its port
+# is up and runs intnetctl by its path, the systemd unit's instance is the name as it is.
 . "$(dirname "$0")/lib.sh"
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +20,7 @@ LIBEXEC=/usr/local/libexec/intnet-qemu-helper
 ACL=/etc/intnet/qemu-helper.conf
 build=${BUILD:-$repo/build}
 
-plan 59
+plan 87
 load_module
 
 tmp=$(mktemp -d)
@@ -37,6 +39,9 @@ at_exit del_links nv1 nv2 nb1 natd0
 at_exit del_netns nvm1 nvm2 nbob
 at_exit_late 'stop_pids "${pids[@]}"'
 sysctl -n net.ipv4.ping_group_range | tr '\t' ' ' >"$tmp/pgr"
+# The probe and root's port ask intnetctl, by this path (not the installed one).
+INTNET_NAT_INTNETCTL=$(command -v intnetctl)
+export INTNET_NAT_INTNETCTL
 
 # The helper as install-tools installs it, the ACL with nothing but "allow lab".
 if [ ! -e "$LIBEXEC" ]; then
@@ -179,6 +184,43 @@ bad "net=10.0.2.0/33" lab net=10.0.2.0/33
 bad "hostfwd=tcp::99999-:22" lab hostfwd=tcp::99999-:22
 bad "an unknown key" lab colour=blue
 bad "a dhcpstart whose 16 leases do not fit" lab dhcpstart=10.0.2.245
+# What QEMU's -netdev user refuses, and more, with its reason; helper=/bin/false:
+# a TAP asked for instead is exit 1 ("no TAP").
+refused() { # refused DESC MESSAGE ARGS...: exit 2 with "intnet-nat: MESSAGE (see ..."
+	local desc=$1 msg=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc = 2 ] && [[ $out == "intnet-nat: $msg (see intnet-nat --help)" ]]; then
+		ok "refused with exit 2: $desc ($msg)"
+	else
+		not_ok "refused with exit 2: $desc"
+		echo "#   exit $rc: $out"
+	fi
+}
+long=$(printf 'x%.0s' $(seq 300))
+while IFS='|' read -r desc msg opt; do
+	refused "$desc" "$msg" as_uid $ALICE "$NAT" lab helper=/bin/false "$opt"
+done <<EOT
+dns= the host's address|dns=10.0.2.2: the DNS address must differ from host=10.0.2.2|dns=10.0.2.2
+dhcpstart= the host's address|host=10.0.2.2 is one of the 16 leases from dhcpstart=10.0.2.2: a VM would get it too|dhcpstart=10.0.2.2
+host= inside the leases|host=10.0.2.20 is one of the 16 leases from dhcpstart=10.0.2.15: a VM would get it too|host=10.0.2.20
+dns= inside the leases|dns=10.0.2.30 is one of the 16 leases from dhcpstart=10.0.2.15: a VM would get it too|dns=10.0.2.30
+dns= the broadcast address|dns=10.0.2.255 is the network's own or broadcast address|dns=10.0.2.255
+ipv6-host= outside ipv6-net|ipv6-host=2001:db8::1 is not in ipv6-net=fec0::/64|ipv6-host=2001:db8::1
+ipv6-dns= outside ipv6-net|ipv6-dns=2001:db8::3 is not in ipv6-net=fec0::/64|ipv6-dns=2001:db8::3
+ipv6-dns= the IPv6 host's address|ipv6-dns=fec0::2: the DNS address must differ from the host's|ipv6-dns=fec0::2
+hostname= of 300 bytes|hostname= is 300 bytes long (at most 255)|hostname=$long
+domainname= of 300 bytes|domainname= is 300 bytes long (at most 255)|domainname=$long
+domainname= empty|domainname= is empty (leave it out instead)|domainname=
+net=0.0.0.0/0|net=0.0.0.0/0: too large a network (at least /8)|net=0.0.0.0/0
+net=127.0.0.0/8|net=127.0.0.0/8: not a network for VMs (this-network, loopback, multicast or reserved addresses)|net=127.0.0.0/8
+net=224.0.0.0/24|net=224.0.0.0/24: not a network for VMs (this-network, loopback, multicast or reserved addresses)|net=224.0.0.0/24
+a forward to the gateway's own address|hostfwd=tcp::2222-10.0.2.2:22: the guest address is the gateway's own|hostfwd=tcp::2222-10.0.2.2:22
+user= from alice, who is not root|user=nobody: only root's gateway changes user|user=nobody
+EOT
+refused "root's user=root" "user=root: uid or gid 0 would keep root's privileges" "$NAT" lab helper=/bin/false user=root
+refused "root's user= of no user" "user=nosuch-user: no such user" "$NAT" lab helper=/bin/false user=nosuch-user
 expect_eq "the bad options made no device and no port" "$links 2" "$(ip -o link | wc -l) $(ports)"
 
 # The gateway, with a forward of this host's 127.0.0.1:2222 to the first lease's ssh port.
@@ -296,7 +338,7 @@ wait "$nat_pid" 2>/dev/null
 sleep 0.2
 expect_eq "killed with SIGKILL, its TAP and port are gone all the same" "$links 2" \
 	"$(ip -o link | wc -l) $(ports)"
-# ---- Issue 18: another user's VM on lab (the red team's holes, selftests/holes/) ----
+# ---- Issue 18: another user's VM on lab (the red team's holes) ----
 # The host's loopback is open to the VMs while lab is alice's alone (VM 1 reached
 # 10.0.2.2:7001 above); once lab is public the gateway leaves, and started again
 # it keeps the loopback closed.
@@ -448,4 +490,91 @@ wait "$nat_pid"
 sed -n '/gateway for/,$s/^/#   /p' "$tmp/nat4.log"
 as_uid $ALICE intnetctl net set lab restricted
 rm -f /tmp/udhcpc.dns.eth0.nvm1 /tmp/udhcpc.dns.eth0.nvm2
+del_netns nbob
+del_links nb1
+
+# ---- Issue 18: the probe answered by bob, root's gateway, the unit's instance ----
+# bob's VM on alice's lab (public for this), answering every ARP who-has 10.0.2.2.
+as_uid $ALICE intnetctl net set lab public
+ip netns add nbob
+ip link add nb1 type veth peer name eth0 netns nbob
+ip -n nbob link set eth0 address 02:00:00:00:0b:01 up
+ip link set nb1 up
+intnetctl port add nb1 net 1001/lab user $BOB
+cat >"$tmp/answer.py" <<'PY'
+import socket, struct, sys, time
+ip = socket.inet_aton(sys.argv[1])
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0806))
+s.bind(("eth0", 0)); s.settimeout(0.2)
+mac = s.getsockname()[4]
+print("ready", flush=True)
+end = time.time() + float(sys.argv[2]); n = 0
+while time.time() < end:
+    try: f = s.recv(2048)
+    except socket.timeout: continue
+    if f[20:22] == b"\0\1" and f[38:42] == ip:
+        s.send(f[6:12] + mac + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x800, 6, 4, 2) + mac + ip + f[22:32])
+        n += 1
+        print("answered", n, flush=True)
+PY
+ip netns exec nbob python3 "$tmp/answer.py" 10.0.2.2 60 >"$tmp/answer.log" 2>&1 &
+answerer=$!
+pids+=("$answerer")
+for _ in $(seq 50); do grep -q ready "$tmp/answer.log" && break; sleep 0.1; done
+check "alice's gateway starts though bob's VM answers its ARP probe for 10.0.2.2" \
+	start_nat "$tmp/nat5.log" lab
+sed 's/^/# /' "$tmp/nat5.log"
+check "... saying who answered" grep -q "warning: 02:00:00:00:0b:01 answers ARP for 10.0.2.2 from port nb1 of user $BOB, not a gateway of this network's: starting all the same" "$tmp/nat5.log"
+check "... bob's VM did answer" grep -q answered "$tmp/answer.log"
+kill -TERM "$nat_pid"
+wait "$nat_pid"
+
+# root's gateway on alice's lab: intnetctl by its path (a false one first in PATH is
+# not run), then uid and gid nobody's, no groups, before libslirp makes a socket.
+mkdir "$tmp/bin"
+printf '#!/bin/sh\ntouch %s/fake-intnetctl-ran\nexit 1\n' "$tmp" >"$tmp/bin/intnetctl"
+chmod 0755 "$tmp/bin/intnetctl"
+PATH=$tmp/bin:$PATH "$NAT" 1001/lab >"$tmp/nat6.log" 2>&1 &
+root_pid=$!
+pids+=("$root_pid")
+for _ in $(seq 100); do grep -q "gateway for" "$tmp/nat6.log" && break; sleep 0.1; done
+sed 's/^/# /' "$tmp/nat6.log"
+check "root's intnet-nat starts on 1001/lab (its own TAP, attached by intnetctl)" \
+	grep -q "gateway for 1001/lab on nat" "$tmp/nat6.log"
+check "... with the intnetctl it was built for, not the one first in PATH" test ! -e "$tmp/fake-intnetctl-ran"
+u=$(id -u nobody) g=$(id -g nobody)
+expect_eq "... then runs as nobody: uid and gid (real, effective, saved, fs), no groups" \
+	"$u $u $u $u $g $g $g $g groups:" \
+	"$(awk '/^Uid:|^Gid:/ { print $2, $3, $4, $5 } /^Groups:/ { print "groups:" $2 }' "/proc/$root_pid/status" | xargs)"
+out=$(as_uid $ALICE timeout 20 "$NAT" lab 2>&1)
+rc=$?
+expect_eq "alice's gateway is refused while root's serves her lab (exit 1)" 1 "$rc"
+check "... root's port named ($(tail -1 <<<"$out"))" grep -q "has a gateway already: 52:55:0a:00:02:02 answers for 10.0.2.2 (asked on tap[0-9]*), behind port nat[0-9]* of user 0; not starting a second one" <<<"$out"
+kill -TERM "$root_pid"
+wait "$root_pid"
+expect_eq "root's gateway, as nobody, still exits 0 on SIGTERM" 0 "$?"
+kill "$answerer" 2>/dev/null
+wait "$answerer" 2>/dev/null
+del_netns nbob
+del_links nb1
+as_uid $ALICE intnetctl net set lab restricted
+
+# The unit's ExecStart as systemd expands it for intnet-nat@1002-lab (%i the instance
+# as it is, %I unescaped: "-" is "/", %h the home): alice's network 1002-lab and its
+# options file, never bob's 1002/lab. An intnet-nat that prints its arguments.
+inst=1002-lab
+unesc=$(systemd-escape -u "$inst" 2>/dev/null || echo "${inst//-//}")
+mkdir -p "$tmp/home/.config/intnet/nat"
+printf 'probe=off  # a comment\nrestrict=on\n' >"$tmp/home/.config/intnet/nat/$inst.conf"
+printf '#!/bin/sh\necho "$@"\n' >"$tmp/bin/intnet-nat"
+chmod 0755 "$tmp/bin/intnet-nat"
+cmd=$(sed -n 's/^ExecStart=//p' "$repo/systemd/intnet-nat@.service")
+cmd=${cmd//\$\$/\$}
+cmd=${cmd//\/usr\/local\/bin\/intnet-nat/$tmp/bin/intnet-nat}
+cmd=${cmd//%i/$inst}
+cmd=${cmd//%I/$unesc}
+cmd=${cmd//%h/$tmp/home}
+eval "set -- $cmd"
+expect_eq "intnet-nat@1002-lab.service: network 1002-lab with 1002-lab.conf's options" \
+	"1002-lab probe=off restrict=on" "$("$@" | xargs)"
 finish

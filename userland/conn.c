@@ -38,11 +38,24 @@ static void conn_want_extack(struct nl_sock *sk)
 static const char no_module[] =
 	"intnetctl: kernel module not loaded (try: modprobe intnet)\n";
 
-/* Opens the family; with the module absent, says so in one line. */
+/* A batch's commands share one connection, the first one opened. */
+static struct {
+	bool on;
+	struct conn conn;
+} shared;
+
+/*
+ * Opens the family; with the module absent, says so in one line. While
+ * shared, the connection a command opened before is the next one's.
+ */
 int conn_open(struct conn *c)
 {
 	int err;
 
+	if (shared.on && shared.conn.sk) {
+		*c = shared.conn;
+		return 0;
+	}
 	c->sk = nl_socket_alloc();
 	if (!c->sk) {
 		fprintf(stderr, "intnetctl: out of memory\n");
@@ -68,6 +81,8 @@ int conn_open(struct conn *c)
 			nl_geterror(c->family));
 		goto fail;
 	}
+	if (shared.on)
+		shared.conn = *c;
 	return 0;
 fail:
 	nl_socket_free(c->sk);
@@ -75,9 +90,20 @@ fail:
 	return -1;
 }
 
+/* A shared connection stays open until conn_share(false). */
 void conn_close(struct conn *c)
 {
-	nl_socket_free(c->sk);
+	if (!shared.on || c->sk != shared.conn.sk)
+		nl_socket_free(c->sk);
+}
+
+void conn_share(bool share)
+{
+	if (!share && shared.conn.sk) {
+		nl_socket_free(shared.conn.sk);
+		shared.conn.sk = NULL;
+	}
+	shared.on = share;
 }
 
 /* A request of @cmd with room for @attrs_len bytes of attributes. */

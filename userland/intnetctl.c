@@ -46,6 +46,23 @@ static int run_help(int argc, char **argv)
 	return obj->run(obj, 1, argv);
 }
 
+/* A command line from its object on; its exit status. */
+int run_command(int argc, char **argv)
+{
+	const struct object *obj;
+
+	if (!strcmp(argv[0], "help"))
+		return run_help(argc, argv);
+	obj = find_object(argv[0]);
+	if (!obj)
+		return usage_error(NULL, "unknown command '%s'", argv[0]);
+	return obj->run(obj, argc - 1, argv + 1);
+}
+
+/*
+ * The options: -j, -s, -h, -V, and ip(8)'s -batch FILE and -force, which
+ * take one dash (getopt_long_only) or two.
+ */
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
@@ -53,14 +70,16 @@ int main(int argc, char **argv)
 		{ "stats", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct object *obj;
-	bool json = false;
+	const char *batch = NULL;
+	bool json = false, force = false;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+jshV", long_opts, NULL)) !=
-	       -1) {
+	while ((opt = getopt_long_only(argc, argv, "+jshVb:f", long_opts,
+				       NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json = true;
@@ -74,6 +93,12 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("intnetctl %s\n", INTNET_VERSION);
 			return 0;
+		case 'b':
+			batch = optarg;
+			break;
+		case 'f':
+			force = true;
+			break;
 		default:
 			usage(stderr);
 			return EXIT_USAGE;
@@ -83,14 +108,19 @@ int main(int argc, char **argv)
 	argv += optind;
 	output_init(json);
 
+	if (batch) {
+		if (argc > 0)
+			return usage_error(NULL,
+					   "-batch takes no command ('%s')",
+					   argv[0]);
+		opts.batch = true;
+		return run_batch(batch, force, json);
+	}
+	if (force)
+		return usage_error(NULL, "-force goes with -batch");
 	if (argc == 0) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[0], "help"))
-		return run_help(argc, argv);
-	obj = find_object(argv[0]);
-	if (!obj)
-		return usage_error(NULL, "unknown command '%s'", argv[0]);
-	return obj->run(obj, argc - 1, argv + 1);
+	return run_command(argc, argv);
 }

@@ -25,7 +25,13 @@
 /* The options that are not the output's (the output's are output.c's). */
 extern struct opts {
 	bool stats;
+	bool batch; /* running -batch: a usage error says what, not the usage */
 } opts;
+
+/* ---- intnetctl.c and batch.c: a command line, or a file of them ---- */
+
+int run_command(int argc, char **argv);
+int run_batch(const char *name, bool force, bool json);
 
 /* ---- conn.c: the module's family, and rtnetlink for devices ---- */
 
@@ -36,6 +42,7 @@ struct conn {
 
 int conn_open(struct conn *c);
 void conn_close(struct conn *c);
+void conn_share(bool share);
 struct nl_msg *conn_msg(struct conn *c, uint8_t cmd, int flags,
 			size_t attrs_len);
 int conn_run(struct conn *c, struct nl_msg *msg, nl_recvmsg_msg_cb_t valid,

@@ -28,8 +28,10 @@ static struct {
 	const char *event;
 } out;
 
+/* Also between the commands of a batch: each one's JSON stands alone. */
 void output_init(bool json)
 {
+	memset(&out, 0, sizeof(out));
 	out.json = json;
 }
 

@@ -123,7 +123,8 @@ void usage(FILE *f)
 {
 	const struct object *const *obj;
 
-	fputs("Usage: intnetctl [OPTIONS] OBJECT COMMAND [ARGS]\n\n"
+	fputs("Usage: intnetctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
+	      "       intnetctl [OPTIONS] -batch FILE [-force]\n\n"
 	      "Objects and commands:\n",
 	      f);
 	for (obj = objects; *obj; obj++)
@@ -135,6 +136,9 @@ void usage(FILE *f)
 		"Options:\n"
 		"  -j, --json         print JSON\n"
 		"  -s, --stats        show statistics\n"
+		"  -b, -batch FILE    run the commands of FILE (- for stdin), one a\n"
+		"                     line; the first that fails ends it\n"
+		"  -f, -force         with -batch: run every line, exit 1 if any failed\n"
 		"  -h, --help         show this text\n"
 		"  -V, --version      show intnetctl's version\n",
 		usage_notes);
@@ -157,7 +161,9 @@ int usage_error(const struct object *obj, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\n\n", stderr);
+	fputs(opts.batch ? "\n" : "\n\n", stderr);
+	if (opts.batch)
+		return EXIT_USAGE;
 	if (obj)
 		object_usage(obj, stderr);
 	else

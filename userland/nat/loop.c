@@ -243,7 +243,7 @@ static bool ipv4_fragment(const uint8_t *f, ssize_t n)
 static bool still_own(struct loop *l, int64_t max_ms)
 {
 	int64_t now = now_ns() / 1000000;
-	unsigned long owner;
+	unsigned long owner = 0;
 	char why[256];
 
 	if (!l->loopback || now - l->checked_ms < max_ms)
@@ -393,7 +393,7 @@ static int loop(struct loop *l, int sfd)
 int nat_run(const struct nat_opts *o, int tap, const char *ifname, int sfd)
 {
 	struct loop l = { .tap = tap, .o = o, .cap = 16 };
-	unsigned long owner;
+	unsigned long owner = 0;
 	SlirpConfig cfg;
 	struct timer *t;
 	char why[256];
@@ -404,7 +404,13 @@ int nat_run(const struct nat_opts *o, int tap, const char *ifname, int sfd)
 	if (!l.pfd || !l.out)
 		goto out;
 	nat_guard_init(o);
-	l.loopback = nat_net_access(o, &owner, why, sizeof(why)) == NAT_NET_OWN;
+	if (o->root)
+		snprintf(why, sizeof(why),
+			 "root's gateway runs as %s: no loopback of root's",
+			 o->run_user ? o->run_user : "nobody");
+	else
+		l.loopback = nat_net_access(o, &owner, why, sizeof(why)) ==
+			     NAT_NET_OWN;
 	l.checked_ms = now_ns() / 1000000;
 	fill_config(o, &cfg);
 	cfg.disable_host_loopback = !l.loopback;
@@ -417,10 +423,8 @@ int nat_run(const struct nat_opts *o, int tap, const char *ifname, int sfd)
 		goto cleanup;
 	nat_log("this host's loopback through %s: %s (%s)", nat_ip(o->vhost),
 		l.loopback ? "open to the VMs" : "closed", why);
-	snprintf(why, sizeof(why), "52:55:%02x:%02x:%02x:%02x",
-		 ((uint8_t *)&o->vhost)[0], ((uint8_t *)&o->vhost)[1],
-		 ((uint8_t *)&o->vhost)[2], ((uint8_t *)&o->vhost)[3]);
-	nat_lock_gateway(o, ifname, owner, why);
+	if (!o->root) /* root's: locked before the drop (main.c) */
+		nat_lock_gateway(o, ifname, owner);
 	nat_log("gateway for %s on %s: %s (MAC 52:55:%02x:%02x:%02x:%02x), DNS %s, leases %s-%s%s (libslirp %s)",
 		o->net, ifname, nat_ip(o->vhost), ((uint8_t *)&o->vhost)[0],
 		((uint8_t *)&o->vhost)[1], ((uint8_t *)&o->vhost)[2],

@@ -13,7 +13,7 @@
 int main(int argc, char **argv)
 {
 	struct nat_opts o;
-	char ifname[16], mac[18];
+	char ifname[16];
 	int tap, sfd, ret;
 
 	nat_parse(argc, argv, &o);
@@ -26,11 +26,17 @@ int main(int argc, char **argv)
 	tap = nat_tap_open(&o, ifname);
 	if (tap < 0)
 		return 1;
-	if (!o.quiet_probe && nat_probe(tap, &o, mac)) {
-		fprintf(stderr,
-			PROG
-			": %s has a gateway already: %s answers for %s (asked on %s); not starting a second one\n",
-			o.net, mac, nat_ip(o.vhost), ifname);
+	/* Root: nothing more needs it once the port is up, the probe done and
+	 * the gateway's MAC locked.
+	 */
+	o.root = geteuid() == 0;
+	if (!o.quiet_probe && nat_probe(tap, &o, ifname)) {
+		close(tap);
+		return 1;
+	}
+	if (o.root)
+		nat_lock_gateway(&o, ifname, 0);
+	if (!nat_drop_root(&o)) {
 		close(tap);
 		return 1;
 	}

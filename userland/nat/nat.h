@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define PROG "intnet-nat"
 
@@ -47,6 +48,12 @@ struct nat_opts {
 	int nfwd;
 	bool helper_given; /* root too uses the helper */
 	bool quiet_probe; /* probe=off: no check for another gateway first */
+	/* root: whom libslirp runs as once the port is set up (user=, nobody) */
+	const char *run_user;
+	uid_t run_uid;
+	gid_t run_gid;
+	/* started as root: the port locked before the drop, the loopback closed */
+	bool root;
 };
 
 /* options.c: exits 2 with a message on anything it does not take. */
@@ -57,9 +64,18 @@ const char *nat_ip(struct in_addr a);
 /* tap.c: a TAP fd attached to the network, its name in @ifname (IFNAMSIZ). */
 int nat_tap_open(const struct nat_opts *o, char *ifname);
 extern bool nat_tap_made;
+/* root: setgroups, setgid, setuid to o->run_uid, checked; false if not done. */
+bool nat_drop_root(const struct nat_opts *o);
+/* intnetctl (by its absolute path) with @args; its output into @out if not NULL
+ * (NUL-terminated, cut at @len - 1). Its exit status, -1 if it did not run.
+ */
+int nat_intnetctl(const char *const *args, char *out, size_t len);
 
-/* probe.c: true if a gateway already answers for the host address. */
-bool nat_probe(int tap, const struct nat_opts *o, char *mac);
+/* probe.c: true (said why on stderr) if a gateway of this user, the network's
+ * owner or root answers ARP for the host address on TAP @ifname already; an
+ * answer from another user's port is only logged.
+ */
+bool nat_probe(int tap, const struct nat_opts *o, const char *ifname);
 
 /* loop.c: SIGTERM, SIGINT and SIGHUP blocked and read from the fd returned. */
 int nat_signals(void);
@@ -86,7 +102,10 @@ const char *nat_mac(const uint8_t *m);
 enum { NAT_NET_UNKNOWN = -1, NAT_NET_OWN, NAT_NET_SHARED };
 int nat_net_access(const struct nat_opts *o, unsigned long *owner, char *why,
 		   size_t len);
+/* The gateway's MAC (52:55 and host=) locked to its port, when @owner (the
+ * network's) is this user or this is root; logged either way.
+ */
 void nat_lock_gateway(const struct nat_opts *o, const char *ifname,
-		      unsigned long owner, const char *mac);
+		      unsigned long owner);
 
 #endif

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,23 +12,24 @@
 
 #include "nat.h"
 
-#define USAGE                                                                      \
-	"usage: " PROG " [OWNER/]NAME [KEY=VALUE[,KEY=VALUE...]]...\n"             \
-	"Gives network NAME a gateway: DHCP, DNS, NAT through your own sockets.\n" \
-	"Keys (QEMU's -netdev user names):\n"                                      \
-	"  net=ADDR[/MASK]     IPv4 network (10.0.2.0/24)\n"                       \
-	"  host=ADDR           the gateway's address (net + 2)\n"                  \
-	"  dhcpstart=ADDR      first of the 16 leases (net + 15)\n"                \
-	"  dns=ADDR            the DNS forwarder's address (net + 3)\n"            \
-	"  hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT\n"          \
-	"                      forward a port of this host to a VM (repeatable)\n" \
-	"  restrict=on|off     on: DHCP and DNS only, nothing gets out (off)\n"    \
-	"  ipv4=on|off, ipv6=on|off   the protocols offered (both on)\n"           \
-	"  ipv6-net=PREFIX/LEN, ipv6-host=ADDR, ipv6-dns=ADDR   (fec0::/64)\n"     \
-	"  hostname=NAME, domainname=NAME   told to DHCP clients\n"                \
-	"  tap=DEV             root only: use (or make) this TAP\n"                \
-	"  helper=PATH         the TAP helper (" INTNET_NAT_HELPER ")\n"           \
-	"  probe=on|off        refuse to start if a gateway answers already (on)\n"
+#define USAGE                                                                        \
+	"usage: " PROG " [OWNER/]NAME [KEY=VALUE[,KEY=VALUE...]]...\n"               \
+	"Gives network NAME a gateway: DHCP, DNS, NAT through your own sockets.\n"   \
+	"Keys (QEMU's -netdev user names):\n"                                        \
+	"  net=ADDR[/MASK]     IPv4 network (10.0.2.0/24)\n"                         \
+	"  host=ADDR           the gateway's address (net + 2)\n"                    \
+	"  dhcpstart=ADDR      first of the 16 leases (net + 15)\n"                  \
+	"  dns=ADDR            the DNS forwarder's address (net + 3)\n"              \
+	"  hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT\n"            \
+	"                      forward a port of this host to a VM (repeatable)\n"   \
+	"  restrict=on|off     on: DHCP and DNS only, nothing gets out (off)\n"      \
+	"  ipv4=on|off, ipv6=on|off   the protocols offered (both on)\n"             \
+	"  ipv6-net=PREFIX/LEN, ipv6-host=ADDR, ipv6-dns=ADDR   (fec0::/64)\n"       \
+	"  hostname=NAME, domainname=NAME   told to DHCP clients\n"                  \
+	"  tap=DEV             root only: use (or make) this TAP\n"                  \
+	"  helper=PATH         the TAP helper (" INTNET_NAT_HELPER ")\n"             \
+	"  probe=on|off        refuse to start if a gateway of yours answers (on)\n" \
+	"  user=NAME           root only: run as NAME once the port is up (nobody)\n"
 
 void nat_usage(int status)
 {
@@ -261,6 +263,10 @@ static void parse_one(struct nat_opts *o, struct given *g, char *kv)
 		o->helper_given = true;
 	} else if (key_is(kv, "probe", &v)) {
 		o->quiet_probe = !on_off("probe", v);
+	} else if (key_is(kv, "user", &v)) {
+		if (geteuid() != 0)
+			bad("user=%s: only root's gateway changes user", v);
+		o->run_user = v;
 	} else if (strchr(kv, '=')) {
 		bad("unknown key '%.*s'", (int)(strchr(kv, '=') - kv), kv);
 	} else {
@@ -280,45 +286,82 @@ static void check_name(const char *name)
 			bad("'%s' is not a network name", name);
 }
 
-/* What libslirp would take badly, or QEMU refuses, said before anything starts. */
-static void check(struct nat_opts *o, const struct given *g)
+/* @a's host part, or ~0 if @a is outside the network. */
+static uint32_t host_part(const struct nat_opts *o, struct in_addr a)
 {
-	uint32_t mask = ntohl(o->vnetmask.s_addr), host;
-	int i;
+	return inside(o, a) ? ntohl(a.s_addr) & ~ntohl(o->vnetmask.s_addr) :
+			      ~0u;
+}
 
-	if (!o->ipv4 && !o->ipv6)
-		bad("ipv4=off and ipv6=off leave nothing to offer");
+/* An address of the network that a VM may have: not its own, not its broadcast. */
+static void in_net(const struct nat_opts *o, const char *key, struct in_addr a)
+{
+	uint32_t host = host_part(o, a);
+
+	if (host == ~0u)
+		bad("%s=%s is not in net=%s/%d", key, nat_ip(a),
+		    nat_ip(o->vnetwork), o->prefix_len);
+	if (host == 0 || host == ~ntohl(o->vnetmask.s_addr))
+		bad("%s=%s is the network's own or broadcast address", key,
+		    nat_ip(a));
+}
+
+/* The gateway's and the DNS address must not be handed out as leases. */
+static void not_leased(const struct nat_opts *o, const char *key,
+		       struct in_addr a)
+{
+	uint32_t first = ntohl(o->vdhcp_start.s_addr), n = ntohl(a.s_addr);
+
+	if (n >= first && n < first + NAT_LEASES)
+		bad("%s=%s is one of the %d leases from dhcpstart=%s: a VM would get it too",
+		    key, nat_ip(a), NAT_LEASES, nat_ip(o->vdhcp_start));
+}
+
+/* Not 0.0.0.0/8 (this network), 127.0.0.0/8 (loopback), 224.0.0.0/3 (multicast,
+ * reserved), nor larger than a /8.
+ */
+static void check_net(const struct nat_opts *o)
+{
+	uint8_t first = ntohl(o->vnetwork.s_addr) >> 24;
+
 	if (o->vnetwork.s_addr & ~o->vnetmask.s_addr)
 		bad("net=%s/%d: the address has host bits set",
+		    nat_ip(o->vnetwork), o->prefix_len);
+	if (o->prefix_len < 8)
+		bad("net=%s/%d: too large a network (at least /8)",
 		    nat_ip(o->vnetwork), o->prefix_len);
 	if (o->prefix_len > 27)
 		bad("net=%s/%d: too small for a gateway, DNS and %d leases (at most /27)",
 		    nat_ip(o->vnetwork), o->prefix_len, NAT_LEASES);
-	if (!g->host)
-		o->vhost = plus(o, 2);
-	if (!g->dns)
-		o->vnameserver = plus(o, 3);
-	if (!g->dhcpstart)
-		o->vdhcp_start = plus(o, 15);
-	if (!inside(o, o->vhost))
-		bad("host=%s is not in net=%s/%d", nat_ip(o->vhost),
+	if (first == 0 || first == 127 || first >= 224)
+		bad("net=%s/%d: not a network for VMs (this-network, loopback, multicast or reserved addresses)",
 		    nat_ip(o->vnetwork), o->prefix_len);
-	if (!inside(o, o->vnameserver))
-		bad("dns=%s is not in net=%s/%d", nat_ip(o->vnameserver),
-		    nat_ip(o->vnetwork), o->prefix_len);
-	if (!inside(o, o->vdhcp_start))
-		bad("dhcpstart=%s is not in net=%s/%d", nat_ip(o->vdhcp_start),
-		    nat_ip(o->vnetwork), o->prefix_len);
-	host = ntohl(o->vdhcp_start.s_addr) & ~mask;
-	/* The 16 leases, the network's own address and its broadcast. */
-	if (host == 0 || host + NAT_LEASES - 1 >= ~mask)
-		bad("dhcpstart=%s: its %d leases do not fit in net=%s/%d",
-		    nat_ip(o->vdhcp_start), NAT_LEASES, nat_ip(o->vnetwork),
-		    o->prefix_len);
-	host = ntohl(o->vhost.s_addr) & ~mask;
-	if (host == 0 || host == ~mask)
-		bad("host=%s is the network's own or broadcast address",
-		    nat_ip(o->vhost));
+}
+
+static bool in_prefix6(const struct nat_opts *o, const struct in6_addr *a)
+{
+	int bits = o->prefix6_len, i;
+
+	for (i = 0; bits > 0; i++, bits -= 8) {
+		uint8_t m = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+
+		if ((a->s6_addr[i] ^ o->vprefix6.s6_addr[i]) & m)
+			return false;
+	}
+	return true;
+}
+
+static const char *ip6_str(const struct in6_addr *a)
+{
+	static char buf[2][INET6_ADDRSTRLEN];
+	static int n;
+
+	n = !n;
+	return inet_ntop(AF_INET6, a, buf[n], sizeof(buf[n]));
+}
+
+static void check_ipv6(struct nat_opts *o, const struct given *g)
+{
 	if (!g->host6) {
 		o->vhost6 = o->vprefix6;
 		o->vhost6.s6_addr[15] |= 2;
@@ -327,13 +370,90 @@ static void check(struct nat_opts *o, const struct given *g)
 		o->vnameserver6 = o->vprefix6;
 		o->vnameserver6.s6_addr[15] |= 3;
 	}
+	if (!in_prefix6(o, &o->vhost6))
+		bad("ipv6-host=%s is not in ipv6-net=%s/%d",
+		    ip6_str(&o->vhost6), ip6_str(&o->vprefix6), o->prefix6_len);
+	if (!in_prefix6(o, &o->vnameserver6))
+		bad("ipv6-dns=%s is not in ipv6-net=%s/%d",
+		    ip6_str(&o->vnameserver6), ip6_str(&o->vprefix6),
+		    o->prefix6_len);
+	if (!memcmp(&o->vhost6, &o->vnameserver6, sizeof(o->vhost6)))
+		bad("ipv6-dns=%s: the DNS address must differ from the host's",
+		    ip6_str(&o->vnameserver6));
+}
+
+/* DHCP carries each in an option whose length is a byte. */
+static void check_names(const struct nat_opts *o)
+{
+	if (o->hostname && strlen(o->hostname) > 255)
+		bad("hostname= is %zu bytes long (at most 255)",
+		    strlen(o->hostname));
+	if (o->domainname && !*o->domainname)
+		bad("domainname= is empty (leave it out instead)");
+	if (o->domainname && strlen(o->domainname) > 255)
+		bad("domainname= is %zu bytes long (at most 255)",
+		    strlen(o->domainname));
+}
+
+/* root: the user to become once the port is up, resolved now (nobody by default). */
+static void check_user(struct nat_opts *o)
+{
+	const char *name = o->run_user ? o->run_user : "nobody";
+	struct passwd *pw;
+
+	if (geteuid() != 0)
+		return;
+	pw = getpwnam(name);
+	if (!pw)
+		bad("user=%s: no such user", name);
+	if (pw->pw_uid == 0 || pw->pw_gid == 0)
+		bad("user=%s: uid or gid 0 would keep root's privileges", name);
+	o->run_uid = pw->pw_uid;
+	o->run_gid = pw->pw_gid;
+}
+
+/* What libslirp would take badly, or QEMU refuses, said before anything starts. */
+static void check(struct nat_opts *o, const struct given *g)
+{
+	int i;
+
+	if (!o->ipv4 && !o->ipv6)
+		bad("ipv4=off and ipv6=off leave nothing to offer");
+	check_net(o);
+	if (!g->host)
+		o->vhost = plus(o, 2);
+	if (!g->dns)
+		o->vnameserver = plus(o, 3);
+	if (!g->dhcpstart)
+		o->vdhcp_start = plus(o, 15);
+	in_net(o, "host", o->vhost);
+	in_net(o, "dns", o->vnameserver);
+	if (o->vnameserver.s_addr == o->vhost.s_addr)
+		bad("dns=%s: the DNS address must differ from host=%s",
+		    nat_ip(o->vnameserver), nat_ip(o->vhost));
+	in_net(o, "dhcpstart", o->vdhcp_start);
+	/* The 16 leases, before the network's broadcast address. */
+	if (host_part(o, o->vdhcp_start) + NAT_LEASES - 1 >=
+	    ~ntohl(o->vnetmask.s_addr))
+		bad("dhcpstart=%s: its %d leases do not fit in net=%s/%d",
+		    nat_ip(o->vdhcp_start), NAT_LEASES, nat_ip(o->vnetwork),
+		    o->prefix_len);
+	not_leased(o, "host", o->vhost);
+	not_leased(o, "dns", o->vnameserver);
+	check_ipv6(o, g);
+	check_names(o);
 	for (i = 0; i < o->nfwd; i++) {
 		if (!o->fwd[i].guest_addr.s_addr)
 			o->fwd[i].guest_addr = o->vdhcp_start;
 		else if (!inside(o, o->fwd[i].guest_addr))
 			bad("hostfwd=%s: the guest address is not in net=%s/%d",
 			    o->fwd[i].text, nat_ip(o->vnetwork), o->prefix_len);
+		if (o->fwd[i].guest_addr.s_addr == o->vhost.s_addr ||
+		    o->fwd[i].guest_addr.s_addr == o->vnameserver.s_addr)
+			bad("hostfwd=%s: the guest address is the gateway's own",
+			    o->fwd[i].text);
 	}
+	check_user(o);
 }
 
 void nat_parse(int argc, char **argv, struct nat_opts *o)

@@ -2,8 +2,10 @@
 /* intnet-nat's port: a TAP from intnet-qemu-helper (users) or made and attached (root). */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <stdio.h>
@@ -105,21 +107,67 @@ static int from_helper(const struct nat_opts *o)
 	return fd;
 }
 
+/* The installed intnetctl; INTNET_NAT_INTNETCTL (an absolute path) instead, for
+ * tests, unless this runs setuid or with capabilities (secure_getenv).
+ */
+static const char *intnetctl_path(void)
+{
+	const char *env = secure_getenv("INTNET_NAT_INTNETCTL");
+
+	return env && *env == '/' ? env : INTNET_NAT_INTNETCTL;
+}
+
+int nat_intnetctl(const char *const *args, char *out, size_t len)
+{
+	const char *argv[16] = { "intnetctl" };
+	size_t i, got = 0;
+	int pfd[2] = { -1, -1 }, status;
+	ssize_t n;
+	pid_t pid;
+
+	for (i = 0; args[i] && i + 2 < sizeof(argv) / sizeof(argv[0]); i++)
+		argv[i + 1] = args[i];
+	if (out && pipe2(pfd, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		if (out) {
+			close(pfd[0]);
+			close(pfd[1]);
+		}
+		return -1;
+	}
+	if (!pid) {
+		unblock();
+		if (out && dup2(pfd[1], STDOUT_FILENO) < 0)
+			_exit(127);
+		execv(intnetctl_path(), (char *const *)argv);
+		fprintf(stderr, PROG ": %s: %s\n", intnetctl_path(),
+			strerror(errno));
+		_exit(127);
+	}
+	if (out) {
+		close(pfd[1]);
+		while (got + 1 < len) {
+			n = read(pfd[0], out + got, len - 1 - got);
+			if (n > 0)
+				got += n;
+			else if (n == 0 || errno != EINTR)
+				break;
+		}
+		out[got] = '\0';
+		close(pfd[0]); /* the rest, if any: intnetctl gets EPIPE */
+	}
+	status = reap(pid);
+	return status;
+}
+
 /* Root: `intnetctl port add IF net NAME`, which says why when it refuses. */
 static int attach(const char *ifname, const char *net)
 {
-	pid_t pid = fork();
+	const char *args[] = { "port", "add", ifname, "net", net, NULL };
 
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		unblock();
-		execlp("intnetctl", "intnetctl", "port", "add", ifname, "net",
-		       net, (char *)NULL);
-		fprintf(stderr, PROG ": intnetctl: %s\n", strerror(errno));
-		_exit(127);
-	}
-	return reap(pid) == 0 ? 0 : -1;
+	return nat_intnetctl(args, NULL, 0) == 0 ? 0 : -1;
 }
 
 static int set_up(const char *ifname)
@@ -194,4 +242,32 @@ int nat_tap_open(const struct nat_opts *o, char *ifname)
 	snprintf(ifname, IFNAMSIZ, "%s", ifr.ifr_name);
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	return fd;
+}
+
+/* Root, the port set up: libslirp and the VMs' sockets are o->run_uid's from here. */
+bool nat_drop_root(const struct nat_opts *o)
+{
+	uid_t ruid, euid, suid;
+	gid_t rgid, egid, sgid, groups[1];
+
+	if (geteuid() != 0)
+		return true;
+	if (setgroups(0, NULL) < 0 || setgid(o->run_gid) < 0 ||
+	    setuid(o->run_uid) < 0) {
+		fprintf(stderr, PROG ": cannot become uid %u gid %u: %s\n",
+			(unsigned int)o->run_uid, (unsigned int)o->run_gid,
+			strerror(errno));
+		return false;
+	}
+	/* Checked: every id is the new one, and root's cannot come back. */
+	if (getresuid(&ruid, &euid, &suid) < 0 ||
+	    getresgid(&rgid, &egid, &sgid) < 0 || ruid != o->run_uid ||
+	    euid != o->run_uid || suid != o->run_uid || rgid != o->run_gid ||
+	    egid != o->run_gid || sgid != o->run_gid ||
+	    getgroups(1, groups) != 0 || setuid(0) == 0) {
+		fprintf(stderr, PROG ": still privileged after setuid(%u)\n",
+			(unsigned int)o->run_uid);
+		return false;
+	}
+	return true;
 }
