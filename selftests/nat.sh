@@ -20,7 +20,7 @@ LIBEXEC=/usr/local/libexec/intnet-qemu-helper
 ACL=/etc/intnet/qemu-helper.conf
 build=${BUILD:-$repo/build}
 
-plan 67
+plan 87
 load_module
 
 tmp=$(mktemp -d)
@@ -35,7 +35,7 @@ restore() {
 at_exit rm -rf "$tmp"
 at_exit restore
 at_exit del_nets 1001/lab
-at_exit del_links nv1 nv2 natd0 nb1
+at_exit del_links nv1 nv2 nb1 natd0
 at_exit del_netns nvm1 nvm2 nbob
 at_exit_late 'stop_pids "${pids[@]}"'
 sysctl -n net.ipv4.ping_group_range | tr '\t' ' ' >"$tmp/pgr"
@@ -130,11 +130,12 @@ lease() { # lease VM: udhcpc's lease on eth0, or "none"
 # start_nat LOG ARGS...: intnet-nat as alice, DNS upstream this host's loopback
 # (its own mount namespace sees a resolv.conf with 127.0.0.1); sets nat_pid.
 echo "nameserver 127.0.0.1" >"$tmp/resolv.conf"
+nat_pre=()
 start_nat() {
 	local log=$1
 	shift
 	unshare -m sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$tmp/resolv.conf" \
-		setpriv --reuid=$ALICE --regid=$ALICE --clear-groups "$NAT" "$@" >"$log" 2>&1 &
+		setpriv --reuid=$ALICE --regid=$ALICE --clear-groups "${nat_pre[@]}" "$NAT" "$@" >"$log" 2>&1 &
 	nat_pid=$!
 	pids+=("$nat_pid")
 	for _ in $(seq 100); do
@@ -337,7 +338,160 @@ wait "$nat_pid" 2>/dev/null
 sleep 0.2
 expect_eq "killed with SIGKILL, its TAP and port are gone all the same" "$links 2" \
 	"$(ip -o link | wc -l) $(ports)"
+# ---- Issue 18: another user's VM on lab (the red team's holes) ----
+# The host's loopback is open to the VMs while lab is alice's alone (VM 1 reached
+# 10.0.2.2:7001 above); once lab is public the gateway leaves, and started again
+# it keeps the loopback closed.
+check "issue 18: intnet-nat starts on alice's restricted lab" start_nat "$tmp/nat3.log" lab
+check "... its loopback open to lab's VMs, lab being hers alone" \
+	grep -q "loopback through 10.0.2.2: open to the VMs (lab is restricted and yours)" "$tmp/nat3.log"
+as_uid $ALICE intnetctl net set lab public
+for _ in $(seq 60); do kill -0 "$nat_pid" 2>/dev/null || break; sleep 0.1; done
+! kill "$nat_pid" 2>/dev/null || echo "# still there after 6 s: killed"
+wait "$nat_pid"
+expect_eq "lab made public: the gateway leaves within 6 s (exit 1)" 1 "$?"
+check "... saying why" grep -q "lab is public: other users' VMs may join: leaving lab" "$tmp/nat3.log"
+
+# bob's VM (a port of bob's, 10.0.2.99 of its own) and its raw frames.
+ip netns add nbob
+ip -n nbob link set lo up
+ip link add nb1 type veth peer name eth0 netns nbob
+ip -n nbob link set eth0 address 02:00:00:00:0b:01 up
+ip link set nb1 up
+intnetctl port add nb1 net 1001/lab user $BOB
+ip -n nbob addr add 10.0.2.99/24 dev eth0
+ip -n nbob route add default via 10.0.2.2
+cat >"$tmp/frames.py" <<'PY'
+import socket, struct, sys, time
+mode, args = sys.argv[1], sys.argv[2:]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+s.bind(("eth0", 0))
+mac = s.getsockname()[4]
+def csum(b):
+    t = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while t >> 16: t = (t & 0xffff) + (t >> 16)
+    return ~t & 0xffff
+if mode == "garp":  # garp IP: "IP is at my MAC", as request and reply
+    for op in (1, 2, 1, 2):
+        s.send(b"\xff" * 6 + mac + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x800, 6, 4, op) +
+               mac + socket.inet_aton(args[0]) + b"\0" * 6 + socket.inet_aton(args[0]))
+elif mode == "dhcp":  # dhcp N same|other: N DISCOVERs, each client 02:bb:..:i, from it or from me
+    for i in range(int(args[0])):
+        ch = bytes([2, 0xbb, 0, 0, 0, i])
+        b = struct.pack("!BBBBIHH", 1, 1, 6, 0, 0x1000 + i, 0, 0x8000) + b"\0" * 16 + ch + b"\0" * 202
+        b += b"\x63\x82\x53\x63\x35\x01\x01\xff"
+        u = struct.pack("!HHHH", 68, 67, 8 + len(b), 0) + b
+        h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(u), 1, 0, 64, 17, 0, b"\0" * 4, b"\xff" * 4)
+        h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
+        s.send(b"\xff" * 6 + (ch if args[1] == "same" else mac) + b"\x08\x00" + h + u)
+        time.sleep(0.02)
+elif mode == "stealmac":  # stealmac MAC SECS: frames from MAC, for the switch to learn here
+    end = time.time() + float(args[1])
+    while time.time() < end:
+        s.send(b"\xff" * 6 + bytes.fromhex(args[0].replace(":", "")) + b"\x88\xb5" + b"\0" * 46)
+        time.sleep(0.02)
+elif mode == "sniff":  # sniff PATTERN SECS: how many frames seen here carry PATTERN
+    s.settimeout(0.2); end = time.time() + float(args[1]); n = 0
+    print("ready", flush=True)
+    while time.time() < end:
+        try: n += args[0].encode() in s.recv(4096)
+        except socket.timeout: pass
+    print(n, flush=True)
+elif mode == "udpflood":  # udpflood N ADDR: N UDP flows, one datagram each
+    for i in range(int(args[0])):
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("0.0.0.0", 20000 + i))
+        u.sendto(b"x", (args[1], 9)); u.close()
+PY
+frames() { local vm=$1; shift; ip netns exec "$vm" python3 "$tmp/frames.py" "$@"; }
+python3 -c '
+import socket
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("192.0.2.1", 7003))
+print("ready", flush=True)
+while True:
+    m, a = u.recvfrom(2048); u.sendto(b"udp:" + m, a)' >"$tmp/echo.log" 2>&1 &
+pids+=($!)
+
+# alice's gateway on her public lab, a forward to the first lease, 256 fds of 512.
+nat_pre=(prlimit --nofile=256:512)
+check "intnet-nat starts on lab, public now" \
+	start_nat "$tmp/nat4.log" lab hostfwd=tcp:127.0.0.1:2222-:22
+nat_pre=()
+tap4=$(nat_tap "$tmp/nat4.log")
+sed 's/^/# /' "$tmp/nat4.log"
+check "... its loopback closed" \
+	grep -q "loopback through 10.0.2.2: closed (lab is public: other users' VMs may join)" "$tmp/nat4.log"
+out=$(in_vm nbob timeout 20 python3 "$tmp/peer.py" tcp 10.0.2.2 7001 2>&1 | tail -1)
+check "bob's VM does not reach the host's loopback through 10.0.2.2 ($out)" test "$out" != hello-tcp
+
+# One lock-mac of the owner's on the gateway's port: bob's frames from its MAC are dropped.
+expect_eq "the gateway's port $tap4 is locked to its MAC" 52:55:0a:00:02:02 \
+	"$(as_uid $ALICE intnetctl -j port show "$tap4" | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["lock_mac"])')"
+check "... which the log says" grep -q "the gateway's port $tap4: lock-mac 52:55:0a:00:02:02" "$tmp/nat4.log"
+for v in nvm1 nvm2; do
+	ip -n $v addr flush dev eth0
+	ip -n $v route flush dev eth0 2>/dev/null
+done
+expect_eq "alice's VM 1 gets the first lease" 10.0.2.15/24 "$(lease nvm1)"
+frames nbob sniff alice-secret 4 >"$tmp/sniff.log" 2>&1 &
+sniff=$!
+for _ in $(seq 50); do grep -q ready "$tmp/sniff.log" && break; sleep 0.1; done
+frames nbob stealmac 52:55:0a:00:02:02 3 &
+sleep 0.5
+in_vm nvm1 timeout 5 python3 "$tmp/peer.py" udp 10.0.2.2 7002 alice-secret >/dev/null 2>&1
+wait $sniff
+expect_eq "bob's VM sending from the gateway's MAC receives nothing alice's VM sends the gateway" 0 \
+	"$(tail -1 "$tmp/sniff.log")"
+
+# A gratuitous ARP from bob's VM for 10.0.2.15 (leased to alice's VM) is dropped.
+in_vm nvm1 timeout 30 python3 "$tmp/peer.py" listen 22 >"$tmp/la.log" 2>&1 &
+pids+=($!)
+ip -n nbob addr add 10.0.2.15/32 dev eth0
+in_vm nbob timeout 30 python3 "$tmp/peer.py" listen 22 >"$tmp/lb.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do grep -q ready "$tmp/la.log" && grep -q ready "$tmp/lb.log" && break; sleep 0.1; done
+frames nbob garp 10.0.2.15
+peer tcp 127.0.0.1 2222 fwd >/dev/null
+sleep 0.3
+expect_eq "after bob's gratuitous ARP for 10.0.2.15, alice's forward still reaches her VM" \
+	"from 10.0.2.2 -" "$(tail -1 "$tmp/la.log") -$(grep from "$tmp/lb.log")"
+check "... the ARP dropped and logged" \
+	grep -q "ARP from 02:00:00:00:0b:01 claims 10.0.2.15, leased to 02:00:00:00:0a:01: dropped" "$tmp/nat4.log"
+ip -n nbob addr del 10.0.2.15/32 dev eth0
+
+# DHCP: a client asks for its own MAC; 16 made-up clients from one MAC take no lease.
+frames nbob dhcp 16 other
+l2=$(lease nvm2)
+expect_eq "after bob's 16 DISCOVERs (his MAC, 16 other clients), alice's VM 2 gets the next lease" \
+	10.0.2.16/24 "$l2"
+check "... they were dropped and logged" \
+	grep -q "DHCP from 02:00:00:00:0b:01 for client 02:bb:00:00:00:00: dropped (a client asks for its own address)" "$tmp/nat4.log"
+frames nbob dhcp 14 same
+sleep 0.5
+check "14 more clients (forged sources) take the pool: one line says so" \
+	grep -q "all 16 leases are taken: a new VM gets none until intnet-nat restarts" "$tmp/nat4.log"
+
+# File descriptors: the soft limit raised to the hard one, 300 flows from bob's VM capped.
+check "intnet-nat raised its soft limit of fds to the hard one" \
+	grep -q "file descriptors: 512 (soft limit raised from 256), at most [0-9]* flows a VM address" "$tmp/nat4.log"
+frames nbob udpflood 300 192.0.2.1
+echo "# intnet-nat holds $(find "/proc/$nat_pid/fd" -mindepth 1 | wc -l) fds"
+check "bob's 300 UDP flows: past his share, new ones dropped and logged" \
+	grep -q "10.0.2.99 has [0-9]* flows open, its share (at most [0-9]* a VM address): new ones dropped" "$tmp/nat4.log"
+expect_eq "alice's VM's UDP still gets out" udp:hi \
+	"$(in_vm nvm1 timeout 10 python3 "$tmp/peer.py" udp 192.0.2.1 7003 hi 2>&1 | tail -1)"
+peer tcp 127.0.0.1 2222 >/dev/null
+t0=$(awk '{ print $14 + $15 }' "/proc/$nat_pid/stat")
+sleep 2
+t1=$(awk '{ print $14 + $15 }' "/proc/$nat_pid/stat")
+echo "# intnet-nat used $((t1 - t0)) ticks of CPU in 2 s (200 = a whole CPU)"
+check "the gateway is not left spinning (under half a CPU)" test $((t1 - t0)) -lt 100
+kill -TERM "$nat_pid"
+wait "$nat_pid"
+sed -n '/gateway for/,$s/^/#   /p' "$tmp/nat4.log"
+as_uid $ALICE intnetctl net set lab restricted
 rm -f /tmp/udhcpc.dns.eth0.nvm1 /tmp/udhcpc.dns.eth0.nvm2
+del_netns nbob
+del_links nb1
 
 # ---- Issue 18: the probe answered by bob, root's gateway, the unit's instance ----
 # bob's VM on alice's lab (public for this), answering every ARP who-has 10.0.2.2.
@@ -368,9 +522,9 @@ answerer=$!
 pids+=("$answerer")
 for _ in $(seq 50); do grep -q ready "$tmp/answer.log" && break; sleep 0.1; done
 check "alice's gateway starts though bob's VM answers its ARP probe for 10.0.2.2" \
-	start_nat "$tmp/nat3.log" lab
-sed 's/^/# /' "$tmp/nat3.log"
-check "... saying who answered" grep -q "warning: 02:00:00:00:0b:01 answers ARP for 10.0.2.2 from port nb1 of user $BOB, not a gateway of this network's: starting all the same" "$tmp/nat3.log"
+	start_nat "$tmp/nat5.log" lab
+sed 's/^/# /' "$tmp/nat5.log"
+check "... saying who answered" grep -q "warning: 02:00:00:00:0b:01 answers ARP for 10.0.2.2 from port nb1 of user $BOB, not a gateway of this network's: starting all the same" "$tmp/nat5.log"
 check "... bob's VM did answer" grep -q answered "$tmp/answer.log"
 kill -TERM "$nat_pid"
 wait "$nat_pid"
@@ -380,13 +534,13 @@ wait "$nat_pid"
 mkdir "$tmp/bin"
 printf '#!/bin/sh\ntouch %s/fake-intnetctl-ran\nexit 1\n' "$tmp" >"$tmp/bin/intnetctl"
 chmod 0755 "$tmp/bin/intnetctl"
-PATH=$tmp/bin:$PATH "$NAT" 1001/lab >"$tmp/nat4.log" 2>&1 &
+PATH=$tmp/bin:$PATH "$NAT" 1001/lab >"$tmp/nat6.log" 2>&1 &
 root_pid=$!
 pids+=("$root_pid")
-for _ in $(seq 100); do grep -q "gateway for" "$tmp/nat4.log" && break; sleep 0.1; done
-sed 's/^/# /' "$tmp/nat4.log"
+for _ in $(seq 100); do grep -q "gateway for" "$tmp/nat6.log" && break; sleep 0.1; done
+sed 's/^/# /' "$tmp/nat6.log"
 check "root's intnet-nat starts on 1001/lab (its own TAP, attached by intnetctl)" \
-	grep -q "gateway for 1001/lab on nat" "$tmp/nat4.log"
+	grep -q "gateway for 1001/lab on nat" "$tmp/nat6.log"
 check "... with the intnetctl it was built for, not the one first in PATH" test ! -e "$tmp/fake-intnetctl-ran"
 u=$(id -u nobody) g=$(id -g nobody)
 expect_eq "... then runs as nobody: uid and gid (real, effective, saved, fs), no groups" \

@@ -35,7 +35,16 @@ struct loop {
 	int npfd, cap;
 	struct timer *timers;
 	const struct nat_opts *o;
+	uint8_t *out; /* a frame of libslirp's, rewritten on its way out */
+	/* The host's loopback is open to the VMs: only while the network is only this user's. */
+	bool loopback;
+	int64_t checked_ms;
+	bool leave; /* the network became someone else's too */
 };
+
+/* How old (ms) what intnetctl said of the network may be: in the loop, for a new flow to the host. */
+#define CHECK_EVERY_MS 2000
+#define CHECK_HOST_MS 250
 
 void nat_log(const char *fmt, ...)
 {
@@ -57,50 +66,19 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static const char *mac_str(const uint8_t *m)
-{
-	static char s[18];
-
-	snprintf(s, sizeof(s), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1],
-		 m[2], m[3], m[4], m[5]);
-	return s;
-}
-
-/*
- * libslirp says nothing of its leases: the DHCPACKs it sends are read on the
- * way out instead (Ethernet, IPv4 without options, UDP 67 to 68, BOOTP).
- */
-static void log_lease(const uint8_t *f, size_t len)
-{
-	const uint8_t *ip = f + 14, *udp = ip + 20, *bootp = udp + 8, *opt;
-	struct in_addr yiaddr;
-
-	if (len < 14 + 20 + 8 + 240 || f[12] != 0x08 || f[13] != 0x00 ||
-	    ip[0] != 0x45 || ip[9] != 17 || udp[0] != 0 || udp[1] != 67 ||
-	    udp[2] != 0 || udp[3] != 68 || bootp[0] != 2)
-		return;
-	for (opt = bootp + 240; opt + 2 < f + len && opt[0] != 255;
-	     opt += opt[0] ? 2 + opt[1] : 1) {
-		if (opt[0] == 53 && opt[1] == 1) {
-			if (opt[2] != 5) /* DHCPACK only */
-				return;
-			memcpy(&yiaddr, bootp + 16, 4);
-			nat_log("lease %s to %s", nat_ip(yiaddr),
-				mac_str(bootp + 28));
-			return;
-		}
-	}
-}
-
 static ssize_t send_packet(const void *buf, size_t len, void *opaque)
 {
 	struct loop *l = opaque;
-	ssize_t n = write(l->tap, buf, len);
+	ssize_t n;
 
+	if (len > FRAME_MAX)
+		return len;
+	memcpy(l->out, buf, len);
+	nat_guard_out(l->out, len);
+	n = write(l->tap, l->out, len);
 	/* A full TAP queue drops the frame, as a NIC would: TCP sends it again. */
 	if (n < 0 && errno != EAGAIN && errno != EIO)
 		return -1;
-	log_lease(buf, len);
 	return len;
 }
 
@@ -151,10 +129,16 @@ static void timer_mod(void *timer, int64_t expire_ms, void *opaque)
 	((struct timer *)timer)->expire_ms = expire_ms;
 }
 
-static void no_fd(int fd, void *opaque)
+static void open_fd(int fd, void *opaque)
 {
-	(void)fd;
 	(void)opaque;
+	nat_guard_fd(fd, true);
+}
+
+static void close_fd(int fd, void *opaque)
+{
+	(void)opaque;
+	nat_guard_fd(fd, false);
 }
 
 static void notify(void *opaque)
@@ -168,8 +152,8 @@ static const SlirpCb callbacks = {
 	.clock_get_ns = clock_get_ns,
 	.timer_free = timer_free,
 	.timer_mod = timer_mod,
-	.register_poll_fd = no_fd,
-	.unregister_poll_fd = no_fd,
+	.register_poll_fd = open_fd,
+	.unregister_poll_fd = close_fd,
 	.notify = notify,
 	.timer_new_opaque = timer_new_opaque,
 };
@@ -251,10 +235,33 @@ static bool ipv4_fragment(const uint8_t *f, ssize_t n)
 	return (f[14 + 6] & 0x3f) || f[14 + 7];
 }
 
+/*
+ * Whether the network is still only this user's, asked again when what
+ * intnetctl said is older than @max_ms; if not, the gateway leaves: libslirp
+ * cannot close the host's loopback once it is open.
+ */
+static bool still_own(struct loop *l, int64_t max_ms)
+{
+	int64_t now = now_ns() / 1000000;
+	unsigned long owner = 0;
+	char why[256];
+
+	if (!l->loopback || now - l->checked_ms < max_ms)
+		return true;
+	l->checked_ms = now;
+	if (nat_net_access(l->o, &owner, why, sizeof(why)) == NAT_NET_OWN)
+		return true;
+	nat_log("%s: leaving %s, whose VMs reach this host's loopback through %s as you (started again, intnet-nat closes it)",
+		why, l->o->net, nat_ip(l->o->vhost));
+	l->leave = true;
+	return false;
+}
+
 /* Frames from the VMs into libslirp; false if the TAP is gone. */
 static bool read_tap(struct loop *l, uint8_t *buf)
 {
 	ssize_t n;
+	bool host;
 	int i;
 
 	for (i = 0; i < TAP_BURST; i++) {
@@ -263,9 +270,15 @@ static bool read_tap(struct loop *l, uint8_t *buf)
 			return errno == EAGAIN || errno == EINTR;
 		if (n == 0)
 			return false;
-		if (ipv4_fragment(buf, n))
+		if (ipv4_fragment(buf, n) ||
+		    nat_guard_in(buf, n, &host) == NAT_DROP)
 			continue;
+		if (host && !still_own(l, CHECK_HOST_MS)) {
+			nat_guard_in_done();
+			return true;
+		}
 		slirp_input(l->slirp, buf, n);
+		nat_guard_in_done();
 	}
 	return true;
 }
@@ -343,6 +356,8 @@ static int loop(struct loop *l, int sfd)
 		timeout = UINT32_MAX;
 		slirp_pollfds_fill(l->slirp, &timeout, add_poll, l);
 		timeout = run_timers(l, timeout);
+		if (l->loopback && timeout > CHECK_EVERY_MS)
+			timeout = CHECK_EVERY_MS;
 		n = poll(l->pfd, l->npfd,
 			 timeout == UINT32_MAX ? -1 : (int)timeout);
 		if (n < 0 && errno != EINTR)
@@ -358,8 +373,17 @@ static int loop(struct loop *l, int sfd)
 			break;
 		if (n > 0 && (l->pfd[0].revents & POLLIN) && !read_tap(l, buf))
 			break;
+		if (l->leave || !still_own(l, CHECK_EVERY_MS))
+			break;
 		slirp_pollfds_poll(l->slirp, n < 0, get_revents, l);
 		run_timers(l, 0);
+		/* Out of fds, a forward's listener stays ready and cannot be accepted. */
+		if (nat_guard_starved())
+			usleep(20000);
+	}
+	if (l->leave) {
+		free(buf);
+		return 1;
 	}
 	nat_log("the TAP failed (%s): leaving %s", strerror(errno), l->o->net);
 	free(buf);
@@ -369,14 +393,27 @@ static int loop(struct loop *l, int sfd)
 int nat_run(const struct nat_opts *o, int tap, const char *ifname, int sfd)
 {
 	struct loop l = { .tap = tap, .o = o, .cap = 16 };
+	unsigned long owner = 0;
 	SlirpConfig cfg;
 	struct timer *t;
+	char why[256];
 	int ret = 1;
 
 	l.pfd = calloc(l.cap, sizeof(*l.pfd));
-	if (!l.pfd)
+	l.out = malloc(FRAME_MAX);
+	if (!l.pfd || !l.out)
 		goto out;
+	nat_guard_init(o);
+	if (o->root)
+		snprintf(why, sizeof(why),
+			 "root's gateway runs as %s: no loopback of root's",
+			 o->run_user ? o->run_user : "nobody");
+	else
+		l.loopback = nat_net_access(o, &owner, why, sizeof(why)) ==
+			     NAT_NET_OWN;
+	l.checked_ms = now_ns() / 1000000;
 	fill_config(o, &cfg);
+	cfg.disable_host_loopback = !l.loopback;
 	l.slirp = slirp_new(&cfg, &callbacks, &l);
 	if (!l.slirp) {
 		fprintf(stderr, PROG ": libslirp refused the configuration\n");
@@ -384,6 +421,10 @@ int nat_run(const struct nat_opts *o, int tap, const char *ifname, int sfd)
 	}
 	if (add_forwards(&l) < 0)
 		goto cleanup;
+	nat_log("this host's loopback through %s: %s (%s)", nat_ip(o->vhost),
+		l.loopback ? "open to the VMs" : "closed", why);
+	if (!o->root) /* root's: locked before the drop (main.c) */
+		nat_lock_gateway(o, ifname, owner);
 	nat_log("gateway for %s on %s: %s (MAC 52:55:%02x:%02x:%02x:%02x), DNS %s, leases %s-%s%s (libslirp %s)",
 		o->net, ifname, nat_ip(o->vhost), ((uint8_t *)&o->vhost)[0],
 		((uint8_t *)&o->vhost)[1], ((uint8_t *)&o->vhost)[2],
@@ -401,5 +442,7 @@ out:
 		free(t);
 	}
 	free(l.pfd);
+	free(l.out);
+	nat_guard_free();
 	return ret;
 }

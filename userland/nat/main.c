@@ -26,9 +26,17 @@ int main(int argc, char **argv)
 	tap = nat_tap_open(&o, ifname);
 	if (tap < 0)
 		return 1;
-	/* Root: nothing more needs it once the port is up and the probe done. */
-	if ((!o.quiet_probe && nat_probe(tap, &o, ifname)) ||
-	    !nat_drop_root(&o)) {
+	/* Root: nothing more needs it once the port is up, the probe done and
+	 * the gateway's MAC locked.
+	 */
+	o.root = geteuid() == 0;
+	if (!o.quiet_probe && nat_probe(tap, &o, ifname)) {
+		close(tap);
+		return 1;
+	}
+	if (o.root)
+		nat_lock_gateway(&o, ifname, 0);
+	if (!nat_drop_root(&o)) {
 		close(tap);
 		return 1;
 	}

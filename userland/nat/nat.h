@@ -5,6 +5,7 @@
 
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -51,6 +52,8 @@ struct nat_opts {
 	const char *run_user;
 	uid_t run_uid;
 	gid_t run_gid;
+	/* started as root: the port locked before the drop, the loopback closed */
+	bool root;
 };
 
 /* options.c: exits 2 with a message on anything it does not take. */
@@ -80,5 +83,29 @@ int nat_signals(void);
 int nat_run(const struct nat_opts *o, int tap, const char *ifname, int sfd);
 
 void nat_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* guard.c: the VMs' frames checked before libslirp, libslirp's before the network. */
+enum { NAT_PASS, NAT_DROP };
+void nat_guard_init(const struct nat_opts *o);
+/* NAT_PASS or NAT_DROP; *@host: it opens a flow to the host address (loopback). */
+int nat_guard_in(const uint8_t *f, size_t n, bool *host);
+void nat_guard_in_done(void);
+void nat_guard_out(uint8_t *f, size_t n);
+/* libslirp opened or closed a socket (its register_poll_fd callbacks). */
+void nat_guard_fd(int fd, bool open);
+/* Nearly out of file descriptors: the loop must not spin on what it cannot accept. */
+bool nat_guard_starved(void);
+void nat_guard_free(void);
+const char *nat_mac(const uint8_t *m);
+
+/* netctl.c: intnetctl asked as this user. */
+enum { NAT_NET_UNKNOWN = -1, NAT_NET_OWN, NAT_NET_SHARED };
+int nat_net_access(const struct nat_opts *o, unsigned long *owner, char *why,
+		   size_t len);
+/* The gateway's MAC (52:55 and host=) locked to its port, when @owner (the
+ * network's) is this user or this is root; logged either way.
+ */
+void nat_lock_gateway(const struct nat_opts *o, const char *ifname,
+		      unsigned long owner);
 
 #endif
