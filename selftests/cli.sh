@@ -15,7 +15,7 @@ out=$(intnetctl version)
 expect_eq "version exits 0" 0 $?
 expect_eq "version shows the module's version" "module    $modver" "$(echo "$out" | sed -n 2p)"
 expect_eq "version shows the CLI's version" "intnetctl $cliver" "$(echo "$out" | sed -n 1p)"
-expect_eq "version lists the features" "features  netns switch access events owner-names safe-sharing" "$(echo "$out" | sed -n 3p)"
+expect_eq "version lists the features" "features  netns switch access events owner-names safe-sharing uplink" "$(echo "$out" | sed -n 3p)"
 
 json=$(intnetctl -j version)
 expect_eq "-j version is JSON with the module's version" "$modver" \

@@ -283,9 +283,11 @@ PORT = {"ifname": is_str, "ifindex": is_int, "net": is_str, "net_owner": is_int,
         "up": is_bool, "carrier": is_bool, "promisc": is_bool, "promisc_active": is_bool,
         "user": is_int, "fdb_learned": is_int, "lock_mac": mac_or_null, "isolated": is_bool,
         "flood_limit": lambda v: is_int(v) and (v <= 10000000 or v == 0xffffffff),
-        "flood_rate": lambda v: is_int(v) and v <= 10000000, "dhcp_server": is_bool}
-# members present only at times: a port's lock_ip only while it has an IP lock
-PORT_OPT = {"lock_ip": ip_list}
+        "flood_rate": lambda v: is_int(v) and v <= 10000000, "dhcp_server": is_bool,
+        "uplink": is_bool}
+# members present only at times: a port's lock_ip only while it has an IP lock, an
+# uplink's filter only on an uplink
+PORT_OPT = {"lock_ip": ip_list, "uplink_filter": lambda v: v in ("unicast", "promisc")}
 FDB = {"mac": is_mac, "ifname": is_str, "ifindex": is_int, "net": is_str,
        "net_owner": is_int, "static": is_bool, "locked": is_bool, "age_ms": is_int}
 # what an "fdb move" event adds

@@ -65,7 +65,7 @@ cli --do version-get >"$out/version"
 want "cli.py version-get: the module's version" "$(cat /sys/module/intnet/version)" \
 	"$out/version" 'j["version"]'
 want "cli.py version-get: the features, by the spec's names" \
-	"['access', 'events', 'netns', 'owner-names', 'safe-sharing', 'switch']" "$out/version" 'sorted(j["features"])'
+	"['access', 'events', 'netns', 'owner-names', 'safe-sharing', 'switch', 'uplink']" "$out/version" 'sorted(j["features"])'
 
 # The requests, one a line; their results come back a line each, in order.
 cat >"$out/steps" <<EOF
