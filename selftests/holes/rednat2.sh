@@ -16,6 +16,10 @@
 #     ARP check).
 #  E. ARP for an address this run of the gateway never leased: alice's VM keeps its
 #     address across a gateway restart; bob's gratuitous ARP takes her forward.
+#  F. The per-address flow share: bob's VM forges 6 source addresses and takes every
+#     fd the VMs may have; alice's VM gets no new flow for 4 minutes.
+#  G. The lease pool: 16 DISCOVERs whose chaddr is their (forged) Ethernet source
+#     take all 16 leases for good; alice's VM gets none (nat.sh only logs it).
 #  D. The startup probe: bob answers the first ARP probe with the probe's own MAC as
 #     source; the next probe re-learns that MAC behind alice's TAP, so judge() sees
 #     "a port of this user" answering and alice's gateway refuses to start.
@@ -28,7 +32,7 @@ LIBEXEC=/usr/local/libexec/intnet-qemu-helper
 ACL=/etc/intnet/qemu-helper.conf
 build=${BUILD:-$repo/build}
 
-plan 14
+plan 19
 load_module
 
 tmp=$(mktemp -d)
@@ -42,7 +46,7 @@ restore() {
 at_exit rm -rf "$tmp"
 at_exit restore
 at_exit del_nets 1001/lab
-at_exit del_links nv1 nb1
+at_exit del_links nv1 nb1 rnd0
 at_exit del_netns nvm1 nbob
 at_exit_late 'stop_pids "${pids[@]}"'
 INTNET_NAT_INTNETCTL=$(command -v intnetctl)
@@ -153,6 +157,26 @@ elif mode == "garploop":  # garploop IP SECS: "IP is at my MAC" every 20 ms
         s.send(b"\xff" * 6 + mac + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x800, 6, 4, 1) +
                mac + socket.inet_aton(args[0]) + b"\0" * 6 + socket.inet_aton(args[0]))
         time.sleep(0.02)
+elif mode == "udpforge":  # udpforge SRCS PER DST GWMAC: PER UDP flows from each of SRCS forged sources
+    dst = socket.inet_aton(args[2]); gwmac = bytes.fromhex(args[3].replace(":", ""))
+    for k in range(int(args[0])):
+        src = socket.inet_aton("10.0.2.%d" % (100 + k))
+        for j in range(int(args[1])):
+            u = struct.pack("!HHHH", 30000 + j, 9, 9, 0) + b"x"
+            h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(u), j, 0, 64, 17, 0, src, dst)
+            h = h[:10] + struct.pack("!H", ~sum16(h) & 0xffff) + h[12:]
+            s.send(gwmac + mac + b"\x08\x00" + h + u)
+            time.sleep(0.001)
+elif mode == "dhcpsame":  # dhcpsame N: N DISCOVERs, client 02:bb:..:i each, from that MAC (chaddr == source)
+    for i in range(int(args[0])):
+        ch = bytes([2, 0xbb, 0, 0, 0, i])
+        b = struct.pack("!BBBBIHH", 1, 1, 6, 0, 0x1000 + i, 0, 0x8000) + b"\0" * 16 + ch + b"\0" * 202
+        b += b"\x63\x82\x53\x63\x35\x01\x01\xff"
+        u = struct.pack("!HHHH", 68, 67, 8 + len(b), 0) + b
+        h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(u), 1, 0, 64, 17, 0, b"\0" * 4, b"\xff" * 4)
+        h = h[:10] + struct.pack("!H", ~sum16(h) & 0xffff) + h[12:]
+        s.send(b"\xff" * 6 + ch + b"\x08\x00" + h + u)
+        time.sleep(0.02)
 elif mode == "probeonce":  # probeonce IP SECS: answer the first ARP probe for IP from the probe's MAC
     ip = socket.inet_aton(args[0]); s.settimeout(0.2); end = time.time() + float(args[1])
     print("ready", flush=True)
@@ -169,11 +193,12 @@ PY
 frames() { local vm=$1; shift; ip netns exec "$vm" python3 "$tmp/frames.py" "$@"; }
 
 echo "nameserver 127.0.0.1" >"$tmp/resolv.conf"
+nat_pre=()
 start_nat() {
 	local log=$1
 	shift
 	unshare -m sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$tmp/resolv.conf" \
-		setpriv --reuid=$ALICE --regid=$ALICE --clear-groups "$NAT" "$@" >"$log" 2>&1 &
+		setpriv --reuid=$ALICE --regid=$ALICE --clear-groups "${nat_pre[@]}" "$NAT" "$@" >"$log" 2>&1 &
 	nat_pid=$!
 	pids+=("$nat_pid")
 	for _ in $(seq 100); do
@@ -210,6 +235,18 @@ ip -n nbob neigh replace 10.0.2.2 lladdr 52:55:0a:00:02:02 dev eth0 nud permanen
 python3 "$tmp/peer.py" servers >"$tmp/servers.log" 2>&1 &
 pids+=($!)
 wait_ready "$tmp/servers.log"
+# A host address that is not loopback, a UDP echo on it (F).
+ip link add rnd0 type dummy
+ip addr add 192.0.2.1/24 dev rnd0
+ip link set rnd0 up
+python3 -c '
+import socket
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("192.0.2.1", 7003))
+print("ready", flush=True)
+while True:
+    m, a = u.recvfrom(2048); u.sendto(b"udp:" + m, a)' >"$tmp/echo.log" 2>&1 &
+pids+=($!)
+wait_ready "$tmp/echo.log"
 
 # ---- A. The race: lab turns public under a gateway with its loopback open ----
 # race ADDR LOG: bob's VM sprays SYNs at ADDR:7001 while lab goes public and his port joins.
@@ -301,6 +338,38 @@ rc=$?
 sed 's/^/#   /' "$tmp/natD.log" "$tmp/probe.log"
 check "D1: bob answering alice's first ARP probe from the probe's MAC does not keep her gateway from starting" \
 	test "$rc" = 0
+stop_nat
+
+# ---- F. The per-address share: bob forges 6 source addresses ----
+nat_pre=(prlimit --nofile=256:512)
+check "F0: alice's gateway starts (fds 256:512, as nat.sh)" start_nat "$tmp/natF.log" lab
+nat_pre=()
+ip -n nvm1 route replace default via 10.0.2.2
+expect_eq "F1: alice's VM's UDP gets out before" udp:hi \
+	"$(in_vm nvm1 timeout 10 python3 "$tmp/peer.py" udp 192.0.2.1 7003 hi 2>&1 | tail -1)"
+frames nbob udpforge 6 110 192.0.2.1 52:55:0a:00:02:02
+echo "# intnet-nat holds $(find "/proc/$nat_pid/fd" -mindepth 1 | wc -l) fds"
+expect_eq "F2: after bob's 660 UDP flows from 6 forged addresses, alice's VM's UDP still gets out" udp:hi \
+	"$(in_vm nvm1 timeout 10 python3 "$tmp/peer.py" udp 192.0.2.1 7003 hi 2>&1 | tail -1)"
+grep -E "file descriptors|flows open" "$tmp/natF.log" | sed 's/^/#   /'
+stop_nat
+
+# ---- G. The lease pool: 16 DISCOVERs, each from the client MAC it names ----
+cat >"$tmp/udhcpc.sh" <<'SH'
+#!/bin/sh
+[ "$1" != bound ] || ip addr add "$ip/$subnet" dev "$interface"
+exit 0
+SH
+chmod 0755 "$tmp/udhcpc.sh"
+check "G0: alice's gateway starts" start_nat "$tmp/natG.log" lab
+frames nbob dhcpsame 16
+sleep 0.5
+ip -n nvm1 addr flush dev eth0
+in_vm nvm1 busybox udhcpc -i eth0 -n -q -t 4 -T 1 -s "$tmp/udhcpc.sh" >"$tmp/udhcpc.log" 2>&1
+out=$(ip -n nvm1 -4 -o addr show dev eth0 | awk '{ print $4 }' | grep . || echo none)
+check "G1: after bob's 16 DISCOVERs (chaddr == forged source), alice's VM still gets a lease ($out)" \
+	test "$out" != none
+grep -E "leases are taken|no lease" "$tmp/natG.log" | sed 's/^/#   /'
 stop_nat
 as_uid $ALICE intnetctl net set lab restricted 2>/dev/null
 finish
