@@ -8,6 +8,8 @@
 #  A. The race: lab restricted (loopback open), alice makes it public, bob's VM joins
 #     and connects at once: to 10.0.2.77 (any vnetwork address is the host's loopback
 #     to libslirp, but only 10.0.2.2 triggers the 250 ms re-check) and to 10.0.2.2.
+#     And to fec0::77: libslirp 4.7 makes every address of the IPv6 prefix (not only
+#     fec0::2) the host's ::1, and intnet-nat re-checks only for fec0::2.
 #  B. lab public (loopback "closed"): the DNS address 10.0.2.3 on any port is the
 #     resolver's address (libslirp's sotranslate_out skips disable_host_loopback
 #     for it): TCP and UDP to 10.0.2.3:700x.
@@ -32,7 +34,7 @@ LIBEXEC=/usr/local/libexec/intnet-qemu-helper
 ACL=/etc/intnet/qemu-helper.conf
 build=${BUILD:-$repo/build}
 
-plan 19
+plan 20
 load_module
 
 tmp=$(mktemp -d)
@@ -72,6 +74,8 @@ def servers():
     t.bind(("127.0.0.1", 7001)); t.listen(64); sel.register(t, selectors.EVENT_READ, "tcp")
     u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 7002))
     sel.register(u, selectors.EVENT_READ, "udp")
+    t6 = socket.socket(socket.AF_INET6); t6.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    t6.bind(("::1", 7001)); t6.listen(64); sel.register(t6, selectors.EVENT_READ, "tcp")
     print("ready", flush=True)
     while True:
         for key, _ in sel.select():
@@ -100,7 +104,7 @@ def spray():  # spray ADDR PORT SECS: a new connect every 20 ms; any hello wins
     print("ready", flush=True)
     while time.time() < end:
         if time.time() >= nxt:
-            s = socket.socket(); s.setblocking(False)
+            s = socket.socket(socket.AF_INET6 if ":" in args[0] else socket.AF_INET); s.setblocking(False)
             s.connect_ex((args[0], int(args[1])))
             sel.register(s, selectors.EVENT_WRITE | selectors.EVENT_READ)
             nxt = time.time() + 0.02
@@ -232,6 +236,8 @@ ip link set nb1 up
 ip -n nbob addr add 10.0.2.99/24 dev eth0
 ip -n nbob route add 10.0.2.77/32 via 10.0.2.2
 ip -n nbob neigh replace 10.0.2.2 lladdr 52:55:0a:00:02:02 dev eth0 nud permanent
+ip -n nbob addr add fec0::b01/64 dev eth0 nodad
+ip -n nbob neigh replace fec0::77 lladdr 52:55:0a:00:02:02 dev eth0 nud permanent
 python3 "$tmp/peer.py" servers >"$tmp/servers.log" 2>&1 &
 pids+=($!)
 wait_ready "$tmp/servers.log"
@@ -270,6 +276,10 @@ race() {
 check "A0: race set up (gateway open, then lab public)" race 10.0.2.77 "$tmp/natA1.log"
 out=$(tail -1 "$tmp/spray.log")
 check "A1: bob's VM joining lab as it turns public reaches no loopback through 10.0.2.77 ($out)" \
+	test "$out" = none
+race fec0::77 "$tmp/natA4.log"
+out=$(tail -1 "$tmp/spray.log")
+check "A4: ... nor through fec0::77 (any address of the IPv6 prefix is ::1 to libslirp; only fec0::2 is re-checked) ($out)" \
 	test "$out" = none
 race 10.0.2.2 "$tmp/natA2.log"
 out=$(tail -1 "$tmp/spray.log")
