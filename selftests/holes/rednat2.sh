@@ -25,6 +25,7 @@
 #  D. The startup probe: bob answers the first ARP probe with the probe's own MAC as
 #     source; the next probe re-learns that MAC behind alice's TAP, so judge() sees
 #     "a port of this user" answering and alice's gateway refuses to start.
+# Guest run (6.12, 2026-12-04): not ok A4 A3 C1 C2 E1 D1 F2 G1 (holes); ok A1 A2 B* (held).
 . "$(dirname "$0")/../lib.sh"
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
