@@ -168,9 +168,15 @@ boot() {
 		# shellcheck disable=SC2054
 		cpus=(-accel tcg -cpu max -smp 1 -icount shift=0,sleep=off)
 	fi
+	# Two virtio-net NICs on one QEMU hub, a wire between them: a NIC that filters
+	# unicast in the "hardware" (QEMU's MAC table) for uplink_nic.sh.
+	# shellcheck disable=SC2054
+	local nics=(-netdev hubport,id=wire0,hubid=0 -netdev hubport,id=wire1,hubid=0
+		-device virtio-net-pci,netdev=wire0,mac=52:54:00:1a:00:01,romfile=
+		-device virtio-net-pci,netdev=wire1,mac=52:54:00:1a:00:02,romfile=)
 	# shellcheck disable=SC2054
 	local qemu=(qemu-system-x86_64 "${cpus[@]}" -m "$mem"
-		-nographic -no-reboot -nic none
+		-nographic -no-reboot -nic none "${nics[@]}"
 		-kernel "$VMLINUX" -initrd "$initrd" -append "$append"
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
 		-virtfs "local,path=$OUT,mount_tag=out,security_model=none,multidevs=remap"
