@@ -7,9 +7,10 @@
 # tells that table the VMs' MACs: port show says "filter unicast", the NIC never turns
 # promiscuous, a LAN station reaches the VM, and frames to other MACs never reach the
 # host. Detached, the VM's MAC leaves the table: its frames stop at the NIC again.
+# A wireless station (mac80211_hwsim's) is refused as an uplink, saying why.
 . "$(dirname "$0")/lib.sh"
 
-plan 16
+plan 19
 load_module
 
 HOST_NIC_MAC=52:54:00:1a:00:01
@@ -95,4 +96,23 @@ before=$(rx_packets)
 send_to $VM_MAC
 expect_eq "... and it drops the LAN's frames to the VM's MAC again" 0 $(($(rx_packets) - before))
 check "the host still pings the LAN" ping_ok host 10.21.0.1
+
+# Wi-Fi: the debug kernel has no cfg80211 (and so no wireless device to refuse).
+if [ "${INTNET_LANE:-}" = debug ]; then
+	for _ in 1 2 3; do ok "# SKIP the debug kernel has no cfg80211: wireless runs on 6.1 and 6.12"; done
+	finish
+fi
+check "a simulated Wi-Fi radio (mac80211_hwsim)" modprobe mac80211_hwsim radios=1
+at_exit rmmod mac80211_hwsim
+wlan=
+for _ in $(seq 50); do
+	wlan=$(basename "$(dirname /sys/class/net/*/phy80211)")
+	[ "$wlan" != '*' ] && break
+	nap 0.1
+done
+expect_eq "a wireless station is refused as an uplink, saying why" \
+	"intnet: a wireless station cannot be an uplink: its access point accepts only the station's own MAC" \
+	"$(intnetctl port add "$wlan" net labw uplink 2>&1)"
+expect_eq "... and the refusal made no network" "[]" \
+	"$(intnetctl -j net show | json_eval "[n['name'] for n in j if n['name'] == 'labw']")"
 finish
