@@ -38,7 +38,7 @@ in_ns() { local ns=$1; shift; ip netns exec "un-$ns" "$@"; }
 ping_ok() { in_ns "$1" ping -q -c 2 -i 0.2 -W 2 "$2" >/dev/null 2>&1; }
 promiscuity() { ip -n un-host -d link show eth0 | grep -o 'promiscuity [0-9]*'; }
 uc_list() { ip netns exec un-host bridge fdb show dev eth0 | awk '$1 ~ /^02:00:00:00:21:/ { print $1 }' | xargs; }
-rx_packets() { ip -n un-host -s -j link show eth0 | json_eval "j[0]['stats64']['rx']['packets']"; }
+rx_packets() { ip netns exec un-host cat /sys/class/net/eth0/statistics/rx_packets; }
 # send_to MAC: the LAN sends 10 pings to 10.21.0.99, its neighbour entry naming MAC.
 send_to() {
 	in_ns lan ip neigh replace 10.21.0.99 lladdr "$1" dev eth0 nud permanent
