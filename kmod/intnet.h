@@ -490,6 +490,9 @@ void intnet_uplink_fdb_changed(struct intnet_network *nw,
 			       struct intnet_port *port,
 			       struct intnet_port *prev);
 bool intnet_uplink_uc_filter(const struct intnet_port *port);
+int intnet_uplink_options(bool promisc, const u8 *lock_mac,
+			  const struct intnet_ip_lock *ip_lock,
+			  struct netlink_ext_ack *extack);
 
 /* host.c */
 bool intnet_is_host(const struct net_device *dev);

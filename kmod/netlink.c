@@ -419,6 +419,9 @@ static int intnet_nl_port_add(struct sk_buff *skb, struct genl_info *info)
 		err = intnet_port_check_kind(dev, &ids, info->extack);
 	if (!err && set.uplink)
 		err = intnet_uplink_check(&c, dev, NULL, info->extack);
+	if (!err && set.uplink)
+		err = intnet_uplink_options(set.promisc, lock, ip_lock,
+					    info->extack);
 	if (!err)
 		err = intnet_port_user(&c, dev, &ids,
 				       attrs[INTNET_ATTR_PORT_USER], &user,
@@ -547,6 +550,14 @@ static int intnet_nl_port_set(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(port)) {
 		err = PTR_ERR(port);
 		goto unlock;
+	}
+	if (port->uplink) {
+		err = intnet_uplink_options(intnet_req_flag(attrs,
+							    INTNET_ATTR_PORT_PROMISC,
+							    false),
+					    lock, ip_lock, info->extack);
+		if (err)
+			goto unlock;
 	}
 	if (intnet_req_flag(attrs, INTNET_ATTR_PORT_PROMISC, false)) {
 		err = intnet_may_promisc(&c, port->network, info->extack);

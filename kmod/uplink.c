@@ -273,6 +273,33 @@ int intnet_uplink_check(const struct intnet_caller *c, struct net_device *dev,
 	return 0;
 }
 
+/*
+ * Whether an uplink may have these options: @promisc on, a MAC lock @lock_mac
+ * or an IP lock @ip_lock (NULL: none). An uplink stands for a whole LAN of
+ * stations, and what it is given goes to the wire.
+ */
+int intnet_uplink_options(bool promisc, const u8 *lock_mac,
+			  const struct intnet_ip_lock *ip_lock,
+			  struct netlink_ext_ack *extack)
+{
+	if (promisc) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "an uplink cannot be promiscuous: the network's frames would go to the wire");
+		return -EINVAL;
+	}
+	if (lock_mac) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "an uplink carries its LAN's MACs: it cannot be locked to one");
+		return -EINVAL;
+	}
+	if (ip_lock) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "an uplink carries its LAN's addresses: it cannot be locked to some");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Takes @port's NIC: its receive path, its egress hook, its unicast filter. */
 int intnet_uplink_attach(struct intnet_port *port,
 			 struct netlink_ext_ack *extack)

@@ -10,7 +10,7 @@
 # detach, rmmod and the device's removal, under traffic, leave the NIC as it was.
 . "$(dirname "$0")/lib.sh"
 
-plan 48
+plan 53
 load_module
 
 tmp=$(mktemp -d)
@@ -212,6 +212,21 @@ expect_eq "not a loopback" "intnet: a loopback device cannot be a port" \
 	"$(h port add lo net lab2 uplink 2>&1)"
 expect_eq "not a port already" "intnet: the device is already a port" \
 	"$(h port add vp1 net lab2 uplink 2>&1)"
+expect_eq "not promiscuous: the network's frames would go to the wire" \
+	"intnet: an uplink cannot be promiscuous: the network's frames would go to the wire" \
+	"$(h port set eth0 promisc on 2>&1)"
+expect_eq "... nor made so when attached" \
+	"intnet: an uplink cannot be promiscuous: the network's frames would go to the wire" \
+	"$(h port add ul-d1 net lab2 uplink promisc on 2>&1)"
+expect_eq "not MAC-locked: it carries its LAN's MACs" \
+	"intnet: an uplink carries its LAN's MACs: it cannot be locked to one" \
+	"$(h port set eth0 lock-mac $HOST_MAC 2>&1)"
+expect_eq "not IP-locked" \
+	"intnet: an uplink carries its LAN's addresses: it cannot be locked to some" \
+	"$(h port set eth0 lock-ip 10.20.0.2 2>&1)"
+expect_eq "the uplink's options unchanged (isolated and unlocks may be set)" "promisc off lock-mac off" \
+	"$(h port set eth0 isolated off lock-mac off && h -j port show eth0 |
+		json_eval "'promisc', 'on' if j[0]['promisc'] else 'off', 'lock-mac', j[0].get('lock_mac') or 'off'" | tr -d "(),'")"
 expect_eq "the refusals changed nothing" "eth0 vp1 vp2" "$(h port show | awk '{ print $1 }' | sort | xargs)"
 
 # Detach under traffic: the NIC as it was, the stream going on.
