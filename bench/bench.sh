@@ -568,6 +568,103 @@ case_ports() {
 	for ((i = 1; i <= (n > nmem ? n : nmem); i++)); do echo "link del cp$i"; done | ip -batch -
 }
 
+# h. The uplink (issue 19): the host's NIC up0, a veth whose peer lan0 is the LAN in
+# namespace blan (the host 10.99.0.2, the LAN 10.99.0.1), and a VM on vp0, a veth whose
+# peer is the VM's eth0 in namespace bvm. Both far ends drop what they get at tc ingress,
+# so that the rates are the near side's. Host transmit: pktgen queue_xmit on up0 (the
+# host stack's way out, through the egress hook) to the LAN; host receive: pktgen
+# netif_receive on up0 (frames as the NIC hands them up) to the host's address, a UDP
+# port without a listener; each without and with the uplink attached (a VM port on the
+# network, the VM's MAC in its FDB). Then LAN-to-VM frames in at up0 to the VM's MAC:
+# through the uplink, and through a bridge with up0 and vp0 as members.
+UL_HOST=02:00:00:00:98:02
+UL_LAN=02:00:00:00:98:01
+UL_VM=02:00:00:00:98:11
+udp_noports() { awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "NoPorts") c = i; h = 1 } else print $c }' /proc/net/snmp; }
+ns_drop() { # NS DEV: everything DEV receives is dropped at tc ingress
+	ip netns exec "$1" tc qdisc add dev "$2" clsact || die "tc qdisc add dev $2 clsact in $1"
+	ip netns exec "$1" tc filter add dev "$2" ingress matchall action drop ||
+		die "tc drop on $2 in $1"
+}
+ul_netns() { # NS: a namespace without IPv6 (no router solicitations during the rounds)
+	ip netns add "$1"
+	ip netns exec "$1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+}
+uplink_host_rounds() { # VARIANT: the host's transmit and receive rates
+	local count n0 n1 want
+	count=$(n_of 100000)
+	pg_setup up0 queue_xmit 60 "$count" $UL_LAN "$UL_HOST" 0 "${UNSHARED:+fresh}"
+	pg_write "$pg/up0" "dst 10.99.0.1"
+	pg_write "$pg/up0" "src_min 10.99.0.2"
+	pg_write "$pg/up0" "src_max 10.99.0.2"
+	rounds uplink_host tx "$1" "h. host transmit 64 B, $1" up0 "$count" up0
+	pg_setup up0 netif_receive 60 "$count" $UL_HOST "$UL_LAN" 0 "${UNSHARED:+fresh}"
+	n0=$(udp_noports)
+	rounds uplink_host rx "$1" "h. host receive 64 B, $1" up0 "$count"
+	n1=$(udp_noports)
+	want=$((count / 10 > 0 ? count / 10 + ROUNDS * count : 1 + ROUNDS * count))
+	[ $((n1 - n0)) = "$want" ] ||
+		die "host receive, $1: UDP counted $((n1 - n0)) of $want frames for no port"
+}
+case_uplink() {
+	local count
+	ul_netns blan
+	ul_netns bvm
+	ip link add up0 type veth peer name lan0 netns blan || die "cannot create veth up0/lan0"
+	ip link set dev up0 address $UL_HOST up
+	ip addr add 10.99.0.2/24 dev up0
+	ip neigh replace 10.99.0.1 lladdr $UL_LAN dev up0
+	ip -n blan link set dev lan0 address $UL_LAN up
+	ip -n blan addr add 10.99.0.1/24 dev lan0
+	ns_drop blan lan0
+	ip link add vp0 type veth peer name eth0 netns bvm || die "cannot create veth vp0/eth0"
+	ip link set dev vp0 up
+	ip -n bvm link set dev eth0 address $UL_VM up
+	ns_drop bvm eth0
+	count=$(n_of 100000)
+
+	uplink_host_rounds none
+	# What the netdev egress hook costs by itself: an empty nftables egress chain.
+	if command -v nft >/dev/null; then
+		nft add table netdev ulbench || die "nft add table netdev ulbench"
+		nft add chain netdev ulbench eg "{ type filter hook egress device up0 priority 0; }" ||
+			die "nft: an egress chain on up0"
+		pg_setup up0 queue_xmit 60 "$count" $UL_LAN "$UL_HOST" 0 "${UNSHARED:+fresh}"
+		rounds uplink_host tx nft-egress "h. host transmit 64 B, an empty nft egress chain" \
+			up0 "$count" up0
+		nft delete table netdev ulbench || die "nft delete table netdev ulbench"
+	fi
+	sw_create intnet
+	sw_port intnet vp0
+	sw_static intnet $UL_VM vp0
+	intnetctl port add up0 net lab uplink || die "intnetctl port add up0 net lab uplink"
+	uplink_host_rounds uplink
+	check_dmesg "h. host rates with the uplink"
+
+	# LAN to VM: through the uplink, through up0 as a plain port of the network (the
+	# uplink's own cost), through a bridge.
+	pg_setup up0 netif_receive 60 "$count" $UL_VM "$UL_LAN" 0 "${UNSHARED:+fresh}"
+	rounds uplink_vm 64B intnet "h. LAN to VM 64 B" up0 "$count" vp0
+	intnetctl port del up0 || die "intnetctl port del up0"
+	sw_port intnet up0
+	pg_setup up0 netif_receive 60 "$count" $UL_VM "$UL_LAN" 0 "${UNSHARED:+fresh}"
+	rounds uplink_vm 64B intnet-port "h. LAN to VM 64 B, up0 a plain port" up0 "$count" vp0
+	intnetctl port del up0 || die "intnetctl port del up0"
+	intnetctl port del vp0 || die "intnetctl port del vp0"
+	sw_destroy intnet
+	sw_create bridge
+	sw_ports bridge up0 vp0
+	sw_static bridge $UL_VM vp0
+	pg_setup up0 netif_receive 60 "$count" $UL_VM "$UL_LAN" 0 "${UNSHARED:+fresh}"
+	rounds uplink_vm 64B bridge "h. LAN to VM 64 B" up0 "$count" vp0
+	sw_destroy bridge
+	check_dmesg "h. LAN to VM"
+	ip netns del blan
+	ip netns del bvm
+	del_links up0 vp0
+}
+
 # --- main ---------------------------------------------------------------------------------
 
 : >"$raw"
@@ -599,7 +696,7 @@ fi
 
 say "intnet benchmark on $(uname -r), $ROUNDS rounds a case"
 check_dmesg boot
-for c in ${BENCH_CASES:-unicast_dummy unicast_veth tap_gso flood fdb ports nat}; do
+for c in ${BENCH_CASES:-unicast_dummy unicast_veth tap_gso flood fdb ports nat uplink}; do
 	"case_$c"
 	# The bridge must stay free of netfilter, or it is not the bridge we compare with.
 	[ ! -d /sys/module/br_netfilter ] || die "br_netfilter got loaded"

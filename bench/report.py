@@ -222,6 +222,55 @@ def main():
                   "namespace's own TAP. CPU time is the gateway process's utime + stime.")
         md.append("")
 
+    # The uplink (issue 19): the host's own rates on its NIC without and with the
+    # uplink, and LAN-to-VM frames through the uplink and through a bridge.
+    host = {(v, sw): get("uplink_host", v, sw) for v in ("tx", "rx") for sw in ("none", "uplink")}
+    lan_vm = {sw: get("uplink_vm", "64B", sw) for sw in ("intnet", "bridge")}
+
+    def ins(s):
+        return f"{1e9 / s['median']:,.0f}" if s else "-"
+
+    if any(host.values()) or any(lan_vm.values()):
+        md.append("## Uplink: the host's NIC shared with a network")
+        md.append("")
+        md.append("| case | unit | without | with the uplink | with/without | instructions a frame "
+                  "(without, with) |")
+        md.append("|---|---|---:|---:|---:|---:|")
+        for v, label in (("tx", "h. host transmit 64 B (queue_xmit on the NIC)"),
+                         ("rx", "h. host receive 64 B (the NIC's receive path to UDP)")):
+            a, b = host[(v, "none")], host[(v, "uplink")]
+            if a or b:
+                md.append(f"| {label} | pps | {cell(a, 'pps')} | {cell(b, 'pps')} "
+                          f"| {rtxt(ratio(b, a))} | {ins(a)}, {ins(b)} |")
+        n = get("uplink_host", "tx", "nft-egress")
+        if n:
+            a = host[("tx", "none")]
+            md.append(f"| h. host transmit 64 B, an empty nftables egress chain instead | pps "
+                      f"| {cell(a, 'pps')} | {cell(n, 'pps')} | {rtxt(ratio(n, a))} "
+                      f"| {ins(a)}, {ins(n)} |")
+        md.append("")
+        if any(lan_vm.values()):
+            i, b = lan_vm["intnet"], lan_vm["bridge"]
+            md.append("| case | unit | intnet uplink | bridge | uplink/bridge | instructions a "
+                      "frame (uplink, bridge) |")
+            md.append("|---|---|---:|---:|---:|---:|")
+            md.append(f"| h. LAN to VM 64 B, NIC to a veth port | pps | {cell(i, 'pps')} "
+                      f"| {cell(b, 'pps')} | {rtxt(ratio(i, b))} | {ins(i)}, {ins(b)} |")
+            p = get("uplink_vm", "64B", "intnet-port")
+            if p:
+                md.append(f"| h. the same, the NIC a plain intnet port instead of the uplink "
+                          f"| pps | {cell(p, 'pps')} | {cell(b, 'pps')} | {rtxt(ratio(p, b))} "
+                          f"| {ins(p)}, {ins(b)} |")
+            md.append("")
+        md.append("The NIC is a veth whose peer (the LAN) is in a namespace, the VM a veth port "
+                  "whose peer is in another; both far ends drop at tc ingress. Transmit: "
+                  "pktgen `queue_xmit` on the NIC (through its egress hooks); receive: pktgen "
+                  "`netif_receive` on the NIC, to the host's MAC and address, a UDP port "
+                  "without a listener (every frame counted in NoPorts); LAN to VM: the same "
+                  "to the VM's MAC, the NIC the uplink or a bridge member. Unshared skbs "
+                  "where pktgen has them.")
+        md.append("")
+
     # The ratios the project's goals are judged by.
     goals = {}
 
@@ -268,6 +317,15 @@ def main():
     goal("nat_cpu_intnet_nat_over_slirp4netns",
          "NAT CPU time per GB, intnet-nat/slirp4netns (below 1: intnet-nat cheaper)",
          ratio(get("nat_cpu", "tcp", "intnet-nat"), get("nat_cpu", "tcp", "slirp4netns")))
+    goal("uplink_host_tx_with_over_without",
+         "host transmit with the uplink / without (goal: at least 0.97x)",
+         ratio(host[("tx", "uplink")], host[("tx", "none")]))
+    goal("uplink_host_rx_with_over_without",
+         "host receive with the uplink / without (goal: at least 0.97x)",
+         ratio(host[("rx", "uplink")], host[("rx", "none")]))
+    goal("uplink_lan_to_vm_over_bridge",
+         "LAN to VM through the uplink / through a bridge (goal: at least 1.1x)",
+         ratio(lan_vm["intnet"], lan_vm["bridge"]))
     i, b = get("fdb_entry", "slab", "intnet"), get("fdb_entry", "slab", "bridge")
     if i and b:
         goals["fdb_entry_bytes_slab_intnet"] = i["median"]
