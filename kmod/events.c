@@ -239,7 +239,7 @@ void intnet_event_fdb(struct intnet_network *nw, struct intnet_fdb_entry *e,
 						  lockdep_is_held(&nw->fdb_lock)),
 	};
 
-	intnet_uplink_fdb_changed(nw, o.port, prev);
+	intnet_uplink_fdb_changed(nw, e->key.addr, o.port, prev);
 	event_send(nw->net, GRP_FDB, &o, GFP_ATOMIC);
 }
 

@@ -214,9 +214,12 @@ static bool link_local_dropped(const struct intnet_network *nw, const u8 *dest)
 
 /*
  * A frame @port received (data at the payload, the Ethernet header before it),
- * under RCU with BH off: learn, then forward, flood or drop it.
+ * under RCU with BH off: learn, then forward, flood or drop it. @dest: the FDB
+ * entry of its unicast destination if the caller looked it up already (in this
+ * RCU section), else NULL.
  */
-void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb)
+void intnet_port_rx_to(struct intnet_port *port, struct sk_buff *skb,
+		       struct intnet_fdb_entry *dest)
 {
 	const struct intnet_ip_table *ip_table;
 	struct intnet_fdb_entry *e;
@@ -277,7 +280,9 @@ void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb)
 		drop(port, INTNET_STATS_RX_DROP_MAC_LOCKED, skb);
 		return;
 	}
-	e = intnet_fdb_lookup(port->network, eth->h_dest);
+	/* Learning the source moved the destination's entry if they are one. */
+	e = dest && !ether_addr_equal_64bits(eth->h_source, eth->h_dest) ? dest :
+	    intnet_fdb_lookup(port->network, eth->h_dest);
 	if (!e) {
 		if (unlikely(!may_flood(port))) {
 			drop(port, INTNET_STATS_RX_DROP_FLOOD_LIMIT, skb);

@@ -474,8 +474,15 @@ enum intnet_stats intnet_ip_verdict(const struct intnet_port *port,
 				    const struct sk_buff *skb);
 
 /* forward.c */
-void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb);
+void intnet_port_rx_to(struct intnet_port *port, struct sk_buff *skb,
+		       struct intnet_fdb_entry *dest);
 rx_handler_result_t intnet_handle_frame(struct sk_buff **pskb);
+
+/* A frame @port received, to be switched (intnet_port_rx_to()). */
+static inline void intnet_port_rx(struct intnet_port *port, struct sk_buff *skb)
+{
+	intnet_port_rx_to(port, skb, NULL);
+}
 
 /* uplink.c */
 int intnet_uplink_check(const struct intnet_caller *c, struct net_device *dev,
@@ -486,7 +493,7 @@ int intnet_uplink_attach(struct intnet_port *port,
 void intnet_uplink_detach(struct intnet_port *port);
 rx_handler_result_t intnet_uplink_handle_frame(struct sk_buff **pskb);
 int intnet_uplink_xmit(struct net_device *dev, struct sk_buff *skb);
-void intnet_uplink_fdb_changed(struct intnet_network *nw,
+void intnet_uplink_fdb_changed(struct intnet_network *nw, const u8 *addr,
 			       struct intnet_port *port,
 			       struct intnet_port *prev);
 bool intnet_uplink_uc_filter(const struct intnet_port *port);

@@ -10,7 +10,10 @@
  * the host's stack (its own MAC) or both (broadcast and multicast).
  */
 
+#include <linux/bitops.h>
 #include <linux/etherdevice.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_netdev.h>
@@ -23,8 +26,17 @@
 #include "compat.h"
 #include "intnet.h"
 
+/* Bits of the uplink's filter of the network's stations (a power of two). */
+#define STATION_BITS 256
+
 struct intnet_uplink {
 	struct intnet_port *port;
+	/* A Bloom filter of the MACs of the network's stations behind other
+	 * ports: a clear bit means no station, and spares the host's frames
+	 * an FDB lookup. Bits are set under the FDB lock as stations come and
+	 * cleared by the sync work, under it too; read locklessly.
+	 */
+	unsigned long station_bits[BITS_TO_LONGS(STATION_BITS)];
 	struct nf_hook_ops egress;
 	/* Brings the NIC's unicast list in line with the FDB, in process
 	 * context and under RTNL (promiscuity needs it).
@@ -35,15 +47,24 @@ struct intnet_uplink {
 	unsigned int n_macs;
 };
 
-/*
- * Whether @addr is a station the network knows behind a port other than the
- * uplink @port: a VM's. Under RCU.
- */
-static bool network_station(struct intnet_port *port, const u8 *addr)
+static unsigned int station_bit(const u8 *addr)
 {
-	struct intnet_fdb_entry *e = intnet_fdb_lookup(port->network, addr);
+	return hash_64(intnet_mac_u64(addr), ilog2(STATION_BITS));
+}
 
-	return e && rcu_access_pointer(e->port) != port;
+/*
+ * The FDB entry of @addr if it is a station the network knows behind a port
+ * other than the uplink @u's (a VM's), else NULL. Under RCU.
+ */
+static struct intnet_fdb_entry *network_station(struct intnet_uplink *u,
+						const u8 *addr)
+{
+	struct intnet_fdb_entry *e;
+
+	if (!test_bit(station_bit(addr), u->station_bits))
+		return NULL;
+	e = intnet_fdb_lookup(u->port->network, addr);
+	return e && rcu_access_pointer(e->port) != u->port ? e : NULL;
 }
 
 /*
@@ -56,6 +77,8 @@ static bool network_station(struct intnet_port *port, const u8 *addr)
 rx_handler_result_t intnet_uplink_handle_frame(struct sk_buff **pskb)
 {
 	struct sk_buff *skb = *pskb, *copy;
+	struct intnet_fdb_entry *dest;
+	struct intnet_uplink *u;
 	struct intnet_port *port;
 	const struct ethhdr *eth;
 
@@ -67,9 +90,10 @@ rx_handler_result_t intnet_uplink_handle_frame(struct sk_buff **pskb)
 	port = rcu_dereference(skb->dev->rx_handler_data);
 	if (unlikely(!READ_ONCE(port->up)))
 		return RX_HANDLER_PASS;
+	u = READ_ONCE(port->uplink);
 	eth = eth_hdr(skb);
 	if (is_multicast_ether_addr(eth->h_dest)) {
-		if (network_station(port, eth->h_source))
+		if (network_station(u, eth->h_source))
 			return RX_HANDLER_PASS;
 		copy = skb_clone(skb, GFP_ATOMIC);
 		if (likely(copy))
@@ -78,9 +102,10 @@ rx_handler_result_t intnet_uplink_handle_frame(struct sk_buff **pskb)
 			intnet_count(port, INTNET_STATS_RX_DROP_NOMEM);
 		return RX_HANDLER_PASS;
 	}
-	if (!network_station(port, eth->h_dest))
+	dest = network_station(u, eth->h_dest);
+	if (!dest)
 		return RX_HANDLER_PASS;
-	intnet_port_rx(port, skb);
+	intnet_port_rx_to(port, skb, dest);
 	return RX_HANDLER_CONSUMED;
 }
 
@@ -100,7 +125,8 @@ static void host_frame_in(struct intnet_port *port, struct sk_buff *skb)
 static unsigned int uplink_egress(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
-	struct intnet_port *port = priv;
+	struct intnet_uplink *u = priv;
+	struct intnet_port *port = u->port;
 	struct sk_buff *copy;
 	const u8 *dest;
 
@@ -115,7 +141,7 @@ static unsigned int uplink_egress(void *priv, struct sk_buff *skb,
 			intnet_count(port, INTNET_STATS_RX_DROP_NOMEM);
 		return NF_ACCEPT;
 	}
-	if (!network_station(port, dest))
+	if (!network_station(u, dest))
 		return NF_ACCEPT;
 	host_frame_in(port, skb);
 	return NF_STOLEN;
@@ -201,6 +227,26 @@ static void uc_apply(struct intnet_uplink *u, u8 (*want)[ETH_ALEN],
 	u->n_macs = n;
 }
 
+/*
+ * Sets the station bits from the FDB: the bits of stations gone are cleared,
+ * those of stations come meanwhile are not lost (the FDB lock orders both).
+ */
+static void refill_bits(struct intnet_uplink *u)
+{
+	unsigned long bits[BITS_TO_LONGS(STATION_BITS)] = {};
+	struct intnet_network *nw = u->port->network;
+	struct intnet_fdb_entry *e;
+	unsigned int i;
+
+	spin_lock_bh(&nw->fdb_lock);
+	list_for_each_entry(e, &nw->fdb_list, node)
+		if (rcu_access_pointer(e->port) != u->port)
+			__set_bit(station_bit(e->key.addr), bits);
+	for (i = 0; i < ARRAY_SIZE(bits); i++)
+		WRITE_ONCE(u->station_bits[i], bits[i]);
+	spin_unlock_bh(&nw->fdb_lock);
+}
+
 static void uplink_sync(struct work_struct *work)
 {
 	struct intnet_uplink *u = container_of(to_delayed_work(work),
@@ -213,6 +259,7 @@ static void uplink_sync(struct work_struct *work)
 		schedule_delayed_work(&u->sync, 1);
 		return;
 	}
+	refill_bits(u);
 	want = stations(u, &n);
 	if (want)
 		uc_apply(u, want, n);
@@ -222,18 +269,22 @@ static void uplink_sync(struct work_struct *work)
 }
 
 /*
- * An FDB entry of @nw changed, behind @port (before: @prev, or NULL), under
- * the FDB lock: the NIC's unicast list follows if a station other than the
- * uplink's own came or went.
+ * The FDB entry of @addr in @nw changed, behind @port (before: @prev, or
+ * NULL), under the FDB lock: a station other than the uplink's own has its
+ * bit at once, and the NIC's unicast list follows if one came or went.
  */
-void intnet_uplink_fdb_changed(struct intnet_network *nw,
+void intnet_uplink_fdb_changed(struct intnet_network *nw, const u8 *addr,
 			       struct intnet_port *port,
 			       struct intnet_port *prev)
 {
 	struct intnet_uplink *u = rcu_dereference_check(nw->uplink,
 			lockdep_is_held(&nw->fdb_lock));
 
-	if (unlikely(u) && (port != u->port || (prev && prev != u->port)))
+	if (likely(!u))
+		return;
+	if (port != u->port)
+		set_bit(station_bit(addr), u->station_bits);
+	if (port != u->port || (prev && prev != u->port))
 		schedule_delayed_work(&u->sync, 0);
 }
 
@@ -315,14 +366,19 @@ int intnet_uplink_attach(struct intnet_port *port,
 	u->port = port;
 	INIT_DELAYED_WORK(&u->sync, uplink_sync);
 	u->egress.hook = uplink_egress;
-	u->egress.priv = port;
+	u->egress.priv = u;
 	u->egress.pf = NFPROTO_NETDEV;
 	u->egress.hooknum = NF_NETDEV_EGRESS;
 	u->egress.dev = dev;
+	/* The hooks find it; from now on, stations set their bits... */
+	WRITE_ONCE(port->uplink, u);
+	rcu_assign_pointer(port->network->uplink, u);
+	/* ... and those the network knows already have theirs. */
+	refill_bits(u);
 	err = netdev_rx_handler_register(dev, intnet_uplink_handle_frame, port);
 	if (err) {
 		NL_SET_ERR_MSG_MOD(extack, "cannot take the device's receive path");
-		goto free;
+		goto unpublish;
 	}
 	err = nf_register_net_hook(dev_net(dev), &u->egress);
 	if (err) {
@@ -331,15 +387,18 @@ int intnet_uplink_attach(struct intnet_port *port,
 	}
 	/* As a bridge does: merged frames (LRO) cannot be forwarded. */
 	dev_disable_lro(dev);
-	port->uplink = u;
-	rcu_assign_pointer(port->network->uplink, u);
-	/* Stations the network knows already. */
+	/* The NIC's unicast list. */
 	schedule_delayed_work(&u->sync, 0);
 	return 0;
 
 unregister:
 	netdev_rx_handler_unregister(dev);
-free:
+unpublish:
+	RCU_INIT_POINTER(port->network->uplink, NULL);
+	/* The FDB's changes read it under the FDB lock, an RCU section. */
+	synchronize_net();
+	cancel_delayed_work_sync(&u->sync);
+	WRITE_ONCE(port->uplink, NULL);
 	kfree(u);
 	return err;
 }
@@ -356,6 +415,6 @@ void intnet_uplink_detach(struct intnet_port *port)
 	netdev_rx_handler_unregister(port->dev);
 	cancel_delayed_work_sync(&u->sync);
 	uc_apply(u, NULL, 0);
-	port->uplink = NULL;
+	WRITE_ONCE(port->uplink, NULL);
 	kfree(u);
 }
