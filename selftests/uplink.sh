@@ -10,7 +10,7 @@
 # detach, rmmod and the device's removal, under traffic, leave the NIC as it was.
 . "$(dirname "$0")/lib.sh"
 
-plan 53
+plan 55
 load_module
 
 tmp=$(mktemp -d)
@@ -157,6 +157,17 @@ capture vm1 eth0 $LAN_MAC $OTHER_MAC "$tmp/lanlan"
 check "host -> VM ping" ping_ok host 10.20.0.11
 check "VM -> host ping" ping_ok vm1 10.20.0.2
 check "host -> VM ping (IPv6)" ping_ok host fd20::11
+# VLAN 10 between host and VM 1: tagged both ways, as over a trunk, and not on the wire.
+ip -n ul-host link add link eth0 name eth0.10 type vlan id 10
+ip -n ul-vm1 link add link eth0 name eth0.10 type vlan id 10
+ip -n ul-host addr add 10.30.0.2/24 dev eth0.10
+ip -n ul-vm1 addr add 10.30.0.11/24 dev eth0.10
+ip -n ul-host link set eth0.10 up
+ip -n ul-vm1 link set eth0.10 up
+check "host -> VM ping on VLAN 10 (the host's tagged frames to the VM)" ping_ok host 10.30.0.11
+check "VM -> host ping on VLAN 10 (the VM's tagged frames to the host)" ping_ok vm1 10.30.0.2
+ip -n ul-host link del eth0.10
+ip -n ul-vm1 link del eth0.10
 listen vm1 7001 "$tmp/tcp-vm"
 nc_pid=$!
 echo to-the-vm | in_ns host timeout 10 busybox nc 10.20.0.11 7001
