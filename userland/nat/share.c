@@ -97,7 +97,6 @@ void nat_share_init(const struct nat_opts *o)
 	memset(&s, 0, sizeof(s));
 	for (i = 0; i < NCACHE; i++)
 		s.c[i].bucket = -1;
-	snprintf(s.b[0].ifname, sizeof(s.b[0].ifname), "?");
 	s.tokens = ASK_BURST;
 	s.tokens_at_ms = now_ms();
 	net_of(o);
@@ -178,8 +177,8 @@ static int ask(const uint8_t *mac, struct answer *a)
 	if (err >= 0)
 		err = nl_recvmsgs_default(s.sk);
 out:
-	if (err ==
-	    -NLE_OBJ_NOTFOUND) /* not learned, or behind a port not ours to see */
+	/* Not learned, or behind a port not ours to see. */
+	if (err == -NLE_OBJ_NOTFOUND)
 		return 0;
 	if (err < 0 && !s.warned) {
 		s.warned = true;
