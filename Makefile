@@ -47,7 +47,7 @@ HELPER_TEST_CONF := /var/lib/intnet-qemu-helper-test/qemu-helper.conf
 # intnet-nat (userland/nat/): libslirp's NAT, DHCP and DNS on a TAP of the network;
 # a user gets the TAP from the helper installed by install-tools.
 NAT_SRCS := $(wildcard userland/nat/*.c)
-NAT_DEPS := $(NAT_SRCS) $(wildcard userland/nat/*.h) Makefile
+NAT_DEPS := $(NAT_SRCS) $(wildcard userland/nat/*.h) include/uapi/linux/intnet.h Makefile
 # Debian's slirp.pc names glib-2.0, which libslirp's own header does not need:
 # without glib's .pc pkg-config answers nothing, and -lslirp is all there is to it.
 SLIRP_LIBS = $(shell pkg-config --libs slirp 2>/dev/null || echo -lslirp)
@@ -86,10 +86,10 @@ $(BUILD)/selftests/helpers/intnet-qemu-helper-test: $(HELPER_DEPS)
 		-o $@ $(HELPER_SRCS)
 $(BUILD)/bin/intnet-nat: $(NAT_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(WARN) -std=gnu11 \
+	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -Iinclude/uapi $(NL_CFLAGS) \
 		-DINTNET_NAT_HELPER='"$(LIBEXECDIR)/intnet-qemu-helper"' \
 		-DINTNET_NAT_INTNETCTL='"$(SBINDIR)/intnetctl"' \
-		-o $@ $(NAT_SRCS) $(SLIRP_LIBS)
+		-o $@ $(NAT_SRCS) $(SLIRP_LIBS) $(NL_LIBS)
 userland/intnet-nat: $(BUILD)/bin/intnet-nat
 	cp $< $@
 userland/intnetctl: $(BUILD)/bin/intnetctl

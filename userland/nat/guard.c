@@ -16,15 +16,8 @@
 
 #include "nat.h"
 
-/* Sources tracked for the flow cap; a VM forging more addresses gets no more. */
-#define NSRC 256
 /* A log line of a kind at most this often (ms); what was dropped meanwhile is counted. */
 #define LOG_EVERY_MS 10000
-
-struct src {
-	uint8_t addr[16]; /* IPv4 as ::ffff:a.b.c.d */
-	int flows; /* libslirp's sockets opened for it */
-};
 
 struct ratelog {
 	int64_t last_ms;
@@ -38,10 +31,11 @@ static struct {
 	uint8_t lease[NAT_LEASES][6];
 	/* DHCPOFFERs and DHCPACKs: libslirp holds slot i for pool[i] for good. */
 	uint8_t pool[NAT_LEASES][6];
+	int pool_port[NAT_LEASES]; /* the bucket (share.c) of pool[i]'s client */
 	bool pool_full;
-	struct src src[NSRC];
-	int cur; /* the source of the frame in slirp_input, -1: none */
-	int *fd_src; /* libslirp's fds: their source, -1 none, -2 the host's side */
+	const uint8_t *mac; /* the source MAC of the frame in nat_guard_in */
+	int cur; /* its port's bucket (share.c) in slirp_input, -1: none */
+	int *fd_src; /* libslirp's fds: their bucket, -1 none, -2 the host's side */
 	int nfd_src;
 	long nofile, fds, cap, reserve;
 	struct ratelog arp_log, dhcp_log, pool_log, cap_log, fd_log;
@@ -132,7 +126,7 @@ static void raise_nofile(void)
 		g.cap = 65536;
 	if (g.cap < 8)
 		g.cap = 8;
-	nat_log("file descriptors: %ld (soft limit %s %lu), at most %ld flows a VM address",
+	nat_log("file descriptors: %ld (soft limit %s %lu), at most %ld flows a port",
 		g.nofile, (long)was == g.nofile ? "was" : "raised from",
 		(unsigned long)was, g.cap);
 }
@@ -146,6 +140,7 @@ void nat_guard_init(const struct nat_opts *o)
 	g.gw_mac[1] = 0x55;
 	memcpy(g.gw_mac + 2, &o->vhost, 4);
 	raise_nofile();
+	nat_share_init(o);
 }
 
 static bool zero_mac(const uint8_t *m)
@@ -206,23 +201,31 @@ static int dhcp_type(const uint8_t *b, size_t len)
 	return 0;
 }
 
-static bool in_pool(const uint8_t *mac)
+/* Whether @mac holds a slot of the pool; *@free: how many slots are free. */
+static bool in_pool(const uint8_t *mac, int *free)
 {
+	bool in = false;
 	int i;
 
-	for (i = 0; i < NAT_LEASES; i++)
-		if (!memcmp(g.pool[i], mac, 6))
-			return true;
-	return false;
+	*free = 0;
+	for (i = 0; i < NAT_LEASES; i++) {
+		in |= !memcmp(g.pool[i], mac, 6);
+		*free += zero_mac(g.pool[i]);
+	}
+	return in;
 }
 
 /*
  * A DHCP client asks for its own Ethernet address: a chaddr that is not the
  * frame's source is one VM asking in another's name (16 such take every lease).
+ * A new client (DISCOVER or REQUEST: libslirp gives a slot on either) gets one
+ * while its port holds less than its share (share.c): a VM forging MACs takes
+ * no more than half of what is free.
  */
 static bool dhcp_ok(const uint8_t *f, const uint8_t *b, size_t len)
 {
 	unsigned long quiet;
+	int type, free;
 
 	if (len < 34 || b[0] != 1)
 		return true;
@@ -232,26 +235,16 @@ static bool dhcp_ok(const uint8_t *f, const uint8_t *b, size_t len)
 				nat_mac(f + 6), nat_mac(b + 28), since(quiet));
 		return false;
 	}
-	if (g.pool_full && dhcp_type(b, len) == 1 && !in_pool(b + 28) &&
-	    log_now(&g.pool_log, &quiet))
+	type = dhcp_type(b, len);
+	if ((type != 1 && type != 3) || in_pool(b + 28, &free))
+		return true;
+	if (free &&
+	    !nat_share_lease_ok(nat_share_port(f + 6, true), b + 28, free))
+		return false;
+	if (g.pool_full && type == 1 && log_now(&g.pool_log, &quiet))
 		nat_log("no lease for %s: all %d are taken (libslirp frees none until intnet-nat restarts)%s",
 			nat_mac(b + 28), NAT_LEASES, since(quiet));
 	return true;
-}
-
-static int find_src(const uint8_t *addr)
-{
-	int i, free_i = -1;
-
-	for (i = 0; i < NSRC; i++) {
-		if (!memcmp(g.src[i].addr, addr, 16))
-			return i;
-		if (free_i < 0 && !g.src[i].flows)
-			free_i = i;
-	}
-	if (free_i >= 0)
-		memcpy(g.src[free_i].addr, addr, 16);
-	return free_i;
 }
 
 static const char *src_str(const uint8_t *addr)
@@ -264,23 +257,25 @@ static const char *src_str(const uint8_t *addr)
 	return inet_ntop(AF_INET6, addr, s, sizeof(s));
 }
 
-/* A new flow from @addr: refused when its source has its share, or fds run short. */
+/*
+ * A new flow from @addr: refused when the port it came in on (share.c; forged
+ * source addresses and MACs are all behind it) has its share, or fds run short.
+ */
 static bool flow_ok(const uint8_t *addr)
 {
 	unsigned long quiet;
 
-	g.cur = find_src(addr);
-	if (g.cur >= 0 && g.src[g.cur].flows < g.cap &&
-	    g.fds < g.nofile - g.reserve)
+	g.cur = nat_share_port(g.mac, true);
+	if (nat_share_flows(g.cur) < g.cap && g.fds < g.nofile - g.reserve)
 		return true;
 	if (g.fds >= g.nofile - g.reserve) {
 		if (log_now(&g.fd_log, &quiet))
 			nat_log("%ld of %ld file descriptors in use: new flows from the VMs dropped%s",
 				g.fds, g.nofile, since(quiet));
 	} else if (log_now(&g.cap_log, &quiet)) {
-		nat_log("%s has %d flows open, its share (at most %ld a VM address): new ones dropped%s",
-			src_str(addr), g.cur >= 0 ? g.src[g.cur].flows : 0,
-			g.cap, since(quiet));
+		nat_log("%s (%s from %s) has %d flows open, its share (at most %ld a port): new ones dropped%s",
+			nat_share_name(g.cur), src_str(addr), nat_mac(g.mac),
+			nat_share_flows(g.cur), g.cap, since(quiet));
 	}
 	g.cur = -1;
 	return false;
@@ -340,6 +335,7 @@ int nat_guard_in(const uint8_t *f, size_t n, bool *host)
 	g.cur = -1;
 	if (n < 14)
 		return NAT_PASS;
+	g.mac = f + 6;
 	if (f[12] == 0x08 && f[13] == 0x06)
 		return arp_ok(f, n) ? NAT_PASS : NAT_DROP;
 	if (f[12] == 0x08 && f[13] == 0x00)
@@ -376,7 +372,7 @@ void nat_guard_fd(int fd, bool open)
 	if (old != -1) {
 		g.fds--;
 		if (old >= 0)
-			g.src[old].flows--;
+			nat_share_flow(old, -1);
 		g.fd_src[fd] = -1;
 	}
 	if (!open)
@@ -384,7 +380,7 @@ void nat_guard_fd(int fd, bool open)
 	g.fds++;
 	g.fd_src[fd] = g.cur >= 0 ? g.cur : -2;
 	if (g.cur >= 0)
-		g.src[g.cur].flows++;
+		nat_share_flow(g.cur, 1);
 }
 
 bool nat_guard_starved(void)
@@ -397,6 +393,7 @@ void nat_guard_free(void)
 	free(g.fd_src);
 	g.fd_src = NULL;
 	g.nfd_src = 0;
+	nat_share_free();
 }
 
 /* ICMPv6 checksum of @ip (an IPv6 header, then @len bytes of ICMPv6). */
@@ -455,6 +452,12 @@ static void bootp_out(const uint8_t *f, size_t n)
 	i = slot(b + 16);
 	if ((type != 2 && type != 5) || i < 0)
 		return;
+	if (memcmp(g.pool[i], b + 28, 6)) { /* the slot's port: its client's */
+		if (!zero_mac(g.pool[i]))
+			nat_share_leased(g.pool_port[i], -1);
+		g.pool_port[i] = nat_share_port(b + 28, false);
+		nat_share_leased(g.pool_port[i], 1);
+	}
 	memcpy(g.pool[i], b + 28, 6);
 	if (!g.pool_full) {
 		g.pool_full = true;

@@ -98,6 +98,25 @@ bool nat_guard_starved(void);
 void nat_guard_free(void);
 const char *nat_mac(const uint8_t *m);
 
+/*
+ * share.c: what one switch port's VMs may hold (flows, leases). A port is a
+ * bucket, found by a frame's source MAC in the kernel's FDB (asked at a bounded
+ * rate, answers cached a few seconds); bucket 0 holds the MACs behind no port
+ * the gateway's user may see.
+ */
+void nat_share_init(const struct nat_opts *o);
+void nat_share_free(void);
+/* @mac's bucket; the kernel is asked only if @may (else what is cached, or 0). */
+int nat_share_port(const uint8_t *mac, bool may);
+const char *nat_share_name(int b);
+int nat_share_flows(int b);
+void nat_share_flow(int b, int delta);
+void nat_share_leased(int b, int delta);
+/* Whether bucket @b may take one more lease (for client @mac) of @free_leases
+ * left: at most half of them, one at least; a refusal is logged once a port.
+ */
+bool nat_share_lease_ok(int b, const uint8_t *mac, int free_leases);
+
 /* netctl.c: intnetctl asked as this user. */
 enum { NAT_NET_UNKNOWN = -1, NAT_NET_OWN, NAT_NET_SHARED };
 int nat_net_access(const struct nat_opts *o, unsigned long *owner, char *why,
