@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,20 +24,46 @@
 #define ANSWERS_MAX 64
 #define DUMP_MAX (1 << 20)
 
-/* The probe's own source: locally administered, never a gateway's (52:55:...). */
-static const uint8_t probe_mac[6] = { 0x52, 0x56, 0x00, 0x00, 0x00, 0x01 };
-
+/*
+ * Each probe's own source: locally administered, never a gateway's (52:55:...),
+ * its last three bytes random per probe. A VM that answers a probe from the
+ * probe's MAC makes the switch learn that MAC behind its own port; had the next
+ * probe the same MAC, the switch would learn it back behind our TAP and the
+ * answer would look like one of ours. A fresh MAC per probe, and answers from
+ * any of our probes' MACs ignored, leave nothing to re-learn.
+ */
 struct answers {
 	char mac[ANSWERS_MAX][18];
 	int n, more;
+	uint8_t probe_mac[PROBES][6];
+	int probes;
 };
 
+static bool ours(const struct answers *a, const uint8_t *mac)
+{
+	int i;
+
+	for (i = 0; i < a->probes; i++)
+		if (!memcmp(a->probe_mac[i], mac, 6))
+			return true;
+	return false;
+}
+
 /* An ARP probe (RFC 5227: sender address 0.0.0.0) for @ip, broadcast. */
-static void arp_probe(uint8_t *f, struct in_addr ip)
+static void arp_probe(uint8_t *f, struct in_addr ip, struct answers *a)
 {
 	static const uint8_t head[] = { 0x08, 0x06, 0x00, 0x01, 0x08,
 					0x00, 0x06, 0x04, 0x00, 0x01 };
+	uint8_t *probe_mac = a->probe_mac[a->probes];
 
+	probe_mac[0] = 0x52;
+	probe_mac[1] = 0x56;
+	probe_mac[2] = 0x00;
+	do {
+		if (getrandom(probe_mac + 3, 3, 0) != 3)
+			memset(probe_mac + 3, a->probes + 1, 3);
+	} while (ours(a, probe_mac));
+	a->probes++;
 	memset(f, 0, 60);
 	memset(f, 0xff, 6);
 	memcpy(f + 6, probe_mac, 6);
@@ -56,8 +83,8 @@ static void note_answer(const uint8_t *f, ssize_t n, struct in_addr ip,
 	int i;
 
 	if (n < 42 || f[12] != 0x08 || f[13] != 0x06 || f[20] != 0 ||
-	    f[21] != 2 || memcmp(f + 28, &ip, 4) ||
-	    memcmp(f + 32, probe_mac, 6))
+	    f[21] != 2 || memcmp(f + 28, &ip, 4) || !ours(a, f + 32) ||
+	    ours(a, f + 6))
 		return;
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", f[6], f[7],
 		 f[8], f[9], f[10], f[11]);
@@ -80,7 +107,7 @@ static void ask(int tap, const struct nat_opts *o, struct answers *a)
 	int i, left;
 
 	for (i = 0; i < PROBES; i++) {
-		arp_probe(f, o->vhost);
+		arp_probe(f, o->vhost, a);
 		if (write(tap, f, 60) != 60)
 			return; /* no carrier yet: nobody to ask */
 		clock_gettime(CLOCK_MONOTONIC, &t0);
