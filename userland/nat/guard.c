@@ -299,6 +299,7 @@ static int ip4_in(const uint8_t *f, size_t n, bool *host)
 {
 	const uint8_t *ip = f + 14, *l4;
 	uint8_t addr[16] = { [10] = 0xff, [11] = 0xff };
+	struct in_addr dst;
 	size_t hl;
 
 	if (n < 14 + 20)
@@ -312,10 +313,24 @@ static int ip4_in(const uint8_t *f, size_t n, bool *host)
 							     NAT_DROP;
 	if (!opens_flow(ip[9], l4, n - 14 - hl))
 		return NAT_PASS;
-	*host = !memcmp(ip + 16, &g.o->vhost, 4);
+	/* libslirp 4.7 maps every vnetwork address but the DNS one to the host's loopback. */
+	memcpy(&dst, ip + 16, 4);
+	*host = (dst.s_addr & g.o->vnetmask.s_addr) == g.o->vnetwork.s_addr &&
+		dst.s_addr != g.o->vnameserver.s_addr;
 	/* The DNS forwarder is libslirp's own socket of 10 s; it is counted all the same. */
 	memcpy(addr + 12, ip + 12, 4);
 	return flow_ok(addr) ? NAT_PASS : NAT_DROP;
+}
+
+static bool in_prefix6(const uint8_t *a)
+{
+	const uint8_t *p = g.o->vprefix6.s6_addr;
+	int bits = g.o->prefix6_len, i;
+
+	for (i = 0; bits >= 8; i++, bits -= 8)
+		if (a[i] != p[i])
+			return false;
+	return !bits || !((a[i] ^ p[i]) & (0xff00 >> bits));
 }
 
 static int ip6_in(const uint8_t *f, size_t n, bool *host)
@@ -325,7 +340,8 @@ static int ip6_in(const uint8_t *f, size_t n, bool *host)
 	/* No extension headers: libslirp 4.7 takes none either. */
 	if (n < 14 + 40 || ip[6] == 1 || !opens_flow(ip[6], ip + 40, n - 54))
 		return NAT_PASS;
-	*host = !memcmp(ip + 24, &g.o->vhost6, 16);
+	/* So does it every address of the IPv6 prefix (fec0::77 too) but the DNS one. */
+	*host = in_prefix6(ip + 24) && memcmp(ip + 24, &g.o->vnameserver6, 16);
 	return flow_ok(ip + 8) ? NAT_PASS : NAT_DROP;
 }
 
