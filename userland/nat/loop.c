@@ -42,9 +42,12 @@ struct loop {
 	bool leave; /* the network became someone else's too */
 };
 
-/* How old (ms) what intnetctl said of the network may be: in the loop, for a new flow to the host. */
+/*
+ * How old (ms) what intnetctl said of the network may be: in the loop; for a new
+ * flow to the host, none (asked again before each, while the loopback is open).
+ */
 #define CHECK_EVERY_MS 2000
-#define CHECK_HOST_MS 250
+#define CHECK_HOST_MS 0
 
 void nat_log(const char *fmt, ...)
 {
