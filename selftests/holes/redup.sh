@@ -43,7 +43,6 @@ chmod 0755 "$tmp"
 pids=()
 at_exit rm -rf "$tmp"
 at_exit_late 'stop_pids "${pids[@]}"'
-at_exit del_nets lab
 fresh_netns rd-host rd-lan rd-vm1 rd-vm2
 
 h() { ip netns exec rd-host intnetctl "$@"; }
