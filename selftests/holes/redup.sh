@@ -195,21 +195,21 @@ ping_all vm1 10.20.0.2
 
 # F. Link-local groups, both ways.
 LL=01:80:c2:00:00:00,01:80:c2:00:00:01,01:80:c2:00:00:03,01:80:c2:00:00:0e
+link_local() { # link_local NS IFACE SRC: 3 frames to each of STP, PAUSE, 802.1X, LLDP
+	local d
+	for d in 00/0026 01/8808 03/888e 0e/88cc; do
+		frames "$1" send "$2" "$3" "01:80:c2:00:00:${d%/*}" "${d#*/}" 3 0.02 "$tmp/f.send"
+	done
+}
 frames lan capture lan0 $VM1_MAC $LL "$tmp/f1.cap"
 cap=$!
-frames vm1 send eth0 $VM1_MAC 01:80:c2:00:00:00 0026 3 0.02 "$tmp/f.send"
-frames vm1 send eth0 $VM1_MAC 01:80:c2:00:00:01 8808 3 0.02 "$tmp/f.send"
-frames vm1 send eth0 $VM1_MAC 01:80:c2:00:00:03 888e 3 0.02 "$tmp/f.send"
-frames vm1 send eth0 $VM1_MAC 01:80:c2:00:00:0e 88cc 3 0.02 "$tmp/f.send"
+link_local vm1 eth0 $VM1_MAC
 nap 0.5
 expect_eq "F1 no STP, PAUSE, 802.1X or LLDP frame of a VM reaches the wire" 0 \
 	"$(stopped $cap "$tmp/f1.cap")"
 frames vm2 capture eth0 $LAN_MAC $LL "$tmp/f2.cap"
 cap=$!
-frames lan send lan0 $LAN_MAC 01:80:c2:00:00:00 0026 3 0.02 "$tmp/f.send"
-frames lan send lan0 $LAN_MAC 01:80:c2:00:00:01 8808 3 0.02 "$tmp/f.send"
-frames lan send lan0 $LAN_MAC 01:80:c2:00:00:03 888e 3 0.02 "$tmp/f.send"
-frames lan send lan0 $LAN_MAC 01:80:c2:00:00:0e 88cc 3 0.02 "$tmp/f.send"
+link_local lan lan0 $LAN_MAC
 nap 0.5
 expect_eq "F2 no STP, PAUSE, 802.1X or LLDP frame of the LAN reaches a VM" 0 \
 	"$(stopped $cap "$tmp/f2.cap")"
