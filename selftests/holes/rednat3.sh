@@ -29,6 +29,9 @@
 #     alice's MAC move it behind his port in the FDB, the gateway asks then and
 #     caches "his port" for 5 s: alice's flows count as his (full) share, G2 her
 #     DHCP as his leases. F4c: alice's lock-mac on her port stops it (held).
+#  D2. The startup probe judges the FDB after the probes: bob answers from the
+#     MAC of alice's VM, whose own frames move it back behind her port before the
+#     dump: "a gateway already", alice's gateway refuses to start.
 # Guest run: see the end of this comment (filled in after the run).
 . "$(dirname "$0")/../lib.sh"
 
@@ -39,7 +42,7 @@ LIBEXEC=/usr/local/libexec/intnet-qemu-helper
 ACL=/etc/intnet/qemu-helper.conf
 build=${BUILD:-$repo/build}
 
-plan 23
+plan 24
 load_module
 exec 3>&1
 
@@ -209,6 +212,19 @@ elif mode == "dhcpsame":  # dhcpsame N: N DISCOVERs, client 02:bb:..:i each, fro
     for i in range(int(args[0])):
         s.send(dhcp(bytes([2, 0xbb, 0, 0, 0, i]), 0x1000 + i))
         time.sleep(0.02)
+elif mode == "chatter":  # chatter SECS: a broadcast frame from my MAC every 20 ms (a VM's ordinary traffic)
+    end = time.time() + float(args[0])
+    while time.time() < end:
+        s.send(b"\xff" * 6 + mac + b"\x88\xb5" + b"\0" * 46); time.sleep(0.02)
+elif mode == "probeas":  # probeas IP MAC SECS: answer every ARP probe for IP, from MAC
+    ip = A4(args[0]); m = M(args[1]); s.settimeout(0.2); end = time.time() + float(args[2])
+    print("ready", flush=True)
+    while time.time() < end:
+        try: f = s.recv(2048)
+        except socket.timeout: continue
+        if f[12:14] == b"\x08\x06" and f[20:22] == b"\0\1" and f[38:42] == ip:
+            s.send(f[6:12] + m + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x800, 6, 4, 2) + m + ip + f[6:12] + f[28:32])
+            print("answered from", m.hex(":"), flush=True)
 elif mode == "bcast":  # bcast SECS: every 20 ms UDP to 255.255.255.255:7002, a SYN to :7001, UDP to [ff02::1]:7002
     end = time.time() + float(args[0]); me4, me6 = A4("10.0.2.99"), A6("fec0::b01")
     print("ready", flush=True)
@@ -449,5 +465,19 @@ check "F4c: with alice's lock-mac on her port, bob's frames from her MAC leave h
 	test "$out" = udp:hi
 stop_nat
 sed -n '/gateway for/,$s/^/#   /p' "$tmp/natF4.log" | head -20
+
+# ---- D2. The startup probe: bob answers from alice's VM's MAC, which her VM sends from too ----
+frames nvm1 chatter 12 &
+chat=$!
+frames nbob probeas 10.0.2.2 02:00:00:00:0a:01 10 >"$tmp/probe.log" 2>&1 &
+pids+=($!)
+wait_ready "$tmp/probe.log"
+start_nat "$tmp/natD.log" lab
+rc=$?
+sed 's/^/#   /' "$tmp/natD.log" "$tmp/probe.log" | head -12
+check "D2: bob answering alice's ARP probes from her chatty VM's MAC does not keep her gateway from starting" \
+	test "$rc" = 0
+stop_nat
+wait "$chat"
 as_uid $ALICE intnetctl net set lab restricted 2>/dev/null
 finish
