@@ -433,14 +433,19 @@ cap=$(cap_of "$tmp/natF4.log")
 frames nbob udpfrom $((cap + 10)) me 10.0.2.99 192.0.2.1 7003 20000
 frames nbob dhcpsame 8
 expect_eq "F4a: bob's port at its share of flows, alice's VM's UDP gets out (control)" udp:hi "$(alice_udp 2 1.5)"
-frames nbob inname 14 02:00:00:00:0a:01 udp &
-inn=$!
-sleep 6
-out=$(alice_udp 4 1.5)
+# in_her_name SECS TRIES: bob's flows from alice's MAC; after 6 s (her cached
+# port expired, asked again on his frame) her UDP, TRIES tries.
+in_her_name() {
+	frames nbob inname "$1" 02:00:00:00:0a:01 udp &
+	local inn=$!
+	sleep 6
+	alice_udp "$2" 1.5
+	wait "$inn"
+}
+out=$(in_her_name 14 4)
 flows_line "$tmp/natF4.log"
 check "F4: while bob's VM sends a flow from alice's VM's MAC every 0.1 s, her VM's UDP gets out ($out)" \
 	test "$out" = udp:hi
-wait "$inn"
 cat >"$tmp/udhcpc.sh" <<'SH'
 #!/bin/sh
 [ "$1" != bound ] || ip addr add "$ip/$subnet" dev "$interface"
@@ -460,11 +465,7 @@ ip -n nvm1 -4 addr flush dev eth0
 ip -n nvm1 addr add 10.0.2.15/24 dev eth0
 ip -n nvm1 route replace default via 10.0.2.2
 as_uid $ALICE intnetctl port set nv1 lock-mac 02:00:00:00:0a:01
-frames nbob inname 9 02:00:00:00:0a:01 udp &
-inn=$!
-sleep 6
-out=$(alice_udp 2 1.5)
-wait "$inn"
+out=$(in_her_name 9 2)
 check "F4c: with alice's lock-mac on her port, bob's frames from her MAC leave her flows hers ($out)" \
 	test "$out" = udp:hi
 stop_nat
