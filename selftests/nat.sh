@@ -23,7 +23,7 @@ LIBEXEC=/usr/local/libexec/intnet-qemu-helper
 ACL=/etc/intnet/qemu-helper.conf
 build=${BUILD:-$repo/build}
 
-plan 91
+plan 95
 load_module
 
 tmp=$(mktemp -d)
@@ -412,6 +412,19 @@ elif mode == "stealmac":  # stealmac MAC SECS: frames from MAC, for the switch t
     while time.time() < end:
         s.send(b"\xff" * 6 + bytes.fromhex(args[0].replace(":", "")) + b"\x88\xb5" + b"\0" * 46)
         time.sleep(0.02)
+elif mode == "ndsteal":  # ndsteal VICTIM6 SECS: NAs "VICTIM6 is at my MAC" to the gateway; echo replies to VICTIM6 seen here
+    victim, gw = socket.inet_pton(socket.AF_INET6, args[0]), socket.inet_pton(socket.AF_INET6, "fec0::2")
+    na = struct.pack("!BBHI", 136, 0, 0, 0x60000000) + victim + b"\x02\x01" + mac
+    na = na[:2] + struct.pack("!H", csum(victim + gw + struct.pack("!IxxxB", len(na), 58) + na)) + na[4:]
+    frame = bytes.fromhex("52550a000202") + mac + b"\x86\xdd" + struct.pack("!IHBB", 0x60000000, len(na), 58, 255) + victim + gw + na
+    s.settimeout(0.02); end = time.time() + float(args[1]); n = 0
+    print("ready", flush=True)
+    while time.time() < end:
+        s.send(frame)
+        try: f = s.recv(4096)
+        except socket.timeout: continue
+        n += f[12:14] == b"\x86\xdd" and f[20] == 58 and f[38:54] == victim and f[54] == 129
+    print(n, flush=True)
 elif mode == "sniff":  # sniff PATTERN SECS: how many frames seen here carry PATTERN
     s.settimeout(0.2); end = time.time() + float(args[1]); n = 0
     print("ready", flush=True)
@@ -486,6 +499,23 @@ expect_eq "after bob's gratuitous ARP for 10.0.2.15, alice's forward still reach
 check "... the ARP dropped and logged" \
 	grep -q "ARP from 02:00:00:00:0b:01 claims 10.0.2.15, leased to 02:00:00:00:0a:01: dropped" "$tmp/nat4.log"
 ip -n nbob addr del 10.0.2.15/32 dev eth0
+
+# IPv6: bob's Neighbour Advertisements naming alice's VM's address are dropped.
+ip -n nvm1 addr add fec0::a01/64 dev eth0 nodad
+check "alice's VM pings the gateway's IPv6 address from fec0::a01 (which binds it to her MAC)" \
+	in_vm nvm1 ping -6 -q -c 1 -W 3 -I fec0::a01 fec0::2
+frames nbob ndsteal fec0::a01 2.5 >"$tmp/nd.log" 2>&1 &
+nd=$!
+for _ in $(seq 50); do grep -q ready "$tmp/nd.log" && break; sleep 0.1; done
+sleep 0.3
+in_vm nvm1 ping -6 -q -c 4 -W 1 -i 0.3 -I fec0::a01 fec0::2 >"$tmp/ping6.log" 2>&1
+wait $nd
+expect_eq "after bob's NAs for fec0::a01, bob's VM gets none of the gateway's echo replies to it" \
+	0 "$(tail -1 "$tmp/nd.log")"
+check "... alice's VM gets them all" grep -q " 0% packet loss" "$tmp/ping6.log"
+check "... the NA dropped and logged" \
+	grep -q "NDP from 02:00:00:00:0b:01 claims fec0::a01, bound to 02:00:00:00:0a:01: dropped" "$tmp/nat4.log"
+ip -n nvm1 addr del fec0::a01/64 dev eth0
 
 # DHCP: a client asks for its own MAC; 16 made-up clients from one MAC take no lease.
 frames nbob dhcp 16 other

@@ -24,6 +24,16 @@ struct ratelog {
 	unsigned long quiet; /* dropped since the last line */
 };
 
+/* IPv6 addresses bound to the MAC that claimed them first in NDP. */
+#define ND_BINDINGS 256
+#define ND_PER_PORT 16
+
+struct nd_binding {
+	uint8_t addr[16];
+	uint8_t mac[6];
+	int port; /* its bucket (share.c); -1: slot free */
+};
+
 static struct {
 	const struct nat_opts *o;
 	uint8_t gw_mac[6];
@@ -38,7 +48,8 @@ static struct {
 	int *fd_src; /* libslirp's fds: their bucket, -1 none, -2 the host's side */
 	int nfd_src;
 	long nofile, fds, cap, reserve;
-	struct ratelog arp_log, dhcp_log, pool_log, cap_log, fd_log;
+	struct nd_binding nd[ND_BINDINGS];
+	struct ratelog arp_log, dhcp_log, pool_log, cap_log, fd_log, nd_log;
 } g;
 
 static int64_t now_ms(void)
@@ -141,6 +152,8 @@ void nat_guard_init(const struct nat_opts *o)
 	memcpy(g.gw_mac + 2, &o->vhost, 4);
 	raise_nofile();
 	nat_share_init(o);
+	for (int i = 0; i < ND_BINDINGS; i++)
+		g.nd[i].port = -1;
 }
 
 static bool zero_mac(const uint8_t *m)
@@ -180,6 +193,61 @@ static bool arp_ok(const uint8_t *f, size_t n)
 			since(quiet));
 	}
 	return false;
+}
+
+/*
+ * The IPv6 counterpart of arp_ok(): libslirp believes the source of any
+ * Neighbour Solicitation and the target of any Advertisement. The first MAC to
+ * claim an address keeps it for the gateway's life; another MAC's claim is
+ * dropped. A port binds ND_PER_PORT addresses at most, so that no port fills
+ * the table; past that (or with the table full) claims pass unbound.
+ */
+static bool nd_ok(const uint8_t *f, size_t n)
+{
+	static const uint8_t unspec[16];
+	const uint8_t *ip = f + 14, *icmp = ip + 40, *addr;
+	struct nd_binding *free_slot = NULL;
+	char text[INET6_ADDRSTRLEN];
+	unsigned long quiet;
+	int i, port, held = 0;
+
+	if (n < 14 + 40 + 24 || ip[6] != 58)
+		return true;
+	if (icmp[0] == 135)
+		addr = ip + 8; /* NS: its source; none (::) in DAD */
+	else if (icmp[0] == 136)
+		addr = icmp + 8; /* NA: its target */
+	else
+		return true;
+	if (!memcmp(addr, unspec, 16))
+		return true;
+	for (i = 0; i < ND_BINDINGS; i++) {
+		if (g.nd[i].port < 0) {
+			free_slot = free_slot ? free_slot : &g.nd[i];
+			continue;
+		}
+		if (memcmp(g.nd[i].addr, addr, 16))
+			continue;
+		if (!memcmp(g.nd[i].mac, f + 6, 6))
+			return true;
+		if (log_now(&g.nd_log, &quiet))
+			nat_log("NDP from %s claims %s, bound to %s: dropped%s",
+				nat_mac(f + 6),
+				inet_ntop(AF_INET6, addr, text, sizeof(text)),
+				nat_mac(g.nd[i].mac), since(quiet));
+		return false;
+	}
+	if (!free_slot)
+		return true;
+	port = nat_share_port(f + 6, true);
+	for (i = 0; i < ND_BINDINGS; i++)
+		held += g.nd[i].port == port;
+	if (held >= ND_PER_PORT)
+		return true;
+	memcpy(free_slot->addr, addr, 16);
+	memcpy(free_slot->mac, f + 6, 6);
+	free_slot->port = port;
+	return true;
 }
 
 /* The DHCP message type of BOOTP message @b (@len bytes), or 0. */
@@ -337,6 +405,8 @@ static int ip6_in(const uint8_t *f, size_t n, bool *host)
 {
 	const uint8_t *ip = f + 14;
 
+	if (!nd_ok(f, n))
+		return NAT_DROP;
 	/* No extension headers: libslirp 4.7 takes none either. */
 	if (n < 14 + 40 || ip[6] == 1 || !opens_flow(ip[6], ip + 40, n - 54))
 		return NAT_PASS;
