@@ -8,6 +8,7 @@
 
 plan 34
 load_module
+json_serve
 modver=$(cat /sys/module/intnet/version)
 cliver=$(intnetctl -V | awk '{print $2}')
 

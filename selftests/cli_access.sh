@@ -12,6 +12,7 @@
 
 plan 142
 load_module
+json_serve
 
 ALICE=1001 BOB=1002 GROUP=1003 CAROL=1004
 quota=/sys/module/intnet/parameters/max_networks_per_user
@@ -45,18 +46,13 @@ carol() { as_user $CAROL "$@"; }
 bob_in_group() { setpriv --reuid=$BOB --regid=$BOB --groups=$GROUP intnetctl "$@"; }
 
 # names [RE]: the first column of each line (a name, or a MAC) matching RE, sorted,
-# on one line.
+# on one line. (Bash alone: no program is run.)
 names() {
-	awk -v re="${1:-.}" '$1 ~ re { n[++c] = $1 }
-	END {
-		for (i = 2; i <= c; i++)
-			for (j = i; j > 1 && n[j - 1] > n[j]; j--) {
-				t = n[j]; n[j] = n[j - 1]; n[j - 1] = t
-			}
-		for (i = 1; i <= c; i++)
-			printf "%s%s", n[i], i < c ? " " : ""
-		print ""
-	}'
+	local re=${1:-.} first n=()
+	while read -r first _; do
+		[[ $first =~ $re ]] && n+=("$first")
+	done
+	sort_words "${n[@]}"
 }
 acc_names() { names '^([0-9]+/)?acc-'; }
 
@@ -185,9 +181,10 @@ expect_eq "which alice sees on her acc-a" \
 allowed "alice adds a static entry to her network" alice fdb add 02:00:00:00:a1:99 dev acc-ta1
 
 # --- bob's own network, with a locked port
+# (Several commands of one user's: one -batch, which stops at the first that fails.)
 bob_builds() {
-	bob net add acc-b && bob port add acc-tb1 net acc-b &&
-		bob port set acc-tb1 lock-mac 02:00:00:00:b1:01
+	printf '%s\n' "net add acc-b" "port add acc-tb1 net acc-b" "port set acc-tb1 lock-mac 02:00:00:00:b1:01" |
+		bob -batch -
 }
 allowed "bob builds his own network" bob_builds
 
@@ -291,7 +288,7 @@ expect_eq "bob's -j port show: isolated, its own limit and the one in effect" "T
 	"$(bob -j port show acc-tb2 | json_eval '"%s %s %s" % (j[0]["isolated"], j[0]["flood_limit"], j[0]["flood_rate"])')"
 expect_eq "-s counts the drops of isolated ports, of storm control and of IP anti-spoofing" \
 	"    rx drop port-down 0  invalid-src 0  local 0  dest-down 0  nomem 0  mac-locked 0  link-local 0  no-dest 0  bad-header 0  isolated 0  flood-limit 0  ip-spoof 0  arp-spoof 0  nd-spoof 0  dhcp-server 0" \
-	"$(intnetctl -s port show acc-tb2 | sed -n 3p)"
+	"$(intnetctl -s port show acc-tb2 | { read -r; read -r; IFS= read -r l && echo "$l"; })"
 misused "a flood limit above 10000000 is a usage error" \
 	"intnetctl: flood-limit takes frames a second (1 to 10000000), auto or off, not '10000001'" \
 	alice net set acc-a flood-limit 10000001
@@ -305,8 +302,8 @@ expect_eq "net show says off, -j 4294967295; bob's own limit still holds, hers i
 	"$(out=$(intnetctl net show 1001/acc-a); echo "${out#*promisc-policy allow-same-user}" \
 		"$(alice -j net show acc-a | json_eval 'j[0]["flood_limit"]')" "$(flood_rate acc-tb2 acc-ta1)")"
 restore() {
-	alice port set acc-tb2 isolated off flood-limit net &&
-		alice net set acc-a flood-limit auto flood-burst 100
+	printf '%s\n' "port set acc-tb2 isolated off flood-limit net" "net set acc-a flood-limit auto flood-burst 100" |
+		alice -batch -
 }
 allowed "alice puts both back: isolated off, flood-limit net and auto, flood-burst 100" restore
 expect_eq "port show is as it was, auto again in effect" \
@@ -363,7 +360,7 @@ allowed "and lifts that lock" alice port set acc-ta1 lock-ip off
 
 # --- the quota, with carol who owns nothing yet
 echo 3 >"$quota"
-carol_fills_quota() { carol net add acc-c1 && carol net add acc-c2 && carol net add acc-c3; }
+carol_fills_quota() { printf '%s\n' "net add acc-c1" "net add acc-c2" "net add acc-c3" | carol -batch -; }
 allowed "carol creates as many networks as the quota allows" carol_fills_quota
 refuse "one more network is refused" "intnet: you own as many networks as max_networks_per_user allows" \
 	carol net add acc-c4
@@ -372,12 +369,17 @@ refuse "and so is one more implicit network" \
 refusals
 echo 64 >"$quota"
 allowed "with the quota raised, carol's TAP makes the network" carol port add acc-tc1 net acc-c4
-carol_cleans_up() { carol net del acc-c1 && carol net del acc-c2 && carol net del acc-c3 && carol net del acc-c4; }
+carol_cleans_up() {
+	printf '%s\n' "net del acc-c1" "net del acc-c2" "net del acc-c3" "net del acc-c4" | carol -batch -
+}
 allowed "carol deletes her networks" carol_cleans_up
 
 # --- names are per owner: two acc-lab; a name alone is one's own, else root's public one
 # port_net USER DEV: the port and its network as USER (or root) sees them.
-port_net() { "$@" | awk '{ print $1, $3 }'; }
+port_net() {
+	local a c
+	"$@" | while read -r a _ c _; do echo "$a $c"; done
+}
 allowed "alice makes her acc-lab" alice net add acc-lab
 allowed "bob makes an acc-lab of his own, public" bob net add acc-lab public
 expect_eq "root sees both, each named by its owner" "1001/acc-lab 1002/acc-lab" \
@@ -389,7 +391,7 @@ expect_eq "alice sees hers as acc-lab, and bob's public one as 1002/acc-lab" "10
 allowed "alice joins acc-lab by its name" alice port add acc-ta4 net acc-lab
 expect_eq "that is her own" "acc-ta4 1001/acc-lab" "$(port_net intnetctl port show acc-ta4)"
 expect_eq "bob's has no port" "1002/acc-lab 0" \
-	"$(intnetctl net show 1002/acc-lab | awk '{ print $1, $3 }')"
+	"$(port_net intnetctl net show 1002/acc-lab)"
 allowed "carol, who has no acc-lab, names it alone" carol port add acc-tc1 net acc-lab
 expect_eq "and gets one of her own, not bob's public one" "acc-tc1 1004/acc-lab" \
 	"$(port_net intnetctl port show acc-tc1)"
@@ -403,14 +405,15 @@ expect_eq "joins root's public intnet, which she sees as root/intnet" "acc-tc2 r
 	"$(port_net carol port show acc-tc2)"
 expect_eq "and root as its own intnet" "acc-tc2 intnet" "$(port_net intnetctl port show acc-tc2)"
 allowed "root makes intnet restricted (the port stays)" intnetctl net set intnet restricted
-carol_again() { carol port del acc-tc2 && carol port add acc-tc2; }
+carol_again() { printf '%s\n' "port del acc-tc2" "port add acc-tc2" | carol -batch -; }
 allowed "carol detaches and attaches again without a network" carol_again
 expect_eq "now she gets an intnet of her own" "acc-tc2 1004/intnet" "$(port_net intnetctl port show acc-tc2)"
 refuse "root's restricted intnet does not exist for her" "intnet: no such network" carol net show root/intnet
 refusals
 names_done() {
-	carol port del acc-tc1 && carol port del acc-tc2 && alice port del acc-ta4 &&
-		alice net del acc-lab && bob net del acc-lab && intnetctl net del intnet
+	printf '%s\n' "port del acc-tc1" "port del acc-tc2" | carol -batch - &&
+		printf '%s\n' "port del acc-ta4" "net del acc-lab" | alice -batch - &&
+		bob net del acc-lab && intnetctl net del intnet
 }
 allowed "they take it all down" names_done
 expect_eq "nothing of it is left" "1001/acc-a 1001/acc-aimp 1002/acc-b acc-root" \
@@ -445,9 +448,9 @@ expect_eq "only root's network is left" "acc-root" "$(intnetctl net show | acc_n
 
 # --- a rootless container administers its own namespace
 out=$(setpriv --reuid=$ALICE --regid=$ALICE --clear-groups unshare --user --map-root-user --net sh -c '
-	ip link add acc-c1 type dummy && ip link add acc-c2 type dummy &&
-	intnetctl net add acc-cnet && intnetctl port add acc-c1 net acc-cnet &&
-	intnetctl port add acc-c2 net acc-cnet && intnetctl net show && intnetctl port show' 2>&1)
+	printf "%s\n" "link add acc-c1 type dummy" "link add acc-c2 type dummy" | ip -batch - &&
+	printf "%s\n" "net add acc-cnet" "port add acc-c1 net acc-cnet" "port add acc-c2 net acc-cnet" \
+		"net show" "port show" | intnetctl -batch -' 2>&1)
 expect_eq "a rootless container attaches its dummies; it owns the network as uid 0" \
 	"acc-cnet         ports 2  fdb 0/16384  port-fdb-max auto  ageing 300  flood-unknown on  explicit yes  owner 0  restricted  promisc-policy deny
 acc-c1           net acc-cnet         up    promisc off  user 0      learned 0

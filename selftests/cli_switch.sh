@@ -17,6 +17,7 @@ if [ -z "${CLI_SWITCH_NETNS:-}" ]; then
 	exit $rc
 fi
 plan 60
+json_serve
 run() { intnetctl "$@"; }
 json_ok() { json_eval 0 >/dev/null; }
 # first_line TEXT: its first line (a usage error's; the usage follows)

@@ -10,6 +10,7 @@
 
 plan 58
 load_module
+json_serve
 
 ALICE=1001 BOB=1002 GROUP=1003
 tmp=$(mktemp -d)
@@ -180,7 +181,7 @@ wait "$HOLD_PID" 2>/dev/null
 intnetctl tap del tt1
 expect_eq "once the VM is gone, tap del exits 0" 0 $?
 check "the device is gone" test ! -e /sys/class/net/tt1
-expect_eq "the port is gone" "tt2 tt4" "$(intnetctl port show net 1001/ttlab | awk '{ print $1 }' | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "the port is gone" "tt2 tt4" "$(intnetctl port show net 1001/ttlab | first_words)"
 ip link add ttd type dummy
 expect_eq "tap del of a dummy" "intnetctl: 'ttd' is not a TAP" "$(intnetctl tap del ttd 2>&1)"
 expect_eq "tap del of nothing" "intnetctl: no such device 'tt1'" "$(intnetctl tap del tt1 2>&1)"

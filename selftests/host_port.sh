@@ -9,6 +9,7 @@
 
 plan 34
 load_module
+json_serve
 build=${BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
 
 # The host's stack is the namespace hp-host; the VM is hp-vm behind the TAP hp-t1.
@@ -34,7 +35,17 @@ inhost() { ip netns exec hp-host "$@"; }
 carrier() { cat "/sys/class/net/$1/carrier" 2>&1; }
 host_ping() { inhost ping -c 2 -i 0.2 -W 2 10.9.0.1 >/dev/null 2>&1; }
 port_stat() { h -j -s port show "$1" | json_eval "j[0]['stats']['$2']"; }
-devs() { inhost ip -o link show | awk -F': ' '{ print $2 }' | sort | tr '\n' ' '; }
+# devs: the devices of hp-host, sorted, each followed by a space; port_names: the
+# ports' names on one line. (Bash sorts and joins: under TCG every program costs.)
+devs() {
+	local d n=()
+	while IFS= read -r d; do
+		d=${d#*: }
+		n+=("${d%%: *}")
+	done < <(inhost ip -o link show)
+	echo "$(sort_words "${n[@]}") "
+}
+port_names() { h port show | first_words; }
 
 h port add hp-t1 net hplab
 h host add vhost0 net hplab
@@ -110,11 +121,11 @@ h port add vhost0 net hplab
 expect_eq "attached again: carrier" 1 "$(inhost cat /sys/class/net/vhost0/carrier)"
 h host del vhost0
 expect_eq "host del exits 0" 0 $?
-expect_eq "the device is gone, and the port" "hp-t1" "$(h port show | awk '{ print $1 }' | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "the device is gone, and the port" "hp-t1" "$(port_names)"
 h host add vhost2 net hplab
 inhost ip link del vhost2
 expect_eq "ip link del of a host port device removes its port" "hp-t1" \
-	"$(h port show | awk '{ print $1 }' | tr '\n' ' ' | sed 's/ $//')"
+	"$(port_names)"
 h host add vhost3 net hplab
 h net del hplab
 expect_eq "deleting the network leaves the device without carrier" 0 "$(inhost cat /sys/class/net/vhost3/carrier)"

@@ -126,9 +126,70 @@ fresh_netns() {
 }
 
 # json_eval EXPR: the JSON on stdin as "j"; prints the Python expression EXPR
-# of it, e.g. intnetctl -j net show lab | json_eval 'j[0]["ageing"]'.
+# of it, e.g. intnetctl -j net show lab | json_eval 'j[0]["ageing"]'. After
+# json_serve, one Python process answers them all; else each starts Python.
 json_eval() {
-	python3 -c 'import json, sys; j = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
+	local text reply
+	if [ -z "${_json_dir:-}" ] || ! kill -0 "$_json_pid" 2>/dev/null; then
+		python3 -c 'import json, sys; j = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
+		return
+	fi
+	IFS= read -rd '' text
+	printf '%s\0%s' "$1" "$text" >"$_json_dir/req"
+	IFS= read -rd '' reply <"$_json_dir/resp"
+	if [ "${reply:0:1}" = 0 ]; then
+		printf '%s' "${reply:1}"
+	else
+		printf '%s' "${reply:1}" >&2
+		return 1
+	fi
+}
+
+# json_serve: from now on json_eval asks one Python process, started here, which
+# reads EXPR and the JSON from the FIFO req and answers on resp: "0" and what print
+# would print, or "1" and the traceback. (Under TCG each start of Python costs
+# 0.5-3 s.) Not a child of the test (started from a command substitution): a
+# test's wait waits not for it. Its output goes nowhere: if it is left behind, it
+# holds no pipe open.
+json_serve() {
+	_json_dir=$(mktemp -d)
+	mkfifo "$_json_dir/req" "$_json_dir/resp"
+	_json_pid=$(python3 -c '
+import json, sys, traceback
+d = sys.argv[1]
+while True:
+    with open(d + "/req") as f:
+        expr, _, text = f.read().partition("\0")
+    try:
+        j = json.loads(text)
+        reply = "0%s\n" % (eval(expr),)
+    except Exception:
+        reply = "1" + traceback.format_exc()
+    with open(d + "/resp", "w") as f:
+        f.write(reply)
+' "$_json_dir" >/dev/null 2>&1 </dev/null &
+		echo $!)
+	at_exit rm -rf "$_json_dir"
+	at_exit kill "$_json_pid"
+}
+
+# sort_words WORD...: the words sorted (as sort(1) orders them in the C locale), on
+# one line; first_words: the first word of each line on stdin, on one line. Bash
+# alone: under TCG every program run costs.
+sort_words() {
+	local i j t words=("$@")
+	for ((i = 1; i < ${#words[@]}; i++)); do
+		for ((j = i; j > 0; j--)); do
+			[[ ${words[j - 1]} > ${words[j]} ]] || break
+			t=${words[j]} words[j]=${words[j - 1]} words[j - 1]=$t
+		done
+	done
+	echo "${words[*]}"
+}
+first_words() {
+	local w words=()
+	while read -r w _; do words+=("$w"); done
+	echo "${words[*]}"
 }
 
 # batch_split FILE: the stderr of an `intnetctl -force -batch` in FILE, split by its

@@ -19,12 +19,14 @@ NS=ynl-test
 
 fresh_netns $NS
 ip netns add $NS
-ip -n $NS link add yd0 type dummy
-ip -n $NS link add yd1 type dummy
-ip -n $NS link set yd0 up
-ip -n $NS link set yd1 up
-yd0=$(ip netns exec $NS cat /sys/class/net/yd0/ifindex)
-yd1=$(ip netns exec $NS cat /sys/class/net/yd1/ifindex)
+ip -n $NS -batch - <<EOF
+link add yd0 up type dummy
+link add yd1 up type dummy
+EOF
+# The ifindexes, from one ip -o: "N: yd0: ..." (each program started costs under TCG).
+while IFS=': ' read -r index name _; do
+	case $name in yd0) yd0=$index ;; yd1) yd1=$index ;; esac
+done < <(ip -n $NS -o link show)
 out=$(mktemp -d)
 
 # cli OPTIONS...: cli.py in the test's namespace, with JSON output.
@@ -36,7 +38,8 @@ cli() {
 # want DESC EXPECTED SOURCE EXPR: the Python expression EXPR over the JSON "j" of
 # SOURCE (N: the Nth line of $out/results, the Nth request's result; or a file of
 # JSON) must print EXPECTED. judge evaluates every want so far in one Python process
-# (each start of Python costs seconds under emulation) and reports them in order.
+# (each start of Python costs seconds under emulation) and reports them in order:
+# once, at the end.
 wants=()
 want() {
 	wants+=("$1"$'\t'"$2"$'\t'"$3"$'\t'"$4")
@@ -95,8 +98,10 @@ ip netns exec $NS /usr/bin/python3 "$repo/selftests/ynl_steps.py" "$ynl_dir" "$s
 	"$schema" "$out/steps" >"$out/results" 2>"$out/errors"
 expect_eq "every request answered, nothing on stderr" "21 " \
 	"$(wc -l <"$out/results") $(cat "$out/errors")"
-# step N: the result of the Nth request.
-step() { sed -n "${1}p" "$out/results"; }
+# has N TEXT: 1 if the result of the Nth request has TEXT, else 0 (as grep -c would
+# count its one line; bash alone: no program is run).
+mapfile -t results <"$out/results"
+has() { [[ ${results[$1 - 1]} == *"$2"* ]] && echo 1 || echo 0; }
 # ok_reply DESC N: the Nth request was answered without an error.
 ok_reply() { want "$1" False "$2" '"error" in j'; }
 
@@ -126,15 +131,14 @@ want "fdb-get dump: the entry and the lock" \
 	'sorted((e["mac"], e["fdb-locked"]) for e in j["reply"])'
 ok_reply "fdb-del" 15
 expect_eq "fdb-get of what is gone: the kernel's message" 1 \
-	"$(step 16 | grep -c "no such FDB entry")"
+	"$(has 16 "no such FDB entry")"
 expect_eq "net-new of a bad name: refused with the kernel's message" 1 \
-	"$(step 17 | grep -c "a network name is 1 to 127 printable ASCII characters without spaces or slashes")"
+	"$(has 17 "a network name is 1 to 127 printable ASCII characters without spaces or slashes")"
 expect_eq "port-del with another command's attribute: refused" 1 \
-	"$(step 18 | grep -c "Unsupported attribute")"
+	"$(has 18 "Unsupported attribute")"
 ok_reply "net-set" 19
 ok_reply "port-del" 20
 ok_reply "monitor (a user's subscription; here the administrator's)" 21
-judge
 
 # subscribed GROUP CMD...: cli.py joins the multicast group GROUP, then sleeps; once it
 # sleeps (clock_nanosleep, syscall 230 on x86_64, in /proc/PID/syscall) it is in the
@@ -142,6 +146,12 @@ judge
 # cli.py printed when it woke up is left in $out/GROUP. cli.py reads only what came
 # before it woke: if CMD was not done by then (a loaded host, the debug lane), it runs
 # again with a listener that sleeps three times as long.
+# syscall PID: the number of the system call PID is in (nothing once it is gone).
+syscall() {
+	local nr=
+	read -r nr _ 2>/dev/null <"/proc/$1/syscall"
+	echo "$nr"
+}
 subscribed() {
 	local group=$1 pid asleep sleep=4
 	shift
@@ -151,15 +161,16 @@ subscribed() {
 			--subscribe "$group" --sleep $sleep >"$out/$group" 2>"$out/$group.err" &
 		pid=$!
 		asleep=0
+		# (read and nap: no program started while cli.py starts up)
 		for _ in $(seq 1200); do
-			if [ "$(cut -d' ' -f1 "/proc/$pid/syscall" 2>/dev/null)" = 230 ]; then
+			if [ "$(syscall $pid)" = 230 ]; then
 				asleep=1
 				break
 			fi
-			sleep 0.05
+			nap 0.05
 		done
 		[ "$asleep" = 1 ] && ip netns exec $NS "$@"
-		if [ "$(cut -d' ' -f1 "/proc/$pid/syscall" 2>/dev/null)" = 230 ]; then
+		if [ "$(syscall $pid)" = 230 ]; then
 			wait "$pid"
 			return
 		fi
@@ -169,12 +180,15 @@ subscribed() {
 	done
 }
 
-subscribed events bash -c "intnetctl net set ylab ageing 60 && intnetctl port add yd0 net ylab \
-	&& intnetctl port set yd0 down && intnetctl port del yd0"
+# (each CMD one intnetctl -batch: the requests are done before a slow guest's cli.py wakes)
+printf '%s\n' "net set ylab ageing 60" "port add yd0 net ylab" "port set yd0 down" "port del yd0" \
+	>"$out/events.batch"
+subscribed events intnetctl -batch "$out/events.batch"
 want "cli.py subscribed: the events, in order" \
 	"[('net-set-ntf', 'ylab', 60), ('port-add-ntf', 'yd0', 1), ('port-set-ntf', 'yd0', 0), ('port-del-ntf', 'yd0', 0)]" \
 	"$out/events" '[(m["name"], m["msg"].get("ifname", m["msg"]["net-name"]), m["msg"]["net-ageing"] if m["name"] == "net-set-ntf" else m["msg"]["port-up"]) for m in j]'
-subscribed fdb bash -c "intnetctl fdb add 02:00:00:00:a0:02 dev yd1 && intnetctl fdb del 02:00:00:00:a0:02 net ylab"
+printf '%s\n' "fdb add 02:00:00:00:a0:02 dev yd1" "fdb del 02:00:00:00:a0:02 net ylab" >"$out/fdb.batch"
+subscribed fdb intnetctl -batch "$out/fdb.batch"
 want "cli.py subscribed: FDB events, added and deleted, with the reason" \
 	"[('fdb-add-ntf', '02:00:00:00:a0:02', 'yd1', 'add'), ('fdb-del-ntf', '02:00:00:00:a0:02', 'yd1', 'del')]" \
 	"$out/fdb" '[(m["name"], m["msg"]["mac"], m["msg"]["ifname"], m["msg"]["fdb-event"]) for m in j]'

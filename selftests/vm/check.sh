@@ -176,7 +176,14 @@ if [ "$jobs_max" -gt 1 ] && [ ${#guests[@]} -gt 1 ]; then
 	export TIMEOUT=${TIMEOUT:-1800} DEBUG_TIMEOUT=${DEBUG_TIMEOUT:-4800}
 	order=()
 	for i in "${!guests[@]}"; do [ "${guest_lane[$i]}" != debug ] || order+=("$i"); done
-	for i in "${!guests[@]}"; do [ "${guest_lane[$i]}" = debug ] || order+=("$i"); done
+	# The others longest first by their last run (lane.secs): the first debug guest to
+	# end takes the longest, so that the last two end together.
+	for i in $(for j in "${!guests[@]}"; do
+		[ "${guest_lane[$j]}" = debug ] ||
+			echo "$(cat "$BUILD/vm/${guests[$j]}/lane.secs" 2>/dev/null || echo 0) $j"
+	done | sort -k1,1rn -k2,2n | awk '{ print $2 }'); do
+		order+=("$i")
+	done
 	for g in "${guests[@]}"; do
 		mkdir -p "$BUILD/vm/$g"
 		rm -f "$BUILD/vm/$g/lane.secs" "$BUILD/vm/$g"/tests/*.rc
