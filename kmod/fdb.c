@@ -368,11 +368,16 @@ unlock:
 	spin_unlock(&nw->fdb_lock);
 }
 
-/* The station behind @e moved to @port: re-learn it there, within the limits. */
-static void learn_move(struct intnet_port *port, struct intnet_fdb_entry *e)
+/*
+ * The station behind @e moved to @port: re-learn it there, within the limits.
+ * False when @port may not take it (intnet_uplink_may_learn()): the frame must
+ * go.
+ */
+static bool learn_move(struct intnet_port *port, struct intnet_fdb_entry *e)
 {
 	struct intnet_network *nw = port->network;
 	struct intnet_port *prev;
+	bool ok = true;
 
 	spin_lock(&nw->fdb_lock);
 	if (!port_learns(port) || e->is_static || !entry_live(nw, e))
@@ -380,6 +385,10 @@ static void learn_move(struct intnet_port *port, struct intnet_fdb_entry *e)
 	prev = entry_port(nw, e);
 	if (prev == port)
 		goto unlock;
+	if (!intnet_uplink_may_learn(port, e->key.addr, prev)) {
+		ok = false;
+		goto unlock;
+	}
 	if (prev->share != port->share && share_full(nw, port->share, 1)) {
 		intnet_count(port, INTNET_STATS_FDB_FULL);
 		goto unlock;
@@ -391,11 +400,13 @@ static void learn_move(struct intnet_port *port, struct intnet_fdb_entry *e)
 			 prev);
 unlock:
 	spin_unlock(&nw->fdb_lock);
+	return ok;
 }
 
 /*
  * Packet path, RCU and BH held: a known station costs a lookup and at most a
- * store. False when @addr is locked to another port: the frame must go.
+ * store. False when @addr is locked to another port, or is a station @port may
+ * not take (intnet_uplink_may_learn()): the frame must go.
  */
 bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr)
 {
@@ -406,6 +417,8 @@ bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr)
 
 	e = intnet_fdb_lookup(nw, addr);
 	if (!e) {
+		if (unlikely(!intnet_uplink_may_learn(port, addr, NULL)))
+			return false;
 		learn(port, addr, NULL);
 		return true;
 	}
@@ -421,7 +434,7 @@ bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr)
 	if (READ_ONCE(e->updated) != now)
 		WRITE_ONCE(e->updated, now);
 	if (unlikely(rcu_access_pointer(e->port) != port))
-		learn_move(port, e);
+		return learn_move(port, e);
 	return true;
 }
 

@@ -111,7 +111,7 @@ static void xmit(struct intnet_port *port, struct sk_buff *skb)
 			intnet_count(port, INTNET_STATS_TX_DROP_ERROR);
 		return;
 	}
-	rc = unlikely(port->uplink) ? intnet_uplink_xmit(dev, skb) :
+	rc = unlikely(port->uplink) ? intnet_uplink_xmit(port, skb) :
 				      dev_queue_xmit(skb);
 	if (likely(rc == NET_XMIT_SUCCESS || rc == NET_XMIT_CN))
 		intnet_count_len(port, INTNET_STATS_TX_PACKETS,

@@ -492,7 +492,10 @@ int intnet_uplink_attach(struct intnet_port *port,
 			 struct netlink_ext_ack *extack);
 void intnet_uplink_detach(struct intnet_port *port);
 rx_handler_result_t intnet_uplink_handle_frame(struct sk_buff **pskb);
-int intnet_uplink_xmit(struct net_device *dev, struct sk_buff *skb);
+int intnet_uplink_xmit(struct intnet_port *port, struct sk_buff *skb);
+bool __intnet_uplink_may_learn(struct intnet_uplink *u,
+			       const struct intnet_port *port, const u8 *addr,
+			       const struct intnet_port *prev);
 void intnet_uplink_fdb_changed(struct intnet_network *nw, const u8 *addr,
 			       struct intnet_port *port,
 			       struct intnet_port *prev);
@@ -500,6 +503,20 @@ bool intnet_uplink_uc_filter(const struct intnet_port *port);
 int intnet_uplink_options(bool promisc, const u8 *lock_mac,
 			  const struct intnet_ip_lock *ip_lock,
 			  struct netlink_ext_ack *extack);
+
+/*
+ * Whether @port may have @addr learned behind it, the entry behind @prev now
+ * (NULL: none). Under RCU, or the FDB lock.
+ */
+static inline bool intnet_uplink_may_learn(const struct intnet_port *port,
+					   const u8 *addr,
+					   const struct intnet_port *prev)
+{
+	struct intnet_uplink *u = rcu_dereference_check(port->network->uplink,
+			lockdep_is_held(&port->network->fdb_lock));
+
+	return likely(!u) || __intnet_uplink_may_learn(u, port, addr, prev);
+}
 
 /* host.c */
 bool intnet_is_host(const struct net_device *dev);

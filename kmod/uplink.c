@@ -148,17 +148,25 @@ static unsigned int uplink_egress(void *priv, struct sk_buff *skb,
 }
 
 /*
- * A frame the network sends out of the uplink on @dev (Ethernet header
- * pushed): to the host's own MAC, the host's stack only; broadcast and
- * multicast, both; the rest, the wire. What goes to the wire skips the
- * egress hook, which would take it back into the network. Returns what
- * dev_queue_xmit() does.
+ * A frame the network sends out of the uplink @port (Ethernet header pushed,
+ * skb->dev its NIC): to the host's own MAC, the host's stack only; broadcast
+ * and multicast, both; the rest, the wire. What goes to the wire skips the
+ * egress hook, which would take it back into the network. The host's copy
+ * comes back through the receive hook, which knows it from its source, a
+ * station of the network: a source the network did not learn (its user's
+ * share was full) gets no copy, which would come back as the LAN's frame,
+ * flood the network a second time and be learned behind the uplink. Returns
+ * what dev_queue_xmit() does.
  */
-int intnet_uplink_xmit(struct net_device *dev, struct sk_buff *skb)
+int intnet_uplink_xmit(struct intnet_port *port, struct sk_buff *skb)
 {
+	struct net_device *dev = skb->dev;
 	struct sk_buff *copy;
 
 	if (is_multicast_ether_addr(skb->data)) {
+		if (!network_station(READ_ONCE(port->uplink),
+				     skb->data + ETH_ALEN))
+			goto wire;
 		copy = skb_clone(skb, GFP_ATOMIC);
 		if (likely(copy))
 			intnet_host_receive(dev, copy);
@@ -166,6 +174,7 @@ int intnet_uplink_xmit(struct net_device *dev, struct sk_buff *skb)
 		return intnet_host_receive(dev, skb) == NET_RX_SUCCESS ?
 		       NET_XMIT_SUCCESS : NET_XMIT_DROP;
 	}
+wire:
 	nf_skip_egress(skb, true);
 	return dev_queue_xmit(skb);
 }
@@ -286,6 +295,23 @@ void intnet_uplink_fdb_changed(struct intnet_network *nw, const u8 *addr,
 		set_bit(station_bit(addr), u->station_bits);
 	if (port != u->port || (prev && prev != u->port))
 		schedule_delayed_work(&u->sync, 0);
+}
+
+/*
+ * The LAN and the network's other ports do not take each other's stations
+ * while their entries live (until they age out or their port goes): a VM's
+ * frames from its router's MAC would take the host's frames for the router, a
+ * LAN station's from a VM's MAC the VM's traffic to the wire. The NIC's own
+ * MAC is the host's, behind the uplink @u only. Moves among the network's
+ * other ports are theirs to decide (fdb.c).
+ */
+bool __intnet_uplink_may_learn(struct intnet_uplink *u,
+			       const struct intnet_port *port, const u8 *addr,
+			       const struct intnet_port *prev)
+{
+	if (ether_addr_equal(addr, u->port->dev->dev_addr))
+		return port == u->port;
+	return !prev || (prev != u->port && port != u->port);
 }
 
 /* Whether the uplink @port's NIC filters unicast (else it is promiscuous). */

@@ -9,8 +9,9 @@
 # multicast reach both; LAN-to-LAN unicast does not reach the VMs; refusals say why;
 # detach, rmmod and the device's removal, under traffic, leave the NIC as it was.
 . "$(dirname "$0")/lib.sh"
+build=${BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
 
-plan 55
+plan 70
 load_module
 
 tmp=$(mktemp -d)
@@ -51,7 +52,7 @@ for i in 1 2; do
 	ip -n ul-host link set vp$i up
 	mac=VM${i}_MAC
 	ip -n ul-vm$i link set eth0 address "${!mac}" up
-	h port add vp$i net lab
+	h port add vp$i net 0/lab user 100$i
 done
 ip -n ul-vm1 addr add 10.20.0.11/24 dev eth0
 ip -n ul-vm1 addr add fd20::11/64 dev eth0 nodad
@@ -127,33 +128,16 @@ vm2=${vm2%/*}
 check "... and pings the router with it" ping_ok vm2 10.20.0.1
 
 # Host and VMs, with captures on the wire (the LAN's end) and in VM 1.
-cat >"$tmp/capture.py" <<'PY'
-import signal, socket, sys
-# capture IFACE A B: counts frames from a MAC of A to one of B or back, until SIGTERM.
-macs = [set(bytes.fromhex(m.replace(":", "")) for m in g.split(",")) for g in sys.argv[2:4]]
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
-s.bind((sys.argv[1], 0))
-signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
-n = 0
-print("ready", flush=True)
-try:
-    while True:
-        f = s.recv(64)
-        dst, src = f[0:6], f[6:12]
-        if (src in macs[0] and dst in macs[1]) or (src in macs[1] and dst in macs[0]):
-            n += 1
-finally:
-    print(n, flush=True)
-PY
-capture() { # capture NS IFACE A B OUT: in the background until stopped
-	ip netns exec "ul-$1" python3 "$tmp/capture.py" "$2" "$3" "$4" >"$5" &
+ef() { local ns=$1; shift; ip netns exec "ul-$ns" "$build/selftests/helpers/ethframes" "$@"; }
+capture() { # capture NS IFACE A B OUT [both]: frames A -> B, in the background until stopped
+	ip netns exec "ul-$1" "$build/selftests/helpers/ethframes" count "$2" "$3" "$4" ${6:+"$6"} >"$5" &
 	pids+=($!)
 	cap_pids+=($!)
-	for _ in $(seq 100); do grep -q ready "$5" && return; sleep 0.1; done
+	for _ in $(seq 100); do grep -q ready "$5" && return; sleep 0.05; done
 }
 cap_pids=()
-capture lan lan0 $HOST_MAC $VM1_MAC,$VM2_MAC "$tmp/wire"
-capture vm1 eth0 $LAN_MAC $OTHER_MAC "$tmp/lanlan"
+capture lan lan0 $HOST_MAC $VM1_MAC,$VM2_MAC "$tmp/wire" both
+capture vm1 eth0 $LAN_MAC $OTHER_MAC "$tmp/lanlan" both
 check "host -> VM ping" ping_ok host 10.20.0.11
 check "VM -> host ping" ping_ok vm1 10.20.0.2
 check "host -> VM ping (IPv6)" ping_ok host fd20::11
@@ -191,6 +175,53 @@ expect_eq "the host's MAC is learned behind the uplink" "eth0" \
 sleep 0.2
 expect_eq "the VMs' MACs are in the NIC's unicast list" "$VM1_MAC $VM2_MAC" "$(uc_list)"
 expect_eq "... which made it promiscuous, once" "promiscuity 1" "$(promiscuity)"
+
+# Stations keep their side (what issue 19's red team broke): the LAN's and the host's
+# MACs stay behind the uplink while their entries live, the VMs' behind their ports; a
+# frame claiming one from the other side is dropped (mac-locked).
+behind() { h fdb show net lab | awk -v m="$1" '$1 == m { print $3 }'; }
+locked() { h -s port show "$1" | grep -o 'mac-locked [0-9]*'; }
+stopped() { kill "${cap_pids[@]}"; wait "${cap_pids[@]}"; cap_pids=(); }
+capture vm1 eth0 $HOST_MAC,$VM2_MAC $LAN_MAC,$HOST_MAC "$tmp/stolen"
+capture lan lan0 $HOST_MAC,$VM2_MAC $VM1_MAC "$tmp/wire"
+ef vm1 send eth0 $LAN_MAC ff:ff:ff:ff:ff:ff 88b5 5
+expect_eq "alice's VM sends 5 frames from the LAN router's MAC: all dropped" "mac-locked 5" \
+	"$(locked vp1)"
+expect_eq "... the router stays behind the uplink" eth0 "$(behind $LAN_MAC)"
+check "... and the host reaches it" ping_ok host 10.20.0.1
+ef vm1 send eth0 $HOST_MAC ff:ff:ff:ff:ff:ff 88b5 5
+expect_eq "... 5 from the host's MAC: dropped" "mac-locked 10" "$(locked vp1)"
+expect_eq "... the host stays behind the uplink" eth0 "$(behind $HOST_MAC)"
+check "... and bob's VM reaches the host" ping_ok vm2 10.20.0.2
+ef lan send lan0 $VM1_MAC $VM2_MAC 88b5 5
+expect_eq "a LAN station sends 5 frames from alice's VM's MAC: dropped at the uplink" \
+	"mac-locked 5" "$(locked eth0)"
+expect_eq "... her VM stays behind her port" vp1 "$(behind $VM1_MAC)"
+check "... the host reaches it" ping_ok host 10.20.0.11
+check "... bob's VM too" ping_ok vm2 10.20.0.11
+stopped
+expect_eq "no frame of the host's or bob's to the router or the host reached alice's VM" 0 \
+	"$(tail -1 "$tmp/stolen")"
+expect_eq "no frame of the host's or bob's to alice's VM reached the wire" 0 "$(tail -1 "$tmp/wire")"
+h fdb del $HOST_MAC net lab
+ef vm1 send eth0 $HOST_MAC ff:ff:ff:ff:ff:ff 88b5 1
+expect_eq "the host's MAC unknown to the FDB: a VM's frame from it is dropped, not learned" \
+	"mac-locked 11 0" "$(locked vp1) $(behind $HOST_MAC | grep -c vp1)"
+# Reflection: alice's VM past her FDB share (fdb-max 64: 32 a user) floods from fresh
+# MACs. The host gets no copy of a frame whose source the network did not learn: the
+# copy would come back through the NIC as the LAN's, flood again, be learned behind the
+# uplink in the administrator's share.
+h net set lab fdb-max 64
+capture vm2 eth0 06:00:00:00:00:77 ff:ff:ff:ff:ff:ff "$tmp/twice"
+ef vm1 send eth0 random ff:ff:ff:ff:ff:ff 88b5 80
+ef vm1 send eth0 06:00:00:00:00:77 ff:ff:ff:ff:ff:ff 88b5 1
+sleep 0.2
+stopped
+expect_eq "80 fresh MACs of alice's: 31 learned behind her port, none behind the uplink" "31 0" \
+	"$(h fdb show net lab | awk '$1 ~ /^06:00:/ { n[$3]++ } END { print n["vp1"] + 0, n["eth0"] + 0 }')"
+expect_eq "bob's VM gets a broadcast of alice's unlearned MAC once" 1 "$(tail -1 "$tmp/twice")"
+h fdb flush dev vp1
+h net set lab fdb-max 16384
 
 # Broadcast and multicast reach host and VMs
 repliers() { # repliers NS ADDR: who answered a ping to a broadcast or multicast ADDR

@@ -74,8 +74,8 @@ for i in 1 2; do
 	ip -n rd-vm$i addr add 10.20.0.1$i/24 dev eth0
 done
 h port add eth0 net lab uplink
-h port add vp1 net lab user $ALICE
-h port add vp2 net lab user $BOB
+h port add vp1 net 0/lab user $ALICE
+h port add vp2 net 0/lab user $BOB
 
 cat >"$tmp/frames.py" <<'PY'
 import os, signal, socket, sys, time
