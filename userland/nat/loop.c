@@ -135,6 +135,8 @@ struct glog_field {
 	ssize_t length;
 };
 
+#define GLOG_FLAG_FATAL (1 << 1)
+#define GLOG_LEVEL_ERROR (1 << 2)
 #define GLOG_LEVEL_INFO (1 << 6)
 #define GLOG_LEVEL_DEBUG (1 << 7)
 
@@ -144,9 +146,15 @@ static int glog_writer(int level, const struct glog_field *f, size_t n,
 	(void)data;
 	if (level & (GLOG_LEVEL_INFO | GLOG_LEVEL_DEBUG))
 		return 1; /* G_LOG_WRITER_HANDLED: glib's default hides them too */
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(f[i].key, "MESSAGE") && f[i].length < 0)
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(f[i].key, "MESSAGE") || f[i].length >= 0)
+			continue;
+		/* What glib ends the program after is never left out. */
+		if (level & (GLOG_FLAG_FATAL | GLOG_LEVEL_ERROR))
+			nat_log("libslirp: %s", (const char *)f[i].value);
+		else
 			slirp_log("libslirp", f[i].value);
+	}
 	return 1;
 }
 
