@@ -457,7 +457,8 @@ def ndsteal(out, args):  # ndsteal SECS V6...: see the IPv6 checks below
         b = socket.inet_pton(socket.AF_INET6, "fec0::b%x" % (0x10 + i))
         s.send(na(b, b)); time.sleep(0.01)
     print("ready", file=out, flush=True)
-    time.sleep(1.5)
+    end = time.time() + 10  # until OUT.go, once VM 2 has claimed its address
+    while not os.path.exists(out.name + ".go") and time.time() < end: time.sleep(0.05)
     s.settimeout(0.02); counts = []
     for kind in ("target", "source", "rs"):  # NAs for V6 from V6, NAs from V6 for fec0::b01, RSs from V6
         frames = [na(v, v) if kind == "target" else na(v, me) if kind == "source" else
@@ -534,7 +535,7 @@ framer=$!
 pids+=("$framer")
 # frames OUT MODE ARGS...: bob's VM runs MODE, its output in OUT (not waited for).
 frames() {
-	rm -f "$1" "$1.done"
+	rm -f "$1" "$1.done" "$1.go"
 	timeout 20 bash -c 'echo "$1" >"$2"' - "$*" "$tmp/nbob.fifo" || echo "# frames.py did not take: $*"
 }
 # frames_wait OUT: until MODE is done (60 s at most).
@@ -602,7 +603,8 @@ n0=$(wc -l <"$tmp/nat4.log")
 frames "$tmp/nd.log" ndsteal 1 fec0::a01 fec0::a02
 for _ in $(seq 50); do grep -q ready "$tmp/nd.log" && break; sleep 0.1; done
 check "N4: after bob's port bound 16 addresses, alice's VM 2 (her other port) pings fec0::2 from fec0::a02" \
-	in_vm nvm2 ping -6 -q -c 1 -W 1 -I fec0::a02 fec0::2
+	in_vm nvm2 ping -6 -q -c 1 -W 3 -I fec0::a02 fec0::2
+touch "$tmp/nd.log.go"
 in_vm nvm2 ping -6 -q -c 11 -W 1 -i 0.3 -I fec0::a02 fec0::2 >"$tmp/ping6b.log" 2>&1 &
 ping2=$!
 in_vm nvm1 ping -6 -q -c 11 -W 1 -i 0.3 -I fec0::a01 fec0::2 >"$tmp/ping6.log" 2>&1
