@@ -369,9 +369,20 @@ unlock:
 }
 
 /*
- * The station behind @e moved to @port: re-learn it there, within the limits.
- * False when @port may not take it (intnet_uplink_may_learn()): the frame must
- * go.
+ * Whether the station learned behind @prev may move behind @port while its
+ * entry lives: only between ports of one user (another user's frames from its
+ * address must not take its traffic), and as the uplink allows.
+ */
+static bool may_move(const struct intnet_port *port, const u8 *addr,
+		     const struct intnet_port *prev)
+{
+	return prev->share == port->share &&
+	       intnet_uplink_may_learn(port, addr, prev);
+}
+
+/*
+ * The station behind @e moved to @port: re-learn it there. False when @port
+ * may not take it (may_move()): the frame must go.
  */
 static bool learn_move(struct intnet_port *port, struct intnet_fdb_entry *e)
 {
@@ -385,12 +396,8 @@ static bool learn_move(struct intnet_port *port, struct intnet_fdb_entry *e)
 	prev = entry_port(nw, e);
 	if (prev == port)
 		goto unlock;
-	if (!intnet_uplink_may_learn(port, e->key.addr, prev)) {
+	if (!may_move(port, e->key.addr, prev)) {
 		ok = false;
-		goto unlock;
-	}
-	if (prev->share != port->share && share_full(nw, port->share, 1)) {
-		intnet_count(port, INTNET_STATS_FDB_FULL);
 		goto unlock;
 	}
 	account(nw, e, -1);
@@ -406,7 +413,9 @@ unlock:
 /*
  * Packet path, RCU and BH held: a known station costs a lookup and at most a
  * store. False when @addr is locked to another port, or is a station @port may
- * not take (intnet_uplink_may_learn()): the frame must go.
+ * not take (may_move(), asked first without the lock, so that a flood from a
+ * stolen address does not contend for it; intnet_uplink_may_learn()): the
+ * frame must go, and does not keep the entry alive.
  */
 bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr)
 {
@@ -431,10 +440,12 @@ bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr)
 		learn(port, addr, e);
 		return true;
 	}
+	behind = rcu_dereference(e->port);
+	if (unlikely(behind != port) &&
+	    (!may_move(port, addr, behind) || !learn_move(port, e)))
+		return false;
 	if (READ_ONCE(e->updated) != now)
 		WRITE_ONCE(e->updated, now);
-	if (unlikely(rcu_access_pointer(e->port) != port))
-		return learn_move(port, e);
 	return true;
 }
 

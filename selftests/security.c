@@ -589,44 +589,40 @@ TEST_F(sw, failed_lock_change_leaves_the_old_lock_in_force)
 }
 
 /*
- * Red team: bob moves alice's address behind his port with one spoofed
- * frame, then locks it. A lock of someone who is not the network's owner
- * binds only his own ports: alice's station speaks and has its address back,
- * and bob's port still sends from that address only.
+ * Red team (holes/rednat3.sh F4, G2): bob's station sends from the address of
+ * alice's, learned behind her port: its frames are dropped as MAC-locked and
+ * do not keep her entry alive, the entry stays hers, her unicast keeps coming
+ * to her, and bob cannot lock the address either. Her own other port takes it
+ * (a station moving between one user's ports).
  */
-TEST_F(sw, lock_of_a_spoofed_address_does_not_keep_it_from_its_station)
+TEST_F(sw, station_of_another_user_cannot_take_a_live_address)
 {
-	struct port_info pi;
 	struct fdb_info fi;
 	struct frame f;
 
 	alice_pub(_metadata, self);
-	deliver(_metadata, self, 1, frame_make(&f, BCAST, A, 60),
-		PORT(0) | PORT(2));
+	deliver(_metadata, self, 1, frame_make(&f, BCAST, A, 60), 0);
+	deliver(_metadata, self, 1, frame_make(&f, C, A, 60), 0);
 	sw_as(self, BOB, NONE);
-	ASSERT_EQ(0, port_lock(self, self->ifindex[1], A))
-	TH_LOG("bob locks the address he spoofed: %s", last.extack);
+	EXPECT_REFUSED(-EPERM, IN_USE_ELSEWHERE,
+		       port_lock(self, self->ifindex[1], A));
 	sw_as(self, NONE, NONE);
-	ASSERT_EQ(0, fdb_get(self, NULL, A, &fi));
-	EXPECT_EQ(self->ifindex[1], (int)fi.ifindex);
-	EXPECT_EQ(1, fi.locked);
-
-	/* Alice's station speaks: its frames pass and it is learned back. */
-	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60),
-		PORT(1) | PORT(2));
-	deliver(_metadata, self, 2, frame_make(&f, A, C, 60), PORT(0));
+	EXPECT_EQ(2u, port_stat(_metadata, self, 1,
+				INTNET_STATS_RX_DROP_MAC_LOCKED));
 	ASSERT_EQ(0, fdb_get(self, NULL, A, &fi));
 	EXPECT_EQ(self->ifindex[0], (int)fi.ifindex);
 	EXPECT_EQ(0, fi.is_static);
-	EXPECT_EQ(0, fi.locked);
-	EXPECT_EQ(0u, port_stat(_metadata, self, 0,
+	deliver(_metadata, self, 2, frame_make(&f, A, C, 60), PORT(0));
+
+	/* Alice's other port may take it, and bob's frames still go. */
+	deliver(_metadata, self, 2, frame_make(&f, BCAST, A, 60),
+		PORT(0) | PORT(1));
+	ASSERT_EQ(0, fdb_get(self, NULL, A, &fi));
+	EXPECT_EQ(self->ifindex[2], (int)fi.ifindex);
+	deliver(_metadata, self, 1, frame_make(&f, C, A, 60), 0);
+	EXPECT_EQ(3u, port_stat(_metadata, self, 1,
 				INTNET_STATS_RX_DROP_MAC_LOCKED));
-	/* Bob's port is still locked: no other source leaves it. */
-	ASSERT_EQ(0, port_get(self, self->ifindex[1], &pi));
-	EXPECT_EQ(1, pi.locked);
-	EXPECT_EQ(0, memcmp(A, pi.lock_mac, ETH_ALEN));
-	deliver(_metadata, self, 1, frame_make(&f, BCAST, B, 60), 0);
-	EXPECT_EQ(1u, port_stat(_metadata, self, 1,
+	EXPECT_EQ(0u, port_stat(_metadata, self, 2,
 				INTNET_STATS_RX_DROP_MAC_LOCKED));
 }
 
@@ -1673,7 +1669,12 @@ TEST_F(sw, nothing_is_learned_onto_a_port_pulled_down)
 	EXPECT_EQ(0, behind);
 }
 
-TEST_F(sw, station_move_into_a_full_share_is_not_done)
+/*
+ * A station does not move to another user's port while its entry lives, so no
+ * move charges one user's share for another's station: B, bob's, stays his
+ * when alice's port sends from it, and her share stays as it was.
+ */
+TEST_F(sw, station_does_not_move_into_another_users_share)
 {
 	struct fdb_info fi;
 	struct frame f;
@@ -1693,13 +1694,14 @@ TEST_F(sw, station_move_into_a_full_share_is_not_done)
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, A, 60), PORT(1));
 	deliver(_metadata, self, 0, frame_make(&f, BCAST, C, 60), PORT(1));
 	deliver(_metadata, self, 1, frame_make(&f, BCAST, B, 60), PORT(0));
-	EXPECT_EQ(0u, port_stat(_metadata, self, 0, INTNET_STATS_FDB_FULL));
 
-	/* B shows up behind alice's port: her share is full. */
-	deliver(_metadata, self, 0, frame_make(&f, BCAST, B, 60), PORT(1));
+	/* B shows up behind alice's port: dropped, B stays bob's. */
+	deliver(_metadata, self, 0, frame_make(&f, BCAST, B, 60), 0);
 	ASSERT_EQ(0, fdb_get(self, "pub", B, &fi));
 	EXPECT_EQ(self->ifindex[1], (int)fi.ifindex);
-	EXPECT_EQ(1u, port_stat(_metadata, self, 0, INTNET_STATS_FDB_FULL));
+	EXPECT_EQ(1u, port_stat(_metadata, self, 0,
+				INTNET_STATS_RX_DROP_MAC_LOCKED));
+	EXPECT_EQ(0u, port_stat(_metadata, self, 0, INTNET_STATS_FDB_FULL));
 	state(_metadata, self, &before);
 	EXPECT_NE(NULL, strstr(before.buf, "user=1001 learned=2"));
 	EXPECT_NE(NULL, strstr(before.buf, "user=1002 learned=1"));

@@ -404,8 +404,9 @@ enum intnet_attr {
  * @INTNET_STATS_TX_DROP_OVERSIZE: not sent: larger than the device's MTU
  * @INTNET_STATS_TX_DROP_ERROR: not sent: the device refused the frame
  * @INTNET_STATS_RX_DROP_MAC_LOCKED: the source address is not the port's
- *	locked one, or is locked to another port, or is a station on the other
- *	side of the network's uplink (or the uplink NIC's own address)
+ *	locked one, or is locked to another port, or is a station learned
+ *	behind another user's port, or on the other side of the network's
+ *	uplink (or the uplink NIC's own address)
  * @INTNET_STATS_TX_DROP_NOMEM: not sent: no memory for this port's copy of a
  *	flooded frame, or of a frame a promiscuous port sees
  * @INTNET_STATS_RX_DROP_LINK_LOCAL: an IEEE 802.1D link-local frame
