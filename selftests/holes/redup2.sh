@@ -22,6 +22,10 @@
 #     entry aged out, or his VM is booting): learned behind the uplink, it sticks; bob's
 #     VM's own frames may not move it back and are dropped.
 #  R. Detach/attach cycles of the uplink under a VM's flood and the host's traffic.
+# Guest run (6.12, 2026-12-04, main bfc668d): 8 of 17 ok; holes K1-K5, V1-V2, L1-L2.
+# In that run K4 counted alice's 5 spoofed broadcasts too (5: none of the router's 3;
+# its capture now starts after them) and U2's "port set eth0 up off" was a usage error
+# (now "down"): both changes not yet run.
 . "$(dirname "$0")/../lib.sh"
 build=${BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 
@@ -94,9 +98,10 @@ echo "#   before: router behind '$(behind $LAN_MAC)', VLAN 10 gateway behind '$(
 
 # K. Alice's VM claims the router's MAC first.
 capture vm1 eth0 $HOST_MAC $LAN_MAC "$tmp/k.stolen"
-capture vm2 eth0 $LAN_MAC ff:ff:ff:ff:ff:ff "$tmp/k.bcast"
 ef vm1 send eth0 $LAN_MAC ff:ff:ff:ff:ff:ff 88b5 5
 nap 0.2
+# Bob counts the router's broadcasts only (not alice's 5 from its MAC).
+capture vm2 eth0 $LAN_MAC ff:ff:ff:ff:ff:ff "$tmp/k.bcast"
 echo "#   after alice's 5 frames: router behind '$(behind $LAN_MAC)'"
 check "K1 a VM cannot take the router's MAC (the FDB did not know it yet)" not_behind $LAN_MAC vp1
 check "K2 the host still reaches its router" ping_all host 10.20.0.1
@@ -149,8 +154,8 @@ before=$(behind $LAN_MAC)
 {
 	as_alice intnetctl fdb del $LAN_MAC net 0/lab
 	as_alice intnetctl fdb flush dev eth0
-	as_alice intnetctl port set eth0 up off
-	as_alice unshare -Ur intnetctl port set eth0 up off
+	as_alice intnetctl port set eth0 down
+	as_alice unshare -Ur intnetctl port set eth0 down
 } >"$tmp/u" 2>&1
 sed 's/^/#   /' "$tmp/u"
 expect_eq "U1 alice cannot delete or flush the router's entry behind the uplink" "eth0 eth0" \
