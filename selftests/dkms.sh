@@ -65,18 +65,32 @@ loaded_build_id() {
 # over 9p under TCG: 330 s and 240 s on 6.12. Here depmod leaves out kernel/ (intnet
 # depends on none of it) and the kernel's own index is put back at the end, so later
 # tests modprobe as before. INTNET_DKMS_FULL_DEPMOD=1 keeps the full depmod.
+# dkms install and status, and the check after dkms remove, also walk the whole tree
+# (find -name intnet.ko*): some 20 s a walk on 6.1. So kernel/ is an empty directory
+# while dkms runs (a bind mount): whatever dkms writes anywhere under the tree, kernel/
+# too, is still there to be found; only the kernel's own modules are out of the walk.
 depmod_conf=/etc/depmod.d/zz-intnet-dkms-test.conf
 saved=$log/modules-index
+hidden=
 if [ "${INTNET_DKMS_FULL_DEPMOD:-0}" != 1 ] && [ -d "/lib/modules/$kver/kernel" ]; then
 	mkdir -p "$saved"
 	cp -p "/lib/modules/$kver"/modules.* "$saved/"
 	mkdir -p /etc/depmod.d
 	echo "exclude kernel" >"$depmod_conf"
+	mkdir -p "$log/kernel"
+	mount --bind "$log/kernel" "/lib/modules/$kver/kernel" && hidden=/lib/modules/$kver/kernel
 fi
+
+# The kernel's modules back in the tree (before its index, or anything that loads them).
+unhide_kernel() {
+	[ -z "$hidden" ] || umount "$hidden" || return
+	hidden=
+}
 
 restore_system() {
 	# Only if the test left it there: each run of dkms costs seconds under TCG.
 	[ ! -e "/var/lib/dkms/intnet/$version" ] || dkms remove "$mod" --all >/dev/null 2>&1
+	unhide_kernel
 	if [ -f "$depmod_conf" ]; then
 		rm -f "$depmod_conf" "/lib/modules/$kver"/modules.*
 		cp -p "$saved"/modules.* "/lib/modules/$kver/"
@@ -169,6 +183,7 @@ fi
 check "insmod INTNET_KO loads the harness's module again" insmod "$INTNET_KO"
 if [ -f "$depmod_conf" ]; then
 	cleanup_index_ok=1
+	unhide_kernel || cleanup_index_ok=0
 	rm -f "$depmod_conf" "/lib/modules/$kver"/modules.*
 	cp -p "$saved"/modules.* "/lib/modules/$kver/" || cleanup_index_ok=0
 	expect_eq "the kernel's module index is back (modinfo -n tun)" \
