@@ -488,6 +488,9 @@ intnet_fdb_lookup_cached(struct intnet_port *port, struct intnet_fdb_cache *c,
 			 const u8 *addr)
 {
 	struct intnet_network *nw = port->network;
+	/* Pairs with entry_unlink(): a miss's lookup cannot find an entry
+	 * whose removal this count includes.
+	 */
 	unsigned long removed = smp_load_acquire(&nw->fdb_removed);
 	struct intnet_fdb_entry *e = c->e;
 
