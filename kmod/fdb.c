@@ -244,9 +244,12 @@ struct intnet_fdb_entry *intnet_fdb_lookup_fill(struct intnet_network *nw,
 {
 	struct intnet_fdb_entry *e = intnet_fdb_lookup(nw, addr);
 
+	/* The entry first: a pair that a nested writer tears never holds an
+	 * entry with a count newer than the one read before it was found.
+	 */
 	if (e) {
-		c->e = e;
-		c->removed = removed;
+		WRITE_ONCE(c->e, e);
+		WRITE_ONCE(c->removed, removed);
 	}
 	return e;
 }

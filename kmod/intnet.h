@@ -492,9 +492,9 @@ intnet_fdb_lookup_cached(struct intnet_port *port, struct intnet_fdb_cache *c,
 	 * whose removal this count includes.
 	 */
 	unsigned long removed = smp_load_acquire(&nw->fdb_removed);
-	struct intnet_fdb_entry *e = c->e;
+	struct intnet_fdb_entry *e = READ_ONCE(c->e);
 
-	if (likely(e && c->removed == removed &&
+	if (likely(e && READ_ONCE(c->removed) == removed &&
 		   ether_addr_equal(e->key.addr, addr)))
 		return e;
 	return intnet_fdb_lookup_fill(nw, c, addr, removed);
