@@ -145,9 +145,9 @@ demo:
 # The benchmark (bench/): one icount guest on LANE; results in $(BUILD)/bench/.
 bench:
 	@$(MAKE) -s deps
-	@$(MAKE) -s userland $(BUILD)/bench/tapgso
+	@$(MAKE) -s userland $(BUILD)/bench/tapgso $(BUILD)/bench/udpsend
 	@BUILD=$(BUILD) BENCH_COMMAND="make bench LANE=$(LANE)" $(VM) bench "$(LANE)"
-$(BUILD)/bench/tapgso: bench/tapgso.c
+$(BUILD)/bench/tapgso $(BUILD)/bench/udpsend: $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -o $@ $<
 

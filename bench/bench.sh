@@ -607,6 +607,27 @@ uplink_host_rounds() { # VARIANT: the host's transmit and receive rates
 	[ $((n1 - n0)) = "$want" ] ||
 		die "host receive, $1: UDP counted $((n1 - n0)) of $want frames for no port"
 }
+# The host's own UDP transmit as an application does it (bench/udpsend: a connected
+# socket, sendmmsg() of 64 datagrams a call, 18 bytes each: the 60-byte frames pktgen
+# sends) from the root namespace to the LAN's address, through up0; udpsend times its
+# sends by CLOCK_MONOTONIC, which counts instructions here.
+uplink_socket_rounds() { # VARIANT
+	local count r res pps before sent
+	count=$(n_of 100000)
+	udpsend 10.99.0.1 9 $((count / 10 > 0 ? count / 10 : 1)) >/dev/null ||
+		die "udpsend (warm-up), $1"
+	for ((r = 1; r <= ROUNDS; r++)); do
+		before=$(stat_of up0 tx_packets)
+		res=$(udpsend 10.99.0.1 9 "$count") || die "udpsend, $1: $res"
+		sent=$(($(stat_of up0 tx_packets) - before))
+		[ "$sent" = "$count" ] ||
+			die "host socket transmit, $1: up0 transmitted $sent of $count frames"
+		pps=$(echo "$res" | sed -n 's/.* pps \([0-9]*\)$/\1/p')
+		[ -n "$pps" ] || die "udpsend, $1: no rate in '$res'"
+		say "h. host socket transmit 64 B, $1 round $r/$ROUNDS: $pps pps"
+		record uplink_host tx-socket "$1" "$r" "$pps" pps
+	done
+}
 case_uplink() {
 	local count
 	ul_netns blan
@@ -660,6 +681,20 @@ case_uplink() {
 	rounds uplink_vm 64B bridge "h. LAN to VM 64 B" up0 "$count" vp0
 	sw_destroy bridge
 	check_dmesg "h. LAN to VM"
+
+	# The host's UDP socket transmit, without and with the uplink (as above: a VM
+	# port on lab with its MAC in the FDB).
+	PATH="$BUILD/bench:$PATH" localize udpsend
+	uplink_socket_rounds none
+	sw_create intnet
+	sw_port intnet vp0
+	sw_static intnet $UL_VM vp0
+	intnetctl port add up0 net lab uplink || die "intnetctl port add up0 net lab uplink"
+	uplink_socket_rounds uplink
+	intnetctl port del up0 || die "intnetctl port del up0"
+	intnetctl port del vp0 || die "intnetctl port del vp0"
+	sw_destroy intnet
+	check_dmesg "h. host socket transmit"
 	ip netns del blan
 	ip netns del bvm
 	del_links up0 vp0
@@ -684,6 +719,7 @@ done
 [ -w $pg/pgctrl ] || die "no $pg/pgctrl after modprobe pktgen"
 [ -e $pg/kpktgend_0 ] || die "no pktgen thread kpktgend_0"
 [ -x "$BUILD/bench/tapgso" ] || die "no $BUILD/bench/tapgso (make bench builds it)"
+[ -x "$BUILD/bench/udpsend" ] || die "no $BUILD/bench/udpsend (make bench builds it)"
 grep -q '^intnet ' /proc/modules || die "intnet is not loaded"
 command -v intnetctl >/dev/null || die "intnetctl is not on PATH"
 localize intnetctl ip bridge

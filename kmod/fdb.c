@@ -140,6 +140,10 @@ static void entry_unlink(struct intnet_network *nw, struct intnet_fdb_entry *e,
 	lockdep_assert_held(&nw->fdb_lock);
 	intnet_event_fdb(nw, e, INTNET_CMD_FDB_DEL, why, NULL);
 	list_del_rcu(&e->node);
+	/* Out of the table before it is counted out of the lookup caches:
+	 * whoever reads the new count does not find it there.
+	 */
+	smp_store_release(&nw->fdb_removed, nw->fdb_removed + 1);
 	call_rcu(&e->rcu, entry_free_rcu);
 }
 
@@ -227,6 +231,27 @@ struct intnet_fdb_entry *intnet_fdb_lookup(struct intnet_network *nw,
 	struct intnet_fdb_key key = fdb_key(nw, addr);
 
 	return rhashtable_lookup(&fdb_table, &key, fdb_params);
+}
+
+/*
+ * A miss of intnet_fdb_lookup_cached(): looks @addr up and keeps what it
+ * finds in @c, with @removed, the count read (acquire) before the lookup.
+ */
+struct intnet_fdb_entry *intnet_fdb_lookup_fill(struct intnet_network *nw,
+						struct intnet_fdb_cache *c,
+						const u8 *addr,
+						unsigned long removed)
+{
+	struct intnet_fdb_entry *e = intnet_fdb_lookup(nw, addr);
+
+	/* The entry first: a pair that a nested writer tears never holds an
+	 * entry with a count newer than the one read before it was found.
+	 */
+	if (e) {
+		WRITE_ONCE(c->e, e);
+		WRITE_ONCE(c->removed, removed);
+	}
+	return e;
 }
 
 /* Puts @e in the table; counted if it went in. */
@@ -411,20 +436,20 @@ unlock:
 }
 
 /*
- * Packet path, RCU and BH held: a known station costs a lookup and at most a
- * store. False when @addr is locked to another port, or is a station @port may
- * not take (may_move(), asked first without the lock, so that a flood from a
- * stolen address does not contend for it; intnet_uplink_may_learn()): the
- * frame must go, and does not keep the entry alive.
+ * Packet path, RCU and BH held: a known station costs a lookup (none when it
+ * sent the port's last frame on this CPU too) and at most a store. False when
+ * @addr is locked to another port, or is a station @port may not take
+ * (may_move(), asked first without the lock, so that a flood from a stolen
+ * address does not contend for it; intnet_uplink_may_learn()): the frame must
+ * go, and does not keep the entry alive.
  */
 bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr)
 {
-	struct intnet_network *nw = port->network;
 	struct intnet_fdb_entry *e;
 	unsigned long now = jiffies;
 	struct intnet_port *behind;
 
-	e = intnet_fdb_lookup(nw, addr);
+	e = intnet_fdb_lookup_cached(port, &intnet_port_cpu(port)->src, addr);
 	if (!e) {
 		if (unlikely(!intnet_uplink_may_learn(port, addr, NULL)))
 			return false;

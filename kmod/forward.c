@@ -282,7 +282,8 @@ void intnet_port_rx_to(struct intnet_port *port, struct sk_buff *skb,
 	}
 	/* Learning the source moved the destination's entry if they are one. */
 	e = dest && !ether_addr_equal_64bits(eth->h_source, eth->h_dest) ? dest :
-	    intnet_fdb_lookup(port->network, eth->h_dest);
+	    intnet_fdb_lookup_cached(port, &intnet_port_cpu(port)->dst,
+				     eth->h_dest);
 	if (!e) {
 		if (unlikely(!may_flood(port))) {
 			drop(port, INTNET_STATS_RX_DROP_FLOOD_LIMIT, skb);

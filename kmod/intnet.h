@@ -71,9 +71,22 @@ struct intnet_pernet {
 	atomic_t n_monitors[2];
 };
 
+/*
+ * A port's last FDB hit on one CPU for its frames' source or destination
+ * (fdb.c, intnet_fdb_lookup_cached()): the entry, and its network's count of
+ * removed entries when it was found. Written on the packet path, BH off.
+ */
+struct intnet_fdb_cache {
+	struct intnet_fdb_entry *e;
+	unsigned long removed;
+};
+
+/* A port's counters on one CPU, and its lookup caches there. */
 struct intnet_pcpu_stats {
 	u64_stats_t c[__INTNET_STATS_MAX];
 	struct u64_stats_sync syncp;
+	struct intnet_fdb_cache src;
+	struct intnet_fdb_cache dst;
 };
 
 struct intnet_network {
@@ -99,6 +112,10 @@ struct intnet_network {
 	spinlock_t fdb_lock;
 	unsigned int fdb_learned;	/* fdb_lock */
 	unsigned int fdb_static;	/* fdb_lock */
+	/* Entries taken out of the table so far (fdb_lock; read locklessly):
+	 * a cached entry found since the last is still in it.
+	 */
+	unsigned long fdb_removed;
 	/* Each user's entries (struct intnet_share): RTNL for the list. */
 	struct list_head shares;
 	struct delayed_work ageing_work;
@@ -421,6 +438,10 @@ void intnet_fdb_init(struct intnet_network *nw);
 void intnet_fdb_destroy(struct intnet_network *nw);
 struct intnet_fdb_entry *intnet_fdb_lookup(struct intnet_network *nw,
 					   const u8 *addr);
+struct intnet_fdb_entry *intnet_fdb_lookup_fill(struct intnet_network *nw,
+						struct intnet_fdb_cache *c,
+						const u8 *addr,
+						unsigned long removed);
 bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr);
 int intnet_fdb_lock_check(struct intnet_network *nw, kuid_t user,
 			  const u8 *addr, bool displace_any,
@@ -447,6 +468,37 @@ int intnet_fdb_event_fill(struct sk_buff *msg, struct intnet_network *nw,
 size_t intnet_fdb_event_size(void);
 int intnet_fdb_cache_init(void);
 void intnet_fdb_cache_exit(void);
+
+/* @port's lookup caches on this CPU (the packet path, BH off). */
+static inline struct intnet_pcpu_stats *intnet_port_cpu(struct intnet_port *port)
+{
+	return this_cpu_ptr(port->stats);
+}
+
+/*
+ * intnet_fdb_lookup() in @port's network through @c, one of the port's caches
+ * on this CPU: the entry found last is the answer again while no entry has left
+ * the table since (an entry in it keeps its address; its port may change, and
+ * the caller reads that). Under RCU with BH off. The count is read before the
+ * cached entry is used: an entry removed after that is not freed before the
+ * RCU section ends, and one removed before has a count that differs.
+ */
+static inline struct intnet_fdb_entry *
+intnet_fdb_lookup_cached(struct intnet_port *port, struct intnet_fdb_cache *c,
+			 const u8 *addr)
+{
+	struct intnet_network *nw = port->network;
+	/* Pairs with entry_unlink(): a miss's lookup cannot find an entry
+	 * whose removal this count includes.
+	 */
+	unsigned long removed = smp_load_acquire(&nw->fdb_removed);
+	struct intnet_fdb_entry *e = READ_ONCE(c->e);
+
+	if (likely(e && READ_ONCE(c->removed) == removed &&
+		   ether_addr_equal(e->key.addr, addr)))
+		return e;
+	return intnet_fdb_lookup_fill(nw, c, addr, removed);
+}
 
 /* iplock.c */
 int intnet_ip_lock_parse(const struct nlattr *nest,

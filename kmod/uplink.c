@@ -54,16 +54,19 @@ static unsigned int station_bit(const u8 *addr)
 
 /*
  * The FDB entry of @addr if it is a station the network knows behind a port
- * other than the uplink @u's (a VM's), else NULL. Under RCU.
+ * other than the uplink @u's (a VM's), else NULL. Under RCU, BH off; @src:
+ * the frame's source address (else its destination), for the lookup's cache.
  */
 static struct intnet_fdb_entry *network_station(struct intnet_uplink *u,
-						const u8 *addr)
+						const u8 *addr, bool src)
 {
+	struct intnet_pcpu_stats *st;
 	struct intnet_fdb_entry *e;
 
 	if (!test_bit(station_bit(addr), u->station_bits))
 		return NULL;
-	e = intnet_fdb_lookup(u->port->network, addr);
+	st = intnet_port_cpu(u->port);
+	e = intnet_fdb_lookup_cached(u->port, src ? &st->src : &st->dst, addr);
 	return e && rcu_access_pointer(e->port) != u->port ? e : NULL;
 }
 
@@ -93,7 +96,7 @@ rx_handler_result_t intnet_uplink_handle_frame(struct sk_buff **pskb)
 	u = READ_ONCE(port->uplink);
 	eth = eth_hdr(skb);
 	if (is_multicast_ether_addr(eth->h_dest)) {
-		if (network_station(u, eth->h_source))
+		if (network_station(u, eth->h_source, true))
 			return RX_HANDLER_PASS;
 		copy = skb_clone(skb, GFP_ATOMIC);
 		if (likely(copy))
@@ -102,7 +105,7 @@ rx_handler_result_t intnet_uplink_handle_frame(struct sk_buff **pskb)
 			intnet_count(port, INTNET_STATS_RX_DROP_NOMEM);
 		return RX_HANDLER_PASS;
 	}
-	dest = network_station(u, eth->h_dest);
+	dest = network_station(u, eth->h_dest, false);
 	if (!dest)
 		return RX_HANDLER_PASS;
 	intnet_port_rx_to(port, skb, dest);
@@ -141,7 +144,7 @@ static unsigned int uplink_egress(void *priv, struct sk_buff *skb,
 			intnet_count(port, INTNET_STATS_RX_DROP_NOMEM);
 		return NF_ACCEPT;
 	}
-	if (!network_station(u, dest))
+	if (!network_station(u, dest, false))
 		return NF_ACCEPT;
 	host_frame_in(port, skb);
 	return NF_STOLEN;
@@ -165,7 +168,7 @@ int intnet_uplink_xmit(struct intnet_port *port, struct sk_buff *skb)
 
 	if (is_multicast_ether_addr(skb->data)) {
 		if (!network_station(READ_ONCE(port->uplink),
-				     skb->data + ETH_ALEN))
+				     skb->data + ETH_ALEN, true))
 			goto wire;
 		copy = skb_clone(skb, GFP_ATOMIC);
 		if (likely(copy))

@@ -394,14 +394,22 @@ TEST_F(sw, fdb_del_forgets_one_entry)
 	deliver(_metadata, self, 2, frame_make(&f, BCAST, C, 100),
 		all_but(self, 2));
 	expect_learned(_metadata, self, 1, 1);
+	/* Port 0's last source (A) and destination (X) entries, which the
+	 * packet path keeps at hand, and which must go with the entries.
+	 */
+	deliver(_metadata, self, 0, frame_make(&f, X, A, 100), PORT(1));
+	expect_learned(_metadata, self, 2, 1);
 
 	ASSERT_EQ(0, fdb_del(self, "lab", X));
-	expect_learned(_metadata, self, 1, 0);
+	expect_learned(_metadata, self, 2, 0);
 	deliver(_metadata, self, 0, frame_make(&f, X, A, 100),
 		all_but(self, 0));
+	ASSERT_EQ(0, fdb_del(self, "lab", A));
+	expect_learned(_metadata, self, 1, 0);
 	ASSERT_EQ(0, fdb_del(self, "lab", C));
 	deliver(_metadata, self, 0, frame_make(&f, C, A, 100),
 		all_but(self, 0));
+	/* A again: learned anew, not found in what was kept of it. */
 	expect_learned(_metadata, self, 1, 0);
 
 	EXPECT_EQ(-ENOENT, fdb_del(self, "lab", C));
