@@ -41,12 +41,14 @@ struct loop {
 	bool loopback;
 	int64_t checked_ms;
 	bool leave; /* the network became someone else's too */
+	bool recheck; /* an event came (watch.c): ask before the next packet to the host */
 };
 
 /*
  * How old (ms) what the kernel said of the network may be: in the loop; for a new
- * flow to the host, none (asked again before each, while the loopback is open:
- * a NET_GET on share.c's netlink socket, at most NAT_HOST_ASK_RATE a port).
+ * flow to the host, none once an event came or none can be watched (watch.c; asked
+ * again before each then, while the loopback is open: a NET_GET on share.c's
+ * netlink socket, at most NAT_HOST_ASK_RATE a port).
  */
 #define CHECK_EVERY_MS 2000
 #define CHECK_HOST_MS 0
@@ -356,13 +358,18 @@ static bool read_tap(struct loop *l, uint8_t *buf)
 		if (ipv4_fragment(buf, n) ||
 		    nat_guard_in(buf, n, &host) == NAT_DROP)
 			continue;
-		if (host && l->loopback && !nat_guard_host_ask()) {
-			nat_guard_in_done();
-			continue;
-		}
-		if (host && !still_own(l, CHECK_HOST_MS)) {
-			nat_guard_in_done();
-			return true;
+		if (host && l->loopback && !nat_watch_quiet())
+			l->recheck = true;
+		if (host && l->recheck) {
+			if (!nat_guard_host_ask()) {
+				nat_guard_in_done();
+				continue;
+			}
+			if (!still_own(l, CHECK_HOST_MS)) {
+				nat_guard_in_done();
+				return true;
+			}
+			l->recheck = false;
 		}
 		slirp_input(l->slirp, buf, n);
 		nat_guard_in_done();
@@ -498,9 +505,12 @@ int nat_run(const struct nat_opts *o, int tap, const char *ifname, int sfd)
 		snprintf(why, sizeof(why),
 			 "root's gateway runs as %s: no loopback of root's",
 			 o->run_user ? o->run_user : "nobody");
-	else
+	else {
+		/* Watched first: nothing that changes after the answer goes unseen. */
+		nat_watch_init(o->net);
 		l.loopback = nat_net_access(o, &owner, why, sizeof(why)) ==
 			     NAT_NET_OWN;
+	}
 	l.checked_ms = now_ns() / 1000000;
 	catch_glog();
 	fill_config(o, &cfg);
@@ -534,6 +544,7 @@ out:
 	}
 	free(l.pfd);
 	free(l.out);
+	nat_watch_free();
 	nat_guard_free();
 	return ret;
 }

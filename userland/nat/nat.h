@@ -136,6 +136,12 @@ bool nat_share_lease_ok(int b, const uint8_t *mac, int free_leases);
 enum { NAT_NET_UNKNOWN = -1, NAT_NET_OWN, NAT_NET_SHARED };
 int nat_net_access(const struct nat_opts *o, unsigned long *owner, char *why,
 		   size_t len);
+/* watch.c: the network's events, so that a packet to the host is asked about
+ * only once something changed (or could not be watched).
+ */
+void nat_watch_init(const char *net);
+bool nat_watch_quiet(void);
+void nat_watch_free(void);
 /* The gateway's MAC (52:55 and host=) locked to its port, when @owner (the
  * network's) is this user or this is root; logged either way.
  */
