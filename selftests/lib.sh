@@ -225,3 +225,36 @@ module_loaded() {
 load_module() {
 	module_loaded || insmod "${INTNET_KO:?INTNET_KO is not set}"
 }
+
+# ---- intnet-qemu-helper, as install-tools installs it ----
+
+QEMU_HELPER=/usr/local/libexec/intnet-qemu-helper
+QEMU_HELPER_ACL=/etc/intnet/qemu-helper.conf
+
+# qemu_helper_setup DIR LINE [append]: the helper installed (with CAP_NET_ADMIN)
+# unless one is, its ACL made LINE alone (or LINE appended), /dev/net/tun open to
+# all; at exit the helper goes if it was installed here and the ACL is put back
+# (saved in DIR meanwhile).
+qemu_helper_setup() {
+	local dir=$1 line=$2 how=${3:-} build
+	build=${BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build}
+	if [ ! -e "$QEMU_HELPER" ]; then
+		mkdir -p "$(dirname "$QEMU_HELPER")"
+		install -m 0755 "$build/bin/intnet-qemu-helper" "$QEMU_HELPER"
+		setcap cap_net_admin+ep "$QEMU_HELPER"
+		at_exit rm -f "$QEMU_HELPER"
+	fi
+	mkdir -p "$(dirname "$QEMU_HELPER_ACL")"
+	if [ -f "$QEMU_HELPER_ACL" ]; then
+		cp "$QEMU_HELPER_ACL" "$dir/acl.saved"
+		at_exit cp "$dir/acl.saved" "$QEMU_HELPER_ACL"
+	else
+		at_exit rm -f "$QEMU_HELPER_ACL"
+	fi
+	if [ "$how" = append ]; then
+		echo "$line" >>"$QEMU_HELPER_ACL"
+	else
+		echo "$line" >"$QEMU_HELPER_ACL"
+	fi
+	chmod 0666 /dev/net/tun
+}

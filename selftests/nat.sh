@@ -19,24 +19,15 @@
 repo=$(cd "$(dirname "$0")/.." && pwd)
 NAT=$repo/userland/intnet-nat
 ALICE=1001 BOB=1002
-LIBEXEC=/usr/local/libexec/intnet-qemu-helper
-ACL=/etc/intnet/qemu-helper.conf
-build=${BUILD:-$repo/build}
 
-plan 95
+plan 105
 load_module
 
 tmp=$(mktemp -d)
 chmod 0755 "$tmp"
 pids=()
-installed=
-restore() {
-	[ -z "$installed" ] || rm -f "$LIBEXEC"
-	if [ -f "$tmp/acl.saved" ]; then cp "$tmp/acl.saved" "$ACL"; else rm -f "$ACL"; fi
-	sysctl -qw net.ipv4.ping_group_range="$(cat "$tmp/pgr")"
-}
 at_exit rm -rf "$tmp"
-at_exit restore
+at_exit_late 'sysctl -qw net.ipv4.ping_group_range="$(cat "$tmp/pgr")"'
 at_exit del_nets 1001/lab
 at_exit del_links nv1 nv2 nb1 natd0
 at_exit del_netns nvm1 nvm2 nbob
@@ -47,21 +38,12 @@ INTNET_NAT_INTNETCTL=$(command -v intnetctl)
 export INTNET_NAT_INTNETCTL
 
 # The helper as install-tools installs it, the ACL with nothing but "allow lab".
-if [ ! -e "$LIBEXEC" ]; then
-	mkdir -p "$(dirname "$LIBEXEC")"
-	install -m 0755 "$build/bin/intnet-qemu-helper" "$LIBEXEC"
-	setcap cap_net_admin+ep "$LIBEXEC"
-	installed=1
-fi
-mkdir -p "$(dirname "$ACL")"
-[ ! -f "$ACL" ] || cp "$ACL" "$tmp/acl.saved"
-echo "allow lab" >"$ACL"
-chmod 0666 /dev/net/tun
+qemu_helper_setup "$tmp" "allow lab"
 
 # The test's peers: servers on the host's loopback (TCP 7001, UDP 7002, DNS 53
 # answering every A query with 192.0.2.77), a listener in a VM, clients.
 cat >"$tmp/peer.py" <<'PY'
-import selectors, socket, struct, sys
+import selectors, socket, struct, sys, time
 mode, args = sys.argv[1], sys.argv[2:]
 def servers():
     sel = selectors.DefaultSelector()
@@ -71,14 +53,18 @@ def servers():
     sel.register(u, selectors.EVENT_READ, "udp")
     d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); d.bind(("127.0.0.1", 53))
     sel.register(d, selectors.EVENT_READ, "dns")
+    e = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); e.bind(("192.0.2.1", 7003))
+    sel.register(e, selectors.EVENT_READ, "udp")
     print("ready", flush=True)
     while True:
         for key, _ in sel.select():
             s = key.fileobj
             if key.data == "tcp":
                 c, _ = s.accept(); c.sendall(b"hello-tcp\n"); c.close()
+                print("tcp accepted", flush=True)
             elif key.data == "udp":
                 m, a = s.recvfrom(2048); s.sendto(b"udp:" + m, a)
+                if m.startswith(b"race"): print("udp race", flush=True)
             else:
                 q, a = s.recvfrom(2048)
                 end = 12
@@ -98,6 +84,46 @@ def listen():
     c, a = s.accept(); line = c.recv(100)
     c.sendall(b"pong " + line); c.close()
     print("from", a[0], flush=True)
+def echoes(s, addr, n):  # n echoes in turn on socket s: ms each, how many lost
+    t = time.time(); lost = 0
+    for i in range(n):
+        s.sendto(b"r%d" % i, addr)
+        try:
+            while s.recv(100) != b"udp:r%d" % i: pass
+        except socket.timeout:
+            lost += 1
+    return "%.1f %d" % ((time.time() - t) * 1000 / n, lost)
+def hostrate():  # hostrate N: "ms lost" of N UDP echoes by 10.0.2.2:7002, of N by 192.0.2.1:7003;
+    # then a UDP flood to 10.0.2.2:9 for 3 s, an echo by 192.0.2.1:7003 asked after 1 s and
+    # again every 0.2 s until answered, the flood's last 2 s and 2 s after (a datagram lost
+    # in the flood's queue is no stall, nor the queue's wait on the debug kernel, which
+    # gets through fewer datagrams a second than the VM sends): "ms" from the first ask,
+    # or "none"
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
+    out = [echoes(s, ("10.0.2.2", 7002), int(args[0])), echoes(s, ("192.0.2.1", 7003), int(args[0]))]
+    f = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); f.setblocking(False)
+    p = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); p.setblocking(False)
+    t = time.time(); asked = got = None; last = 0; n = 0
+    while time.time() < t + 5 and not (got and time.time() > t + 3):
+        if time.time() < t + 3:
+            try:
+                f.sendto(b"f", ("10.0.2.2", 9)); n += 1
+            except OSError:
+                time.sleep(0.001)
+        else:
+            time.sleep(0.01)
+        if not got and time.time() > t + 1 and time.time() > last + 0.2:
+            last = time.time(); asked = asked or last
+            try:
+                p.sendto(b"probe", ("192.0.2.1", 7003))
+            except OSError:
+                pass
+        if asked and not got:
+            try:
+                got = p.recv(100) == b"udp:probe" and time.time()
+            except BlockingIOError:
+                pass
+    print(" ".join(out), "%.0f" % ((got - asked) * 1000) if got else "none", n, flush=True)
 globals()[mode]()
 PY
 # The clients, in bash: a python3 start costs seconds on the debug kernel.
@@ -360,44 +386,36 @@ wait "$nat_pid" 2>/dev/null
 sleep 0.2
 expect_eq "killed with SIGKILL, its TAP and port are gone all the same" "$links 2" \
 	"$(ip -o link | wc -l) $(ports)"
-# ---- Issue 18: another user's VM on lab (the red team's holes) ----
-# The host's loopback is open to the VMs while lab is alice's alone (VM 1 reached
-# 10.0.2.2:7001 above); once lab is public the gateway leaves, and started again
-# it keeps the loopback closed.
-check "issue 18: intnet-nat starts on alice's restricted lab" start_nat "$tmp/nat3.log" lab probe=off
-check "... its loopback open to lab's VMs, lab being hers alone" \
-	grep -q "loopback through 10.0.2.2: open to the VMs (lab is restricted and yours)" "$tmp/nat3.log"
-as_uid $ALICE intnetctl net set lab public
-for _ in $(seq 60); do kill -0 "$nat_pid" 2>/dev/null || break; sleep 0.1; done
-! kill "$nat_pid" 2>/dev/null || echo "# still there after 6 s: killed"
-wait "$nat_pid"
-expect_eq "lab made public: the gateway leaves within 6 s (exit 1)" 1 "$?"
-check "... saying why" grep -q "lab is public: other users' VMs may join: leaving lab" "$tmp/nat3.log"
-
-# bob's VM (a port of bob's, 10.0.2.99 of its own) and its raw frames.
+# bob's VM (10.0.2.99 of its own; its port nb1, bob's, joins lab once lab is public)
+# and its raw frames.
 ip netns add nbob
 ip -n nbob link set lo up
 ip link add nb1 type veth peer name eth0 netns nbob
 ip -n nbob link set eth0 address 02:00:00:00:0b:01 up
 ip link set nb1 up
-intnetctl port add nb1 net 1001/lab user $BOB
 ip -n nbob addr add 10.0.2.99/24 dev eth0
 ip -n nbob route add default via 10.0.2.2
+# bob's VM's frames, by one python3 in nbob (a start costs seconds on the debug
+# kernel): it reads "OUT MODE ARGS..." lines from a FIFO and runs each MODE in a
+# thread of its own, its output in OUT, then makes OUT.done.
 cat >"$tmp/frames.py" <<'PY'
-import socket, struct, sys, time
-mode, args = sys.argv[1], sys.argv[2:]
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
-s.bind(("eth0", 0))
-mac = s.getsockname()[4]
+import os, socket, struct, sys, threading, time
+def raw():
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+    s.bind(("eth0", 0))
+    return s, s.getsockname()[4]
+GW = bytes.fromhex("52550a000202")
 def csum(b):
     t = sum(struct.unpack("!%dH" % (len(b) // 2), b))
     while t >> 16: t = (t & 0xffff) + (t >> 16)
     return ~t & 0xffff
-if mode == "garp":  # garp IP: "IP is at my MAC", as request and reply
+def garp(out, args):  # garp IP: "IP is at my MAC", as request and reply
+    s, mac = raw()
     for op in (1, 2, 1, 2):
         s.send(b"\xff" * 6 + mac + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x800, 6, 4, op) +
                mac + socket.inet_aton(args[0]) + b"\0" * 6 + socket.inet_aton(args[0]))
-elif mode == "dhcp":  # dhcp N same|other: N DISCOVERs, each client 02:bb:..:i, from it or from me
+def dhcp(out, args):  # dhcp N same|other: N DISCOVERs, each client 02:bb:..:i, from it or from me
+    s, mac = raw()
     for i in range(int(args[0])):
         ch = bytes([2, 0xbb, 0, 0, 0, i])
         b = struct.pack("!BBBBIHH", 1, 1, 6, 0, 0x1000 + i, 0, 0x8000) + b"\0" * 16 + ch + b"\0" * 202
@@ -407,32 +425,74 @@ elif mode == "dhcp":  # dhcp N same|other: N DISCOVERs, each client 02:bb:..:i, 
         h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
         s.send(b"\xff" * 6 + (ch if args[1] == "same" else mac) + b"\x08\x00" + h + u)
         time.sleep(0.02)
-elif mode == "stealmac":  # stealmac MAC SECS: frames from MAC, for the switch to learn here
+def hostrace(out, args):  # hostrace SECS: every 10 ms UDP to 10.0.2.2:7002 and 255.255.255.255:7002, a SYN to 10.0.2.2:7001
+    s, mac = raw()
+    me, gw = socket.inet_aton("10.0.2.99"), socket.inet_aton("10.0.2.2")
+    def ip4(dst, proto, l4, dmac):
+        h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 1, 0, 64, proto, 0, me, dst)
+        return dmac + mac + b"\x08\x00" + h[:10] + struct.pack("!H", csum(h)) + h[12:] + l4
+    def syn(sport):
+        t = struct.pack("!HHIIBBHHH", sport, 7001, 1, 0, 5 << 4, 0x02, 65535, 0, 0)
+        c = csum(me + gw + struct.pack("!BBH", 0, 6, len(t)) + t)
+        return ip4(gw, 6, t[:16] + struct.pack("!H", c) + t[18:], GW)
+    udp = lambda sport: struct.pack("!HHHH", sport, 7002, 12, 0) + b"race"
+    end = time.time() + float(args[0]); n = 0
+    print("ready", file=out, flush=True)
+    while time.time() < end:
+        n += 1; sport = 20000 + n % 20000
+        for f in (ip4(gw, 17, udp(sport), GW), ip4(b"\xff" * 4, 17, udp(sport), b"\xff" * 6), syn(sport)):
+            s.send(f)
+        time.sleep(0.01)
+    print(n, file=out, flush=True)
+def stealmac(out, args):  # stealmac MAC SECS: frames from MAC, for the switch to learn here
+    s, mac = raw()
     end = time.time() + float(args[1])
     while time.time() < end:
         s.send(b"\xff" * 6 + bytes.fromhex(args[0].replace(":", "")) + b"\x88\xb5" + b"\0" * 46)
         time.sleep(0.02)
-elif mode == "ndsteal":  # ndsteal VICTIM6 SECS: NAs "VICTIM6 is at my MAC" to the gateway; echo replies to VICTIM6 seen here
-    victim, gw = socket.inet_pton(socket.AF_INET6, args[0]), socket.inet_pton(socket.AF_INET6, "fec0::2")
-    na = struct.pack("!BBHI", 136, 0, 0, 0x60000000) + victim + b"\x02\x01" + mac
-    na = na[:2] + struct.pack("!H", csum(victim + gw + struct.pack("!IxxxB", len(na), 58) + na)) + na[4:]
-    frame = bytes.fromhex("52550a000202") + mac + b"\x86\xdd" + struct.pack("!IHBB", 0x60000000, len(na), 58, 255) + victim + gw + na
-    s.settimeout(0.02); end = time.time() + float(args[1]); n = 0
-    print("ready", flush=True)
-    while time.time() < end:
-        s.send(frame)
-        try: f = s.recv(4096)
-        except socket.timeout: continue
-        n += f[12:14] == b"\x86\xdd" and f[20] == 58 and f[38:54] == victim and f[54] == 129
-    print(n, flush=True)
-elif mode == "sniff":  # sniff PATTERN SECS: how many frames seen here carry PATTERN
+def ndsteal(out, args):  # ndsteal SECS V6...: see the IPv6 checks below
+    s, mac = raw()
+    gw, me = socket.inet_pton(socket.AF_INET6, "fec0::2"), socket.inet_pton(socket.AF_INET6, "fec0::b01")
+    victims = [socket.inet_pton(socket.AF_INET6, a) for a in args[1:]]
+    def icmp6(src, dst, body):
+        body = body[:2] + struct.pack("!H", csum(src + dst + struct.pack("!IxxxB", len(body), 58) + body)) + body[4:]
+        return bytes.fromhex("52550a000202") + mac + b"\x86\xdd" + struct.pack("!IHBB", 0x60000000, len(body), 58, 255) + src + dst + body
+    na = lambda src, target: icmp6(src, gw, struct.pack("!BBHI", 136, 0, 0, 0x60000000) + target + b"\x02\x01" + mac)
+    for i in range(16):  # his port binds 16 addresses of its own, its most
+        b = socket.inet_pton(socket.AF_INET6, "fec0::b%x" % (0x10 + i))
+        s.send(na(b, b)); time.sleep(0.01)
+    print("ready", file=out, flush=True)
+    end = time.time() + 10  # until OUT.go, once VM 2 has claimed its address
+    while not os.path.exists(out.name + ".go") and time.time() < end: time.sleep(0.05)
+    s.settimeout(0.02); counts = []
+    for kind in ("target", "source", "rs"):  # NAs for V6 from V6, NAs from V6 for fec0::b01, RSs from V6
+        frames = [na(v, v) if kind == "target" else na(v, me) if kind == "source" else
+                  icmp6(v, socket.inet_pton(socket.AF_INET6, "ff02::2"), struct.pack("!BBHI", 133, 0, 0, 0) + b"\x01\x01" + mac)
+                  for v in victims]
+        end = time.time() + float(args[0]); n = 0
+        while time.time() < end:
+            for f in frames: s.send(f)
+            try: f = s.recv(4096)
+            except socket.timeout: continue
+            n += f[12:14] == b"\x86\xdd" and f[20] == 58 and f[38:54] in victims and f[54] == 129
+        counts.append(n)
+    ext = socket.inet_pton(socket.AF_INET6, "2001:db8::1")
+    for i in range(100):  # what libslirp logs: an RA, a Redirect, an echo to the outside
+        s.send(icmp6(me, gw, struct.pack("!BBHBBHII", 134, 0, 0, 64, 0, 0, 0, 0)))
+        s.send(icmp6(me, gw, struct.pack("!BBHI", 137, 0, 0, 0) + gw + ext))
+        s.send(icmp6(me, ext, struct.pack("!BBHHH", 128, 0, 0, 1, i) + b"x" * 8))
+        time.sleep(0.002)
+    print(*counts, file=out, flush=True)
+def sniff(out, args):  # sniff PATTERN SECS: how many frames seen here carry PATTERN
+    s, mac = raw()
     s.settimeout(0.2); end = time.time() + float(args[1]); n = 0
-    print("ready", flush=True)
+    print("ready", file=out, flush=True)
     while time.time() < end:
         try: n += args[0].encode() in s.recv(4096)
         except socket.timeout: pass
-    print(n, flush=True)
-elif mode == "udpforge":  # udpforge SRCS PER DST: PER UDP flows from each of SRCS forged sources
+    print(n, file=out, flush=True)
+def udpforge(out, args):  # udpforge SRCS PER DST: PER UDP flows from each of SRCS forged sources
+    s, mac = raw()
     dst = socket.inet_aton(args[2])  # source k: MAC 02:bb:00:00:01:0k, address 10.0.2.10k
     for k in range(int(args[0])):
         src = socket.inet_aton("10.0.2.%d" % (100 + k)); smac = bytes([2, 0xbb, 0, 0, 1, k])
@@ -442,15 +502,91 @@ elif mode == "udpforge":  # udpforge SRCS PER DST: PER UDP flows from each of SR
             s.send(bytes.fromhex("52550a000202") + smac + b"\x08\x00" +
                    h[:10] + struct.pack("!H", csum(h)) + h[12:] + u)
             time.sleep(0.002)
-PY
-frames() { local vm=$1; shift; ip netns exec "$vm" python3 -S "$tmp/frames.py" "$@"; }
-python3 -S -c '
-import socket
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("192.0.2.1", 7003))
-print("ready", flush=True)
+def listen(out, args):  # listen PORT: one TCP connection: "pong LINE" back, "from ADDR" here
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", int(args[0]))); s.listen(1)
+    print("ready", file=out, flush=True)
+    c, a = s.accept(); line = c.recv(100)
+    c.sendall(b"pong " + line); c.close()
+    print("from", a[0], file=out, flush=True)
+def answer(out, args):  # answer IP SECS: every ARP who-has IP answered from my MAC
+    ip = socket.inet_aton(args[0])
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0806))
+    s.bind(("eth0", 0)); s.settimeout(0.2)
+    mac = s.getsockname()[4]
+    print("ready", file=out, flush=True)
+    end = time.time() + float(args[1]); n = 0
+    while time.time() < end:
+        try: f = s.recv(2048)
+        except socket.timeout: continue
+        if f[20:22] == b"\0\1" and f[38:42] == ip:
+            s.send(f[6:12] + mac + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x800, 6, 4, 2) + mac + ip + f[22:32])
+            n += 1
+            print("answered", n, file=out, flush=True)
+def run(path, mode, args):
+    with open(path, "w") as out:
+        try: globals()[mode](out, args)
+        except Exception as e: print("error:", mode, e, file=out, flush=True)
+    open(path + ".done", "w").close()
 while True:
-    m, a = u.recvfrom(2048); u.sendto(b"udp:" + m, a)' >"$tmp/echo.log" 2>&1 &
-pids+=($!)
+    with open(sys.argv[1]) as fifo:
+        for line in fifo:
+            path, mode, *args = line.split()
+            threading.Thread(target=run, args=(path, mode, args), daemon=True).start()
+PY
+mkfifo "$tmp/nbob.fifo"
+ip netns exec nbob python3 -S "$tmp/frames.py" "$tmp/nbob.fifo" >"$tmp/frames.log" 2>&1 &
+framer=$!
+pids+=("$framer")
+# frames OUT MODE ARGS...: bob's VM runs MODE, its output in OUT (not waited for).
+frames() {
+	rm -f "$1" "$1.done" "$1.go"
+	timeout 20 bash -c 'echo "$1" >"$2"' - "$*" "$tmp/nbob.fifo" || echo "# frames.py did not take: $*"
+}
+# frames_wait OUT: until MODE is done (60 s at most).
+frames_wait() { for _ in $(seq 600); do [ -e "$1.done" ] && return 0; sleep 0.1; done; echo "# $1: not done"; }
+
+# ---- Issue 18: another user's VM on lab (the red team's holes) ----
+# The host's loopback is open to the VMs while lab is alice's alone (VM 1 reached
+# 10.0.2.2:7001 above); once lab is public the gateway leaves, and started again
+# it keeps the loopback closed.
+check "issue 18: intnet-nat starts on alice's restricted lab" start_nat "$tmp/nat3.log" lab probe=off
+check "... its loopback open to lab's VMs, lab being hers alone" \
+	grep -q "loopback through 10.0.2.2: open to the VMs (lab is restricted and yours)" "$tmp/nat3.log"
+# S (red team 3): lab's events are watched, and lab asked again (in-process, no
+# intnetctl) before a packet to the host once one came: VM 1's
+# UDP echoes by the host's loopback cost about what those by a host address do,
+# and its UDP flood to 10.0.2.2 leaves the gateway answering.
+ip -n nvm1 route replace default via 10.0.2.2
+read -r h_ms h_lost o_ms o_lost probe flood < <(in_vm nvm1 timeout 60 python3 -S "$tmp/peer.py" hostrate 40 2>&1 | tail -1)
+echo "# UDP echo by 10.0.2.2 (the host's loopback): $h_ms ms ($h_lost lost of 40), by 192.0.2.1: $o_ms ms ($o_lost lost);" \
+	"the probe during VM 1's flood of $flood datagrams to 10.0.2.2:9: $probe ms"
+# What the re-check costs is make bench's to measure (a timed check here fails on a
+# loaded machine); here: no echo is lost to it, and the flood stalls nothing.
+expect_eq "S1: 40 UDP echoes by the host's loopback, one at a time, none lost ($h_ms ms each)" \
+	"40 echoes, 0 lost" "$([ -n "$h_ms" ] && echo "40 echoes, $h_lost lost")"
+check "S2: during VM 1's UDP flood to 10.0.2.2:9 (or within 2 s of its end), its echo by 192.0.2.1 still comes ($probe ms after the first ask)" \
+	grep -qE '^[0-9]+$' <<<"$probe"
+check "S3: lab's events watched, the flood needed no NET_GET a packet: none dropped, the gateway still there" \
+	bash -c "grep -q \"watching lab's events\" $tmp/nat3.log && ! grep -q 'sends the host more than' $tmp/nat3.log && kill -0 $nat_pid"
+# A (red team 2 and 3): the race. Bob's VM sends the host's loopback UDP (to
+# 10.0.2.2 and to 255.255.255.255, both the loopback to libslirp) and SYNs from
+# before its port joins lab, the moment lab is public: the event is in the
+# gateway's socket before his first frame, which is asked about, and refused.
+tcp0=$(grep -c "tcp accepted" "$tmp/servers.log")
+frames "$tmp/race.log" hostrace 3
+for _ in $(seq 50); do grep -q ready "$tmp/race.log" && break; sleep 0.1; done
+as_uid $ALICE intnetctl net set lab public
+intnetctl port add nb1 net 1001/lab user $BOB
+frames_wait "$tmp/race.log"
+expect_eq "A: bob's VM, joining lab as it turns public, reaches no loopback server (UDP to 10.0.2.2 and 255.255.255.255, SYNs to 10.0.2.2)" \
+	"0 0" "$(grep -c "udp race" "$tmp/servers.log") $(($(grep -c "tcp accepted" "$tmp/servers.log") - tcp0))"
+echo "# bob's VM sent $(tail -1 "$tmp/race.log") rounds"
+for _ in $(seq 60); do kill -0 "$nat_pid" 2>/dev/null || break; sleep 0.1; done
+! kill "$nat_pid" 2>/dev/null || echo "# still there after 6 s: killed"
+wait "$nat_pid"
+expect_eq "lab made public: the gateway leaves within 6 s (exit 1)" 1 "$?"
+check "... saying why" grep -q "lab is public: other users' VMs may join: leaving lab" "$tmp/nat3.log"
 
 # alice's gateway on her public lab, a forward to the first lease, 64 fds of 128
 # (few, for bob's VM to reach its share soon).
@@ -474,13 +610,13 @@ for v in nvm1 nvm2; do
 	ip -n $v route flush dev eth0 2>/dev/null
 done
 expect_eq "alice's VM 1 gets the first lease" 10.0.2.15/24 "$(lease nvm1)"
-frames nbob sniff alice-secret 2.5 >"$tmp/sniff.log" 2>&1 &
-sniff=$!
+frames "$tmp/sniff.log" sniff alice-secret 2.5
 for _ in $(seq 50); do grep -q ready "$tmp/sniff.log" && break; sleep 0.1; done
-frames nbob stealmac 52:55:0a:00:02:02 2 &
+frames "$tmp/steal.log" stealmac 52:55:0a:00:02:02 2
 sleep 0.5
 in_vm nvm1 timeout 5 bash "$tmp/udp.sh" 10.0.2.2 7002 alice-secret 1 >/dev/null 2>&1
-wait $sniff
+frames_wait "$tmp/sniff.log"
+frames_wait "$tmp/steal.log"
 expect_eq "bob's VM sending from the gateway's MAC receives nothing alice's VM sends the gateway" 0 \
 	"$(tail -1 "$tmp/sniff.log")"
 
@@ -488,10 +624,10 @@ expect_eq "bob's VM sending from the gateway's MAC receives nothing alice's VM s
 in_vm nvm1 timeout 30 python3 -S "$tmp/peer.py" listen 22 >"$tmp/la.log" 2>&1 &
 pids+=($!)
 ip -n nbob addr add 10.0.2.15/32 dev eth0
-in_vm nbob timeout 30 python3 -S "$tmp/peer.py" listen 22 >"$tmp/lb.log" 2>&1 &
-pids+=($!)
+frames "$tmp/lb.log" listen 22
 for _ in $(seq 50); do grep -q ready "$tmp/la.log" && grep -q ready "$tmp/lb.log" && break; sleep 0.1; done
-frames nbob garp 10.0.2.15
+frames "$tmp/garp.log" garp 10.0.2.15
+frames_wait "$tmp/garp.log"
 peer 127.0.0.1 2222 fwd >/dev/null
 for _ in $(seq 30); do grep -q from "$tmp/la.log" "$tmp/lb.log" && break; sleep 0.1; done
 expect_eq "after bob's gratuitous ARP for 10.0.2.15, alice's forward still reaches her VM" \
@@ -500,25 +636,48 @@ check "... the ARP dropped and logged" \
 	grep -q "ARP from 02:00:00:00:0b:01 claims 10.0.2.15, leased to 02:00:00:00:0a:01: dropped" "$tmp/nat4.log"
 ip -n nbob addr del 10.0.2.15/32 dev eth0
 
-# IPv6: bob's Neighbour Advertisements naming alice's VM's address are dropped.
+# IPv6: libslirp 4.7 learns the IPv6 source of RS, NS and NA (red team 3: N1, N2),
+# which the first MAC to claim keeps. bob's port binds 16 addresses of its own (its
+# most) first: VM 2's port, new to the gateway, still binds its own (N4: bindings
+# counted by a reused bucket passed bob's count on). Then bob's VM sends NAs for
+# alice's addresses, NAs with them as IPv6 source, RSs from them; then libslirp's
+# complaints, 300 frames of them.
 ip -n nvm1 addr add fec0::a01/64 dev eth0 nodad
+ip -n nvm2 addr add fec0::a02/64 dev eth0 nodad
 check "alice's VM pings the gateway's IPv6 address from fec0::a01 (which binds it to her MAC)" \
 	in_vm nvm1 ping -6 -q -c 1 -W 3 -I fec0::a01 fec0::2
-frames nbob ndsteal fec0::a01 2.5 >"$tmp/nd.log" 2>&1 &
-nd=$!
+n0=$(wc -l <"$tmp/nat4.log")
+frames "$tmp/nd.log" ndsteal 1 fec0::a01 fec0::a02
 for _ in $(seq 50); do grep -q ready "$tmp/nd.log" && break; sleep 0.1; done
-sleep 0.3
-in_vm nvm1 ping -6 -q -c 4 -W 1 -i 0.3 -I fec0::a01 fec0::2 >"$tmp/ping6.log" 2>&1
-wait $nd
-expect_eq "after bob's NAs for fec0::a01, bob's VM gets none of the gateway's echo replies to it" \
-	0 "$(tail -1 "$tmp/nd.log")"
-check "... alice's VM gets them all" grep -q " 0% packet loss" "$tmp/ping6.log"
-check "... the NA dropped and logged" \
-	grep -q "NDP from 02:00:00:00:0b:01 claims fec0::a01, bound to 02:00:00:00:0a:01: dropped" "$tmp/nat4.log"
+check "N4: after bob's port bound 16 addresses, alice's VM 2 (her other port) pings fec0::2 from fec0::a02" \
+	in_vm nvm2 ping -6 -q -c 1 -W 3 -I fec0::a02 fec0::2
+touch "$tmp/nd.log.go"
+in_vm nvm2 ping -6 -q -c 11 -W 1 -i 0.3 -I fec0::a02 fec0::2 >"$tmp/ping6b.log" 2>&1 &
+ping2=$!
+in_vm nvm1 ping -6 -q -c 11 -W 1 -i 0.3 -I fec0::a01 fec0::2 >"$tmp/ping6.log" 2>&1
+wait $ping2
+frames_wait "$tmp/nd.log"
+read -r nd_target nd_source nd_rs < <(tail -1 "$tmp/nd.log")
+expect_eq "after bob's NAs for fec0::a01 and fec0::a02, bob's VM gets none of the gateway's echo replies to them" \
+	0 "$nd_target"
+expect_eq "N1: ... nor after his NAs with them as IPv6 source (for his fec0::b01)" 0 "$nd_source"
+expect_eq "N2: ... nor after his Router Solicitations from them" 0 "$nd_rs"
+check "... alice's VM 1 gets them all" grep -q " 0% packet loss" "$tmp/ping6.log"
+check "N4: ... and VM 2 too" grep -q " 0% packet loss" "$tmp/ping6b.log"
+check "... the NDP dropped and logged" \
+	grep -q "NDP from 02:00:00:00:0b:01 claims fec0::a0[12], bound to 02:00:00:00:0a:0[12]: dropped" "$tmp/nat4.log"
+for _ in $(seq 30); do grep -q "messages of libslirp's suppressed" "$tmp/nat4.log" && break; sleep 0.1; done
+n1=$(wc -l <"$tmp/nat4.log")
+check "L1: bob's 300 RAs, Redirects and ICMPv6 echoes to the outside add under 30 lines to alice's log ($((n1 - n0)))" \
+	test $((n1 - n0)) -lt 30
+check "... the rest counted (at most 5 a second)" \
+	grep -q "^intnet-nat: [0-9]* messages of libslirp's suppressed (at most 5 a second)$" "$tmp/nat4.log"
 ip -n nvm1 addr del fec0::a01/64 dev eth0
+ip -n nvm2 addr del fec0::a02/64 dev eth0
 
 # DHCP: a client asks for its own MAC; 16 made-up clients from one MAC take no lease.
-frames nbob dhcp 16 other
+frames "$tmp/dhcp1.log" dhcp 16 other
+frames_wait "$tmp/dhcp1.log"
 l2=$(lease nvm2)
 expect_eq "after bob's 16 DISCOVERs (his MAC, 16 other clients), alice's VM 2 gets the next lease" \
 	10.0.2.16/24 "$l2"
@@ -528,7 +687,8 @@ check "... they were dropped and logged" \
 # of the 14 leases free, a port gets at most half of those left (one at least), so
 # bob's gets 5 (10.0.2.17-21), its 6th is refused (logged once), and a new VM on
 # alice's port nv2 (one lease held, 9 free) gets the next, 10.0.2.22.
-frames nbob dhcp 16 same
+frames "$tmp/dhcp2.log" dhcp 16 same
+frames_wait "$tmp/dhcp2.log"
 ip -n nvm2 addr flush dev eth0
 ip -n nvm2 link set eth0 address 02:00:00:00:0a:03
 expect_eq "G: after bob's 16 DISCOVERs from forged MACs (chaddr == source), a new VM on alice's port gets a lease" \
@@ -546,7 +706,8 @@ check "intnet-nat raised its soft limit of fds to the hard one" \
 cap=$(sed -n 's/.*file descriptors: 128 .* at most \([0-9]*\) flows a port$/\1/p' "$tmp/nat4.log")
 nfd() { find "/proc/$nat_pid/fd" -mindepth 1 | wc -l; }
 fd0=$(nfd)
-frames nbob udpforge 6 10 192.0.2.1
+frames "$tmp/forge.log" udpforge 6 10 192.0.2.1
+frames_wait "$tmp/forge.log"
 k=$((cap / 10))
 line="port nb1 (10.0.2.10$k from 02:bb:00:00:01:0$k) has $cap flows open, its share (at most $cap a port): new ones dropped"
 for _ in $(seq 50); do grep -qF "$line" "$tmp/nat4.log" && break; sleep 0.1; done
@@ -566,36 +727,13 @@ wait "$nat_pid"
 sed -n '/gateway for/,$s/^/#   /p' "$tmp/nat4.log"
 as_uid $ALICE intnetctl net set lab restricted
 rm -f /tmp/udhcpc.dns.eth0.nvm1 /tmp/udhcpc.dns.eth0.nvm2
-del_netns nbob
-del_links nb1
 
 # ---- Issue 18: the probe answered by bob, root's gateway, the unit's instance ----
-# bob's VM on alice's lab (public for this), answering every ARP who-has 10.0.2.2.
+# bob's VM on alice's lab (public for this; his port stayed), answering every ARP
+# who-has 10.0.2.2 (for 60 s).
 as_uid $ALICE intnetctl net set lab public
-ip netns add nbob
-ip link add nb1 type veth peer name eth0 netns nbob
-ip -n nbob link set eth0 address 02:00:00:00:0b:01 up
-ip link set nb1 up
-intnetctl port add nb1 net 1001/lab user $BOB
-cat >"$tmp/answer.py" <<'PY'
-import socket, struct, sys, time
-ip = socket.inet_aton(sys.argv[1])
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0806))
-s.bind(("eth0", 0)); s.settimeout(0.2)
-mac = s.getsockname()[4]
-print("ready", flush=True)
-end = time.time() + float(sys.argv[2]); n = 0
-while time.time() < end:
-    try: f = s.recv(2048)
-    except socket.timeout: continue
-    if f[20:22] == b"\0\1" and f[38:42] == ip:
-        s.send(f[6:12] + mac + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x800, 6, 4, 2) + mac + ip + f[22:32])
-        n += 1
-        print("answered", n, flush=True)
-PY
-ip netns exec nbob python3 -S "$tmp/answer.py" 10.0.2.2 60 >"$tmp/answer.log" 2>&1 &
-answerer=$!
-pids+=("$answerer")
+ip -n nbob addr flush dev eth0
+frames "$tmp/answer.log" answer 10.0.2.2 60
 for _ in $(seq 50); do grep -q ready "$tmp/answer.log" && break; sleep 0.1; done
 check "alice's gateway starts though bob's VM answers its ARP probe for 10.0.2.2" \
 	start_nat "$tmp/nat5.log" lab
@@ -629,8 +767,9 @@ check "... root's port named ($(tail -1 <<<"$out"))" grep -q "has a gateway alre
 kill -TERM "$root_pid"
 wait "$root_pid"
 expect_eq "root's gateway, as nobody, still exits 0 on SIGTERM" 0 "$?"
-kill "$answerer" 2>/dev/null
-wait "$answerer" 2>/dev/null
+kill "$framer" 2>/dev/null
+wait "$framer" 2>/dev/null
+sed 's/^/# frames.py: /' "$tmp/frames.log"
 del_netns nbob
 del_links nb1
 as_uid $ALICE intnetctl net set lab restricted

@@ -30,8 +30,6 @@ ALICE=1001
 NET=nqlab
 MAC=52:54:00:71:00:02
 NS_ADDR=10.71.0.1 VM_ADDR=10.71.0.2 PORT=7777
-LIBEXEC=/usr/local/libexec/intnet-qemu-helper
-ACL=/etc/intnet/qemu-helper.conf
 SECONDS=0
 
 plan 11
@@ -74,7 +72,6 @@ load_module
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
 qemu_pid=
-installed=
 offlined=()
 kvm_loaded=
 stop_guest() {
@@ -90,12 +87,6 @@ stop_guest() {
 	ip link del nq-v0 2>/dev/null
 	ip link del nq-tap 2>/dev/null
 	intnetctl net del $NET 2>/dev/null
-	[ -z "$installed" ] || rm -f "$LIBEXEC"
-	if [ -f "$tmp/acl.saved" ]; then
-		cp "$tmp/acl.saved" "$ACL"
-	else
-		rm -f "$ACL"
-	fi
 	rm -rf "$tmp"
 }
 at_exit stop_guest
@@ -103,17 +94,9 @@ at_exit stop_guest
 # The helper as a package installs it; an installed one is used as it is. The ACL
 # gets "allow nqlab" (join root's nqlab) for the test and is put back afterwards.
 helper=
-if [ -x "$LIBEXEC" ] || [ -x "$build/bin/intnet-qemu-helper" ]; then
-	helper=$LIBEXEC
-	if [ ! -e "$LIBEXEC" ]; then
-		mkdir -p "$(dirname "$LIBEXEC")"
-		install -m 0755 "$build/bin/intnet-qemu-helper" "$LIBEXEC"
-		setcap cap_net_admin+ep "$LIBEXEC"
-		installed=1
-	fi
-	mkdir -p "$(dirname "$ACL")"
-	[ ! -f "$ACL" ] || cp "$ACL" "$tmp/acl.saved"
-	echo "allow $NET" >>"$ACL"
+if [ -x "$QEMU_HELPER" ] || [ -x "$build/bin/intnet-qemu-helper" ]; then
+	helper=$QEMU_HELPER
+	qemu_helper_setup "$tmp" "allow $NET" append
 fi
 
 # Building it here takes 13-35 s under TCG: one built on the host beforehand (by vm.sh,

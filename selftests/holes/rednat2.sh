@@ -31,9 +31,6 @@
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 NAT=$repo/userland/intnet-nat
 ALICE=1001 BOB=1002
-LIBEXEC=/usr/local/libexec/intnet-qemu-helper
-ACL=/etc/intnet/qemu-helper.conf
-build=${BUILD:-$repo/build}
 
 plan 20
 load_module
@@ -41,13 +38,7 @@ load_module
 tmp=$(mktemp -d)
 chmod 0755 "$tmp"
 pids=()
-installed=
-restore() {
-	[ -z "$installed" ] || rm -f "$LIBEXEC"
-	if [ -f "$tmp/acl.saved" ]; then cp "$tmp/acl.saved" "$ACL"; else rm -f "$ACL"; fi
-}
 at_exit rm -rf "$tmp"
-at_exit restore
 at_exit del_nets 1001/lab
 at_exit del_links nv1 nb1 rnd0
 at_exit del_netns nvm1 nbob
@@ -55,16 +46,7 @@ at_exit_late 'stop_pids "${pids[@]}"'
 INTNET_NAT_INTNETCTL=$(command -v intnetctl)
 export INTNET_NAT_INTNETCTL
 
-if [ ! -e "$LIBEXEC" ]; then
-	mkdir -p "$(dirname "$LIBEXEC")"
-	install -m 0755 "$build/bin/intnet-qemu-helper" "$LIBEXEC"
-	setcap cap_net_admin+ep "$LIBEXEC"
-	installed=1
-fi
-mkdir -p "$(dirname "$ACL")"
-[ ! -f "$ACL" ] || cp "$ACL" "$tmp/acl.saved"
-echo "allow lab" >"$ACL"
-chmod 0666 /dev/net/tun
+qemu_helper_setup "$tmp" "allow lab"
 
 cat >"$tmp/peer.py" <<'PY'
 import selectors, socket, sys, time

@@ -6,22 +6,19 @@
 # 127.0.0.1 and ::1), the gateway's resolv.conf "nameserver 127.0.0.1", a UDP echo
 # on 192.0.2.1:7003; alice's VM nvm1 (her port nv1, 10.0.2.15, fec0::a01), bob's
 # VM nbob (his ports nb1, later nb2-nb4 too, once lab is public).
-#  S. The re-check before every packet to the host (lab restricted, loopback open):
-#     every UDP datagram, SYN and ping to 10.0.2.x (not only a new flow) forks
-#     and waits for an intnetctl; a VM's UDP flood to 10.0.2.2 stalls the gateway
-#     for every other flow (S1 measures, S2 asserts).
+#  Fixed and moved to selftests/nat.sh (natfix4): S1, S2 (the re-check before a
+#  packet to the host forked an intnetctl: now a NET_GET in-process, at most 200 a
+#  second a port; 91.2 ms an echo by the host before, 2.0 ms after, on 6.12), N1,
+#  N2 (libslirp learns the IPv6 source of NA, RS and NS: nd_ok binds those too), N4
+#  (bindings counted by a reused bucket: now by the port's ifindex), L1 (libslirp's
+#  guest_error and glib lines: at most 5 a second, the rest counted).
+#  S0. lab restricted, the loopback open: the gateway for the race below.
 #  A. The race (lab made public under an open loopback, bob joins at once), with
-#     what libslirp 4.7 also maps to the loopback (sotranslate_out4/6) but the guard
-#     does not call the host: UDP to 255.255.255.255, a SYN to it, UDP to ff02::1.
-#     No re-check before them: the periodic one (2 s) is all that is left.
-#  N. NDP (lab public): libslirp 4.7 learns a Neighbour Advertisement's IPv6
-#     *source* (not its target, which nd_ok checks) and a Router Solicitation's
-#     source (nd_ok checks none): N1, N2. N3: bob binds alice's next address before
-#     her VM uses it (first come). N4: a port whose bucket is idle (no flow, no
-#     lease) gives it, with its 16 bindings' count, to the next port asked: that
-#     port's claims are never bound (nd_ok counts bindings by bucket number).
-#  L. libslirp's guest_error and g_critical lines (RA, Redirect, ICMPv6 echo to
-#     the outside) are written unthrottled: bob fills alice's log.
+#     what libslirp also maps to the loopback (sotranslate_out4/6): UDP to
+#     255.255.255.255, a SYN to it, UDP to ff02::1. The guard now counts them as
+#     the host (asked again before each); A5-A7 were ok (inconclusive) before that.
+#  N3. NDP (lab public): bob binds alice's next address before her VM uses it
+#     (first come).
 #  F. Shares per port: F3, bob's frames from ever new MACs spend the FDB_GET
 #     budget (20/s), so a MAC not asked yet (alice's new VM) lands in bucket 0,
 #     which bob's unasked MACs have filled; F5, shares are per port, not per user:
@@ -32,40 +29,29 @@
 #  D2. The startup probe judges the FDB after the probes: bob answers from the
 #     MAC of alice's VM, whose own frames move it back behind her port before the
 #     dump: "a gateway already", alice's gateway refuses to start.
-# Guest run (6.12, 2026-12-04, one run): not ok S1 (an echo to the host 91.2 ms,
-# to 192.0.2.1 1.6 ms; 300 child CPU ticks for 40 echoes), S2 (probe lost; the
-# flood's backlog outlasted 20 s), N1, N2 (bob got all 6 replies, alice none), N3,
-# N4, L1 (1200 lines for 900 frames), F3 (bucket 0 at 110, alice's first UDP lost),
-# G2, D2 ("lab has a gateway already: 02:00:00:00:0a:01 ... behind port nv1 of user
-# 1001"); F4a and F4 too, but confounded: bob's dhcpsame made libslirp OFFER
-# 10.0.2.15 (alice's static address, not leased by this run: E1's class) to a
-# forged client and map it in its ARP table, so her replies went there. ok: A5-A7
-# (inconclusive: the S2 backlog may have ended the gateway first; alice_udp's
-# 20 s timeout cut the drain wait), F5 (only 3 buckets filled, 347 of 448 fds),
-# F4c (lock-mac holds). To do: drain S2 fully, no dhcpsame before F4a.
+# Guest run (6.12, 2026-12-04, one run, before natfix4): not ok S1, S2, N1, N2
+# (moved to nat.sh), N3, N4 (moved), L1 (moved), F3 (bucket 0 at 110, alice's
+# first UDP lost), G2, D2 ("lab has a gateway already: 02:00:00:00:0a:01 ...
+# behind port nv1 of user 1001"); F4a and F4 too, but confounded: bob's dhcpsame
+# made libslirp OFFER 10.0.2.15 (alice's static address, not leased by this run:
+# E1's class) to a forged client and map it in its ARP table, so her replies went
+# there. ok: A5-A7 (inconclusive then: the S2 backlog may have ended the gateway
+# first), F5 (only 3 buckets filled, 347 of 448 fds), F4c (lock-mac holds). To do:
+# no dhcpsame before F4a.
 . "$(dirname "$0")/../lib.sh"
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 NAT=$repo/userland/intnet-nat
 ALICE=1001 BOB=1002
-LIBEXEC=/usr/local/libexec/intnet-qemu-helper
-ACL=/etc/intnet/qemu-helper.conf
-build=${BUILD:-$repo/build}
 
-plan 24
+plan 17
 load_module
 exec 3>&1
 
 tmp=$(mktemp -d)
 chmod 0755 "$tmp"
 pids=()
-installed=
-restore() {
-	[ -z "$installed" ] || rm -f "$LIBEXEC"
-	if [ -f "$tmp/acl.saved" ]; then cp "$tmp/acl.saved" "$ACL"; else rm -f "$ACL"; fi
-}
 at_exit rm -rf "$tmp"
-at_exit restore
 at_exit del_nets 1001/lab
 at_exit del_links nv1 nb1 nb2 nb3 nb4 rnd0
 at_exit del_netns nvm1 nbob
@@ -73,16 +59,7 @@ at_exit_late 'stop_pids "${pids[@]}"'
 INTNET_NAT_INTNETCTL=$(command -v intnetctl)
 export INTNET_NAT_INTNETCTL
 
-if [ ! -e "$LIBEXEC" ]; then
-	mkdir -p "$(dirname "$LIBEXEC")"
-	install -m 0755 "$build/bin/intnet-qemu-helper" "$LIBEXEC"
-	setcap cap_net_admin+ep "$LIBEXEC"
-	installed=1
-fi
-mkdir -p "$(dirname "$ACL")"
-[ ! -f "$ACL" ] || cp "$ACL" "$tmp/acl.saved"
-echo "allow lab" >"$ACL"
-chmod 0666 /dev/net/tun
+qemu_helper_setup "$tmp" "allow lab"
 
 cat >"$tmp/peer.py" <<'PY'
 import selectors, socket, sys, time
@@ -113,25 +90,6 @@ def udptry():  # udptry ADDR PORT MSG TRIES SECS: a new socket a try; the answer
         except socket.timeout:
             pass
     print("none")
-def udprate():  # udprate ADDR PORT N: N echoes in turn on one socket: ms each, lost
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
-    t = time.time(); lost = 0
-    for i in range(int(args[2])):
-        s.sendto(b"r%d" % i, (args[0], int(args[1])))
-        try:
-            while s.recv(100) != b"udp:r%d" % i: pass
-        except socket.timeout:
-            lost += 1
-    print("%.1f ms an echo, %d lost" % ((time.time() - t) * 1000 / int(args[2]), lost))
-def udpflood():  # udpflood ADDR PORT SECS: datagrams as fast as they go
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.setblocking(False)
-    end = time.time() + float(args[2]); n = 0
-    while time.time() < end:
-        try:
-            s.sendto(b"f", (args[0], int(args[1]))); n += 1
-        except OSError:
-            time.sleep(0.001)
-    print(n)
 globals()[mode]()
 PY
 in_vm() { local vm=$1; shift; ip netns exec "$vm" "$@"; }
@@ -184,18 +142,6 @@ if mode == "ndclaim":  # ndclaim na|rs|none VICTIM6 TARGET6 SECS: every 20 ms; e
         except socket.timeout: continue
         n += f[12:14] == b"\x86\xdd" and f[20] == 58 and f[38:54] == victim and f[54] == 129
     print(n, flush=True)
-elif mode == "ndbind":  # ndbind N: NAs for fec0::b10.. (source and target), N addresses
-    for i in range(int(args[0])):
-        a = A6("fec0::b%x" % (0x10 + i))
-        s.send(ip6(a, A6("fec0::2"), 58, struct.pack("!BBHI", 136, 0, 0, 0x60000000) + a + b"\x02\x01" + mac))
-        time.sleep(0.01)
-elif mode == "logflood":  # logflood N: N RAs, N Redirects, N pings to 2001:db8::1
-    me, gw, out = A6("fec0::b01"), A6("fec0::2"), A6("2001:db8::1")
-    for i in range(int(args[0])):
-        s.send(ip6(me, gw, 58, struct.pack("!BBHBBHII", 134, 0, 0, 64, 0, 0, 0, 0)))
-        s.send(ip6(me, gw, 58, struct.pack("!BBHI", 137, 0, 0, 0) + gw + out))
-        s.send(ip6(me, out, 58, struct.pack("!BBHHH", 128, 0, 0, 1, i) + b"x" * 8, hl=64))
-        time.sleep(0.002)
 elif mode == "macflood":  # macflood SECS DST PORT: UDP flows, each from a new MAC, ~400/s
     end = time.time() + float(args[0]); dst = A4(args[1]); n = 0
     print("ready", flush=True)
@@ -312,32 +258,9 @@ while True:
 pids+=($!)
 wait_ready "$tmp/echo.log"
 
-# ---- S. lab restricted, the loopback open: an intnetctl before every packet to the host ----
+# ---- S0: lab restricted, the loopback open (S1, S2 moved to nat.sh) ----
 check "S0: alice's gateway starts on her restricted lab, its loopback open" start_nat "$tmp/natS.log" lab
 grep -q "loopback through 10.0.2.2: open to the VMs" "$tmp/natS.log" || echo "# loopback not open"
-t0=$(ticks)
-r_host=$(in_vm nvm1 timeout 60 python3 "$tmp/peer.py" udprate 10.0.2.2 7002 40 2>&1 | tail -1)
-t1=$(ticks)
-r_out=$(in_vm nvm1 timeout 60 python3 "$tmp/peer.py" udprate 192.0.2.1 7003 40 2>&1 | tail -1)
-echo "# S1: UDP echo through 10.0.2.2 (host): $r_host; through 192.0.2.1: $r_out;" \
-	"gateway/children CPU ticks for the 40 host echoes: $t0 -> $t1"
-check "S1: an echo to the host's loopback costs less than 3 times one to a host address ($r_host / $r_out)" \
-	awk -v h="${r_host%% *}" -v o="${r_out%% *}" 'BEGIN { exit !(h < 3 * o) }'
-in_vm nvm1 timeout 20 python3 "$tmp/peer.py" udpflood 10.0.2.2 9 4 >"$tmp/flood.log" 2>&1 &
-flood=$!
-sleep 1
-t0=$(ticks)
-out=$(alice_udp 1 2)
-t1=$(ticks)
-wait "$flood"
-echo "# S2: ticks gateway/children over the probe: $t0 -> $t1; flood sent $(cat "$tmp/flood.log") datagrams in 4 s"
-check "S2: while alice's VM floods UDP to 10.0.2.2:9, her UDP to 192.0.2.1 is answered within 2 s ($out)" \
-	test "$out" = udp:hi
-# The flood's backlog (each datagram an intnetctl) must be gone before the race:
-# one of them re-checking after lab turns public would end the gateway first.
-out=$(alice_udp 15 2)
-echo "# after the flood, alice's UDP: $out"
-
 # ---- A. The race, by what libslirp maps to the loopback and the guard does not call the host ----
 udp4_0=$(grep -c "udp from 127.0.0.1" "$tmp/servers.log")
 frames nbob bcast 4 >"$tmp/bcast.log" 2>&1 &
@@ -377,37 +300,13 @@ nd() {
 	sed -n '/packet loss/s/^/#   /p' "$tmp/ping$id.log" >&3
 	echo "$(tail -1 "$tmp/nd$id.log") $(grep -o "[0-9]*% packet loss" "$tmp/ping$id.log")"
 }
-out=$(nd 1 na fec0::a01 fec0::b01)
-expect_eq "N1: bob's NAs from fec0::a01 (IPv6 source) for his own fec0::b01 (target): he gets no echo reply to alice, she gets all" \
-	"0 0% packet loss" "$out"
-out=$(nd 2 rs fec0::a01 ::)
-expect_eq "N2: bob's Router Solicitations from fec0::a01: he gets no echo reply to alice, she gets all" \
-	"0 0% packet loss" "$out"
 frames nbob ndclaim na fec0::a02 fec0::a02 0.3 >/dev/null
 ip -n nvm1 addr add fec0::a02/64 dev eth0 nodad
 out=$(nd 3 none fec0::a02 ::)
 expect_eq "N3: bob's NA for fec0::a02 before alice's VM uses it: he gets no echo reply to it, she gets all" \
 	"0 0% packet loss" "$out"
-n0=$(wc -l <"$tmp/natN.log")
-frames nbob logflood 300
-sleep 1
-n1=$(wc -l <"$tmp/natN.log")
-sed -n "$((n0 + 1)),$((n0 + 3))s/^/#   /p" "$tmp/natN.log"
-check "L1: 300 RAs, Redirects and ICMPv6 echoes to the outside from bob's VM add under 30 lines to alice's log ($((n1 - n0)))" \
-	test $((n1 - n0)) -lt 30
 stop_nat
 sed -n '/gateway for/,$s/^/#   /p' "$tmp/natN.log" | grep -v "a VM sent\|CRITICAL" | head -20
-
-# N4: a fresh gateway; bob's port binds 16 and holds nothing else, then alice's VM claims.
-check "N4a: alice's gateway starts again (fresh)" start_nat "$tmp/natN4.log" lab
-frames nbob ndbind 16
-ip -n nvm1 addr add fec0::a03/64 dev eth0 nodad
-ip -n nvm1 neigh flush dev eth0
-in_vm nvm1 ping -6 -q -c 1 -W 3 -I fec0::a03 fec0::2 >/dev/null
-out=$(nd 4 na fec0::a03 fec0::a03)
-expect_eq "N4: after bob's port bound 16 (idle bucket), alice's VM claimed fec0::a03 first: bob's NAs get him no echo reply, she gets all" \
-	"0 0% packet loss" "$out"
-stop_nat
 
 # ---- F3, F5: the FDB_GET budget and shares per port (fds 256:512, as rednat2) ----
 nat_pre=(prlimit --nofile=256:512)

@@ -31,7 +31,8 @@ struct ratelog {
 struct nd_binding {
 	uint8_t addr[16];
 	uint8_t mac[6];
-	int port; /* its bucket (share.c); -1: slot free */
+	bool used;
+	int port; /* its port's ifindex (share.c; a bucket is reused, an ifindex not), 0: none seen */
 };
 
 static struct {
@@ -49,7 +50,12 @@ static struct {
 	int nfd_src;
 	long nofile, fds, cap, reserve;
 	struct nd_binding nd[ND_BINDINGS];
-	struct ratelog arp_log, dhcp_log, pool_log, cap_log, fd_log, nd_log;
+	struct ratelog arp_log, dhcp_log, pool_log, cap_log, fd_log, nd_log,
+		host_log;
+	struct {
+		double tokens;
+		int64_t at_ms;
+	} host_ask[NAT_BUCKETS];
 } g;
 
 static int64_t now_ms(void)
@@ -152,8 +158,6 @@ void nat_guard_init(const struct nat_opts *o)
 	memcpy(g.gw_mac + 2, &o->vhost, 4);
 	raise_nofile();
 	nat_share_init(o);
-	for (int i = 0; i < ND_BINDINGS; i++)
-		g.nd[i].port = -1;
 }
 
 static bool zero_mac(const uint8_t *m)
@@ -196,57 +200,73 @@ static bool arp_ok(const uint8_t *f, size_t n)
 }
 
 /*
- * The IPv6 counterpart of arp_ok(): libslirp believes the source of any
- * Neighbour Solicitation and the target of any Advertisement. The first MAC to
- * claim an address keeps it for the gateway's life; another MAC's claim is
- * dropped. A port binds ND_PER_PORT addresses at most, so that no port fills
- * the table; past that (or with the table full) claims pass unbound.
+ * The IPv6 counterpart of arp_ok(): libslirp 4.7 believes the source address
+ * of a Router Solicitation, a Neighbour Solicitation and a Neighbour
+ * Advertisement (whatever its target); the target of an Advertisement is
+ * checked too. The first MAC to claim an address keeps it for the gateway's
+ * life; a frame in which another MAC claims one is dropped. A port (its
+ * ifindex, bucket 0's MACs as one) binds ND_PER_PORT addresses at most, so
+ * that no port fills the table; past that (or with the table full) claims
+ * pass unbound.
  */
 static bool nd_ok(const uint8_t *f, size_t n)
 {
 	static const uint8_t unspec[16];
-	const uint8_t *ip = f + 14, *icmp = ip + 40, *addr;
-	struct nd_binding *free_slot = NULL;
+	const uint8_t *ip = f + 14, *icmp = ip + 40, *addr[2];
+	struct nd_binding *e, *free_slot[2] = { NULL };
+	bool bound[2] = { false };
 	char text[INET6_ADDRSTRLEN];
 	unsigned long quiet;
-	int i, port, held = 0;
+	int i, j, k = 0, nfree = 0, port, held = 0;
 
-	if (n < 14 + 40 + 24 || ip[6] != 58)
+	if (n < 14 + 40 + 8 || ip[6] != 58 || icmp[0] < 133 || icmp[0] > 136 ||
+	    icmp[0] == 134)
 		return true;
-	if (icmp[0] == 135)
-		addr = ip + 8; /* NS: its source; none (::) in DAD */
-	else if (icmp[0] == 136)
-		addr = icmp + 8; /* NA: its target */
-	else
+	/* RS, NS, NA: the source; none (::) in DAD; multicast is not learned. */
+	if (memcmp(ip + 8, unspec, 16) && ip[8] != 0xff)
+		addr[k++] = ip + 8;
+	if (icmp[0] == 136 && n >= 14 + 40 + 24 &&
+	    memcmp(icmp + 8, unspec, 16) && icmp[8] != 0xff &&
+	    (!k || memcmp(icmp + 8, ip + 8, 16)))
+		addr[k++] = icmp + 8;
+	if (!k)
 		return true;
-	if (!memcmp(addr, unspec, 16))
-		return true;
+	port = nat_share_ifindex(nat_share_port(f + 6, true));
+	/* One walk: the claims' bindings, the port's count, free slots. */
 	for (i = 0; i < ND_BINDINGS; i++) {
-		if (g.nd[i].port < 0) {
-			free_slot = free_slot ? free_slot : &g.nd[i];
+		e = &g.nd[i];
+		if (!e->used) {
+			if (nfree < k)
+				free_slot[nfree++] = e;
 			continue;
 		}
-		if (memcmp(g.nd[i].addr, addr, 16))
-			continue;
-		if (!memcmp(g.nd[i].mac, f + 6, 6))
-			return true;
-		if (log_now(&g.nd_log, &quiet))
-			nat_log("NDP from %s claims %s, bound to %s: dropped%s",
-				nat_mac(f + 6),
-				inet_ntop(AF_INET6, addr, text, sizeof(text)),
-				nat_mac(g.nd[i].mac), since(quiet));
-		return false;
+		held += e->port == port;
+		for (j = 0; j < k; j++) {
+			if (memcmp(e->addr, addr[j], 16))
+				continue;
+			if (!memcmp(e->mac, f + 6, 6)) {
+				bound[j] = true;
+				continue;
+			}
+			if (log_now(&g.nd_log, &quiet))
+				nat_log("NDP from %s claims %s, bound to %s: dropped%s",
+					nat_mac(f + 6),
+					inet_ntop(AF_INET6, addr[j], text,
+						  sizeof(text)),
+					nat_mac(e->mac), since(quiet));
+			return false;
+		}
 	}
-	if (!free_slot)
-		return true;
-	port = nat_share_port(f + 6, true);
-	for (i = 0; i < ND_BINDINGS; i++)
-		held += g.nd[i].port == port;
-	if (held >= ND_PER_PORT)
-		return true;
-	memcpy(free_slot->addr, addr, 16);
-	memcpy(free_slot->mac, f + 6, 6);
-	free_slot->port = port;
+	for (j = 0, i = 0; j < k; j++) {
+		if (bound[j] || i == nfree || held >= ND_PER_PORT)
+			continue;
+		e = free_slot[i++];
+		memcpy(e->addr, addr[j], 16);
+		memcpy(e->mac, f + 6, 6);
+		e->port = port;
+		e->used = true;
+		held++;
+	}
 	return true;
 }
 
@@ -381,10 +401,11 @@ static int ip4_in(const uint8_t *f, size_t n, bool *host)
 							     NAT_DROP;
 	if (!opens_flow(ip[9], l4, n - 14 - hl))
 		return NAT_PASS;
-	/* libslirp 4.7 maps every vnetwork address but the DNS one to the host's loopback. */
+	/* libslirp 4.7 maps every vnetwork address but the DNS one to the host's loopback, 255.255.255.255 too. */
 	memcpy(&dst, ip + 16, 4);
-	*host = (dst.s_addr & g.o->vnetmask.s_addr) == g.o->vnetwork.s_addr &&
-		dst.s_addr != g.o->vnameserver.s_addr;
+	*host = ((dst.s_addr & g.o->vnetmask.s_addr) == g.o->vnetwork.s_addr &&
+		 dst.s_addr != g.o->vnameserver.s_addr) ||
+		dst.s_addr == INADDR_BROADCAST;
 	/* The DNS forwarder is libslirp's own socket of 10 s; it is counted all the same. */
 	memcpy(addr + 12, ip + 12, 4);
 	return flow_ok(addr) ? NAT_PASS : NAT_DROP;
@@ -403,6 +424,7 @@ static bool in_prefix6(const uint8_t *a)
 
 static int ip6_in(const uint8_t *f, size_t n, bool *host)
 {
+	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
 	const uint8_t *ip = f + 14;
 
 	if (!nd_ok(f, n))
@@ -410,8 +432,10 @@ static int ip6_in(const uint8_t *f, size_t n, bool *host)
 	/* No extension headers: libslirp 4.7 takes none either. */
 	if (n < 14 + 40 || ip[6] == 1 || !opens_flow(ip[6], ip + 40, n - 54))
 		return NAT_PASS;
-	/* So does it every address of the IPv6 prefix (fec0::77 too) but the DNS one. */
-	*host = in_prefix6(ip + 24) && memcmp(ip + 24, &g.o->vnameserver6, 16);
+	/* So does it every address of the IPv6 prefix (fec0::77 too) but the DNS one, ff02::1 too. */
+	*host = (in_prefix6(ip + 24) &&
+		 memcmp(ip + 24, &g.o->vnameserver6, 16)) ||
+		!memcmp(ip + 24, all_nodes, 16);
 	return flow_ok(ip + 8) ? NAT_PASS : NAT_DROP;
 }
 
@@ -429,6 +453,36 @@ int nat_guard_in(const uint8_t *f, size_t n, bool *host)
 	if (f[12] == 0x86 && f[13] == 0xdd)
 		return ip6_in(f, n, host);
 	return NAT_PASS;
+}
+
+/*
+ * Every packet to the host that may open a flow has the network asked again
+ * (loop.c): a flood from one port would have the gateway do nothing else, so
+ * each port gets NAT_HOST_ASK_RATE a second; past that its packets to the host
+ * are dropped, never passed unasked.
+ */
+bool nat_guard_host_ask(void)
+{
+	int b = g.cur < 0 ? 0 : g.cur;
+	int64_t now = now_ms();
+	double *t = &g.host_ask[b].tokens;
+	unsigned long quiet;
+
+	if (!g.host_ask[b].at_ms)
+		*t = NAT_HOST_ASK_BURST;
+	*t += (double)(now - g.host_ask[b].at_ms) * NAT_HOST_ASK_RATE / 1000;
+	g.host_ask[b].at_ms = now;
+	if (*t > NAT_HOST_ASK_BURST)
+		*t = NAT_HOST_ASK_BURST;
+	if (*t >= 1) {
+		*t -= 1;
+		return true;
+	}
+	if (log_now(&g.host_log, &quiet))
+		nat_log("%s (%s) sends the host more than %d packets a second that may open a flow: dropped (the network is asked again before each)%s",
+			nat_share_name(b), nat_mac(g.mac), NAT_HOST_ASK_RATE,
+			since(quiet));
+	return false;
 }
 
 void nat_guard_in_done(void)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* intnet-nat's event loop: libslirp between the TAP and the user's sockets, until a signal. */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -40,11 +41,14 @@ struct loop {
 	bool loopback;
 	int64_t checked_ms;
 	bool leave; /* the network became someone else's too */
+	bool recheck; /* an event came (watch.c): ask before the next packet to the host */
 };
 
 /*
- * How old (ms) what intnetctl said of the network may be: in the loop; for a new
- * flow to the host, none (asked again before each, while the loopback is open).
+ * How old (ms) what the kernel said of the network may be: in the loop; for a new
+ * flow to the host, none once an event came or none can be watched (watch.c; asked
+ * again before each then, while the loopback is open: a NET_GET on share.c's
+ * netlink socket, at most NAT_HOST_ASK_RATE a port).
  */
 #define CHECK_EVERY_MS 2000
 #define CHECK_HOST_MS 0
@@ -85,10 +89,88 @@ static ssize_t send_packet(const void *buf, size_t len, void *opaque)
 	return len;
 }
 
+/*
+ * What libslirp says (guest_error, glib's g_critical and g_warning): any VM can
+ * make it say something with every frame, so at most SLIRP_LOG_RATE lines a
+ * second; what is left out is counted in one line once the second is over.
+ */
+#define SLIRP_LOG_RATE 5
+
+static struct {
+	int64_t second;
+	int lines;
+	unsigned long quiet;
+} slog;
+
+static void slirp_log_flush(int64_t second)
+{
+	if (second == slog.second)
+		return;
+	if (slog.quiet)
+		nat_log("%lu messages of libslirp's suppressed (at most %d a second)",
+			slog.quiet, SLIRP_LOG_RATE);
+	slog.second = second;
+	slog.lines = 0;
+	slog.quiet = 0;
+}
+
+static void slirp_log(const char *what, const char *msg)
+{
+	slirp_log_flush(now_ns() / 1000000000);
+	if (slog.lines++ >= SLIRP_LOG_RATE) {
+		slog.quiet++;
+		return;
+	}
+	nat_log("%s: %s", what, msg);
+}
+
 static void guest_error(const char *msg, void *opaque)
 {
 	(void)opaque;
-	nat_log("a VM sent something libslirp refused: %s", msg);
+	slirp_log("a VM sent something libslirp refused", msg);
+}
+
+/* glib's GLogField, GLogWriterFunc: libslirp links glib, intnet-nat needs none of its headers. */
+struct glog_field {
+	const char *key;
+	const void *value;
+	ssize_t length;
+};
+
+#define GLOG_FLAG_FATAL (1 << 1)
+#define GLOG_LEVEL_ERROR (1 << 2)
+#define GLOG_LEVEL_INFO (1 << 6)
+#define GLOG_LEVEL_DEBUG (1 << 7)
+
+static int glog_writer(int level, const struct glog_field *f, size_t n,
+		       void *data)
+{
+	(void)data;
+	if (level & (GLOG_LEVEL_INFO | GLOG_LEVEL_DEBUG))
+		return 1; /* G_LOG_WRITER_HANDLED: glib's default hides them too */
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(f[i].key, "MESSAGE") || f[i].length >= 0)
+			continue;
+		/* What glib ends the program after is never left out. */
+		if (level & (GLOG_FLAG_FATAL | GLOG_LEVEL_ERROR))
+			nat_log("libslirp: %s", (const char *)f[i].value);
+		else
+			slirp_log("libslirp", f[i].value);
+	}
+	return 1;
+}
+
+/* glib's messages through slirp_log(): one writer for the program, set before any. */
+static void catch_glog(void)
+{
+	void (*set)(int (*)(int, const struct glog_field *, size_t, void *),
+		    void *, void (*)(void *));
+
+	*(void **)&set = dlsym(RTLD_DEFAULT, "g_log_set_writer_func");
+	if (set)
+		set(glog_writer, NULL, NULL);
+	else
+		nat_log("glib's g_log_set_writer_func not found: libslirp's glib messages go to stderr unthrottled");
 }
 
 static int64_t clock_get_ns(void *opaque)
@@ -240,7 +322,7 @@ static bool ipv4_fragment(const uint8_t *f, ssize_t n)
 
 /*
  * Whether the network is still only this user's, asked again when what
- * intnetctl said is older than @max_ms; if not, the gateway leaves: libslirp
+ * the kernel said is older than @max_ms; if not, the gateway leaves: libslirp
  * cannot close the host's loopback once it is open.
  */
 static bool still_own(struct loop *l, int64_t max_ms)
@@ -276,9 +358,18 @@ static bool read_tap(struct loop *l, uint8_t *buf)
 		if (ipv4_fragment(buf, n) ||
 		    nat_guard_in(buf, n, &host) == NAT_DROP)
 			continue;
-		if (host && !still_own(l, CHECK_HOST_MS)) {
-			nat_guard_in_done();
-			return true;
+		if (host && l->loopback && !nat_watch_quiet())
+			l->recheck = true;
+		if (host && l->recheck) {
+			if (!nat_guard_host_ask()) {
+				nat_guard_in_done();
+				continue;
+			}
+			if (!still_own(l, CHECK_HOST_MS)) {
+				nat_guard_in_done();
+				return true;
+			}
+			l->recheck = false;
 		}
 		slirp_input(l->slirp, buf, n);
 		nat_guard_in_done();
@@ -361,6 +452,8 @@ static int loop(struct loop *l, int sfd)
 		timeout = run_timers(l, timeout);
 		if (l->loopback && timeout > CHECK_EVERY_MS)
 			timeout = CHECK_EVERY_MS;
+		if (slog.quiet && timeout > 1000)
+			timeout = 1000;
 		n = poll(l->pfd, l->npfd,
 			 timeout == UINT32_MAX ? -1 : (int)timeout);
 		if (n < 0 && errno != EINTR)
@@ -380,6 +473,7 @@ static int loop(struct loop *l, int sfd)
 			break;
 		slirp_pollfds_poll(l->slirp, n < 0, get_revents, l);
 		run_timers(l, 0);
+		slirp_log_flush(now_ns() / 1000000000);
 		/* Out of fds, a forward's listener stays ready and cannot be accepted. */
 		if (nat_guard_starved())
 			usleep(20000);
@@ -411,10 +505,14 @@ int nat_run(const struct nat_opts *o, int tap, const char *ifname, int sfd)
 		snprintf(why, sizeof(why),
 			 "root's gateway runs as %s: no loopback of root's",
 			 o->run_user ? o->run_user : "nobody");
-	else
+	else {
+		/* Watched first: nothing that changes after the answer goes unseen. */
+		nat_watch_init(o->net);
 		l.loopback = nat_net_access(o, &owner, why, sizeof(why)) ==
 			     NAT_NET_OWN;
+	}
 	l.checked_ms = now_ns() / 1000000;
+	catch_glog();
 	fill_config(o, &cfg);
 	cfg.disable_host_loopback = !l.loopback;
 	l.slirp = slirp_new(&cfg, &callbacks, &l);
@@ -446,6 +544,7 @@ out:
 	}
 	free(l.pfd);
 	free(l.out);
+	nat_watch_free();
 	nat_guard_free();
 	return ret;
 }

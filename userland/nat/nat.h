@@ -22,6 +22,11 @@
 
 /* libslirp's DHCP server has this many leases, from dhcpstart on. */
 #define NAT_LEASES 16
+/* share.c's buckets: one a switch port, bucket 0 for the MACs of no port seen. */
+#define NAT_BUCKETS 64
+/* Re-checks of the network before a packet to the host: a second, a burst, a port. */
+#define NAT_HOST_ASK_RATE 200
+#define NAT_HOST_ASK_BURST 50
 #define NAT_MAX_FWDS 32
 #define NAT_NAME_MAX 140
 
@@ -90,6 +95,10 @@ void nat_guard_init(const struct nat_opts *o);
 /* NAT_PASS or NAT_DROP; *@host: it opens a flow to the host address (loopback). */
 int nat_guard_in(const uint8_t *f, size_t n, bool *host);
 void nat_guard_in_done(void);
+/* For a packet to the host (nat_guard_in's *@host): whether its port may have the
+ * network asked again now (at most NAT_HOST_ASK_RATE a second a port); logged if not.
+ */
+bool nat_guard_host_ask(void);
 void nat_guard_out(uint8_t *f, size_t n);
 /* libslirp opened or closed a socket (its register_poll_fd callbacks). */
 void nat_guard_fd(int fd, bool open);
@@ -109,6 +118,12 @@ void nat_share_free(void);
 /* @mac's bucket; the kernel is asked only if @may (else what is cached, or 0). */
 int nat_share_port(const uint8_t *mac, bool may);
 const char *nat_share_name(int b);
+/* Bucket @b's port (its ifindex, never reused while the gateway runs), 0 for bucket 0. */
+int nat_share_ifindex(int b);
+/* NET_GET on the same socket: the network's owner and whether it is public;
+ * -1 with why in @why if it cannot be had.
+ */
+int nat_share_net(uint32_t *owner, bool *public, char *why, size_t len);
 int nat_share_flows(int b);
 void nat_share_flow(int b, int delta);
 void nat_share_leased(int b, int delta);
@@ -121,6 +136,12 @@ bool nat_share_lease_ok(int b, const uint8_t *mac, int free_leases);
 enum { NAT_NET_UNKNOWN = -1, NAT_NET_OWN, NAT_NET_SHARED };
 int nat_net_access(const struct nat_opts *o, unsigned long *owner, char *why,
 		   size_t len);
+/* watch.c: the network's events, so that a packet to the host is asked about
+ * only once something changed (or could not be watched).
+ */
+void nat_watch_init(const char *net);
+bool nat_watch_quiet(void);
+void nat_watch_free(void);
 /* The gateway's MAC (52:55 and host=) locked to its port, when @owner (the
  * network's) is this user or this is root; logged either way.
  */

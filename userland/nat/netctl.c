@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* What intnet-nat asks intnetctl, as its own user: who may join the network, the gateway's MAC lock. */
+/* What intnet-nat asks the kernel as its own user: who may join the network; intnetctl: the gateway's MAC lock. */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
@@ -22,27 +22,18 @@ static int intnetctl(char *out, size_t len, const char *const *args)
 	return ret;
 }
 
+/* Asked in-process (share.c's netlink socket): the re-check before a flow to the host costs no fork. */
 int nat_net_access(const struct nat_opts *o, unsigned long *owner, char *why,
 		   size_t len)
 {
-	const char *const args[] = { "-j", "net", "show", o->net, NULL };
-	char out[4096];
-	const char *p;
+	uint32_t uid;
+	bool public;
 
 	*owner = -1UL;
-	if (intnetctl(out, sizeof(out), args) != 0) {
-		snprintf(why, len, "intnetctl -j net show %s: %s", o->net,
-			 out[0] ? out : "failed");
+	if (nat_share_net(&uid, &public, why, len) < 0)
 		return NAT_NET_UNKNOWN;
-	}
-	p = strstr(out, "\"owner\":");
-	if (!p) {
-		snprintf(why, len, "intnetctl -j net show %s: no owner",
-			 o->net);
-		return NAT_NET_UNKNOWN;
-	}
-	*owner = strtoul(p + 8, NULL, 10);
-	if (strstr(out, "\"access\":\"public\"")) {
+	*owner = uid;
+	if (public) {
 		snprintf(why, len, "%s is public: other users' VMs may join",
 			 o->net);
 		return NAT_NET_SHARED;

@@ -28,7 +28,7 @@
 
 #include "nat.h"
 
-#define NBUCKETS 64
+#define NBUCKETS NAT_BUCKETS
 #define NCACHE 256
 /* How long an answer is believed (ms): a port's, that there is none. */
 #define KNOWN_MS 5000
@@ -132,8 +132,11 @@ void nat_share_free(void)
 
 struct answer {
 	uint32_t seq; /* the request's: a late answer to an earlier one is not it */
+	bool got;
 	int ifindex;
 	char ifname[IF_NAMESIZE];
+	uint32_t owner;
+	int access; /* -1: not said */
 };
 
 static int on_reply(struct nl_msg *msg, void *arg)
@@ -142,41 +145,57 @@ static int on_reply(struct nl_msg *msg, void *arg)
 	struct answer *a = arg;
 
 	if (nlmsg_hdr(msg)->nlmsg_seq != a->seq ||
-	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, INTNET_ATTR_MAX, NULL) < 0 ||
-	    !tb[INTNET_ATTR_IFINDEX])
+	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, INTNET_ATTR_MAX, NULL) < 0)
 		return NL_SKIP;
-	a->ifindex = (int)nla_get_u32(tb[INTNET_ATTR_IFINDEX]);
+	a->got = true;
+	if (tb[INTNET_ATTR_IFINDEX])
+		a->ifindex = (int)nla_get_u32(tb[INTNET_ATTR_IFINDEX]);
 	if (tb[INTNET_ATTR_IFNAME])
 		nla_strlcpy(a->ifname, tb[INTNET_ATTR_IFNAME],
 			    sizeof(a->ifname));
+	if (tb[INTNET_ATTR_NET_OWNER])
+		a->owner = nla_get_u32(tb[INTNET_ATTR_NET_OWNER]);
+	if (tb[INTNET_ATTR_NET_ACCESS])
+		a->access = nla_get_u8(tb[INTNET_ATTR_NET_ACCESS]);
 	return NL_OK;
 }
 
-/* FDB_GET @mac: the port's ifindex (its name in @a), 0 if none is seen. */
-static int ask(const uint8_t *mac, struct answer *a)
+/* @cmd about the network (FDB_GET: its entry @mac); the answer in @a, or a libnl error. */
+static int request(int cmd, const uint8_t *mac, struct answer *a)
 {
 	struct nl_msg *msg = nlmsg_alloc();
-	int err = -NLE_NOMEM;
+	int err = -NLE_NOMEM, i;
 
 	memset(a, 0, sizeof(*a));
+	a->access = -1;
 	if (!msg)
-		goto out;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, s.family, 0, 0,
-			 INTNET_CMD_FDB_GET, INTNET_GENL_VERSION) ||
+		return err;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, s.family, 0, 0, cmd,
+			 INTNET_GENL_VERSION) ||
 	    nla_put_string(msg, INTNET_ATTR_NET_NAME, s.name) < 0 ||
 	    (s.has_owner &&
 	     nla_put_u32(msg, INTNET_ATTR_NET_OWNER, s.owner) < 0) ||
-	    nla_put(msg, INTNET_ATTR_MAC, 6, mac) < 0) {
+	    (mac && nla_put(msg, INTNET_ATTR_MAC, 6, mac) < 0)) {
 		nlmsg_free(msg);
-		goto out;
+		return err;
 	}
 	nl_socket_modify_cb(s.sk, NL_CB_VALID, NL_CB_CUSTOM, on_reply, a);
 	err = nl_send_auto(s.sk, msg);
 	a->seq = nlmsg_hdr(msg)->nlmsg_seq;
 	nlmsg_free(msg);
-	if (err >= 0)
+	/* A late answer to an earlier request (timed out) is skipped. */
+	for (i = 0; err >= 0 && !a->got && i < 4; i++)
 		err = nl_recvmsgs_default(s.sk);
-out:
+	if (err >= 0 && !a->got)
+		err = -NLE_MSG_TRUNC; /* no answer to this request: a timeout */
+	return err < 0 ? err : 0;
+}
+
+/* FDB_GET @mac: the port's ifindex (its name in @a), 0 if none is seen. */
+static int ask(const uint8_t *mac, struct answer *a)
+{
+	int err = request(INTNET_CMD_FDB_GET, mac, a);
+
 	/* Not learned, or behind a port not ours to see. */
 	if (err == -NLE_OBJ_NOTFOUND)
 		return 0;
@@ -186,6 +205,28 @@ out:
 			nat_mac(mac), s.name, nl_geterror(err));
 	}
 	return err < 0 ? 0 : a->ifindex;
+}
+
+int nat_share_net(uint32_t *owner, bool *public, char *why, size_t len)
+{
+	struct answer a;
+	int err;
+
+	if (!s.sk) {
+		snprintf(why, len, "the kernel cannot be asked about %s",
+			 s.name);
+		return -1;
+	}
+	err = request(INTNET_CMD_NET_GET, NULL, &a);
+	if (!err && a.access < 0)
+		err = -NLE_MISSING_ATTR;
+	if (err < 0) {
+		snprintf(why, len, "NET_GET %s: %s", s.name, nl_geterror(err));
+		return -1;
+	}
+	*owner = a.owner;
+	*public = a.access == INTNET_ACCESS_PUBLIC;
+	return 0;
 }
 
 /* The bucket of port @a, made if need be; 0 when none is left. */
@@ -262,6 +303,11 @@ int nat_share_port(const uint8_t *mac, bool may)
 	e->bucket = bucket_of(&a);
 	e->at_ms = now;
 	return e->bucket;
+}
+
+int nat_share_ifindex(int b)
+{
+	return s.b[b].ifindex;
 }
 
 const char *nat_share_name(int b)
