@@ -12,7 +12,9 @@
 # keep alice's gateway from starting, root's gateway drops to nobody once its port
 # is up and runs intnetctl by its path, the systemd unit's instance is the name as it is.
 # Issue 18, red team 2 (F, G): bob's VM forging source addresses and MACs takes no
-# more than his port's share of the fds and of the leases; alice's VMs still get theirs.
+# more than his share of the fds and of the leases; alice's VMs still get theirs.
+# Red team 3 (F3, F5): shares are per user, found in a mirror of the FDB: bob's
+# flows from ever new MACs, and from four ports, leave alice's new VM its flows.
 # Negative checks wait a second, not more; nothing waits a fixed time where it can poll.
 . "$(dirname "$0")/lib.sh"
 
@@ -20,7 +22,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 NAT=$repo/userland/intnet-nat
 ALICE=1001 BOB=1002
 
-plan 105
+plan 107
 load_module
 
 tmp=$(mktemp -d)
@@ -29,7 +31,7 @@ pids=()
 at_exit rm -rf "$tmp"
 at_exit_late 'sysctl -qw net.ipv4.ping_group_range="$(cat "$tmp/pgr")"'
 at_exit del_nets 1001/lab
-at_exit del_links nv1 nv2 nb1 natd0
+at_exit del_links nv1 nv2 nb1 nb2 nb3 nb4 natd0
 at_exit del_netns nvm1 nvm2 nbob
 at_exit_late 'stop_pids "${pids[@]}"'
 sysctl -n net.ipv4.ping_group_range | tr '\t' ' ' >"$tmp/pgr"
@@ -491,16 +493,32 @@ def sniff(out, args):  # sniff PATTERN SECS: how many frames seen here carry PAT
         try: n += args[0].encode() in s.recv(4096)
         except socket.timeout: pass
     print(n, file=out, flush=True)
+def udp4(smac, src, dst, sport):  # a UDP datagram to DST:9 from SRC (IPv4 text) and SMAC, to the gateway
+    u = struct.pack("!HHHH", sport, 9, 9, 0) + b"x"
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(u), sport, 0, 64, 17, 0,
+                    socket.inet_aton(src), socket.inet_aton(dst))
+    return GW + smac + b"\x08\x00" + h[:10] + struct.pack("!H", csum(h)) + h[12:] + u
 def udpforge(out, args):  # udpforge SRCS PER DST: PER UDP flows from each of SRCS forged sources
-    s, mac = raw()
-    dst = socket.inet_aton(args[2])  # source k: MAC 02:bb:00:00:01:0k, address 10.0.2.10k
+    s, mac = raw()  # source k: MAC 02:bb:00:00:01:0k, address 10.0.2.10k
     for k in range(int(args[0])):
-        src = socket.inet_aton("10.0.2.%d" % (100 + k)); smac = bytes([2, 0xbb, 0, 0, 1, k])
         for j in range(int(args[1])):
-            u = struct.pack("!HHHH", 30000 + j, 9, 9, 0) + b"x"
-            h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(u), j, 0, 64, 17, 0, src, dst)
-            s.send(bytes.fromhex("52550a000202") + smac + b"\x08\x00" +
-                   h[:10] + struct.pack("!H", csum(h)) + h[12:] + u)
+            s.send(udp4(bytes([2, 0xbb, 0, 0, 1, k]), "10.0.2.%d" % (100 + k), args[2], 30000 + j))
+            time.sleep(0.002)
+def macflood(out, args):  # macflood SECS DST: UDP flows, each from a new MAC, ~400/s
+    s, mac = raw()
+    end = time.time() + float(args[0]); n = 0
+    print("ready", file=out, flush=True)
+    while time.time() < end:
+        for _ in range(20):
+            n += 1
+            s.send(udp4(bytes([2, 0xcc]) + n.to_bytes(4, "big"), "10.0.2.%d" % (100 + n % 100), args[1], 1024 + n % 60000))
+        time.sleep(0.05)
+    print(n, file=out, flush=True)
+def portflows(out, args):  # portflows N DST IFACE...: N UDP flows from each IFACE's own MAC
+    for i in args[2:]:
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3)); s.bind((i, 0))
+        for j in range(int(args[0])):
+            s.send(udp4(s.getsockname()[4], "10.0.2.99", args[1], 40000 + j))
             time.sleep(0.002)
 def listen(out, args):  # listen PORT: one TCP connection: "pong LINE" back, "from ADDR" here
     s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -684,8 +702,8 @@ expect_eq "after bob's 16 DISCOVERs (his MAC, 16 other clients), alice's VM 2 ge
 check "... they were dropped and logged" \
 	grep -q "DHCP from 02:00:00:00:0b:01 for client 02:bb:00:00:00:00: dropped (a client asks for its own address)" "$tmp/nat4.log"
 # G: 16 clients whose chaddr is their own (forged) source MAC, all behind bob's port:
-# of the 14 leases free, a port gets at most half of those left (one at least), so
-# bob's gets 5 (10.0.2.17-21), its 6th is refused (logged once), and a new VM on
+# of the 14 leases free, a user gets at most half of those left (one at least), so
+# bob gets 5 (10.0.2.17-21), its 6th is refused (logged once), and a new VM on
 # alice's port nv2 (one lease held, 9 free) gets the next, 10.0.2.22.
 frames "$tmp/dhcp2.log" dhcp 16 same
 frames_wait "$tmp/dhcp2.log"
@@ -693,29 +711,61 @@ ip -n nvm2 addr flush dev eth0
 ip -n nvm2 link set eth0 address 02:00:00:00:0a:03
 expect_eq "G: after bob's 16 DISCOVERs from forged MACs (chaddr == source), a new VM on alice's port gets a lease" \
 	10.0.2.22/24 "$(lease nvm2)"
-check "... bob's port was refused its 6th, holding 5 with 9 free (logged)" \
-	grep -qF "no lease for 02:bb:00:00:00:05: its port nb1 holds 5, 9 are free (a port gets at most half of those left, one at least): refused, logged once a port" "$tmp/nat4.log"
-expect_eq "... once" 1 "$(grep -c "no lease for .*: its port nb1 holds" "$tmp/nat4.log")"
+check "... bob was refused his 6th, holding 5 with 9 free (logged)" \
+	grep -qF "no lease for 02:bb:00:00:00:05: user $BOB (port nb1) holds 5, 9 are free (a user gets at most half of those left, one at least): refused, logged once a user" "$tmp/nat4.log"
+expect_eq "... once" 1 "$(grep -c "no lease for .*: user $BOB (port nb1) holds" "$tmp/nat4.log")"
 check "... and the pool is not full" bash -c "! grep -q 'all 16 leases are taken' $tmp/nat4.log"
 
 # F: file descriptors: the soft limit raised to the hard one, a quarter of what is
-# left a port's share. bob's VM forges 6 source addresses and MACs, 10 UDP flows
-# each: his port nb1 gets its share exactly, alice's VM still gets out.
+# left a user's share, half that bucket 0's (MACs behind no port seen). bob's VM
+# forges 6 source addresses and MACs, 10 UDP flows each: he gets his share
+# exactly, alice's VM still gets out.
 check "intnet-nat raised its soft limit of fds to the hard one" \
-	grep -q "file descriptors: 128 (soft limit raised from 64), at most [0-9]* flows a port$" "$tmp/nat4.log"
-cap=$(sed -n 's/.*file descriptors: 128 .* at most \([0-9]*\) flows a port$/\1/p' "$tmp/nat4.log")
+	grep -q "file descriptors: 128 (soft limit raised from 64), at most [0-9]* flows a user, [0-9]* for MACs behind no port seen$" "$tmp/nat4.log"
+cap=$(sed -n 's/.*file descriptors: 128 .* at most \([0-9]*\) flows a user, .*/\1/p' "$tmp/nat4.log")
 nfd() { find "/proc/$nat_pid/fd" -mindepth 1 | wc -l; }
 fd0=$(nfd)
 frames "$tmp/forge.log" udpforge 6 10 192.0.2.1
 frames_wait "$tmp/forge.log"
 k=$((cap / 10))
-line="port nb1 (10.0.2.10$k from 02:bb:00:00:01:0$k) has $cap flows open, its share (at most $cap a port): new ones dropped"
+line="user $BOB (port nb1), 10.0.2.10$k from 02:bb:00:00:01:0$k, has $cap flows open, its share (at most $cap): new ones dropped"
 for _ in $(seq 50); do grep -qF "$line" "$tmp/nat4.log" && break; sleep 0.1; done
-check "F: bob's 60 UDP flows from 6 forged sources: past his port's share ($cap), new ones dropped and logged" \
+check "F: bob's 60 UDP flows from 6 forged sources: past his share ($cap), new ones dropped and logged" \
 	grep -qF "$line" "$tmp/nat4.log"
-expect_eq "... his port holds its share of fds, no more" "$cap" "$(($(nfd) - fd0))"
+expect_eq "... he holds his share of fds, no more" "$cap" "$(($(nfd) - fd0))"
 expect_eq "alice's VM's UDP still gets out" udp:hi \
 	"$(in_vm nvm1 timeout 10 bash "$tmp/udp.sh" 192.0.2.1 7003 hi 2>&1 | tail -1)"
+# F3 (red team 3): bob's VM sends UDP flows from ever new MACs (~400/s); alice's
+# VM, with a MAC new to the gateway (and an address outside the pool), sends its
+# first UDP 1.5 s into it: its port (her share) is known from the FDB's learned
+# event, not asked at a rate bob's MACs spend, and bucket 0 holds none of his.
+ip -n nvm1 addr flush dev eth0
+ip -n nvm1 link set eth0 address 02:00:00:00:0a:05
+ip -n nvm1 addr add 10.0.2.50/24 dev eth0
+ip -n nvm1 route replace default via 10.0.2.2
+frames "$tmp/macflood.log" macflood 3 192.0.2.1
+for _ in $(seq 50); do grep -q ready "$tmp/macflood.log" && break; sleep 0.1; done
+sleep 1.5
+out=$(in_vm nvm1 timeout 10 bash "$tmp/udp.sh" 192.0.2.1 7003 hi 2 2>&1 | tail -1)
+frames_wait "$tmp/macflood.log"
+echo "# F3: bob's VM sent $(tail -1 "$tmp/macflood.log") flows from new MACs; $(nfd) fds"
+expect_eq "F3: while bob's VM sends flows from ever new MACs, the first UDP of alice's VM with a new MAC gets out" \
+	udp:hi "$out"
+# F5: bob's ports nb2-nb4 join lab; each sends cap + 10 flows from its own MAC:
+# one user, one share (his, full already); alice's VM still gets out.
+for i in 2 3 4; do
+	ip link add nb$i type veth peer name eth$((i - 1)) netns nbob
+	ip -n nbob link set eth$((i - 1)) address 02:00:00:00:0b:0$i up
+	ip link set nb$i up
+	intnetctl port add nb$i net 1001/lab user $BOB
+done
+frames "$tmp/ports.log" portflows $((cap + 10)) 192.0.2.1 eth1 eth2 eth3
+frames_wait "$tmp/ports.log"
+out=$(in_vm nvm1 timeout 10 bash "$tmp/udp.sh" 192.0.2.1 7003 hi2 2 2>&1 | tail -1)
+echo "# F5: intnet-nat holds $(nfd) fds (cap $cap a user)"
+grep -E "flows open|file descriptors in use" "$tmp/nat4.log" | sed 's/^/#   /'
+expect_eq "F5: after bob's ports nb2-nb4 send $((cap + 10)) flows each, alice's VM's UDP still gets out" \
+	udp:hi2 "$out"
 peer 127.0.0.1 2222 >/dev/null
 t0=$(awk '{ print $14 + $15 }' "/proc/$nat_pid/stat")
 sleep 1
@@ -771,7 +821,7 @@ kill "$framer" 2>/dev/null
 wait "$framer" 2>/dev/null
 sed 's/^/# frames.py: /' "$tmp/frames.log"
 del_netns nbob
-del_links nb1
+del_links nb1 nb2 nb3 nb4
 as_uid $ALICE intnetctl net set lab restricted
 
 # The unit's ExecStart as systemd expands it for intnet-nat@1002-lab (%i the instance

@@ -26,13 +26,13 @@ struct ratelog {
 
 /* IPv6 addresses bound to the MAC that claimed them first in NDP. */
 #define ND_BINDINGS 256
-#define ND_PER_PORT 16
+#define ND_PER_USER 16
 
 struct nd_binding {
 	uint8_t addr[16];
 	uint8_t mac[6];
 	bool used;
-	int port; /* its port's ifindex (share.c; a bucket is reused, an ifindex not), 0: none seen */
+	long user; /* its user's key (share.c: a bucket is reused, a key not), 0: bucket 0 */
 };
 
 static struct {
@@ -48,7 +48,7 @@ static struct {
 	int cur; /* its port's bucket (share.c) in slirp_input, -1: none */
 	int *fd_src; /* libslirp's fds: their bucket, -1 none, -2 the host's side */
 	int nfd_src;
-	long nofile, fds, cap, reserve;
+	long nofile, fds, cap, cap0, reserve;
 	struct nd_binding nd[ND_BINDINGS];
 	struct ratelog arp_log, dhcp_log, pool_log, cap_log, fd_log, nd_log,
 		host_log;
@@ -143,9 +143,11 @@ static void raise_nofile(void)
 		g.cap = 65536;
 	if (g.cap < 8)
 		g.cap = 8;
-	nat_log("file descriptors: %ld (soft limit %s %lu), at most %ld flows a port",
+	/* The MACs of no port seen (bucket 0) share half a user's: they starve no one. */
+	g.cap0 = g.cap / 2;
+	nat_log("file descriptors: %ld (soft limit %s %lu), at most %ld flows a user, %ld for MACs behind no port seen",
 		g.nofile, (long)was == g.nofile ? "was" : "raised from",
-		(unsigned long)was, g.cap);
+		(unsigned long)was, g.cap, g.cap0);
 }
 
 void nat_guard_init(const struct nat_opts *o)
@@ -157,7 +159,6 @@ void nat_guard_init(const struct nat_opts *o)
 	g.gw_mac[1] = 0x55;
 	memcpy(g.gw_mac + 2, &o->vhost, 4);
 	raise_nofile();
-	nat_share_init(o);
 }
 
 static bool zero_mac(const uint8_t *m)
@@ -204,10 +205,10 @@ static bool arp_ok(const uint8_t *f, size_t n)
  * of a Router Solicitation, a Neighbour Solicitation and a Neighbour
  * Advertisement (whatever its target); the target of an Advertisement is
  * checked too. The first MAC to claim an address keeps it for the gateway's
- * life; a frame in which another MAC claims one is dropped. A port (its
- * ifindex, bucket 0's MACs as one) binds ND_PER_PORT addresses at most, so
- * that no port fills the table; past that (or with the table full) claims
- * pass unbound.
+ * life; a frame in which another MAC claims one is dropped. A user (the user
+ * of the port its MAC is behind, bucket 0's MACs as one) binds ND_PER_USER
+ * addresses at most, so that no user fills the table; past that (or with the
+ * table full) claims pass unbound.
  */
 static bool nd_ok(const uint8_t *f, size_t n)
 {
@@ -217,7 +218,8 @@ static bool nd_ok(const uint8_t *f, size_t n)
 	bool bound[2] = { false };
 	char text[INET6_ADDRSTRLEN];
 	unsigned long quiet;
-	int i, j, k = 0, nfree = 0, port, held = 0;
+	int i, j, k = 0, nfree = 0, held = 0;
+	long user;
 
 	if (n < 14 + 40 + 8 || ip[6] != 58 || icmp[0] < 133 || icmp[0] > 136 ||
 	    icmp[0] == 134)
@@ -231,7 +233,7 @@ static bool nd_ok(const uint8_t *f, size_t n)
 		addr[k++] = icmp + 8;
 	if (!k)
 		return true;
-	port = nat_share_ifindex(nat_share_port(f + 6, true));
+	user = nat_share_key(nat_share_port(f + 6, true));
 	/* One walk: the claims' bindings, the port's count, free slots. */
 	for (i = 0; i < ND_BINDINGS; i++) {
 		e = &g.nd[i];
@@ -240,7 +242,7 @@ static bool nd_ok(const uint8_t *f, size_t n)
 				free_slot[nfree++] = e;
 			continue;
 		}
-		held += e->port == port;
+		held += e->user == user;
 		for (j = 0; j < k; j++) {
 			if (memcmp(e->addr, addr[j], 16))
 				continue;
@@ -258,12 +260,12 @@ static bool nd_ok(const uint8_t *f, size_t n)
 		}
 	}
 	for (j = 0, i = 0; j < k; j++) {
-		if (bound[j] || i == nfree || held >= ND_PER_PORT)
+		if (bound[j] || i == nfree || held >= ND_PER_USER)
 			continue;
 		e = free_slot[i++];
 		memcpy(e->addr, addr[j], 16);
 		memcpy(e->mac, f + 6, 6);
-		e->port = port;
+		e->user = user;
 		e->used = true;
 		held++;
 	}
@@ -307,7 +309,7 @@ static bool in_pool(const uint8_t *mac, int *free)
  * A DHCP client asks for its own Ethernet address: a chaddr that is not the
  * frame's source is one VM asking in another's name (16 such take every lease).
  * A new client (DISCOVER or REQUEST: libslirp gives a slot on either) gets one
- * while its port holds less than its share (share.c): a VM forging MACs takes
+ * while its user holds less than its share (share.c): a VM forging MACs takes
  * no more than half of what is free.
  */
 static bool dhcp_ok(const uint8_t *f, const uint8_t *b, size_t len)
@@ -346,24 +348,27 @@ static const char *src_str(const uint8_t *addr)
 }
 
 /*
- * A new flow from @addr: refused when the port it came in on (share.c; forged
- * source addresses and MACs are all behind it) has its share, or fds run short.
+ * A new flow from @addr: refused when the user of the port it came in on
+ * (share.c; forged source addresses and MACs are all behind it) has its share,
+ * bucket 0 its smaller one, or fds run short.
  */
 static bool flow_ok(const uint8_t *addr)
 {
 	unsigned long quiet;
+	long cap;
 
 	g.cur = nat_share_port(g.mac, true);
-	if (nat_share_flows(g.cur) < g.cap && g.fds < g.nofile - g.reserve)
+	cap = g.cur ? g.cap : g.cap0;
+	if (nat_share_flows(g.cur) < cap && g.fds < g.nofile - g.reserve)
 		return true;
 	if (g.fds >= g.nofile - g.reserve) {
 		if (log_now(&g.fd_log, &quiet))
 			nat_log("%ld of %ld file descriptors in use: new flows from the VMs dropped%s",
 				g.fds, g.nofile, since(quiet));
 	} else if (log_now(&g.cap_log, &quiet)) {
-		nat_log("%s (%s from %s) has %d flows open, its share (at most %ld a port): new ones dropped%s",
+		nat_log("%s, %s from %s, has %d flows open, its share (at most %ld): new ones dropped%s",
 			nat_share_name(g.cur), src_str(addr), nat_mac(g.mac),
-			nat_share_flows(g.cur), g.cap, since(quiet));
+			nat_share_flows(g.cur), cap, since(quiet));
 	}
 	g.cur = -1;
 	return false;

@@ -447,6 +447,9 @@ static int loop(struct loop *l, int sfd)
 		l->npfd = 0;
 		add_poll(l->tap, SLIRP_POLL_IN, l);
 		add_poll(sfd, SLIRP_POLL_IN, l);
+		/* The events (watch.c), read before the TAP's frames: none overruns while frames are few. */
+		if (nat_watch_fd() >= 0)
+			add_poll(nat_watch_fd(), SLIRP_POLL_IN, l);
 		timeout = UINT32_MAX;
 		slirp_pollfds_fill(l->slirp, &timeout, add_poll, l);
 		timeout = run_timers(l, timeout);
@@ -467,6 +470,7 @@ static int loop(struct loop *l, int sfd)
 		}
 		if (n > 0 && (l->pfd[0].revents & (POLLERR | POLLHUP)))
 			break;
+		nat_watch_drain();
 		if (n > 0 && (l->pfd[0].revents & POLLIN) && !read_tap(l, buf))
 			break;
 		if (l->leave || !still_own(l, CHECK_EVERY_MS))
@@ -505,12 +509,9 @@ int nat_run(const struct nat_opts *o, int tap, const char *ifname, int sfd)
 		snprintf(why, sizeof(why),
 			 "root's gateway runs as %s: no loopback of root's",
 			 o->run_user ? o->run_user : "nobody");
-	else {
-		/* Watched first: nothing that changes after the answer goes unseen. */
-		nat_watch_init(o->net);
+	else /* watched first (main.c): nothing that changes after the answer goes unseen */
 		l.loopback = nat_net_access(o, &owner, why, sizeof(why)) ==
 			     NAT_NET_OWN;
-	}
 	l.checked_ms = now_ns() / 1000000;
 	catch_glog();
 	fill_config(o, &cfg);
@@ -544,7 +545,6 @@ out:
 	}
 	free(l.pfd);
 	free(l.out);
-	nat_watch_free();
 	nat_guard_free();
 	return ret;
 }

@@ -36,7 +36,12 @@ int main(int argc, char **argv)
 	}
 	if (o.root)
 		nat_lock_gateway(&o, ifname, 0);
+	/* The network's FDB and ports mirrored (share.c): root's subscription, made
+	 * before the drop, keeps root's view of them.
+	 */
+	nat_share_init(&o);
 	if (!nat_drop_root(&o)) {
+		nat_share_free();
 		close(tap);
 		return 1;
 	}

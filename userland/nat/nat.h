@@ -22,7 +22,7 @@
 
 /* libslirp's DHCP server has this many leases, from dhcpstart on. */
 #define NAT_LEASES 16
-/* share.c's buckets: one a switch port, bucket 0 for the MACs of no port seen. */
+/* share.c's buckets: one a user (of switch ports), bucket 0 for the MACs of no port seen. */
 #define NAT_BUCKETS 64
 /* Re-checks of the network before a packet to the host: a second, a burst, a port. */
 #define NAT_HOST_ASK_RATE 200
@@ -108,18 +108,25 @@ void nat_guard_free(void);
 const char *nat_mac(const uint8_t *m);
 
 /*
- * share.c: what one switch port's VMs may hold (flows, leases). A port is a
- * bucket, found by a frame's source MAC in the kernel's FDB (asked at a bounded
- * rate, answers cached a few seconds); bucket 0 holds the MACs behind no port
- * the gateway's user may see.
+ * share.c: what one user's VMs may hold (flows, leases). A user is a bucket,
+ * found by a frame's source MAC in a mirror of the kernel's FDB (kept by its
+ * events, watch.c) and the user of the port it is behind; without the mirror,
+ * the FDB is asked at a bounded rate, answers cached a few seconds. Bucket 0
+ * holds the MACs behind no port the gateway's user may see, or not learned.
  */
+struct nlmsghdr;
+/* Subscribes (watch.c) and dumps the network's ports and FDB: before root's drop. */
 void nat_share_init(const struct nat_opts *o);
 void nat_share_free(void);
-/* @mac's bucket; the kernel is asked only if @may (else what is cached, or 0). */
+/* watch.c: an event; events were lost; after a drain, the dump a loss calls for (at most 1/s). */
+void nat_share_event(struct nlmsghdr *nlh);
+void nat_share_lost(void);
+void nat_share_resync(void);
+/* @mac's bucket; without an intact mirror the kernel is asked only if @may (else what is cached, or 0). */
 int nat_share_port(const uint8_t *mac, bool may);
 const char *nat_share_name(int b);
-/* Bucket @b's port (its ifindex, never reused while the gateway runs), 0 for bucket 0. */
-int nat_share_ifindex(int b);
+/* Bucket @b's user, as a key that stays while the gateway runs (not reused as a bucket is), 0 for bucket 0. */
+long nat_share_key(int b);
 /* NET_GET on the same socket: the network's owner and whether it is public;
  * -1 with why in @why if it cannot be had.
  */
@@ -128,7 +135,7 @@ int nat_share_flows(int b);
 void nat_share_flow(int b, int delta);
 void nat_share_leased(int b, int delta);
 /* Whether bucket @b may take one more lease (for client @mac) of @free_leases
- * left: at most half of them, one at least; a refusal is logged once a port.
+ * left: at most half of them, one at least; a refusal is logged once a user.
  */
 bool nat_share_lease_ok(int b, const uint8_t *mac, int free_leases);
 
@@ -137,9 +144,14 @@ enum { NAT_NET_UNKNOWN = -1, NAT_NET_OWN, NAT_NET_SHARED };
 int nat_net_access(const struct nat_opts *o, unsigned long *owner, char *why,
 		   size_t len);
 /* watch.c: the network's events, so that a packet to the host is asked about
- * only once something changed (or could not be watched).
+ * only once something changed (or could not be watched), and share.c's FDB
+ * mirror kept. false if not subscribed.
  */
-void nat_watch_init(const char *net);
+bool nat_watch_init(const char *net);
+/* The events socket (for poll), -1 if none. */
+int nat_watch_fd(void);
+/* Reads every event queued (FDB and ports to share.c). */
+void nat_watch_drain(void);
 bool nat_watch_quiet(void);
 void nat_watch_free(void);
 /* The gateway's MAC (52:55 and host=) locked to its port, when @owner (the
