@@ -16,6 +16,15 @@
 #  FDB and port events, read before a new MAC is looked up: bob's new MACs are his,
 #  not bucket 0's; bucket 0, MACs the kernel did not learn, holds half a share),
 #  F5 (shares per user, not per port: bob's ports nb2-nb4 add nothing to his).
+#  The kernel (xuser, 2026-12-04): a live learned MAC does not move to another
+#  user's port; his frames from it are dropped (rx drop mac-locked). F4, F4a, G2
+#  and D2 below all start with bob's frames from alice's VM's MAC: expected to
+#  hold now, not re-run since (security.c checks the kernel's side).
+#  The race (A) is in nat.sh too (check A: UDP to 10.0.2.2 and 255.255.255.255,
+#  SYNs), now that the gateway watches the network's events (nat5); it fails
+#  on a gateway that does not read them.
+#  N3 is documented (intnet-nat(1), still open: first come, as on a LAN;
+#  the owner's lock-ip keeps an address for a port).
 #  S0. lab restricted, the loopback open: the gateway for the race below.
 #  A. The race (lab made public under an open loopback, bob joins at once), with
 #     what libslirp also maps to the loopback (sotranslate_out4/6): UDP to
