@@ -395,8 +395,8 @@ enum intnet_attr {
  * @INTNET_STATS_RX_DROP_NOMEM: no memory to take the frame (a copy that
  *	cannot be made for one egress port counts there, as
  *	%INTNET_STATS_TX_DROP_NOMEM)
- * @INTNET_STATS_FDB_FULL: sources not learned (or not moved to this port)
- *	because the FDB, or the share of it of the port's user
+ * @INTNET_STATS_FDB_FULL: sources not learned because the FDB, or the
+ *	share of it of the port's user
  *	(%INTNET_ATTR_NET_PORT_FDB_MAX), was full (the frames were still
  *	switched)
  * @INTNET_STATS_TX_PACKETS: frames sent out of the port's device
