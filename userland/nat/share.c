@@ -297,6 +297,14 @@ static int on_dump(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* The network's name, and its owner when the TAP was attached as OWNER/NAME; false: no room. */
+static bool put_net(struct nl_msg *msg)
+{
+	return nla_put_string(msg, INTNET_ATTR_NET_NAME, s.name) >= 0 &&
+	       (!s.has_owner ||
+		nla_put_u32(msg, INTNET_ATTR_NET_OWNER, s.owner) >= 0);
+}
+
 /* @cmd about the network (FDB_GET: its entry @mac; PORT_GET: port @ifindex);
  * the answer in @a, or a libnl error.
  */
@@ -312,9 +320,7 @@ static int request(int cmd, const uint8_t *mac, int ifindex, struct answer *a)
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, s.family, 0, 0, cmd,
 			 INTNET_GENL_VERSION) ||
 	    (ifindex ? nla_put_u32(msg, INTNET_ATTR_IFINDEX, ifindex) < 0 :
-		       (nla_put_string(msg, INTNET_ATTR_NET_NAME, s.name) < 0 ||
-			(s.has_owner && nla_put_u32(msg, INTNET_ATTR_NET_OWNER,
-						    s.owner) < 0))) ||
+		       !put_net(msg)) ||
 	    (mac && nla_put(msg, INTNET_ATTR_MAC, 6, mac) < 0)) {
 		nlmsg_free(msg);
 		return err;
@@ -341,9 +347,7 @@ static int dump(int cmd)
 		return err;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, s.family, 0,
 			 NLM_F_DUMP, cmd, INTNET_GENL_VERSION) ||
-	    nla_put_string(msg, INTNET_ATTR_NET_NAME, s.name) < 0 ||
-	    (s.has_owner &&
-	     nla_put_u32(msg, INTNET_ATTR_NET_OWNER, s.owner) < 0)) {
+	    !put_net(msg)) {
 		nlmsg_free(msg);
 		return err;
 	}
