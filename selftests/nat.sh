@@ -411,6 +411,9 @@ def csum(b):
     t = sum(struct.unpack("!%dH" % (len(b) // 2), b))
     while t >> 16: t = (t & 0xffff) + (t >> 16)
     return ~t & 0xffff
+def ip4(dmac, smac, src, dst, proto, l4, ident=1):  # an Ethernet frame of IPv4 (addresses packed)
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), ident, 0, 64, proto, 0, src, dst)
+    return dmac + smac + b"\x08\x00" + h[:10] + struct.pack("!H", csum(h)) + h[12:] + l4
 def garp(out, args):  # garp IP: "IP is at my MAC", as request and reply
     s, mac = raw()
     for op in (1, 2, 1, 2):
@@ -423,26 +426,21 @@ def dhcp(out, args):  # dhcp N same|other: N DISCOVERs, each client 02:bb:..:i, 
         b = struct.pack("!BBBBIHH", 1, 1, 6, 0, 0x1000 + i, 0, 0x8000) + b"\0" * 16 + ch + b"\0" * 202
         b += b"\x63\x82\x53\x63\x35\x01\x01\xff"
         u = struct.pack("!HHHH", 68, 67, 8 + len(b), 0) + b
-        h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(u), 1, 0, 64, 17, 0, b"\0" * 4, b"\xff" * 4)
-        h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
-        s.send(b"\xff" * 6 + (ch if args[1] == "same" else mac) + b"\x08\x00" + h + u)
+        s.send(ip4(b"\xff" * 6, ch if args[1] == "same" else mac, b"\0" * 4, b"\xff" * 4, 17, u))
         time.sleep(0.02)
 def hostrace(out, args):  # hostrace SECS: every 10 ms UDP to 10.0.2.2:7002 and 255.255.255.255:7002, a SYN to 10.0.2.2:7001
     s, mac = raw()
     me, gw = socket.inet_aton("10.0.2.99"), socket.inet_aton("10.0.2.2")
-    def ip4(dst, proto, l4, dmac):
-        h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 1, 0, 64, proto, 0, me, dst)
-        return dmac + mac + b"\x08\x00" + h[:10] + struct.pack("!H", csum(h)) + h[12:] + l4
     def syn(sport):
         t = struct.pack("!HHIIBBHHH", sport, 7001, 1, 0, 5 << 4, 0x02, 65535, 0, 0)
         c = csum(me + gw + struct.pack("!BBH", 0, 6, len(t)) + t)
-        return ip4(gw, 6, t[:16] + struct.pack("!H", c) + t[18:], GW)
+        return ip4(GW, mac, me, gw, 6, t[:16] + struct.pack("!H", c) + t[18:])
     udp = lambda sport: struct.pack("!HHHH", sport, 7002, 12, 0) + b"race"
     end = time.time() + float(args[0]); n = 0
     print("ready", file=out, flush=True)
     while time.time() < end:
         n += 1; sport = 20000 + n % 20000
-        for f in (ip4(gw, 17, udp(sport), GW), ip4(b"\xff" * 4, 17, udp(sport), b"\xff" * 6), syn(sport)):
+        for f in (ip4(GW, mac, me, gw, 17, udp(sport)), ip4(b"\xff" * 6, mac, me, b"\xff" * 4, 17, udp(sport)), syn(sport)):
             s.send(f)
         time.sleep(0.01)
     print(n, file=out, flush=True)
@@ -495,9 +493,7 @@ def sniff(out, args):  # sniff PATTERN SECS: how many frames seen here carry PAT
     print(n, file=out, flush=True)
 def udp4(smac, src, dst, sport):  # a UDP datagram to DST:9 from SRC (IPv4 text) and SMAC, to the gateway
     u = struct.pack("!HHHH", sport, 9, 9, 0) + b"x"
-    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(u), sport, 0, 64, 17, 0,
-                    socket.inet_aton(src), socket.inet_aton(dst))
-    return GW + smac + b"\x08\x00" + h[:10] + struct.pack("!H", csum(h)) + h[12:] + u
+    return ip4(GW, smac, socket.inet_aton(src), socket.inet_aton(dst), 17, u, sport)
 def udpforge(out, args):  # udpforge SRCS PER DST: PER UDP flows from each of SRCS forged sources
     s, mac = raw()  # source k: MAC 02:bb:00:00:01:0k, address 10.0.2.10k
     for k in range(int(args[0])):
