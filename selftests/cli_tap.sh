@@ -211,6 +211,9 @@ expect_eq "and it is still nobody's port" "intnet: the device is not a port" "$(
 # 8. a device of the name that was there first is refused and left exactly as it was
 ip tuntap add mode tap name ttpre user $BOB
 ip link set ttpre up
+# Its carrier went with ip's file; the link's state follows later (linkwatch): a
+# snapshot before that would differ from one after, refusals or not.
+for _ in $(seq 30); do ip link show ttpre | grep -q NO-CARRIER && break; sleep 0.1; done
 pre=$(ip -d link show ttpre)
 err=$(intnetctl tap add ttpre net ttsecret user $ALICE 2>&1)
 expect_eq "tap add of bob's TAP's name is refused" "1 intnetctl: device 'ttpre' exists" "$? $err"
