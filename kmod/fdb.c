@@ -178,8 +178,9 @@ static void ageing_work(struct work_struct *work)
 						 ageing_work);
 	unsigned long now = jiffies, life, next = 0, expiry;
 	u32 ageing = READ_ONCE(nw->ageing);
+	struct intnet_uplink_peers *peers = NULL;
 	struct intnet_fdb_entry *e;
-	bool any = false;
+	bool any = false, asked = false;
 
 	if (!ageing)
 		return;
@@ -189,6 +190,16 @@ static void ageing_work(struct work_struct *work)
 		if (e->is_static)
 			continue;
 		expiry = READ_ONCE(e->updated) + life;
+		/* A station the host still has as a neighbour stays (uplink.c). */
+		if (time_after_eq(now, expiry)) {
+			if (!asked)
+				peers = intnet_uplink_peers(nw);
+			asked = true;
+			if (intnet_uplink_is_peer(peers, e)) {
+				WRITE_ONCE(e->updated, now);
+				expiry = now + life;
+			}
+		}
 		if (time_after_eq(now, expiry)) {
 			spin_lock_bh(&nw->fdb_lock);
 			if (entry_live(nw, e) &&
@@ -202,6 +213,7 @@ static void ageing_work(struct work_struct *work)
 		any = true;
 	}
 	rcu_read_unlock();
+	kfree(peers);
 	if (any)
 		queue_delayed_work(system_power_efficient_wq, &nw->ageing_work,
 				   max(next - now, (unsigned long)AGEING_FLOOR));
@@ -472,6 +484,29 @@ bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr)
 	if (READ_ONCE(e->updated) != now)
 		WRITE_ONCE(e->updated, now);
 	return true;
+}
+
+/*
+ * The uplink @port's NIC received a frame from the wire for the host, sent
+ * from @addr: a station of the LAN that the host talks to, learned behind the
+ * uplink, or kept alive there. A MAC the network has behind another port stays
+ * there (__intnet_uplink_may_learn()). RCU and BH held.
+ */
+void intnet_fdb_learn_wire(struct intnet_port *port, const u8 *addr)
+{
+	struct intnet_fdb_entry *e;
+	unsigned long now = jiffies;
+
+	if (unlikely(!is_valid_ether_addr(addr)))
+		return;
+	e = intnet_fdb_lookup_cached(port, &intnet_port_cpu(port)->src, addr);
+	if (!e) {
+		if (intnet_uplink_may_learn(port, addr, NULL))
+			learn(port, addr, NULL);
+	} else if (!e->is_static && rcu_access_pointer(e->port) == port &&
+		   READ_ONCE(e->updated) != now) {
+		WRITE_ONCE(e->updated, now);
+	}
 }
 
 /*

@@ -22,6 +22,7 @@
 struct mem_cgroup;
 struct intnet_ip_table;
 struct intnet_uplink;
+struct intnet_uplink_peers;
 
 /* What this build of the module implements, answered by INTNET_CMD_VERSION_GET. */
 #define INTNET_FEATURES                                                  \
@@ -443,6 +444,7 @@ struct intnet_fdb_entry *intnet_fdb_lookup_fill(struct intnet_network *nw,
 						const u8 *addr,
 						unsigned long removed);
 bool intnet_fdb_learn(struct intnet_port *port, const u8 *addr);
+void intnet_fdb_learn_wire(struct intnet_port *port, const u8 *addr);
 int intnet_fdb_lock_check(struct intnet_network *nw, kuid_t user,
 			  const u8 *addr, bool displace_any,
 			  struct netlink_ext_ack *extack);
@@ -552,6 +554,9 @@ void intnet_uplink_fdb_changed(struct intnet_network *nw, const u8 *addr,
 			       struct intnet_port *port,
 			       struct intnet_port *prev);
 bool intnet_uplink_uc_filter(const struct intnet_port *port);
+struct intnet_uplink_peers *intnet_uplink_peers(struct intnet_network *nw);
+bool intnet_uplink_is_peer(const struct intnet_uplink_peers *p,
+			   const struct intnet_fdb_entry *e);
 int intnet_uplink_options(bool promisc, const u8 *lock_mac,
 			  const struct intnet_ip_lock *ip_lock,
 			  struct netlink_ext_ack *extack);

@@ -11,8 +11,10 @@
  */
 
 #include <linux/bitops.h>
+#include <linux/bsearch.h>
 #include <linux/etherdevice.h>
 #include <linux/hash.h>
+#include <linux/if_vlan.h>
 #include <linux/log2.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
@@ -21,6 +23,9 @@
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <net/arp.h>
+#include <net/ipv6_stubs.h>
+#include <net/neighbour.h>
 #include <net/netlink.h>
 
 #include "compat.h"
@@ -46,6 +51,12 @@ struct intnet_uplink {
 	u8 (*macs)[ETH_ALEN];
 	unsigned int n_macs;
 };
+
+/*
+ * The frame an uplink is handing its host's stack on this CPU (its receive
+ * hook must not take it for the wire's), while it does.
+ */
+static DEFINE_PER_CPU(struct sk_buff *, uplink_own);
 
 static unsigned int station_bit(const u8 *addr)
 {
@@ -74,8 +85,10 @@ static struct intnet_fdb_entry *network_station(struct intnet_uplink *u,
  * The NIC's receive hook. A frame for a station of the network enters it
  * through the uplink, as any port's frame; a broadcast or multicast frame
  * goes to the host and a copy enters the network, unless it came from the
- * network (a copy the uplink gave the host, or a station's frame the wire
- * brought back); everything else is the host's.
+ * network (a station's frame the wire brought back); a frame from the wire
+ * for the host teaches the FDB its source, a station of the LAN; everything
+ * else is the host's, and so is what the uplink itself hands the host.
+ * (Frames of the host's VLAN devices on the NIC reach them before this hook.)
  */
 rx_handler_result_t intnet_uplink_handle_frame(struct sk_buff **pskb)
 {
@@ -85,16 +98,20 @@ rx_handler_result_t intnet_uplink_handle_frame(struct sk_buff **pskb)
 	struct intnet_port *port;
 	const struct ethhdr *eth;
 
-	/* The host's own frames cost one test. */
-	if (skb->pkt_type == PACKET_HOST ||
-	    unlikely(skb->pkt_type == PACKET_LOOPBACK ||
-		     skb->mac_len != ETH_HLEN))
+	if (unlikely(skb->pkt_type == PACKET_LOOPBACK ||
+		     skb->mac_len != ETH_HLEN) ||
+	    skb == __this_cpu_read(uplink_own))
 		return RX_HANDLER_PASS;
 	port = rcu_dereference(skb->dev->rx_handler_data);
 	if (unlikely(!READ_ONCE(port->up)))
 		return RX_HANDLER_PASS;
-	u = READ_ONCE(port->uplink);
 	eth = eth_hdr(skb);
+	if (skb->pkt_type == PACKET_HOST) {
+		if (likely(!skb_vlan_tag_present(skb)))
+			intnet_fdb_learn_wire(port, eth->h_source);
+		return RX_HANDLER_PASS;
+	}
+	u = READ_ONCE(port->uplink);
 	if (is_multicast_ether_addr(eth->h_dest)) {
 		if (network_station(u, eth->h_source, true))
 			return RX_HANDLER_PASS;
@@ -151,15 +168,34 @@ static unsigned int uplink_egress(void *priv, struct sk_buff *skb,
 }
 
 /*
+ * The host's stack receives @skb (Ethernet header pushed) on the uplink's NIC
+ * @dev, now: as it would from the wire, but the NIC's receive hook knows it
+ * for the network's (uplink_own) and neither learns its source nor takes it
+ * back into the network. False if it could not be given (then it is freed);
+ * what the host's stack does with it is the host's, as with the wire's frames.
+ */
+static bool to_host(struct net_device *dev, struct sk_buff *skb)
+{
+	struct sk_buff *outer;
+
+	if (__dev_forward_skb(dev, skb))
+		return false;
+	local_bh_disable();
+	/* A delivery nested in this one (another uplink's) keeps its own. */
+	outer = __this_cpu_read(uplink_own);
+	__this_cpu_write(uplink_own, skb);
+	netif_receive_skb_core(skb);
+	__this_cpu_write(uplink_own, outer);
+	local_bh_enable();
+	return true;
+}
+
+/*
  * A frame the network sends out of the uplink @port (Ethernet header pushed,
  * skb->dev its NIC): to the host's own MAC, the host's stack only; broadcast
  * and multicast, both; the rest, the wire. What goes to the wire skips the
- * egress hook, which would take it back into the network. The host's copy
- * comes back through the receive hook, which knows it from its source, a
- * station of the network: a source the network did not learn (its user's
- * share was full) gets no copy, which would come back as the LAN's frame,
- * flood the network a second time and be learned behind the uplink. Returns
- * what dev_queue_xmit() does.
+ * egress hook, which would take it back into the network. Returns what
+ * dev_queue_xmit() does.
  */
 int intnet_uplink_xmit(struct intnet_port *port, struct sk_buff *skb)
 {
@@ -167,17 +203,12 @@ int intnet_uplink_xmit(struct intnet_port *port, struct sk_buff *skb)
 	struct sk_buff *copy;
 
 	if (is_multicast_ether_addr(skb->data)) {
-		if (!network_station(READ_ONCE(port->uplink),
-				     skb->data + ETH_ALEN, true))
-			goto wire;
 		copy = skb_clone(skb, GFP_ATOMIC);
 		if (likely(copy))
-			intnet_host_receive(dev, copy);
+			to_host(dev, copy);
 	} else if (ether_addr_equal(skb->data, dev->dev_addr)) {
-		return intnet_host_receive(dev, skb) == NET_RX_SUCCESS ?
-		       NET_XMIT_SUCCESS : NET_XMIT_DROP;
+		return to_host(dev, skb) ? NET_XMIT_SUCCESS : NET_XMIT_DROP;
 	}
-wire:
 	nf_skip_egress(skb, true);
 	return dev_queue_xmit(skb);
 }
@@ -304,9 +335,12 @@ void intnet_uplink_fdb_changed(struct intnet_network *nw, const u8 *addr,
  * The LAN and the network's other ports do not take each other's stations
  * while their entries live (until they age out or their port goes): a VM's
  * frames from its router's MAC would take the host's frames for the router, a
- * LAN station's from a VM's MAC the VM's traffic to the wire. The NIC's own
- * MAC is the host's, behind the uplink @u only. Moves among the network's
- * other ports are theirs to decide (fdb.c).
+ * LAN station's from a VM's MAC the VM's traffic to the wire. The LAN's
+ * stations are learned from every frame of theirs the NIC receives, those for
+ * the host too (intnet_fdb_learn_wire()), and the entries of those the host
+ * has as neighbours do not age (intnet_uplink_peers()). The NIC's own MAC is the
+ * host's, behind the uplink @u only. Moves among the network's other ports
+ * are theirs to decide (fdb.c).
  */
 bool __intnet_uplink_may_learn(struct intnet_uplink *u,
 			       const struct intnet_port *port, const u8 *addr,
@@ -315,6 +349,113 @@ bool __intnet_uplink_may_learn(struct intnet_uplink *u,
 	if (ether_addr_equal(addr, u->port->dev->dev_addr))
 		return port == u->port;
 	return !prev || (prev != u->port && port != u->port);
+}
+
+/*
+ * On a network with an uplink, an entry does not age while the host has its
+ * MAC as a neighbour on the NIC or on a VLAN device on it: the host's router,
+ * which may speak only when spoken to, stays the LAN's however long it is
+ * quiet, and a VM, which may not take a live entry of the uplink's
+ * (__intnet_uplink_may_learn()), cannot pose as it and take the host's frames
+ * for it (issue 19's third red team, K); nor can a LAN station take a quiet
+ * VM's MAC that the host talks to.
+ */
+
+/* The device under @dev, through the VLAN devices stacked on it. */
+static const struct net_device *vlan_lowest(const struct net_device *dev)
+{
+	while (is_vlan_dev(dev))
+		dev = vlan_dev_priv(dev)->real_dev;
+	return dev;
+}
+
+/* Whether @n is a neighbour of the host's on @nic or a VLAN on it; its MAC in @mac. */
+static bool host_peer(struct neighbour *n, const struct net_device *nic,
+		      u8 *mac)
+{
+	if (READ_ONCE(n->dead) || !(READ_ONCE(n->nud_state) & NUD_VALID) ||
+	    n->dev->addr_len != ETH_ALEN || vlan_lowest(n->dev) != nic)
+		return false;
+	neigh_ha_snapshot((char *)mac, n, n->dev);
+	return is_valid_ether_addr(mac);
+}
+
+/* The host's IPv6 neighbours (NULL: no IPv6). */
+static struct neigh_table *nd_table(void)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	return ipv6_stub->nd_tbl;
+#else
+	return NULL;
+#endif
+}
+
+/* What the host has as neighbours on an uplink's NIC, for the ageing of the FDB. */
+struct intnet_uplink_peers {
+	const struct net_device *nic;
+	unsigned int n, cap;
+	u64 mac[];
+};
+
+/* At most this many neighbours are looked at (the rest may age, and come back). */
+#define PEERS_MAX 4096
+
+static void collect_peer(struct neighbour *n, void *arg)
+{
+	struct intnet_uplink_peers *p = arg;
+	u8 mac[ETH_ALEN];
+
+	if (p->n < p->cap && host_peer(n, p->nic, mac))
+		p->mac[p->n++] = intnet_mac_u64(mac);
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The host's neighbours on @nw's uplink, to be kfree()d; NULL when the network
+ * has none (or memory is short: then entries age as on any network). Under
+ * RCU: the uplink's NIC stays while it lasts.
+ */
+struct intnet_uplink_peers *intnet_uplink_peers(struct intnet_network *nw)
+{
+	struct intnet_uplink *u = rcu_dereference(nw->uplink);
+	struct intnet_uplink_peers *p;
+	unsigned int cap;
+
+	if (!u)
+		return NULL;
+	cap = atomic_read(&arp_tbl.entries) + 16;
+	if (nd_table())
+		cap += atomic_read(&nd_table()->entries);
+	cap = min(cap, PEERS_MAX);
+	p = kmalloc(struct_size(p, mac, cap), GFP_ATOMIC | __GFP_NOWARN);
+	if (!p)
+		return NULL;
+	p->nic = u->port->dev;
+	p->n = 0;
+	p->cap = cap;
+	neigh_for_each(&arp_tbl, collect_peer, p);
+	if (nd_table())
+		neigh_for_each(nd_table(), collect_peer, p);
+	sort(p->mac, p->n, sizeof(p->mac[0]), u64_cmp, NULL);
+	return p;
+}
+
+/* Whether the MAC of @e is one of the host's neighbours in @p. */
+bool intnet_uplink_is_peer(const struct intnet_uplink_peers *p,
+			   const struct intnet_fdb_entry *e)
+{
+	u64 mac;
+
+	if (!p)
+		return false;
+	mac = intnet_mac_u64(e->key.addr);
+	return bsearch(&mac, p->mac, p->n, sizeof(mac), u64_cmp);
 }
 
 /* Whether the uplink @port's NIC filters unicast (else it is promiscuous). */

@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 build=${BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
 
-plan 70
+plan 81
 load_module
 
 tmp=$(mktemp -d)
@@ -25,6 +25,8 @@ LAN_MAC=02:00:00:00:20:01
 VM1_MAC=02:00:00:00:20:11
 VM2_MAC=02:00:00:00:20:12
 OTHER_MAC=02:00:00:00:20:99
+PEER_MAC=02:00:00:00:20:a2
+QUIET_MAC=02:00:00:00:20:a9
 
 h() { ip netns exec ul-host intnetctl "$@"; }
 in_ns() { local ns=$1; shift; ip netns exec "ul-$ns" "$@"; }
@@ -207,12 +209,56 @@ h fdb del $HOST_MAC net lab
 ef vm1 send eth0 $HOST_MAC ff:ff:ff:ff:ff:ff 88b5 1
 expect_eq "the host's MAC unknown to the FDB: a VM's frame from it is dropped, not learned" \
 	"mac-locked 11 0" "$(locked vp1) $(behind $HOST_MAC | grep -c vp1)"
+# The LAN's stations are learned from their frames to the host too (a router may talk
+# to the host alone, by unicast), and those the host has as neighbours do not age: a VM
+# cannot take a quiet router's MAC (issue 19's red teams 2 and 3, K).
+in_ns host ip neigh replace 10.20.0.97 lladdr $PEER_MAC dev eth0 nud permanent
+ef lan send lan0 $PEER_MAC $HOST_MAC 88b5 1
+ef lan send lan0 $QUIET_MAC $HOST_MAC 88b5 1
+expect_eq "two LAN stations' unicast to the host alone: both learned behind the uplink" \
+	"eth0 eth0" "$(behind $PEER_MAC) $(behind $QUIET_MAC)"
+ef lan send lan0 $VM1_MAC $HOST_MAC 88b5 2
+expect_eq "a LAN station's unicast to the host from alice's VM's MAC leaves it behind her port" \
+	vp1 "$(behind $VM1_MAC)"
+h net set lab ageing 1
+sleep 3
+expect_eq "ageing 1 s, 3 s later: the station the host has no neighbour for aged out; the router, the host's neighbour and alice's quiet VM, which the host knows, stay" \
+	"- eth0 eth0 vp1" \
+	"$(behind $QUIET_MAC | grep . || echo -) $(behind $LAN_MAC) $(behind $PEER_MAC) $(behind $VM1_MAC)"
+ef lan send lan0 $VM1_MAC ff:ff:ff:ff:ff:ff 88b5 2
+expect_eq "... where a LAN station's broadcasts from her VM's MAC do not take it" vp1 "$(behind $VM1_MAC)"
+capture vm1 eth0 $HOST_MAC $LAN_MAC,$PEER_MAC "$tmp/stolen"
+capture lan lan0 $HOST_MAC $PEER_MAC "$tmp/wire"
+n0=$(locked vp1)
+ef vm1 send eth0 $LAN_MAC ff:ff:ff:ff:ff:ff 88b5 2
+ef vm1 send eth0 $PEER_MAC ff:ff:ff:ff:ff:ff 88b5 2
+expect_eq "alice's VM sends 4 frames from their MACs: dropped" "mac-locked $((${n0#mac-locked } + 4))" \
+	"$(locked vp1)"
+check "... the host reaches its router" ping_ok host 10.20.0.1
+in_ns host ping -q -c 2 -i 0.2 -W 1 10.20.0.97 >/dev/null 2>&1
+sleep 0.2
+stopped
+expect_eq "... its 2 echo requests to the other went to the wire" 2 "$(tail -1 "$tmp/wire")"
+expect_eq "... and none of the host's frames to either reached alice's VM" 0 "$(tail -1 "$tmp/stolen")"
+in_ns host ip neigh del 10.20.0.97 dev eth0
+sleep 3
+expect_eq "the host forgets the neighbour: its entry ages out" "-" "$(behind $PEER_MAC | grep . || echo -)"
+h fdb add $QUIET_MAC dev eth0
+ef vm1 send eth0 $QUIET_MAC ff:ff:ff:ff:ff:ff 88b5 1
+expect_eq "a station pinned behind the uplink by an administrator stays there against a VM's frame" \
+	eth0 "$(behind $QUIET_MAC)"
+h fdb del $QUIET_MAC net lab
+h net set lab ageing 300
+ping_ok vm1 10.20.0.1
+ping_ok vm2 10.20.0.1
 # Reflection: alice's VM past her FDB share (fdb-max 64: 32 a user) floods from fresh
-# MACs. The host gets no copy of a frame whose source the network did not learn: the
-# copy would come back through the NIC as the LAN's, flood again, be learned behind the
-# uplink in the administrator's share.
+# MACs. The host gets its copy of each frame, whose source the network did not learn;
+# the copy, which goes through the NIC's receive path, must not come back into the
+# network as the LAN's, flood again and be learned behind the uplink in the
+# administrator's share.
 h net set lab fdb-max 64
 capture vm2 eth0 06:00:00:00:00:77 ff:ff:ff:ff:ff:ff "$tmp/twice"
+capture host eth0 06:00:00:00:00:77 ff:ff:ff:ff:ff:ff "$tmp/host-copy"
 ef vm1 send eth0 random ff:ff:ff:ff:ff:ff 88b5 80
 ef vm1 send eth0 06:00:00:00:00:77 ff:ff:ff:ff:ff:ff 88b5 1
 sleep 0.2
@@ -220,6 +266,7 @@ stopped
 expect_eq "80 fresh MACs of alice's: 31 learned behind her port, none behind the uplink" "31 0" \
 	"$(h fdb show net lab | awk '$1 ~ /^06:00:/ { n[$3]++ } END { print n["vp1"] + 0, n["eth0"] + 0 }')"
 expect_eq "bob's VM gets a broadcast of alice's unlearned MAC once" 1 "$(tail -1 "$tmp/twice")"
+expect_eq "... and the host once" 1 "$(tail -1 "$tmp/host-copy")"
 h fdb flush dev vp1
 h net set lab fdb-max 16384
 
