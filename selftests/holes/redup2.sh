@@ -26,6 +26,8 @@
 # In that run K4 counted alice's 5 spoofed broadcasts too (5: none of the router's 3;
 # its capture now starts after them) and U2's "port set eth0 up off" was a usage error
 # (now "down"): both changes not yet run.
+# Against branch peer (6.12, 2026-12-05): 13 of 17 ok; K1-K5 hold; V1-V2 and L1-L2
+# open (documented in README).
 . "$(dirname "$0")/../lib.sh"
 build=${BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 

@@ -25,6 +25,8 @@
 #  R. No kernel report.
 # Guest run (6.12, 2026-12-05, upk b842c38, before its last F change): 8 of 14 ok; M1-M3,
 # L3, L5, F1, R1 ok; holes K1, K2, L1, L2, L4, F2. On main (no wire-wins) K/L differ.
+# Against branch peer (6.12, 2026-12-05): 11 of 14 ok; K, L1-L3 hold; L4 (a user's own lock
+# gives way to the LAN, documented) and F2 (a full table) open.
 . "$(dirname "$0")/../lib.sh"
 build=${BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 
